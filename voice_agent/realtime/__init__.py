@@ -1,0 +1,1 @@
+"""The ``/v1/realtime`` WebSocket: an OpenAI Realtime API compatible voice session."""
