@@ -1,0 +1,251 @@
+"""The Starlette application: REST under /v1/, health, readiness, metrics, OpenAPI."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from typing import Any, TypeVar
+
+import structlog
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, ValidationError
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from voice_agent import metrics
+from voice_agent.api.openapi import openapi_document
+from voice_agent.api.schemas import CreateConversation, PostMessage, PostOutcome
+from voice_agent.errors import (
+    InvalidRequest,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    Unauthorized,
+    VoiceAgentError,
+)
+from voice_agent.services import Services, build_services
+from voice_agent.settings import Settings
+
+log = structlog.get_logger("voice_agent.api")
+M = TypeVar("M", bound=BaseModel)
+
+PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics", "/v1/openapi.json"}
+
+
+def services(request: Request) -> Services:
+    svc: Services = request.app.state.services
+    return svc
+
+
+def error_response(exc: VoiceAgentError) -> JSONResponse:
+    metrics.ERRORS.labels(exc.code).inc()
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    return JSONResponse(exc.to_json(), status_code=exc.status, headers=headers)
+
+
+async def read_json(request: Request, model: type[M]) -> M:
+    limit = services(request).settings.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"request body is larger than {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge(f"request body is larger than {limit} bytes")
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidRequest(f"body is not valid JSON: {exc}", code="invalid_json") from exc
+    if not isinstance(data, dict):
+        raise InvalidRequest("body must be a JSON object", code="invalid_json")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        raise InvalidRequest(f"{where}: {first['msg']}", code="invalid_field", status=422) from exc
+
+
+def check_auth(request: Request) -> None:
+    services(request).keys.check(request.headers)
+
+
+# -- handlers -------------------------------------------------------------------------------
+async def create_conversation(request: Request) -> Response:
+    check_auth(request)
+    body = await read_json(request, CreateConversation)
+    orch = services(request).orchestrator
+    conv = await orch.create(lang=body.lang, customer=body.customer, channel=body.channel)
+    with structlog.contextvars.bound_contextvars(conversation_id=conv.id):
+        greeting = await orch.greet(conv)
+        log.info("conversation_started", lang=conv.lang, channel=conv.channel)
+    return JSONResponse(
+        {
+            "id": conv.id,
+            "lang": conv.lang,
+            "channel": conv.channel,
+            "phase": conv.phase,
+            "created_at": conv.created_at,
+            "greeting": {"text": greeting.text},
+        },
+        status_code=201,
+    )
+
+
+async def post_message(request: Request) -> Response:
+    check_auth(request)
+    conversation_id = request.path_params["id"]
+    svc = services(request)
+    body = await read_json(request, PostMessage)
+    text = body.text.strip()
+    if not text:
+        raise InvalidRequest("text must not be empty", code="empty_text", status=422)
+    if len(text) > svc.settings.max_text_chars:
+        raise InvalidRequest(
+            f"text is {len(text)} characters; the limit is {svc.settings.max_text_chars}",
+            code="text_too_long",
+            status=422,
+        )
+    conv = await svc.orchestrator.get(conversation_id)
+    with structlog.contextvars.bound_contextvars(
+        conversation_id=conversation_id, turn=len(conv.turns)
+    ):
+        result = await svc.orchestrator.turn(conversation_id, text)
+        log.info(
+            "turn",
+            action=result.insights.next_action.name if result.insights.next_action else None,
+            fallbacks=list(result.insights.fallbacks),
+            total_ms=round(result.timings_ms["total"], 3),
+        )
+    return JSONResponse(
+        {
+            "conversation_id": conversation_id,
+            "turn": result.customer_turn.index,
+            "reply": {"text": result.reply},
+            "insights": result.insights.to_json(),
+            "timings_ms": {k: round(v, 3) for k, v in result.timings_ms.items()},
+        }
+    )
+
+
+async def post_outcome(request: Request) -> Response:
+    check_auth(request)
+    conversation_id = request.path_params["id"]
+    svc = services(request)
+    body = await read_json(request, PostOutcome)
+    async with svc.orchestrator.lock(conversation_id):
+        conv = await svc.orchestrator.get(conversation_id)
+        conv = await svc.orchestrator.end(conv, converted=body.converted, value=body.value)
+    log.info("outcome", conversation_id=conversation_id, converted=body.converted)
+    return JSONResponse(conv.to_json(with_turns=False))
+
+
+async def get_conversation(request: Request) -> Response:
+    check_auth(request)
+    conv = await services(request).orchestrator.get(request.path_params["id"])
+    return JSONResponse(conv.to_json())
+
+
+async def list_conversations(request: Request) -> Response:
+    check_auth(request)
+    try:
+        limit = int(request.query_params.get("limit", "50"))
+    except ValueError as exc:
+        raise InvalidRequest("limit must be an integer", code="invalid_field", status=422) from exc
+    if not 1 <= limit <= 500:
+        raise InvalidRequest("limit must be between 1 and 500", code="invalid_field", status=422)
+    convs = await services(request).store.list_conversations(limit=limit)
+    return JSONResponse({"conversations": [c.to_json(with_turns=False) for c in convs]})
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    svc = services(request)
+    ok = await svc.store.ping()
+    body: dict[str, Any] = {"status": "ready" if ok else "not_ready", "store": ok}
+    body.update(svc.readiness())
+    return JSONResponse(body, status_code=200 if ok else 503)
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(openapi_document())
+
+
+# -- errors ---------------------------------------------------------------------------------
+async def handle_app_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, VoiceAgentError)
+    return error_response(exc)
+
+
+async def handle_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    return error_response(VoiceAgentError(str(exc.detail), code=code, status=exc.status_code))
+
+
+async def handle_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled_error", path=request.url.path)
+    return error_response(VoiceAgentError("internal server error"))
+
+
+def routes() -> list[BaseRoute]:
+    out: list[BaseRoute] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics_endpoint, methods=["GET"]),
+        Route("/v1/openapi.json", openapi, methods=["GET"]),
+        Route("/v1/conversations", create_conversation, methods=["POST"]),
+        Route("/v1/conversations", list_conversations, methods=["GET"]),
+        Route("/v1/conversations/{id}", get_conversation, methods=["GET"]),
+        Route("/v1/conversations/{id}/messages", post_message, methods=["POST"]),
+        Route("/v1/conversations/{id}/outcome", post_outcome, methods=["POST"]),
+    ]
+    with contextlib.suppress(ImportError):
+        from voice_agent.realtime.endpoint import realtime_routes
+
+        out += realtime_routes()
+    return out
+
+
+def create_app(settings: Settings | None = None, svc: Services | None = None) -> Starlette:
+    """Build the app. Services are built here (so bad configuration fails at start-up)."""
+    settings = settings or (svc.settings if svc else Settings())
+    svc = svc or build_services(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await svc.store.open()
+        log.info("server_ready", readiness=svc.readiness())
+        try:
+            yield
+        finally:
+            stop = svc.extras.get("stop_speech")
+            if stop is not None:
+                await stop()
+            await svc.store.close()
+
+    app = Starlette(
+        routes=routes(),
+        lifespan=lifespan,
+        exception_handlers={
+            VoiceAgentError: handle_app_error,
+            HTTPException: handle_http_error,
+            Exception: handle_unexpected,
+        },
+    )
+    app.state.services = svc
+    return app
+
+
+__all__ = ["PUBLIC_PATHS", "ServiceUnavailable", "create_app"]

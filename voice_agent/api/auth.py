@@ -1,0 +1,63 @@
+"""API keys: ``Authorization: Bearer KEY`` (and, for browsers' WebSockets, ``?api_key=``)."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from voice_agent.errors import Unauthorized
+
+
+class KeyChecker:
+    def __init__(self, keys: Iterable[str]) -> None:
+        self._keys = [k.encode() for k in keys if k]
+        if not self._keys:
+            raise ValueError("at least one API key is required")
+
+    def valid(self, key: str | None) -> bool:
+        if not key:
+            return False
+        candidate = key.encode()
+        # compare against every key so timing does not tell which prefix matched
+        return any([hmac.compare_digest(candidate, k) for k in self._keys])
+
+    def check(
+        self,
+        headers: Mapping[str, str],
+        query: Mapping[str, str] | None = None,
+        subprotocols: Iterable[str] = (),
+    ) -> None:
+        """Raise :class:`Unauthorized` unless the request carries a valid key."""
+        auth = headers.get("authorization")
+        key: str | None = None
+        if auth is not None:
+            scheme, _, value = auth.partition(" ")
+            if scheme.lower() != "bearer" or not value.strip():
+                raise Unauthorized("Authorization header must be 'Bearer <API key>'")
+            key = value.strip()
+        elif query and query.get("api_key"):
+            key = query["api_key"]
+        else:
+            for proto in subprotocols:
+                if proto.startswith("openai-insecure-api-key."):
+                    key = proto.removeprefix("openai-insecure-api-key.")
+        if key is None:
+            raise Unauthorized("missing API key: send 'Authorization: Bearer <API key>'")
+        if not self.valid(key):
+            raise Unauthorized("invalid API key", code="invalid_api_key")
+
+
+def ensure_key_file(data_dir: Path) -> tuple[str, Path, bool]:
+    """Return the generated key kept in the data directory, creating it on first start."""
+    path = data_dir / "api_key"
+    if path.exists():
+        key = path.read_text(encoding="utf-8").strip()
+        if key:
+            return key, path, False
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = "va_" + secrets.token_urlsafe(24)
+    path.write_text(key + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return key, path, True

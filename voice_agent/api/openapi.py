@@ -1,0 +1,318 @@
+"""The OpenAPI 3.1 document of the REST API (kept beside the handlers; a test checks both agree)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from voice_agent import __version__
+from voice_agent.core.labels import ACTIONS, NEEDS, OBJECTIONS, PHASES
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _err(desc: str) -> dict[str, Any]:
+    return {"description": desc, "content": {"application/json": {"schema": _ERROR}}}
+
+
+def _ok(desc: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": desc, "content": {"application/json": {"schema": schema}}}
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+_COMMON_ERRORS = {
+    "400": _err("Body is not valid JSON (`invalid_json`)"),
+    "401": _err("Missing or invalid API key (`unauthorized`, `invalid_api_key`)"),
+    "413": _err("Body larger than the limit (`payload_too_large`)"),
+    "422": _err("A field is missing, of the wrong type or out of range (`invalid_field`)"),
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    label_score = {
+        "type": "object",
+        "required": ["label", "p"],
+        "properties": {"label": {"type": "string"}, "p": {"type": "number"}},
+    }
+    schemas: dict[str, Any] = {
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                }
+            },
+        },
+        "Insights": {
+            "type": "object",
+            "required": [
+                "objections",
+                "needs",
+                "buying_signal",
+                "conversion_probability",
+                "next_action",
+                "phase",
+                "fallbacks",
+            ],
+            "properties": {
+                "objections": {
+                    "type": "array",
+                    "items": label_score,
+                    "description": f"Labels: {', '.join(OBJECTIONS)}; detected when p >= 0.5",
+                },
+                "needs": {
+                    "type": "array",
+                    "items": label_score,
+                    "description": f"Labels: {', '.join(NEEDS)}",
+                },
+                "buying_signal": {
+                    "type": "object",
+                    "required": ["value", "p"],
+                    "properties": {"value": {"type": "boolean"}, "p": {"type": "number"}},
+                },
+                "conversion_probability": {"type": "number", "minimum": 0, "maximum": 1},
+                "next_action": {
+                    "type": ["object", "null"],
+                    "required": ["name", "reason"],
+                    "properties": {
+                        "name": {"type": "string", "enum": list(ACTIONS)},
+                        "reason": {"type": "string"},
+                        "objection": {"type": "string"},
+                        "need": {"type": "string"},
+                        "program": {"type": "string"},
+                    },
+                },
+                "phase": {"type": "string", "enum": list(PHASES)},
+                "fallbacks": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "Analysers answered by the rule-based fallback this turn",
+                },
+                "models": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+        },
+        "Turn": {
+            "type": "object",
+            "required": ["index", "role", "text", "created_at"],
+            "properties": {
+                "index": {"type": "integer"},
+                "role": {"type": "string", "enum": ["agent", "customer"]},
+                "text": {"type": "string"},
+                "created_at": {"type": "number"},
+                "insights": {"$ref": "#/components/schemas/Insights"},
+                "timings_ms": {"type": "object", "additionalProperties": {"type": "number"}},
+                "action": {"type": "string"},
+                "truncated": {"type": "boolean"},
+            },
+        },
+        "Conversation": {
+            "type": "object",
+            "required": ["id", "lang", "channel", "customer", "phase", "status", "created_at"],
+            "properties": {
+                "id": {"type": "string"},
+                "lang": {"type": "string", "enum": ["en", "es"]},
+                "channel": {"type": "string"},
+                "customer": {"type": "object"},
+                "phase": {"type": "string", "enum": list(PHASES)},
+                "status": {"type": "string", "enum": ["open", "ended"]},
+                "created_at": {"type": "number"},
+                "ended_at": {"type": ["number", "null"]},
+                "outcome": {"type": ["object", "null"]},
+                "tags": {"type": "object"},
+                "turns": {"type": "array", "items": {"$ref": "#/components/schemas/Turn"}},
+            },
+        },
+    }
+    create_body = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "lang": {"type": "string", "enum": ["en", "es"], "default": "en"},
+            "customer": {
+                "type": "object",
+                "description": "Profile: name, age, profession, budget (low|medium|high)...",
+            },
+            "channel": {"type": "string", "default": "api", "minLength": 1, "maxLength": 32},
+        },
+    }
+    created = {
+        "type": "object",
+        "required": ["id", "lang", "channel", "phase", "created_at", "greeting"],
+        "properties": {
+            "id": {"type": "string"},
+            "lang": {"type": "string"},
+            "channel": {"type": "string"},
+            "phase": {"type": "string"},
+            "created_at": {"type": "number"},
+            "greeting": {
+                "type": "object",
+                "required": ["text"],
+                "properties": {"text": {"type": "string"}},
+            },
+        },
+    }
+    message_body = {
+        "type": "object",
+        "required": ["text"],
+        "additionalProperties": False,
+        "properties": {"text": {"type": "string", "minLength": 1}},
+    }
+    message_reply = {
+        "type": "object",
+        "required": ["conversation_id", "turn", "reply", "insights", "timings_ms"],
+        "properties": {
+            "conversation_id": {"type": "string"},
+            "turn": {"type": "integer"},
+            "reply": {
+                "type": "object",
+                "required": ["text"],
+                "properties": {"text": {"type": "string"}},
+            },
+            "insights": {"$ref": "#/components/schemas/Insights"},
+            "timings_ms": {"type": "object", "additionalProperties": {"type": "number"}},
+        },
+    }
+    outcome_body = {
+        "type": "object",
+        "required": ["converted"],
+        "additionalProperties": False,
+        "properties": {
+            "converted": {"type": "boolean"},
+            "value": {"type": ["number", "null"], "minimum": 0},
+        },
+    }
+    conv_ref = {"$ref": "#/components/schemas/Conversation"}
+    paths: dict[str, Any] = {
+        "/v1/conversations": {
+            "post": {
+                "operationId": "createConversation",
+                "summary": "Start a conversation; the reply carries the agent's greeting",
+                "requestBody": _body(create_body),
+                "responses": {"201": _ok("Created", created), **_COMMON_ERRORS},
+            },
+            "get": {
+                "operationId": "listConversations",
+                "summary": "Recent conversations, newest first (without turns)",
+                "parameters": [
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+                    }
+                ],
+                "responses": {
+                    "200": _ok(
+                        "List",
+                        {
+                            "type": "object",
+                            "required": ["conversations"],
+                            "properties": {"conversations": {"type": "array", "items": conv_ref}},
+                        },
+                    ),
+                    "401": _COMMON_ERRORS["401"],
+                    "422": _COMMON_ERRORS["422"],
+                },
+            },
+        },
+        "/v1/conversations/{id}": {
+            "get": {
+                "operationId": "getConversation",
+                "summary": "The whole conversation with every turn's insights and timings",
+                "parameters": [_ID],
+                "responses": {
+                    "200": _ok("Conversation", conv_ref),
+                    "401": _COMMON_ERRORS["401"],
+                    "404": _err("Unknown id (`conversation_not_found`)"),
+                },
+            }
+        },
+        "/v1/conversations/{id}/messages": {
+            "post": {
+                "operationId": "postMessage",
+                "summary": "A customer turn: returns the agent's reply and the turn's insights",
+                "parameters": [_ID],
+                "requestBody": _body(message_body),
+                "responses": {
+                    "200": _ok("Reply", message_reply),
+                    **_COMMON_ERRORS,
+                    "404": _err("Unknown id (`conversation_not_found`)"),
+                    "409": _err("The conversation has ended (`conversation_ended`)"),
+                    "422": _err("`empty_text`, `text_too_long` or `invalid_field`"),
+                },
+            }
+        },
+        "/v1/conversations/{id}/outcome": {
+            "post": {
+                "operationId": "postOutcome",
+                "summary": "Record the outcome; ends the conversation",
+                "parameters": [_ID],
+                "requestBody": _body(outcome_body),
+                "responses": {
+                    "200": _ok("Ended conversation (without turns)", conv_ref),
+                    **_COMMON_ERRORS,
+                    "404": _err("Unknown id (`conversation_not_found`)"),
+                    "409": _err("Already ended (`conversation_ended`)"),
+                },
+            }
+        },
+        "/healthz": {
+            "get": {
+                "operationId": "healthz",
+                "security": [],
+                "responses": {"200": _ok("Alive", {"type": "object"})},
+            }
+        },
+        "/readyz": {
+            "get": {
+                "operationId": "readyz",
+                "security": [],
+                "summary": "Readiness: store, models (and which fell back), generator, speech",
+                "responses": {
+                    "200": _ok("Ready", {"type": "object"}),
+                    "503": _ok("Not ready", {"type": "object"}),
+                },
+            }
+        },
+        "/metrics": {
+            "get": {
+                "operationId": "metrics",
+                "security": [],
+                "responses": {
+                    "200": {
+                        "description": "Prometheus text format",
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    }
+                },
+            }
+        },
+        "/v1/openapi.json": {
+            "get": {
+                "operationId": "openapi",
+                "security": [],
+                "responses": {"200": _ok("This document", {"type": "object"})},
+            }
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "voice-agent",
+            "version": __version__,
+            "description": "Real-time voice sales agent. The realtime voice API is a "
+            "WebSocket at /v1/realtime speaking a subset of the OpenAI Realtime protocol.",
+            "license": {"name": "GPL-3.0-or-later", "identifier": "GPL-3.0-or-later"},
+        },
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

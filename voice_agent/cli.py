@@ -1,0 +1,207 @@
+"""The ``voice-agent`` command: serve, chat, ml (train/eval/benchmark-conversion), bench."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from voice_agent.errors import ConfigError
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    from voice_agent.settings import load_settings
+
+    overrides: dict[str, Any] = {}
+    for name in ("host", "port", "data_dir", "playbook", "generator", "analysers"):
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = value
+    if getattr(args, "no_speech", False):
+        overrides["speech"] = False
+    return load_settings(**overrides)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from voice_agent.api.app import create_app
+    from voice_agent.logging import configure_logging
+
+    settings = _settings(args)
+    configure_logging(settings.log_level, settings.log_format)
+    app = create_app(settings)
+    sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((settings.host, settings.port))
+    port = sock.getsockname()[1]
+    print(
+        json.dumps({"event": "listening", "url": f"http://{settings.host}:{port}", "port": port}),
+        flush=True,
+    )
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        ws_max_size=4 * 1024 * 1024,
+        timeout_graceful_shutdown=5,
+    )
+    server = uvicorn.Server(config)
+    server.run(sockets=[sock])
+    return 0
+
+
+def _print_insights(ins: dict[str, Any]) -> None:
+    def fmt(items: list[dict[str, Any]]) -> str:
+        return ", ".join(f"{i['label']} {i['p']:.2f}" for i in items) or "-"
+
+    action = ins.get("next_action") or {}
+    print(f"   objections: {fmt(ins['objections'])}")
+    print(f"   needs:      {fmt(ins['needs'])}")
+    bs = ins["buying_signal"]
+    print(
+        f"   buying:     {bs['value']} ({bs['p']:.2f})"
+        f"   conversion: {ins['conversion_probability']:.2f}"
+    )
+    print(f"   next:       {action.get('name')} - {action.get('reason')}   phase: {ins['phase']}")
+    if ins.get("fallbacks"):
+        print(f"   fallback:   {', '.join(ins['fallbacks'])}")
+
+
+async def _chat(args: argparse.Namespace) -> int:
+    from voice_agent.logging import configure_logging
+    from voice_agent.services import build_services
+
+    settings = _settings(args)
+    configure_logging("warning", "console")
+    svc = build_services(settings)
+    await svc.store.open()
+    try:
+        orch = svc.orchestrator
+        customer: dict[str, Any] = {}
+        if args.name:
+            customer["name"] = args.name
+        if args.budget:
+            customer["budget"] = args.budget
+        conv = await orch.create(lang=args.lang, customer=customer, channel="cli")
+        greeting = await orch.greet(conv)
+        print(f"conversation {conv.id} ({conv.lang}); empty line or Ctrl-D to end")
+        print(f"agent> {greeting.text}")
+        loop = asyncio.get_running_loop()
+        while True:
+            line = await loop.run_in_executor(None, _read_line, "you> ")
+            if line is None or not line.strip():
+                break
+            result = await orch.turn(conv.id, line)
+            if args.insights:
+                _print_insights(result.insights.to_json())
+            print(f"agent> {result.reply}")
+        print(f"stored in {settings.sqlite_path}")
+    finally:
+        await svc.store.close()
+    return 0
+
+
+def _read_line(prompt: str) -> str | None:
+    try:
+        return input(prompt)
+    except EOFError:
+        return None
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    return asyncio.run(_chat(args))
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    if args.what == "models":
+        from ml.cli import bench_models
+
+        result = bench_models(args)
+    elif args.what == "voice":
+        from voice_agent.bench_voice import bench_voice
+
+        result = bench_voice(args)
+    else:  # text
+        from loadtest.text import run_from_args
+
+        result = run_from_args(args)
+    print(json.dumps(result, indent=None if args.json else 2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="voice-agent", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--data-dir", type=Path, help="overrides VOICE_AGENT_DATA_DIR")
+        p.add_argument("--playbook", type=Path, help="overrides VOICE_AGENT_PLAYBOOK")
+        p.add_argument("--generator", choices=["playbook", "llm"])
+        p.add_argument("--analysers", choices=["models", "rules"])
+
+    serve = sub.add_parser("serve", help="run the HTTP and WebSocket server")
+    common(serve)
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int, help="0 picks a free port (printed on stdout)")
+    serve.add_argument("--no-speech", action="store_true", help="text API only: no voice models")
+    serve.set_defaults(func=cmd_serve)
+
+    chat = sub.add_parser("chat", help="talk to the agent in the terminal")
+    common(chat)
+    chat.add_argument("--lang", choices=["en", "es"], default="en")
+    chat.add_argument("--name", help="the customer's name")
+    chat.add_argument("--budget", choices=["low", "medium", "high"])
+    chat.add_argument(
+        "--no-insights", dest="insights", action="store_false", help="hide each turn's insights"
+    )
+    chat.set_defaults(func=cmd_chat)
+
+    try:
+        from ml.cli import add_ml_commands
+    except ImportError:
+        pass
+    else:
+        add_ml_commands(sub)
+
+    bench = sub.add_parser("bench", help="benchmarks that print JSON")
+    bench_sub = bench.add_subparsers(dest="what", required=True)
+    bm = bench_sub.add_parser("models", help="all analysers + decision for one turn, in process")
+    bm.add_argument("--json", action="store_true")
+    bm.add_argument("--n", type=int, default=2000)
+    bm.add_argument("--registry", type=Path)
+    bv = bench_sub.add_parser("voice", help="one call over /v1/realtime: latency per stage")
+    bv.add_argument("--json", action="store_true")
+    bv.add_argument("--turns", type=int, default=10)
+    bv.add_argument("--url")
+    bench.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        rc: int = args.func(args)
+    except ConfigError as exc:
+        print(f"voice-agent: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        if type(exc).__name__ != "PlaybookError":
+            raise
+        print(f"voice-agent: invalid playbook: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return rc
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(main())

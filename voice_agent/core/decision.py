@@ -1,0 +1,158 @@
+"""The decision engine: from a turn's insights and the conversation so far to the next best action.
+
+Pure: it takes values and returns an :class:`Action` with a short reason naming the
+evidence. A trained policy (``ml.policy``) implements the same :class:`Policy` protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from voice_agent.analysis.base import DETECTION_THRESHOLD
+from voice_agent.core.conversation import Memory
+from voice_agent.core.labels import ActionName, Phase
+from voice_agent.core.types import Action, Insights
+
+#: Phase the conversation is in after the agent takes each action.
+PHASE_AFTER: Mapping[ActionName, Phase] = {
+    "discover_need": "discovery",
+    "present_program": "presentation",
+    "handle_objection": "objection_handling",
+    "offer_trial": "closing",
+    "close": "closing",
+    "schedule_follow_up": "follow_up",
+    "hand_off": "follow_up",
+}
+
+#: How often one objection is handled before the agent changes tack.
+MAX_HANDLES_PER_OBJECTION = 2
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyState:
+    phase: Phase
+    customer_turns: int
+    insights: Insights
+    memory: Memory
+    profile: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Policy(Protocol):
+    name: str
+
+    def decide(self, state: PolicyState) -> Action: ...
+
+
+def _top(scores: tuple[Any, ...]) -> tuple[str, float] | None:
+    hits = [(s.label, s.p) for s in scores if s.p >= DETECTION_THRESHOLD]
+    if not hits:
+        return None
+    return max(hits, key=lambda x: x[1])
+
+
+class RulePolicy:
+    """A transparent sales playbook policy driven by the analysers' predictions."""
+
+    name = "rules"
+
+    def decide(self, state: PolicyState) -> Action:
+        ins, mem = state.insights, state.memory
+        buying = ins.buying_signal
+        objection = _top(ins.objections)
+        needs_known = bool(mem.needs_found) or bool(_top(ins.needs))
+        presented = bool(mem.programs_presented)
+        p_conv = ins.conversion_probability
+
+        if objection and objection[0] == "not_interested":
+            raised = mem.objections_raised.get("not_interested", 0)
+            if raised >= 2 or mem.objections_handled.get("not_interested", 0) >= 1:
+                return Action(
+                    "schedule_follow_up",
+                    f"not interested again (p={objection[1]:.2f}, raised {raised}x): "
+                    "leave the door open",
+                )
+
+        if buying.value and not objection:
+            if presented or mem.trial_offered:
+                return Action(
+                    "close", f"buying signal p={buying.p:.2f} after the offer: ask for the sale"
+                )
+            return Action(
+                "present_program",
+                f"buying signal p={buying.p:.2f} before any program was presented",
+            )
+
+        if objection:
+            label, p = objection
+            handled = mem.objections_handled.get(label, 0)
+            if handled < MAX_HANDLES_PER_OBJECTION:
+                why = "first time" if handled == 0 else f"raised again after {handled} answer(s)"
+                return Action(
+                    "handle_objection", f"{label} objection p={p:.2f}, {why}", objection=label
+                )
+            if label in ("price", "think_it_over", "skepticism", "time") and not mem.trial_offered:
+                return Action(
+                    "offer_trial",
+                    f"{label} objection p={p:.2f} persists after {handled} answers: "
+                    "lower the risk with the trial",
+                )
+            if label == "needs_approval" or mem.close_attempts >= 1 or mem.trial_offered:
+                return Action(
+                    "schedule_follow_up",
+                    f"{label} objection p={p:.2f} unresolved after {handled} answers",
+                )
+            return Action(
+                "hand_off",
+                f"{label} objection p={p:.2f} unresolved after {handled} answers: a person "
+                "should take over",
+            )
+
+        if not needs_known and mem.discovery_questions_asked < 3:
+            return Action("discover_need", "no need identified yet")
+        if not presented:
+            need = (
+                max(mem.needs_found, key=lambda k: mem.needs_found[k]) if mem.needs_found else None
+            )
+            top_need = _top(ins.needs)
+            if top_need:
+                need = top_need[0]
+            reason = f"need {need} identified" if need else "discovery exhausted"
+            return Action(
+                "present_program", f"{reason}: present the best-fitting program", need=need
+            )
+        if p_conv >= 0.6 and mem.close_attempts < 2:
+            return Action("close", f"conversion p={p_conv:.2f} is high and no objection is open")
+        if not mem.trial_offered:
+            return Action(
+                "offer_trial", f"program presented, conversion p={p_conv:.2f}: offer the trial"
+            )
+        if mem.close_attempts < 2:
+            return Action("close", f"trial offered and no objection open (p={p_conv:.2f})")
+        return Action(
+            "schedule_follow_up", f"{mem.close_attempts} closing attempts without a decision"
+        )
+
+
+def apply_action(memory: Memory, action: Action, insights: Insights) -> None:
+    """Update the conversation memory for the action the agent is about to take."""
+    memory.actions.append(action.name)
+    for s in insights.needs:
+        if s.p >= DETECTION_THRESHOLD:
+            memory.needs_found[s.label] = max(memory.needs_found.get(s.label, 0.0), s.p)
+    for s in insights.objections:
+        if s.p >= DETECTION_THRESHOLD:
+            memory.objections_raised[s.label] = memory.objections_raised.get(s.label, 0) + 1
+    if insights.buying_signal.value:
+        memory.buying_signals += 1
+    if action.name == "handle_objection" and action.objection:
+        memory.objections_handled[action.objection] = (
+            memory.objections_handled.get(action.objection, 0) + 1
+        )
+    elif action.name == "discover_need":
+        memory.discovery_questions_asked += 1
+    elif action.name == "offer_trial":
+        memory.trial_offered += 1
+    elif action.name == "close":
+        memory.close_attempts += 1

@@ -1,0 +1,71 @@
+"""Every error the server reports on the wire, with its code and HTTP status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class VoiceAgentError(Exception):
+    """An error with a stable machine-readable ``code`` and a human message."""
+
+    code = "internal_error"
+    status = 500
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+
+    def to_json(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message}}
+
+
+class InvalidRequest(VoiceAgentError):
+    code = "invalid_request"
+    status = 400
+
+
+class PayloadTooLarge(VoiceAgentError):
+    code = "payload_too_large"
+    status = 413
+
+
+class Unauthorized(VoiceAgentError):
+    code = "unauthorized"
+    status = 401
+
+
+class NotFound(VoiceAgentError):
+    code = "not_found"
+    status = 404
+
+
+class Conflict(VoiceAgentError):
+    code = "conflict"
+    status = 409
+
+
+class ConversationNotFound(NotFound):
+    code = "conversation_not_found"
+
+    def __init__(self, conversation_id: str) -> None:
+        super().__init__(f"no conversation with id {conversation_id!r}")
+
+
+class ConversationEnded(Conflict):
+    code = "conversation_ended"
+
+    def __init__(self, conversation_id: str) -> None:
+        super().__init__(f"conversation {conversation_id!r} has ended; start a new one")
+
+
+class ServiceUnavailable(VoiceAgentError):
+    code = "unavailable"
+    status = 503
+
+
+class ConfigError(Exception):
+    """Raised at start-up for bad settings; the message names the setting and the problem."""

@@ -1,0 +1,63 @@
+"""Prometheus metrics of the server (one registry per process, the client default)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+_LATENCY_BUCKETS = (
+    0.0005,
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    0.75,
+    1.0,
+    1.5,
+    2.5,
+    5.0,
+)
+
+TURN_SECONDS = Histogram(
+    "voice_agent_turn_seconds",
+    "Time to handle one customer turn (analysis, decision, reply), by channel.",
+    ["channel"],
+    buckets=_LATENCY_BUCKETS,
+)
+ANALYSER_SECONDS = Histogram(
+    "voice_agent_analyser_seconds",
+    "Time of one analyser call, by analyser and implementation (model or rules).",
+    ["analyser", "impl"],
+    buckets=_LATENCY_BUCKETS,
+)
+DECISION_SECONDS = Histogram(
+    "voice_agent_decision_seconds", "Time of the decision engine.", buckets=_LATENCY_BUCKETS
+)
+GENERATION_SECONDS = Histogram(
+    "voice_agent_generation_seconds",
+    "Time to produce the full reply text, by generator.",
+    ["generator"],
+    buckets=_LATENCY_BUCKETS,
+)
+STAGE_SECONDS = Histogram(
+    "voice_agent_stage_seconds",
+    "Voice pipeline stages, anchored at the end of the caller's speech.",
+    ["stage"],
+    buckets=_LATENCY_BUCKETS,
+)
+FALLBACKS = Counter(
+    "voice_agent_analyser_fallbacks_total",
+    "Analyser calls answered by the rule-based fallback, by analyser and reason.",
+    ["analyser", "reason"],
+)
+ERRORS = Counter("voice_agent_errors_total", "Errors reported to clients, by code.", ["code"])
+TURNS = Counter("voice_agent_turns_total", "Customer turns handled.", ["channel", "lang"])
+CONVERSATIONS = Counter(
+    "voice_agent_conversations_total", "Conversations started.", ["channel", "lang"]
+)
+OUTCOMES = Counter("voice_agent_outcomes_total", "Outcomes recorded.", ["converted"])
+OPEN_SESSIONS = Gauge("voice_agent_realtime_sessions", "Open realtime sessions.")

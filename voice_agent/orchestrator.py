@@ -1,0 +1,351 @@
+"""The orchestrator: one customer turn through analysis, decision and generation.
+
+For every customer turn it runs the four analysers concurrently in worker threads, each
+under a deadline, answering with the rule-based analyser of the same kind when the primary
+one fails or is late; the policy picks the next best action; the generator writes the reply.
+
+The work is split so a voice transport can run it speculatively:
+
+* :meth:`Orchestrator.prepare` analyses and decides on a *copy* of the conversation's
+  memory and stores nothing, so its result can be dropped when the caller goes on talking;
+* :meth:`Orchestrator.commit` records the customer turn and its insights (stored before
+  any reply reaches the caller);
+* :meth:`Orchestrator.record_reply` records what the agent actually said (all of it, or
+  the part that was played before a barge-in).
+
+:meth:`Orchestrator.turn` chains the three for text conversations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import structlog
+
+from voice_agent import metrics
+from voice_agent.analysis.base import DETECTION_THRESHOLD, AnalyserSet
+from voice_agent.core.conversation import Conversation, Memory, Turn
+from voice_agent.core.decision import PHASE_AFTER, Policy, PolicyState, apply_action
+from voice_agent.core.labels import Lang
+from voice_agent.core.types import (
+    Action,
+    AnalysisInput,
+    BuyingSignal,
+    Insights,
+    LabelScore,
+)
+from voice_agent.errors import ConversationEnded, ConversationNotFound, InvalidRequest
+from voice_agent.generation.base import GenerationContext, ResponseGenerator
+from voice_agent.store.base import Store
+
+log = structlog.get_logger("voice_agent.orchestrator")
+T = TypeVar("T")
+
+#: Insights list only labels at least this likely (the detection threshold is 0.5).
+REPORT_FLOOR = 0.2
+KINDS = ("objections", "needs", "buying_signal", "conversion")
+
+
+@dataclass(slots=True)
+class PreparedTurn:
+    """A customer turn analysed and decided, not yet stored."""
+
+    conversation_id: str
+    text: str
+    insights: Insights
+    action: Action
+    memory: Memory
+    context: GenerationContext
+    generator: ResponseGenerator
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    greeting: bool = False
+
+    async def sentences(self) -> AsyncIterator[str]:
+        """The reply, sentence by sentence, as the generator produces it."""
+        gen = (
+            self.generator.greeting(self.context)
+            if self.greeting
+            else self.generator.generate(self.context)
+        )
+        async for sentence in gen:
+            yield sentence
+
+
+@dataclass(slots=True)
+class TurnResult:
+    conversation: Conversation
+    customer_turn: Turn
+    agent_turn: Turn
+    insights: Insights
+    reply: str
+    timings_ms: dict[str, float]
+
+
+class Orchestrator:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        primary: Mapping[str, Any],
+        fallback: AnalyserSet,
+        policy: Policy,
+        generator: ResponseGenerator,
+        deadline_ms: float = 40.0,
+        executor: ThreadPoolExecutor | None = None,
+        model_errors: Mapping[str, str] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.primary = dict(primary)
+        self.fallback = fallback
+        self.policy = policy
+        self.generator = generator
+        self.deadline_s = deadline_ms / 1000.0
+        self.executor = executor or ThreadPoolExecutor(max_workers=4, thread_name_prefix="analysis")
+        self.model_errors = dict(model_errors or {})
+        self.clock = clock
+        self._cache: dict[str, Conversation] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    # -- conversations --------------------------------------------------------------------
+    async def create(
+        self, *, lang: Lang, customer: Mapping[str, Any] | None = None, channel: str = "api"
+    ) -> Conversation:
+        conv = Conversation(
+            id=uuid.uuid4().hex,
+            lang=lang,
+            channel=channel,
+            customer=dict(customer or {}),
+            created_at=self.clock(),
+        )
+        await self.store.create_conversation(conv)
+        self._cache[conv.id] = conv
+        metrics.CONVERSATIONS.labels(channel, lang).inc()
+        return conv
+
+    async def get(self, conversation_id: str) -> Conversation:
+        conv = self._cache.get(conversation_id)
+        if conv is None:
+            conv = await self.store.get_conversation(conversation_id)
+            if conv is None:
+                raise ConversationNotFound(conversation_id)
+            if not conv.ended:
+                self._cache[conversation_id] = conv
+        return conv
+
+    def lock(self, conversation_id: str) -> asyncio.Lock:
+        lock = self._locks.get(conversation_id)
+        if lock is None:
+            lock = self._locks[conversation_id] = asyncio.Lock()
+        return lock
+
+    def forget(self, conversation_id: str) -> None:
+        self._cache.pop(conversation_id, None)
+        self._locks.pop(conversation_id, None)
+
+    async def end(
+        self, conv: Conversation, *, converted: bool | None, value: float | None = None
+    ) -> Conversation:
+        if conv.ended:
+            raise ConversationEnded(conv.id)
+        conv.phase = "ended"
+        conv.ended_at = self.clock()
+        if converted is not None:
+            conv.outcome = {"converted": converted, "value": value}
+            metrics.OUTCOMES.labels(str(converted).lower()).inc()
+        await self.store.update_conversation(conv)
+        self.forget(conv.id)
+        return conv
+
+    # -- analysis ---------------------------------------------------------------------------
+    async def _call(self, kind: str, inp: AnalysisInput) -> tuple[Any, str | None, str, float]:
+        """Run one analyser under the deadline; returns (result, fallback reason, impl, ms)."""
+        loop = asyncio.get_running_loop()
+        primary = self.primary.get(kind)
+        t0 = time.perf_counter()
+        reason: str | None
+        if primary is not None:
+            try:
+                result = await asyncio.wait_for(
+                    loop.run_in_executor(self.executor, primary.predict, inp), self.deadline_s
+                )
+                ms = (time.perf_counter() - t0) * 1000
+                metrics.ANALYSER_SECONDS.labels(kind, "model").observe(ms / 1000)
+                return result, None, str(getattr(primary, "version", "model")), ms
+            except TimeoutError:
+                reason = "deadline"
+            except Exception as exc:  # a broken model must not break the turn
+                reason = "error"
+                log.warning("analyser_failed", analyser=kind, error=repr(exc))
+        else:
+            reason = "unavailable"
+        metrics.FALLBACKS.labels(kind, reason).inc()
+        rules = getattr(self.fallback, kind)
+        result = await loop.run_in_executor(self.executor, rules.predict, inp)
+        ms = (time.perf_counter() - t0) * 1000
+        metrics.ANALYSER_SECONDS.labels(kind, "rules").observe(ms / 1000)
+        return result, reason, str(getattr(rules, "version", "rules")), ms
+
+    async def analyse(self, conv: Conversation, text: str) -> tuple[Insights, dict[str, float]]:
+        inp = AnalysisInput(
+            text=text,
+            lang=conv.lang,
+            history=conv.transcript(),
+            profile=conv.customer,
+            previous=conv.customer_insights(),
+        )
+        results = await asyncio.gather(*(self._call(kind, inp) for kind in KINDS))
+        by_kind = dict(zip(KINDS, results, strict=True))
+        timings = {f"analysis.{k}": r[3] for k, r in by_kind.items()}
+        fallbacks = tuple(k for k, r in by_kind.items() if r[1] is not None)
+        objections: Mapping[str, float] = by_kind["objections"][0]
+        needs: Mapping[str, float] = by_kind["needs"][0]
+        buying: BuyingSignal = by_kind["buying_signal"][0]
+        conversion = float(by_kind["conversion"][0])
+        insights = Insights(
+            objections=_scores(objections),
+            needs=_scores(needs),
+            buying_signal=buying,
+            conversion_probability=min(1.0, max(0.0, conversion)),
+            phase=conv.phase,
+            fallbacks=fallbacks,
+            models={k: r[2] for k, r in by_kind.items()},
+        )
+        return insights, timings
+
+    # -- the three steps of a turn ----------------------------------------------------------
+    async def prepare(self, conv: Conversation, text: str) -> PreparedTurn:
+        """Analyse ``text`` and decide the next action. Stores nothing."""
+        if conv.ended:
+            raise ConversationEnded(conv.id)
+        text = text.strip()
+        if not text:
+            raise InvalidRequest("text must not be empty", code="empty_text")
+        t0 = time.perf_counter()
+        insights, timings = await self.analyse(conv, text)
+        timings["analysis"] = (time.perf_counter() - t0) * 1000
+        memory = copy.deepcopy(conv.memory)
+        t1 = time.perf_counter()
+        state = PolicyState(
+            phase=conv.phase,
+            customer_turns=conv.customer_turn_count() + 1,
+            insights=insights,
+            memory=memory,
+            profile=conv.customer,
+        )
+        action = self.policy.decide(state)
+        apply_action(memory, action, insights)
+        phase = PHASE_AFTER[action.name]
+        timings["decision"] = (time.perf_counter() - t1) * 1000
+        metrics.DECISION_SECONDS.observe(timings["decision"] / 1000)
+        insights = _with(insights, next_action=action, phase=phase)
+        ctx = GenerationContext(
+            action=action,
+            lang=conv.lang,
+            phase=phase,
+            customer=conv.customer,
+            transcript=conv.transcript(),
+            memory=memory,
+            insights=insights,
+        )
+        return PreparedTurn(conv.id, text, insights, action, memory, ctx, self.generator, timings)
+
+    async def prepare_greeting(self, conv: Conversation) -> PreparedTurn:
+        memory = copy.deepcopy(conv.memory)
+        action = Action("discover_need", "conversation opened: greet and start discovery")
+        insights = Insights((), (), BuyingSignal(False, 0.0), 0.0, action, "greeting")
+        ctx = GenerationContext(
+            action=action,
+            lang=conv.lang,
+            phase="greeting",
+            customer=conv.customer,
+            transcript=conv.transcript(),
+            memory=memory,
+        )
+        return PreparedTurn(conv.id, "", insights, action, memory, ctx, self.generator, {}, True)
+
+    async def commit(
+        self, conv: Conversation, prepared: PreparedTurn, timings_ms: Mapping[str, float] = ()
+    ) -> Turn:
+        """Record the customer turn and its insights; returns once it is stored."""
+        if conv.ended:
+            raise ConversationEnded(conv.id)
+        turn = conv.add_turn("customer", prepared.text, self.clock())
+        turn.insights = prepared.insights
+        turn.timings_ms = {**prepared.timings_ms, **(timings_ms or {})}
+        conv.memory = prepared.memory
+        conv.phase = prepared.context.phase
+        await self.store.save_turns(conv, [turn])
+        metrics.TURNS.labels(conv.channel, conv.lang).inc()
+        return turn
+
+    async def record_reply(
+        self,
+        conv: Conversation,
+        prepared: PreparedTurn,
+        text: str,
+        *,
+        truncated: bool = False,
+        timings_ms: Mapping[str, float] | None = None,
+    ) -> Turn:
+        """Record what the agent said (``text``: all of it, or what was heard)."""
+        if prepared.greeting:
+            conv.memory = prepared.memory
+            if conv.phase == "greeting":
+                conv.phase = "discovery"
+        program = prepared.context.extra.get("program")
+        if program and program not in conv.memory.programs_presented:
+            conv.memory.programs_presented.append(str(program))
+        turn = conv.add_turn("agent", text, self.clock())
+        turn.action = prepared.action.name
+        turn.truncated = truncated
+        turn.timings_ms = dict(timings_ms or {})
+        if "fallback" in prepared.context.extra:
+            turn.timings_ms["generator_fallback"] = 1.0
+        await self.store.save_turns(conv, [turn])
+        return turn
+
+    async def greet(self, conv: Conversation) -> Turn:
+        """Text channels: write and record the greeting."""
+        prepared = await self.prepare_greeting(conv)
+        text = " ".join([s async for s in prepared.sentences()])
+        return await self.record_reply(conv, prepared, text)
+
+    async def turn(self, conversation_id: str, text: str) -> TurnResult:
+        """A whole text turn: analyse, decide, store the customer turn, reply, store it."""
+        t0 = time.perf_counter()
+        async with self.lock(conversation_id):
+            conv = await self.get(conversation_id)
+            prepared = await self.prepare(conv, text)
+            customer_turn = await self.commit(conv, prepared)
+            t1 = time.perf_counter()
+            reply = " ".join([s async for s in prepared.sentences()]).strip()
+            gen_ms = (time.perf_counter() - t1) * 1000
+            metrics.GENERATION_SECONDS.labels(self.generator.name).observe(gen_ms / 1000)
+            timings = dict(prepared.timings_ms)
+            timings["generation"] = gen_ms
+            timings["total"] = (time.perf_counter() - t0) * 1000
+            agent_turn = await self.record_reply(conv, prepared, reply, timings_ms=timings)
+        metrics.TURN_SECONDS.labels(conv.channel).observe(timings["total"] / 1000)
+        return TurnResult(conv, customer_turn, agent_turn, prepared.insights, reply, timings)
+
+
+def _scores(probs: Mapping[str, float]) -> tuple[LabelScore, ...]:
+    items = sorted(((k, float(v)) for k, v in probs.items()), key=lambda kv: -kv[1])
+    return tuple(LabelScore(k, v) for k, v in items if v >= REPORT_FLOOR)
+
+
+def _with(ins: Insights, **changes: Any) -> Insights:
+    import dataclasses
+
+    return dataclasses.replace(ins, **changes)
+
+
+__all__ = ["DETECTION_THRESHOLD", "Orchestrator", "PreparedTurn", "TurnResult"]

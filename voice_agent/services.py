@@ -1,0 +1,125 @@
+"""Building the long-lived parts of a server process from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from voice_agent.analysis.base import AnalyserSet
+from voice_agent.api.auth import KeyChecker, ensure_key_file
+from voice_agent.core.decision import RulePolicy
+from voice_agent.orchestrator import KINDS, Orchestrator
+from voice_agent.settings import Settings
+from voice_agent.store.sqlite import SQLiteStore
+
+log = structlog.get_logger("voice_agent.services")
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: SQLiteStore
+    orchestrator: Orchestrator
+    keys: KeyChecker
+    model_version: str | None = None
+    model_errors: dict[str, str] = field(default_factory=dict)
+    speech: Any = None
+    speech_error: str | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def readiness(self) -> dict[str, Any]:
+        fallbacks = sorted(k for k in KINDS if k not in self.orchestrator.primary)
+        return {
+            "models": {
+                "version": self.model_version,
+                "loaded": sorted(self.orchestrator.primary),
+                "fallback": fallbacks,
+                "errors": self.model_errors,
+            },
+            "generator": self.orchestrator.generator.name,
+            "speech": (
+                "ready"
+                if self.speech is not None
+                else ("disabled" if not self.settings.speech else "unavailable")
+            ),
+            "speech_error": self.speech_error,
+        }
+
+
+def load_analysers(
+    settings: Settings,
+) -> tuple[dict[str, Any], AnalyserSet, dict[str, str], str | None]:
+    """Primary (trained) analysers that loaded, the rule fallback, errors per kind, version."""
+    from voice_agent.analysis.rules import rule_analysers
+
+    fallback = rule_analysers()
+    if settings.analysers == "rules":
+        return {}, fallback, {k: "rules selected by VOICE_AGENT_ANALYSERS" for k in KINDS}, None
+    try:
+        from ml.registry import default_registry_dir, load_champion
+    except ImportError as exc:  # pragma: no cover - ml is part of this package
+        return {}, fallback, {k: f"ml package unavailable: {exc}" for k in KINDS}, None
+    roots: list[Path] = []
+    if settings.models_dir is not None:
+        roots.append(settings.models_dir)
+    else:
+        roots += [settings.data_dir / "models", default_registry_dir()]
+    errors: dict[str, str] = {}
+    for root in roots:
+        loaded = load_champion(root)
+        if loaded.version is None and not loaded.analysers:
+            errors = dict(loaded.errors) or {k: f"no champion model in {root}" for k in KINDS}
+            continue
+        for kind, err in loaded.errors.items():
+            log.warning("model_unavailable", kind=kind, error=err, registry=str(root))
+        return dict(loaded.analysers), fallback, dict(loaded.errors), loaded.version
+    for kind, err in errors.items():
+        log.warning("model_unavailable", kind=kind, error=err)
+    return {}, fallback, errors, None
+
+
+def build_services(settings: Settings) -> Services:
+    from voice_agent.generation.factory import build_generator
+    from voice_agent.playbook.loader import default_playbook_path, load_playbook
+
+    keys = settings.key_list()
+    if not keys:
+        key, path, created = ensure_key_file(settings.data_dir)
+        if created:
+            print(f"voice-agent: created an API key in {path}", flush=True)
+        else:
+            print(f"voice-agent: API key is in {path}", flush=True)
+        keys = [key]
+    playbook = load_playbook(settings.playbook or default_playbook_path())
+    generator = build_generator(
+        settings.generator,
+        playbook,
+        llm_base_url=settings.llm_base_url,
+        llm_api_key=settings.llm_api_key,
+        llm_model=settings.llm_model,
+        llm_timeout_s=settings.llm_timeout_s,
+    )
+    primary, fallback, errors, version = load_analysers(settings)
+    policy: Any = RulePolicy()
+    store = SQLiteStore(settings.sqlite_path)
+    orch = Orchestrator(
+        store=store,
+        primary=primary,
+        fallback=fallback,
+        policy=policy,
+        generator=generator,
+        deadline_ms=settings.analysis_deadline_ms,
+        model_errors=errors,
+    )
+    return Services(
+        settings=settings,
+        store=store,
+        orchestrator=orch,
+        keys=KeyChecker(keys),
+        model_version=version,
+        model_errors=errors,
+        extras={"playbook": playbook},
+    )

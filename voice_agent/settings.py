@@ -1,0 +1,128 @@
+"""Settings from ``VOICE_AGENT_*`` environment variables and an optional YAML file.
+
+Precedence: environment > file named by ``VOICE_AGENT_CONFIG`` > defaults. The defaults
+need nothing: SQLite under ``./data``, the bundled playbook, models and speech voices.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from voice_agent.errors import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class _YamlFileSource(PydanticBaseSettingsSource):
+    """Reads the file named by ``VOICE_AGENT_CONFIG`` (a YAML mapping of setting names)."""
+
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        super().__init__(settings_cls)
+        path = os.environ.get("VOICE_AGENT_CONFIG")
+        self._data: dict[str, Any] = {}
+        if path:
+            p = Path(path)
+            try:
+                loaded = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+            except (OSError, yaml.YAMLError) as exc:
+                raise ConfigError(f"{p}: cannot read settings file: {exc}") from exc
+            if not isinstance(loaded, dict):
+                raise ConfigError(f"{p}: settings file must be a mapping of setting names")
+            unknown = sorted(set(loaded) - set(settings_cls.model_fields))
+            if unknown:
+                raise ConfigError(f"{p}: unknown setting(s): {', '.join(unknown)}")
+            self._data = loaded
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(self._data)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VOICE_AGENT_", extra="ignore")
+
+    # server
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    data_dir: Path = Path("data")
+    api_keys: str | None = None
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["json", "console"] = "json"
+
+    # store
+    database_url: str | None = None
+
+    # conversation engine
+    playbook: Path | None = None
+    generator: Literal["playbook", "llm"] = "playbook"
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_s: float = Field(default=4.0, gt=0)
+    models_dir: Path | None = None
+    analysers: Literal["models", "rules"] = "models"
+    analysis_deadline_ms: float = Field(default=40.0, gt=0)
+    max_text_chars: int = Field(default=2000, gt=0)
+    max_body_bytes: int = Field(default=64_000, gt=0)
+
+    # voice
+    speech: bool = True
+    stt_model: str | None = None
+    stt_language: str = "en"
+    stt_threads: int = Field(default=2, ge=1)
+    tts_voice: Path | None = None
+    tts_config: Path | None = None
+    silence_ms: int = Field(default=500, ge=100, le=5000)
+    greet_first: bool = True
+
+    @field_validator("api_keys")
+    @classmethod
+    def _keys_not_blank(cls, v: str | None) -> str | None:
+        if v is not None and not [k for k in v.split(",") if k.strip()]:
+            raise ValueError("must list at least one non-empty key, comma separated")
+        return v
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _YamlFileSource(settings_cls))
+
+    @property
+    def sqlite_path(self) -> Path:
+        url = self.database_url
+        if url is None:
+            return self.data_dir / "voice_agent.sqlite3"
+        if url.startswith("sqlite:///"):
+            return Path(url.removeprefix("sqlite:///"))
+        raise ConfigError(
+            f"VOICE_AGENT_DATABASE_URL: unsupported database {url!r} (only sqlite:///PATH for now)"
+        )
+
+    def key_list(self) -> list[str]:
+        return [k.strip() for k in (self.api_keys or "").split(",") if k.strip()]
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings, turning validation errors into a ConfigError naming the variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"VOICE_AGENT_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from exc

@@ -1,0 +1,263 @@
+"""SQLite store (WAL mode), all I/O on one dedicated thread so the event loop never blocks.
+
+Schema changes are numbered migrations recorded in ``schema_version``; opening a database
+applies the missing ones in order and refuses a database newer than this code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from voice_agent.core.conversation import Conversation, Memory, Turn
+from voice_agent.core.types import Insights
+
+T = TypeVar("T")
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: conversations and turns
+    """
+    CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        lang TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        customer TEXT NOT NULL,
+        phase TEXT NOT NULL,
+        memory TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        ended_at REAL,
+        converted INTEGER,
+        outcome TEXT
+    );
+    CREATE TABLE turns (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        idx INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        text TEXT NOT NULL,
+        insights TEXT,
+        timings TEXT NOT NULL,
+        action TEXT,
+        truncated INTEGER NOT NULL DEFAULT 0,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (conversation_id, idx)
+    );
+    CREATE INDEX conversations_created ON conversations(created_at);
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNew(RuntimeError):
+    pass
+
+
+class SQLiteStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._conn: sqlite3.Connection | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
+
+    # -- plumbing ---------------------------------------------------------------------------
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, fn, *args)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise RuntimeError("store is not open")
+        return self._conn
+
+    def _open_sync(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=5000")
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        current = int(row[0] or 0)
+        if current > SCHEMA_VERSION:
+            raise SchemaTooNew(
+                f"{self.path}: database schema version {current} is newer than this "
+                f"server's {SCHEMA_VERSION}; upgrade voice-agent"
+            )
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _split_sql(MIGRATIONS[version - 1]):
+                    conn.execute(statement)
+                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        self._conn = conn
+
+    async def open(self) -> None:
+        await self._run(self._open_sync)
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._run(self._conn.close)
+            self._conn = None
+        self._executor.shutdown(wait=True)
+
+    async def ping(self) -> bool:
+        def _ping() -> bool:
+            self.conn.execute("SELECT 1").fetchone()
+            return True
+
+        try:
+            return await self._run(_ping)
+        except Exception:
+            return False
+
+    def schema_version(self) -> int:
+        row = self.conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        return int(row[0] or 0)
+
+    # -- writes -----------------------------------------------------------------------------
+    def _conv_row(self, conv: Conversation) -> tuple[Any, ...]:
+        converted = None
+        if conv.outcome is not None and "converted" in conv.outcome:
+            converted = int(bool(conv.outcome["converted"]))
+        return (
+            conv.lang,
+            conv.channel,
+            json.dumps(conv.customer),
+            conv.phase,
+            json.dumps(conv.memory.to_json()),
+            json.dumps(conv.tags),
+            conv.created_at,
+            conv.ended_at,
+            converted,
+            json.dumps(conv.outcome) if conv.outcome is not None else None,
+            conv.id,
+        )
+
+    def _create_sync(self, conv: Conversation) -> None:
+        self.conn.execute(
+            "INSERT INTO conversations (lang, channel, customer, phase, memory, tags, created_at,"
+            " ended_at, converted, outcome, id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            self._conv_row(conv),
+        )
+
+    def _update_sync(self, conv: Conversation) -> None:
+        self.conn.execute(
+            "UPDATE conversations SET lang=?, channel=?, customer=?, phase=?, memory=?, tags=?,"
+            " created_at=?, ended_at=?, converted=?, outcome=? WHERE id=?",
+            self._conv_row(conv),
+        )
+
+    def _save_turns_sync(self, conv: Conversation, turns: list[Turn]) -> None:
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            for t in turns:
+                c.execute(
+                    "INSERT OR REPLACE INTO turns (conversation_id, idx, role, text, insights,"
+                    " timings, action, truncated, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (
+                        conv.id,
+                        t.index,
+                        t.role,
+                        t.text,
+                        json.dumps(t.insights.to_json()) if t.insights else None,
+                        json.dumps(t.timings_ms),
+                        t.action,
+                        int(t.truncated),
+                        t.created_at,
+                    ),
+                )
+            self._update_sync(conv)
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+
+    async def create_conversation(self, conv: Conversation) -> None:
+        await self._run(self._create_sync, conv)
+
+    async def save_turns(self, conv: Conversation, turns: list[Turn]) -> None:
+        await self._run(self._save_turns_sync, conv, list(turns))
+
+    async def update_conversation(self, conv: Conversation) -> None:
+        await self._run(self._update_sync, conv)
+
+    # -- reads ------------------------------------------------------------------------------
+    def _load_sync(self, conversation_id: str) -> Conversation | None:
+        row = self.conn.execute(
+            "SELECT id, lang, channel, customer, phase, memory, tags, created_at, ended_at,"
+            " outcome FROM conversations WHERE id=?",
+            (conversation_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        conv = _conv_from_row(row)
+        for t in self.conn.execute(
+            "SELECT idx, role, text, insights, timings, action, truncated, created_at FROM turns"
+            " WHERE conversation_id=? ORDER BY idx",
+            (conversation_id,),
+        ):
+            conv.turns.append(
+                Turn(
+                    index=t[0],
+                    role=t[1],
+                    text=t[2],
+                    insights=Insights.from_json(json.loads(t[3])) if t[3] else None,
+                    timings_ms=json.loads(t[4]),
+                    action=t[5],
+                    truncated=bool(t[6]),
+                    created_at=t[7],
+                )
+            )
+        return conv
+
+    async def get_conversation(self, conversation_id: str) -> Conversation | None:
+        return await self._run(self._load_sync, conversation_id)
+
+    def _list_sync(self, limit: int, ended: bool | None) -> list[Conversation]:
+        where = ""
+        if ended is True:
+            where = "WHERE phase = 'ended'"
+        elif ended is False:
+            where = "WHERE phase != 'ended'"
+        rows = self.conn.execute(
+            "SELECT id, lang, channel, customer, phase, memory, tags, created_at, ended_at,"
+            f" outcome FROM conversations {where} ORDER BY created_at DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [_conv_from_row(r) for r in rows]
+
+    async def list_conversations(
+        self, *, limit: int = 100, ended: bool | None = None
+    ) -> list[Conversation]:
+        return await self._run(self._list_sync, limit, ended)
+
+
+def _conv_from_row(row: tuple[Any, ...]) -> Conversation:
+    return Conversation(
+        id=row[0],
+        lang=row[1],
+        channel=row[2],
+        customer=json.loads(row[3]),
+        phase=row[4],
+        memory=Memory.from_json(json.loads(row[5])),
+        tags=json.loads(row[6]),
+        created_at=row[7],
+        ended_at=row[8],
+        outcome=json.loads(row[9]) if row[9] else None,
+    )
+
+
+def _split_sql(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
