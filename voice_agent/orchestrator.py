@@ -272,7 +272,10 @@ class Orchestrator:
         return PreparedTurn(conv.id, "", insights, action, memory, ctx, self.generator, {}, True)
 
     async def commit(
-        self, conv: Conversation, prepared: PreparedTurn, timings_ms: Mapping[str, float] = ()
+        self,
+        conv: Conversation,
+        prepared: PreparedTurn,
+        timings_ms: Mapping[str, float] | None = None,
     ) -> Turn:
         """Record the customer turn and its insights; returns once it is stored."""
         if conv.ended:
