@@ -1,0 +1,109 @@
+"""Start a voice-agent server in a subprocess on a free port (for load tests and benches)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import TracebackType
+
+API_KEY = "loadtest-key"
+
+
+class ServerProcess:
+    """``voice-agent serve --port 0`` in a child process; context manager, always killed."""
+
+    def __init__(
+        self,
+        *,
+        speech: bool = False,
+        data_dir: Path | None = None,
+        env: dict[str, str] | None = None,
+        start_timeout_s: float = 120.0,
+    ) -> None:
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        if data_dir is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="voice-agent-load-")
+            data_dir = Path(self._tmp.name)
+        self.data_dir = data_dir
+        self.speech = speech
+        self.extra_env = env or {}
+        self.start_timeout_s = start_timeout_s
+        self.proc: subprocess.Popen[str] | None = None
+        self.url = ""
+        self.api_key = API_KEY
+
+    def start(self) -> ServerProcess:
+        env = dict(os.environ)
+        env.update(
+            {
+                "VOICE_AGENT_DATA_DIR": str(self.data_dir),
+                "VOICE_AGENT_API_KEYS": self.api_key,
+                "VOICE_AGENT_LOG_LEVEL": "warning",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        env.update(self.extra_env)
+        cmd = [sys.executable, "-m", "voice_agent.cli", "serve", "--port", "0"]
+        if not self.speech:
+            cmd.append("--no-speech")
+        self.proc = subprocess.Popen(
+            cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
+        assert self.proc.stdout is not None
+        deadline = time.monotonic() + self.start_timeout_s
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            if line.startswith("{"):
+                event = json.loads(line)
+                if event.get("event") == "listening":
+                    self.url = event["url"]
+                    break
+        if not self.url:
+            self.stop()
+            raise RuntimeError("server did not start")
+        self._wait_ready(deadline)
+        return self
+
+    def _wait_ready(self, deadline: float) -> None:
+        import httpx
+
+        while time.monotonic() < deadline:
+            try:
+                r = httpx.get(self.url + "/readyz", timeout=2.0)
+                if r.status_code == 200 and (not self.speech or r.json().get("speech") == "ready"):
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("server did not become ready")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> ServerProcess:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

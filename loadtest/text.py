@@ -1,0 +1,184 @@
+"""Text load test: N concurrent conversations over the REST API, each pausing as a person would.
+
+    python -m loadtest text --conversations 100 --turns 6 --json
+    python -m loadtest text --conversations 100 --turns 6 --think 0 --json   # max throughput
+
+Starts its own server (``voice-agent serve --port 0 --no-speech`` in a subprocess) unless
+``--url`` names one. Latency is measured by the client around each message request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import statistics
+import time
+from typing import Any
+
+import httpx
+
+from loadtest.server import API_KEY, ServerProcess
+from loadtest.stats import summary
+
+MESSAGES: dict[str, list[str]] = {
+    "en": [
+        "hi yeah i got a couple minutes",
+        "i want to lose some weight and honestly i'm exhausted by three pm",
+        "my doctor says my blood pressure is too high",
+        "it sounds good but it's too expensive for me right now",
+        "i travel every week so i don't really have time",
+        "i need to talk to my wife before i decide",
+        "i already have a personal trainer",
+        "how much is it",
+        "i've tried these programs before and they never work for me",
+        "ok that makes sense how do i sign up",
+        "let me think about it and get back to you",
+        "i'm training for a marathon in april",
+        "i hurt my back last year and it still bothers me",
+        "the stress at work is killing my sleep",
+    ],
+    "es": [
+        "hola si tengo unos minutos",
+        "quiero bajar de peso y la verdad ando sin energia",
+        "el medico me dijo que tengo el colesterol alto",
+        "suena bien pero es muy caro para mi",
+        "viajo todas las semanas no tengo tiempo",
+        "tengo que hablarlo con mi esposa",
+        "ya tengo un entrenador en el gimnasio",
+        "cuanto cuesta",
+        "ya probe cosas asi y nunca me funcionan",
+        "vale me interesa como me inscribo",
+        "dejame pensarlo y te aviso",
+        "me caso en junio y quiero verme bien",
+        "me opere la rodilla hace unos meses",
+        "el estres del trabajo no me deja dormir",
+    ],
+}
+
+
+async def _conversation(
+    client: httpx.AsyncClient,
+    rng: random.Random,
+    turns: int,
+    think: tuple[float, float],
+    latencies: list[float],
+    server_ms: list[float],
+    errors: list[str],
+) -> int:
+    lang = rng.choice(["en", "es"])
+    r = await client.post(
+        "/v1/conversations", json={"lang": lang, "customer": {"name": "Alex"}, "channel": "load"}
+    )
+    if r.status_code != 201:
+        errors.append(f"create {r.status_code}")
+        return 0
+    cid = r.json()["id"]
+    done = 0
+    for _ in range(turns):
+        if think[1] > 0:
+            await asyncio.sleep(rng.uniform(*think))
+        text = rng.choice(MESSAGES[lang])
+        t0 = time.perf_counter()
+        try:
+            r = await client.post(f"/v1/conversations/{cid}/messages", json={"text": text})
+        except httpx.HTTPError as exc:
+            errors.append(type(exc).__name__)
+            continue
+        latencies.append((time.perf_counter() - t0) * 1000)
+        if r.status_code != 200:
+            errors.append(f"message {r.status_code}")
+            continue
+        server_ms.append(float(r.json()["timings_ms"]["total"]))
+        done += 1
+    return done
+
+
+async def run(
+    url: str,
+    api_key: str,
+    conversations: int,
+    turns: int,
+    think: tuple[float, float],
+    seed: int,
+    timeout_s: float,
+) -> dict[str, Any]:
+    latencies: list[float] = []
+    server_ms: list[float] = []
+    errors: list[str] = []
+    limits = httpx.Limits(max_connections=conversations, max_keepalive_connections=conversations)
+    async with httpx.AsyncClient(
+        base_url=url,
+        headers={"Authorization": f"Bearer {api_key}"},
+        limits=limits,
+        timeout=timeout_s,
+    ) as client:
+        t0 = time.perf_counter()
+        results = await asyncio.gather(
+            *(
+                _conversation(
+                    client, random.Random(seed + i), turns, think, latencies, server_ms, errors
+                )
+                for i in range(conversations)
+            ),
+            return_exceptions=True,
+        )
+        elapsed = time.perf_counter() - t0
+    for res in results:
+        if isinstance(res, BaseException):
+            errors.append(type(res).__name__)
+    n = sum(r for r in results if isinstance(r, int))
+    report: dict[str, Any] = {
+        "conversations": conversations,
+        "turns": n,
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors)),
+        **summary(latencies),
+        "mean_ms": round(statistics.fmean(latencies), 3) if latencies else None,
+        "server_turn": summary(server_ms),
+        "duration_s": round(elapsed, 3),
+        "turns_per_s": round(n / elapsed, 2) if elapsed > 0 else None,
+        "think_s": list(think),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
+        "note": "client and server share this machine; latency measured by the client",
+    }
+    return report
+
+
+def run_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    think = (
+        (0.0, 0.0) if args.think == 0 else (1.0, 3.0) if args.think is None else (0.0, args.think)
+    )
+    if args.url:
+        report = asyncio.run(
+            run(args.url, args.api_key, args.conversations, args.turns, think, args.seed, 30.0)
+        )
+        report["server"] = args.url
+        return report
+    with ServerProcess() as server:
+        report = asyncio.run(
+            run(server.url, API_KEY, args.conversations, args.turns, think, args.seed, 30.0)
+        )
+    report["server"] = "subprocess (voice-agent serve --no-speech)"
+    return report
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--conversations", type=int, default=100)
+    p.add_argument("--turns", type=int, default=6)
+    p.add_argument(
+        "--think",
+        type=float,
+        default=None,
+        help="seconds between messages: default uniform 1-3 s; 0 for none (throughput)",
+    )
+    p.add_argument("--url", help="target a running server instead of starting one")
+    p.add_argument("--api-key", default=os.environ.get("VOICE_AGENT_API_KEY", API_KEY))
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--json", action="store_true", help="print one JSON line")
