@@ -1,0 +1,170 @@
+"""Shared audio test helpers and session-scoped model fixtures.
+
+Import the fixtures you need into a test module (pytest picks them up from its namespace)::
+
+    from tests.audio_fixtures import silero_model, whisper_en  # noqa: F401
+
+Real files only: the synthetic clips committed in ``audio_assets/speech`` (see
+``audio_assets/make_test_audio.py``) and, when the Debian packages are installed, the human
+recordings of ``asterisk-core-sounds-en-wav`` / ``-es-wav`` with their transcripts.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import wave
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from voice_agent.audio.resample import resample
+
+REPO = Path(__file__).resolve().parent.parent
+SPEECH_DIR = REPO / "audio_assets" / "speech"
+ASTERISK_SOUNDS = Path("/usr/share/asterisk/sounds")
+ASTERISK_TRANSCRIPTS = {
+    "en": [
+        Path("/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz"),
+        Path("/usr/share/doc/asterisk-core-sounds-en-wav/core-sounds-en.txt.gz"),
+    ],
+    "es": [
+        Path("/usr/share/doc/asterisk-core-sounds-es/core-sounds-es.txt.gz"),
+        Path("/usr/share/doc/asterisk-core-sounds-es-wav/core-sounds-es.txt.gz"),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Clip:
+    name: str
+    text: str
+    lang: str
+    samples: npt.NDArray[np.int16]  # 16 kHz mono
+    source_rate: int
+
+    @property
+    def float32(self) -> npt.NDArray[np.float32]:
+        return self.samples.astype(np.float32) / 32768.0
+
+    @property
+    def duration_ms(self) -> float:
+        return len(self.samples) * 1000 / 16000
+
+
+def read_wav(path: Path) -> tuple[npt.NDArray[np.int16], int]:
+    with wave.open(str(path), "rb") as w:
+        if w.getsampwidth() != 2 or w.getnchannels() != 1:
+            raise ValueError(f"{path}: expected 16-bit mono")
+        return np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).copy(), w.getframerate()
+
+
+def read_wav_16k(path: Path) -> npt.NDArray[np.int16]:
+    samples, rate = read_wav(path)
+    return samples if rate == 16000 else resample(samples, rate, 16000)
+
+
+def synthetic_clips(lang: str | None = None) -> list[Clip]:
+    manifest = json.loads((SPEECH_DIR / "manifest.json").read_text())
+    clips = []
+    for item in manifest:
+        if lang is not None and item["lang"] != lang:
+            continue
+        samples, rate = read_wav(SPEECH_DIR / item["file"])
+        clips.append(Clip(item["file"], item["text"], item["lang"], samples, rate))
+    return clips
+
+
+def synthetic_clip(stem: str) -> Clip:
+    for clip in synthetic_clips():
+        if clip.name == f"{stem}.wav":
+            return clip
+    raise KeyError(stem)
+
+
+def asterisk_transcripts(lang: str = "en") -> dict[str, str]:
+    for path in ASTERISK_TRANSCRIPTS[lang]:
+        if path.is_file():
+            out = {}
+            with gzip.open(path, "rt", encoding="utf-8", errors="replace") as fh:
+                for line in fh:
+                    if ":" in line and not line.startswith(";"):
+                        key, _, text = line.partition(":")
+                        out[key.strip()] = text.strip()
+            return out
+    return {}
+
+
+def asterisk_clips(names: list[str], lang: str = "en") -> list[Clip]:
+    """Human recordings (8 kHz, resampled to 16 kHz) with their transcripts; skips the test
+    with a clear reason if the Debian package is not installed."""
+    folder = ASTERISK_SOUNDS / lang
+    transcripts = asterisk_transcripts(lang)
+    if not folder.is_dir() or not transcripts:
+        pytest.skip(
+            f"asterisk-core-sounds-{lang}-wav (and its transcripts) not installed: "
+            f"apt-get install -y asterisk-core-sounds-{lang}-wav"
+        )
+    clips = []
+    for name in names:
+        path = folder / f"{name}.wav"
+        samples, rate = read_wav(path)
+        clips.append(Clip(name, transcripts[name], lang, resample(samples, rate, 16000), rate))
+    return clips
+
+
+def silence(ms: float) -> npt.NDArray[np.int16]:
+    return np.zeros(int(16 * ms), dtype=np.int16)
+
+
+def white_noise(ms: float, level: float = 0.02, seed: int = 0) -> npt.NDArray[np.int16]:
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal(int(16 * ms)) * level * 32767).clip(-32768, 32767).astype(np.int16)
+
+
+def normalise_words(text: str) -> list[str]:
+    text = text.lower().replace("-", " ")
+    text = re.sub(r"\[[^\]]*\]", " ", text)
+    return re.sub(r"[^\w\s']", " ", text).split()
+
+
+def word_error_rate(reference: str, hypothesis: str) -> float:
+    ref, hyp = normalise_words(reference), normalise_words(hypothesis)
+    if not ref:
+        return 0.0 if not hyp else 1.0
+    d = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, d[0] = d[0], i
+        for j, h in enumerate(hyp, 1):
+            cur = min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
+            prev, d[j] = d[j], cur
+    return d[len(hyp)] / len(ref)
+
+
+# --------------------------------------------------------------------------- model fixtures
+
+
+@pytest.fixture(scope="session")
+def silero_model() -> Iterator[object]:
+    from voice_agent.audio.vad import SileroModel
+
+    yield SileroModel.load()
+
+
+@pytest.fixture(scope="session")
+def whisper_en() -> Iterator[object]:
+    from voice_agent.speech.stt import WhisperTranscriber
+
+    yield WhisperTranscriber()
+
+
+@pytest.fixture(scope="session")
+def piper_joe() -> Iterator[object]:
+    from voice_agent.speech.tts import PiperSynthesizer
+
+    yield PiperSynthesizer()

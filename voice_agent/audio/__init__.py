@@ -1,0 +1,9 @@
+"""The caller's audio path: wire codecs, resampling, Silero VAD and turn detection.
+
+Modules (import from them directly):
+
+* :mod:`voice_agent.audio.codec` - ``AudioFormat``, ``decode``, ``encode``, mu-law.
+* :mod:`voice_agent.audio.resample` - ``StreamResampler`` (soxr, stateful across chunks).
+* :mod:`voice_agent.audio.vad` - ``SileroModel`` (shared ONNX session), ``SileroVAD``.
+* :mod:`voice_agent.audio.turn_detector` - pure ``TurnDetector``, events, ``is_backchannel``.
+"""

@@ -1,0 +1,374 @@
+"""Turn-taking from VAD probabilities: a pure state machine (no I/O, no models, no clock).
+
+Feed it one speech probability per VAD frame together with the stream time of that frame
+and it returns what happened::
+
+    det = TurnDetector(TurnConfig(silence_ms=500))
+    for prob in vad.process(chunk):
+        for event in det.feed(prob, t_ms):  # t_ms: stream time at the START of the frame
+            ...
+        t_ms += det.config.frame_ms
+
+Events (all times are stream times in ms):
+
+* :class:`SpeechStarted` - ``min_speech_ms`` of continuous speech were heard; ``t_ms`` is
+  when that speech began. Clicks shorter than ``min_speech_ms`` produce nothing.
+* :class:`BargeIn` - the current turn has ``barge_in_min_ms`` of voiced speech: if the agent
+  is talking, this is the moment to stop it (short noises and backchannels never get here;
+  short utterances are judged by their transcript with :func:`is_backchannel`).
+* :class:`SpeechStopped` - ``stop_hangover_ms`` of silence after speech; ``t_ms`` is the end
+  of speech. The moment to START transcribing speculatively.
+* :class:`SpeechResumed` - speech came back (for ``resume_min_ms``) after
+  :class:`SpeechStopped` but before the end of turn: drop the speculative transcription.
+* :class:`EndOfTurn` - ``silence_ms`` of silence since the end of speech: the caller is done.
+
+Thresholds have hysteresis: a frame starts (or resumes) speech at ``prob >= start_threshold``
+and speech continues while ``prob >= stop_threshold``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final, TypeAlias
+
+__all__ = [
+    "BACKCHANNELS",
+    "BargeIn",
+    "EndOfTurn",
+    "SpeechResumed",
+    "SpeechStarted",
+    "SpeechStopped",
+    "TurnConfig",
+    "TurnDetector",
+    "TurnEvent",
+    "TurnState",
+    "is_backchannel",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class TurnConfig:
+    """Turn-taking parameters. Defaults suit Silero v6 at 16 kHz (32 ms frames)."""
+
+    start_threshold: float = 0.5
+    stop_threshold: float = 0.35
+    min_speech_ms: float = 200.0
+    stop_hangover_ms: float = 200.0
+    silence_ms: float = 500.0
+    resume_min_ms: float = 96.0
+    barge_in_min_ms: float = 400.0
+    frame_ms: float = 32.0
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.stop_threshold <= self.start_threshold < 1.0:
+            raise ValueError(
+                "need 0 < stop_threshold <= start_threshold < 1, got "
+                f"{self.stop_threshold} / {self.start_threshold}"
+            )
+        for name in ("min_speech_ms", "stop_hangover_ms", "resume_min_ms", "barge_in_min_ms"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0")
+        if self.frame_ms <= 0:
+            raise ValueError("frame_ms must be > 0")
+        if self.silence_ms < self.stop_hangover_ms:
+            raise ValueError("silence_ms must be >= stop_hangover_ms")
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechStarted:
+    t_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class BargeIn:
+    t_ms: float
+    speech_start_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechStopped:
+    t_ms: float
+    speech_start_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechResumed:
+    t_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class EndOfTurn:
+    """``t_ms`` is when the end of turn was decided; ``speech_end_ms`` the end of speech
+    (the anchor for latency); ``speech_start_ms`` the start of the turn's first speech."""
+
+    t_ms: float
+    speech_start_ms: float
+    speech_end_ms: float
+
+
+TurnEvent: TypeAlias = SpeechStarted | BargeIn | SpeechStopped | SpeechResumed | EndOfTurn
+
+
+class TurnState(StrEnum):
+    IDLE = "idle"  # no turn in progress (maybe a speech candidate)
+    SPEAKING = "speaking"  # speech confirmed, currently voiced or within the hangover
+    STOPPED = "stopped"  # SpeechStopped emitted, waiting for EndOfTurn or resumption
+
+
+class TurnDetector:
+    """Pure turn-taking core; see the module docstring. Not thread-safe (one per stream)."""
+
+    def __init__(self, config: TurnConfig | None = None) -> None:
+        self.config = config or TurnConfig()
+        self.reset()
+
+    def reset(self) -> None:
+        self.state = TurnState.IDLE
+        self._cand_start: float | None = None  # start of an unconfirmed speech run
+        self._turn_start = 0.0
+        self._speech_end = 0.0  # end of the last voiced frame of the turn
+        self._voiced_ms = 0.0  # voiced time in the current turn
+        self._barged = False
+        self._last_t: float | None = None
+
+    @property
+    def voiced_ms(self) -> float:
+        """Voiced milliseconds in the current turn (0 when idle)."""
+        return self._voiced_ms if self.state is not TurnState.IDLE else 0.0
+
+    @property
+    def in_turn(self) -> bool:
+        return self.state is not TurnState.IDLE
+
+    def feed(self, prob: float, t_ms: float) -> list[TurnEvent]:
+        """One VAD frame: speech probability ``prob`` for the frame starting at ``t_ms``."""
+        if not 0.0 <= prob <= 1.0 or prob != prob:
+            raise ValueError(f"probability must be within [0, 1], got {prob}")
+        if self._last_t is not None and t_ms < self._last_t:
+            raise ValueError(f"time went backwards: {t_ms} < {self._last_t}")
+        self._last_t = t_ms
+        cfg = self.config
+        end = t_ms + cfg.frame_ms
+        events: list[TurnEvent] = []
+
+        if self.state is TurnState.IDLE:
+            if self._cand_start is None:
+                if prob >= cfg.start_threshold:
+                    self._cand_start = t_ms
+            elif prob < cfg.stop_threshold:
+                self._cand_start = None  # a click: forget it
+            if self._cand_start is not None and end - self._cand_start >= cfg.min_speech_ms:
+                self.state = TurnState.SPEAKING
+                self._turn_start = self._cand_start
+                self._speech_end = end
+                self._voiced_ms = end - self._cand_start
+                self._barged = False
+                self._cand_start = None
+                events.append(SpeechStarted(self._turn_start))
+                self._check_barge_in(end, events)
+            return events
+
+        if self.state is TurnState.SPEAKING:
+            silent_ms = t_ms - self._speech_end
+            voiced = prob >= (cfg.stop_threshold if silent_ms <= 0 else cfg.start_threshold)
+            if voiced:
+                self._voiced_ms += cfg.frame_ms
+                self._speech_end = end
+                self._check_barge_in(end, events)
+            elif end - self._speech_end >= cfg.stop_hangover_ms:
+                self.state = TurnState.STOPPED
+                events.append(SpeechStopped(self._speech_end, self._turn_start))
+                self._check_end_of_turn(end, events)
+            return events
+
+        # STOPPED: waiting for the end of turn; a resumption must last resume_min_ms.
+        if self._cand_start is None:
+            if prob >= cfg.start_threshold:
+                self._cand_start = t_ms
+        elif prob < cfg.stop_threshold:
+            self._cand_start = None
+        if self._cand_start is not None:
+            if end - self._cand_start >= cfg.resume_min_ms:
+                self.state = TurnState.SPEAKING
+                events.append(SpeechResumed(self._cand_start))
+                self._voiced_ms += end - self._cand_start
+                self._speech_end = end
+                self._cand_start = None
+                self._check_barge_in(end, events)
+            return events  # no end of turn while a resumption is undecided
+        self._check_end_of_turn(end, events)
+        return events
+
+    def force_end(self, t_ms: float) -> list[TurnEvent]:
+        """The input ended (e.g. the client committed its buffer): close any open turn now.
+
+        Returns ``[SpeechStopped, EndOfTurn]`` or ``[EndOfTurn]`` if a turn was open,
+        ``[]`` otherwise. Unconfirmed speech candidates are dropped.
+        """
+        events: list[TurnEvent] = []
+        if self.state is TurnState.SPEAKING:
+            events.append(SpeechStopped(self._speech_end, self._turn_start))
+        if self.state is not TurnState.IDLE:
+            events.append(
+                EndOfTurn(max(t_ms, self._speech_end), self._turn_start, self._speech_end)
+            )
+        last = self._last_t
+        self.reset()
+        self._last_t = last
+        return events
+
+    def _check_barge_in(self, end: float, events: list[TurnEvent]) -> None:
+        if not self._barged and self._voiced_ms >= self.config.barge_in_min_ms:
+            self._barged = True
+            events.append(BargeIn(end, self._turn_start))
+
+    def _check_end_of_turn(self, end: float, events: list[TurnEvent]) -> None:
+        if end - self._speech_end >= self.config.silence_ms:
+            events.append(EndOfTurn(end, self._turn_start, self._speech_end))
+            last = self._last_t
+            self.reset()
+            self._last_t = last
+
+
+# --------------------------------------------------------------------------- backchannels
+
+#: Short acknowledgements that must not cut the agent off, by language ("*" = any).
+#: Entries are normalised (lower case, no accents, no punctuation, hyphens removed).
+BACKCHANNELS: Final[dict[str, frozenset[str]]] = {
+    "*": frozenset(
+        {
+            "mm",
+            "mmm",
+            "mhm",
+            "mmhm",
+            "mmhmm",
+            "hm",
+            "hmm",
+            "uhhuh",
+            "uhuh",
+            "aha",
+            "ah",
+            "oh",
+            "ok",
+            "okay",
+            "okey",
+            "ajá",
+            "aja",
+        }
+    ),
+    "en": frozenset(
+        {
+            "yeah",
+            "yes",
+            "yep",
+            "yup",
+            "ya",
+            "right",
+            "sure",
+            "alright",
+            "all right",
+            "i see",
+            "got it",
+            "uh",
+            "huh",
+            "cool",
+            "great",
+            "nice",
+            "indeed",
+            "exactly",
+            "true",
+            "of course",
+            "go on",
+            "fine",
+            "good",
+            "sounds good",
+            "makes sense",
+            "understood",
+            "oh ok",
+            "oh okay",
+            "yeah yeah",
+            "right right",
+            "uh huh",
+            "mm hm",
+            "mm hmm",
+        }
+    ),
+    "es": frozenset(
+        {
+            "si",
+            "sí",
+            "ya",
+            "claro",
+            "vale",
+            "bueno",
+            "bien",
+            "exacto",
+            "entiendo",
+            "de acuerdo",
+            "perfecto",
+            "ajá",
+            "aja",
+            "eso",
+            "eso es",
+            "okey",
+            "ok",
+            "ya veo",
+            "cierto",
+            "por supuesto",
+            "claro que si",
+            "muy bien",
+            "esta bien",
+            "sigue",
+            "ah ya",
+            "aha",
+        }
+    ),
+}
+_MAX_BACKCHANNEL_WORDS: Final = 4
+_PUNCT = re.compile(r"[^\w\s']+", re.UNICODE)
+
+
+def _normalise(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    no_accents = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    no_hyphens = no_accents.replace("-", "")
+    return " ".join(_PUNCT.sub(" ", no_hyphens).split())
+
+
+def _phrase_set(lang: str) -> frozenset[str]:
+    base = lang.split("-")[0].split("_")[0].lower() if lang else ""
+    phrases = set(BACKCHANNELS["*"]) | set(BACKCHANNELS.get(base, frozenset()))
+    if base not in BACKCHANNELS:  # unknown language: accept every known acknowledgement
+        for words in BACKCHANNELS.values():
+            phrases |= words
+    return frozenset(_normalise(p) for p in phrases)
+
+
+def is_backchannel(text: str, lang: str = "en") -> bool:
+    """True when ``text`` is only a short acknowledgement ("mm-hm", "uh-huh", "yeah", "ok",
+    "ajá", "sí", "ya", "claro", "vale"...) that should not interrupt the agent.
+
+    Also True for text with no words (a noise transcribed as nothing or as punctuation).
+    Accent-, case- and punctuation-insensitive; repeated acknowledgements ("yeah, yeah ok")
+    count, at most four words; anything with content ("yeah but it's too expensive") is not.
+    """
+    norm = _normalise(text)
+    if not norm:
+        return True
+    words = norm.split()
+    if len(words) > _MAX_BACKCHANNEL_WORDS:
+        return False
+    phrases = _phrase_set(lang)
+    # Greedy cover of the words by known phrases, longest first.
+    i = 0
+    while i < len(words):
+        for size in (3, 2, 1):
+            if i + size <= len(words) and " ".join(words[i : i + size]) in phrases:
+                i += size
+                break
+        else:
+            return False
+    return True
