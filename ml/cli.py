@@ -1,0 +1,212 @@
+"""The `ml` command group: train, eval, benchmark-conversion; and `bench models`.
+
+The server's CLI (`voice_agent.cli`) calls :func:`add_ml_commands` and
+:func:`bench_models`; ``python -m ml.cli ...`` runs the same commands standalone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ml.data import DataError
+
+
+def _data_dir() -> Path:
+    return Path(os.environ.get("VOICE_AGENT_DATA_DIR", "data"))
+
+
+def _print(obj: Any, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(obj, indent=2, sort_keys=False))
+    else:
+        print(json.dumps(obj, indent=2))
+
+
+def _fail(code: str, message: str) -> int:
+    print(json.dumps({"error": {"code": code, "message": message}}), file=sys.stderr)
+    return 2
+
+
+# ---------------------------------------------------------------------------------------
+def cmd_train(args: argparse.Namespace) -> int:
+    from ml.data import load_conversations, load_utterances
+    from ml.train import default_mlflow_uri, generate_training_data, train
+
+    try:
+        utts, convs = generate_training_data(args.n_utterances, args.n_conversations, args.seed)
+        if args.utterances:
+            for f in args.utterances:
+                utts += load_utterances(f)
+        if args.conversations:
+            for f in args.conversations:
+                convs += load_conversations(f)
+        gate_u = load_utterances(args.eval_utterances) if args.eval_utterances else None
+        gate_c = load_conversations(args.eval_conversations) if args.eval_conversations else None
+        hold_u, hold_c = generate_training_data(
+            min(1000, args.n_utterances), min(200, args.n_conversations), args.seed + 7919
+        )
+    except DataError as exc:
+        return _fail(exc.code, exc.message)
+    registry_dir = Path(args.registry) if args.registry else _data_dir() / "models"
+    uri = args.mlflow_uri or default_mlflow_uri()
+    result = train(
+        utts,
+        convs,
+        registry_dir,
+        seed=args.seed,
+        mlflow_uri=None if uri == "none" else uri,
+        eval_utterances=gate_u,
+        eval_conversations=gate_c,
+        holdout_utterances=hold_u or None,
+        holdout_conversations=hold_c or None,
+        params={"n_utterances": args.n_utterances, "n_conversations": args.n_conversations},
+        progress=not args.no_progress,
+    )
+    _print(
+        {
+            "version": result.version,
+            "path": str(result.path),
+            "promoted": result.promoted,
+            "reason": result.reason,
+            "mlflow_run_id": result.mlflow_run_id,
+            "metrics": result.card["metrics"],
+        },
+        args.json,
+    )
+    return 0
+
+
+def _load_analysers(kind: str, registry_dir: str | None) -> tuple[Any, dict[str, Any]]:
+    if kind == "rules":
+        import importlib
+
+        rules = importlib.import_module("voice_agent.analysis.rules")
+        return rules.rule_analysers(), {"analysers": "rules"}
+    from ml import registry
+
+    loaded = registry.load_champion(Path(registry_dir)) if registry_dir else registry.load_default()
+    if loaded.errors:
+        raise DataError("models_unavailable", json.dumps(loaded.errors))
+    return loaded, {"analysers": "models", "version": loaded.version, "registry": str(loaded.root)}
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from ml.data import load_conversations, load_utterances
+    from ml.evaluate import evaluate
+
+    if not args.utterances and not args.conversations:
+        return _fail("no_input", "give --utterances and/or --conversations")
+    try:
+        utts = load_utterances(args.utterances) if args.utterances else None
+        convs = load_conversations(args.conversations) if args.conversations else None
+        analysers, meta = _load_analysers(args.analysers, args.registry)
+    except DataError as exc:
+        return _fail(exc.code, exc.message)
+    report = {**meta, **evaluate(analysers, utts, convs)}
+    _print(report, args.json)
+    return 0
+
+
+def cmd_benchmark_conversion(args: argparse.Namespace) -> int:
+    from ml.benchmark import benchmark_conversion
+    from ml.data import load_conversations
+
+    try:
+        rows = load_conversations(args.data)
+    except DataError as exc:
+        return _fail(exc.code, exc.message)
+    try:
+        report = benchmark_conversion(rows, seed=args.seed)
+    except DataError as exc:
+        return _fail(exc.code, exc.message)
+    _print(report, args.json)
+    return 0
+
+
+def add_ml_commands(subparsers: Any) -> None:
+    """Add the `ml` command (train, eval, benchmark-conversion) to an argparse subparsers."""
+    ml = subparsers.add_parser("ml", help="train, evaluate and benchmark the predictive models")
+    sub = ml.add_subparsers(dest="ml_command", required=True)
+
+    t = sub.add_parser("train", help="train every model and register a new version")
+    t.add_argument("--utterances", action="append", help="extra labelled utterances (JSONL)")
+    t.add_argument("--conversations", action="append", help="extra labelled conversations")
+    t.add_argument("--n-utterances", type=int, default=6000)
+    t.add_argument("--n-conversations", type=int, default=1200)
+    t.add_argument("--seed", type=int, default=7)
+    t.add_argument("--registry", help="model registry dir (default: $VOICE_AGENT_DATA_DIR/models)")
+    t.add_argument(
+        "--mlflow-uri",
+        help="MLflow tracking URI (default: file store in the data dir; 'none' to skip)",
+    )
+    t.add_argument("--eval-utterances", help="promotion gate: labelled utterances")
+    t.add_argument("--eval-conversations", help="promotion gate: labelled conversations")
+    t.add_argument("--no-progress", action="store_true")
+    t.add_argument("--json", action="store_true")
+    t.set_defaults(func=cmd_train)
+
+    e = sub.add_parser("eval", help="evaluate the champion models (or the rules)")
+    e.add_argument("--utterances")
+    e.add_argument("--conversations")
+    e.add_argument("--registry", help="registry dir (default: data dir, then bundled)")
+    e.add_argument("--analysers", choices=("models", "rules"), default="models")
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(func=cmd_eval)
+
+    b = sub.add_parser(
+        "benchmark-conversion", help="conversion model vs TF-IDF+LR baseline on split train/test"
+    )
+    b.add_argument("--data", required=True)
+    b.add_argument("--seed", type=int, default=0)
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(func=cmd_benchmark_conversion)
+
+
+def bench_models(args: argparse.Namespace) -> dict[str, Any]:
+    """`voice-agent bench models`: p50/p95/p99 of all analysers + decision for one turn."""
+    from ml import registry
+    from ml.bench import bench_turns
+    from ml.policy import ModelPolicy
+
+    reg = getattr(args, "registry", None)
+    loaded = registry.load_champion(Path(reg)) if reg else registry.load_default()
+    if loaded.errors:
+        raise DataError("models_unavailable", json.dumps(loaded.errors))
+    n = int(getattr(args, "n", None) or 2000)
+    out = bench_turns(loaded.analysers, ModelPolicy(), n=n)
+    out["version"] = loaded.version
+    out["what"] = "objections+needs+buying_signal+conversion+decision, one turn, in process"
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ml.cli")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_ml_commands(sub)
+    bench = sub.add_parser("bench", help="benchmarks")
+    bsub = bench.add_subparsers(dest="bench_command", required=True)
+    bm = bsub.add_parser("models", help="all analysers + decision for one turn")
+    bm.add_argument("--registry")
+    bm.add_argument("--n", type=int, default=2000)
+    bm.add_argument("--json", action="store_true")
+
+    def _bench(a: argparse.Namespace) -> int:
+        try:
+            _print(bench_models(a), True)
+        except DataError as exc:
+            return _fail(exc.code, exc.message)
+        return 0
+
+    bm.set_defaults(func=_bench)
+    args = parser.parse_args(argv)
+    rc: int = args.func(args)
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,404 @@
+"""Conversion probability after every customer turn, from the conversation so far.
+
+Features of a conversation prefix (ending with a customer turn):
+
+* text scores: logistic regressions on tf-idf of the customer's turns so far, of the
+  agent's turns so far and of the last customer turn (stacked out-of-fold in training);
+* state: turns so far, words, questions, objections raised and resolved, needs found,
+  buying signals (from the utterance model, when one is given), profile (age, budget),
+  language.
+
+A stacker (logistic regression or LightGBM, chosen by grouped cross-validation on the
+training data) combines them, and Platt scaling fitted on out-of-fold predictions of the
+training data calibrates the probability.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
+from sklearn.model_selection import GroupKFold
+
+from ml.linear import sigmoid
+from ml.textfeat import Counts, NgramSpace, add_counts, rows_to_csr
+from ml.utterance import UtteranceModel
+from voice_agent.core.labels import NEEDS, OBJECTIONS
+
+BUDGETS = {"low": 0.0, "medium": 1.0, "mid": 1.0, "high": 2.0, "premium": 3.0}
+TEXT_PARTS = ("customer", "agent", "last")
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """A conversation up to and including one customer turn."""
+
+    turns: tuple[tuple[str, str], ...]  # (role, text)
+    lang: str
+    profile: Mapping[str, Any]
+
+
+def prefixes(conv: Mapping[str, Any]) -> list[Prefix]:
+    """Every prefix of a conversation that ends with a customer turn."""
+    out: list[Prefix] = []
+    turns: list[tuple[str, str]] = []
+    profile = conv.get("customer_profile") or {}
+    for t in conv["turns"]:
+        turns.append((str(t["role"]), str(t["text"])))
+        if t["role"] == "customer":
+            out.append(Prefix(tuple(turns), str(conv.get("lang", "en")), profile))
+    return out
+
+
+def last_prefix(conv: Mapping[str, Any]) -> Prefix:
+    return prefixes(conv)[-1]
+
+
+def _num(v: Any) -> float:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return -1.0
+    return f if math.isfinite(f) else -1.0
+
+
+def state_feature_names(with_utterance: bool) -> list[str]:
+    names = [
+        "n_customer_turns",
+        "n_agent_turns",
+        "log_customer_words",
+        "mean_customer_words",
+        "last_customer_words",
+        "customer_questions",
+        "agent_questions",
+        "lang_es",
+        "age",
+        "budget",
+    ]
+    if with_utterance:
+        names += [f"obj_max_{o}" for o in OBJECTIONS]
+        names += [f"obj_last_{o}" for o in OBJECTIONS]
+        names += [f"need_max_{n}" for n in NEEDS]
+        names += [
+            "objections_raised",
+            "objections_resolved",
+            "objections_open",
+            "needs_found",
+            "bs_max",
+            "bs_last",
+            "bs_mean",
+            "bs_count",
+            "bs_last2_max",
+        ]
+    return names
+
+
+@dataclass
+class ConversionModel:
+    customer_space: NgramSpace
+    agent_space: NgramSpace
+    text_heads: dict[str, tuple[np.ndarray, float]]  # part -> (weights, bias)
+    stacker_kind: str  # "lr" | "lgbm"
+    stacker: Any  # (coef, intercept, mean, scale) for lr; lgb.Booster text for lgbm
+    platt: tuple[float, float]
+    feature_names: list[str]
+    utterance: UtteranceModel | None = None
+    _booster: Any = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+        state["utterance"] = None  # stored in its own artefact, attached on load
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._booster = None
+        self._lock = threading.Lock()
+
+    @property
+    def uses_utterance(self) -> bool:
+        return any(n.startswith("obj_max_") for n in self.feature_names)
+
+    # -- features ---------------------------------------------------------------------
+    def _text_vectors(self, p: Prefix) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        cust = [t for r, t in p.turns if r == "customer"]
+        agent = [t for r, t in p.turns if r == "agent"]
+        c_counts = add_counts(_cached_counts(self.customer_space, t) for t in cust)
+        a_counts = add_counts(_cached_counts(self.agent_space, t) for t in agent)
+        return {
+            "customer": self.customer_space.weigh(c_counts),
+            "agent": self.agent_space.weigh(a_counts),
+            "last": self.customer_space.weigh(_cached_counts(self.customer_space, cust[-1])),
+        }
+
+    def state_features(self, p: Prefix) -> np.ndarray:
+        return state_features(p, self.utterance if self.uses_utterance else None)
+
+    def features(self, p: Prefix) -> np.ndarray:
+        vecs = self._text_vectors(p)
+        scores = []
+        for part in TEXT_PARTS:
+            w, b = self.text_heads[part]
+            idx, vals = vecs[part]
+            scores.append(float(vals @ w[idx]) + b if len(idx) else b)
+        return np.concatenate([np.asarray(scores), self.state_features(p)])
+
+    # -- prediction -------------------------------------------------------------------
+    def _raw(self, feats: np.ndarray) -> float:
+        if self.stacker_kind == "lr":
+            coef, intercept, mean, scale = self.stacker
+            return float(((feats - mean) / scale) @ coef + intercept)
+        booster = self._booster
+        if booster is None:
+            with self._lock:
+                if self._booster is None:
+                    self._booster = lgb.Booster(model_str=self.stacker)
+                booster = self._booster
+        return float(booster.predict(feats.reshape(1, -1), raw_score=True, num_threads=1)[0])
+
+    def predict_prefix(self, p: Prefix) -> float:
+        a, b = self.platt
+        return float(sigmoid(np.asarray(a * self._raw(self.features(p)) + b)))
+
+
+def _cached_counts(space: NgramSpace, text: str) -> Counts:
+    return _COUNTS_CACHE(space, text)
+
+
+@lru_cache(maxsize=8192)
+def _COUNTS_CACHE(space: NgramSpace, text: str) -> Counts:
+    return space.counts(text)
+
+
+# NgramSpace must be hashable by identity for the cache above.
+NgramSpace.__hash__ = object.__hash__  # type: ignore[method-assign]
+
+
+def state_features(p: Prefix, utterance: UtteranceModel | None) -> np.ndarray:
+    cust = [t for r, t in p.turns if r == "customer"]
+    agent = [t for r, t in p.turns if r == "agent"]
+    words = [len(t.split()) for t in cust]
+    prof = p.profile or {}
+    budget = prof.get("budget")
+    feats = [
+        float(len(cust)),
+        float(len(agent)),
+        math.log1p(sum(words)),
+        float(np.mean(words)) if words else 0.0,
+        float(words[-1]) if words else 0.0,
+        float(sum(t.count("?") for t in cust)),
+        float(sum(t.count("?") for t in agent)),
+        1.0 if p.lang == "es" else 0.0,
+        _num(prof.get("age")),
+        BUDGETS.get(str(budget).lower(), -1.0) if budget is not None else -1.0,
+    ]
+    if utterance is not None:
+        preds = [utterance.predict(t) for t in cust]
+        obj = np.array([[pr.objections[o] for o in OBJECTIONS] for pr in preds])
+        need = np.array([[pr.needs[n] for n in NEEDS] for pr in preds])
+        bs = np.array([pr.buying_signal for pr in preds])
+        raised = obj.max(axis=0) >= 0.5
+        last = obj[-1]
+        open_ = last >= 0.5
+        resolved = raised & ~open_
+        feats += list(obj.max(axis=0)) + list(last) + list(need.max(axis=0))
+        feats += [
+            float(raised.sum()),
+            float(resolved.sum()),
+            float(open_.sum()),
+            float((need.max(axis=0) >= 0.5).sum()),
+            float(bs.max()),
+            float(bs[-1]),
+            float(bs.mean()),
+            float((bs >= 0.5).sum()),
+            float(bs[-2:].max()),
+        ]
+    return np.asarray(feats, dtype=np.float64)
+
+
+# ---------------------------------------------------------------------------------------
+# Training
+
+
+def _fit_text_lr(
+    x: Any, y: np.ndarray, w: np.ndarray, c: float, seed: int
+) -> tuple[np.ndarray, float]:
+    clf = LogisticRegression(C=c, solver="liblinear", max_iter=300, random_state=seed)
+    clf.fit(x, y, sample_weight=w)
+    return clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
+
+
+def _fit_stacker_lr(x: np.ndarray, y: np.ndarray, w: np.ndarray, seed: int) -> tuple[Any, ...]:
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    clf = LogisticRegression(C=0.5, max_iter=2000, random_state=seed)
+    clf.fit((x - mean) / scale, y, sample_weight=w)
+    return (clf.coef_[0].astype(np.float64), float(clf.intercept_[0]), mean, scale)
+
+
+def _lr_raw(params: tuple[Any, ...], x: np.ndarray) -> np.ndarray:
+    coef, intercept, mean, scale = params
+    return np.asarray(((x - mean) / scale) @ coef + intercept)
+
+
+LGB_PARAMS: dict[str, Any] = {
+    "objective": "binary",
+    "learning_rate": 0.05,
+    "num_leaves": 7,
+    "min_data_in_leaf": 20,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "verbose": -1,
+    "num_threads": 2,
+}
+
+
+def _fit_stacker_lgb(x: np.ndarray, y: np.ndarray, w: np.ndarray, seed: int) -> lgb.Booster:
+    params = dict(LGB_PARAMS, seed=seed)
+    ds = lgb.Dataset(x, label=y, weight=w, free_raw_data=True)
+    return lgb.train(params, ds, num_boost_round=150)
+
+
+def _platt(raw: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
+    clf = LogisticRegression(C=1e4, max_iter=1000)
+    clf.fit(raw.reshape(-1, 1), y, sample_weight=w)
+    return float(clf.coef_[0][0]), float(clf.intercept_[0])
+
+
+@dataclass
+class _Rows:
+    prefixes: list[Prefix]
+    y: np.ndarray
+    w: np.ndarray
+    groups: np.ndarray
+    is_last: np.ndarray
+
+
+def build_rows(conversations: Sequence[Mapping[str, Any]]) -> _Rows:
+    ps: list[Prefix] = []
+    ys: list[int] = []
+    ws: list[float] = []
+    gs: list[int] = []
+    last: list[bool] = []
+    for g, conv in enumerate(conversations):
+        prs = prefixes(conv)
+        for i, pr in enumerate(prs):
+            ps.append(pr)
+            ys.append(int(bool(conv["converted"])))
+            is_last = i == len(prs) - 1
+            # Every conversation weighs 2: its last prefix 1, the earlier ones share 1.
+            ws.append(1.0 + 1.0 / len(prs) if is_last else 1.0 / len(prs))
+            gs.append(g)
+            last.append(is_last)
+    return _Rows(ps, np.array(ys), np.array(ws), np.array(gs), np.array(last))
+
+
+def train_conversion_model(
+    conversations: Sequence[Mapping[str, Any]],
+    utterance: UtteranceModel | None,
+    seed: int = 0,
+    folds: int = 5,
+    text_c: float = 1.0,
+    stacker: str = "auto",
+) -> tuple[ConversionModel, dict[str, Any]]:
+    """Train on every customer-turn prefix; returns the model and training diagnostics."""
+    rows = build_rows(conversations)
+    if len(set(rows.y.tolist())) < 2:
+        raise ValueError("conversion training data needs both converted and non-converted")
+    cust_texts = [t for c in conversations for r, t in _turns(c) if r == "customer"]
+    agent_texts = [t for c in conversations for r, t in _turns(c) if r == "agent"] or [""]
+    cspace = NgramSpace.fit(cust_texts, "word", (1, 2), min_df=2)
+    aspace = NgramSpace.fit(agent_texts, "word", (1, 2), min_df=2)
+    model = ConversionModel(cspace, aspace, {}, "lr", None, (1.0, 0.0), [], utterance)
+    vecs = [model._text_vectors(p) for p in rows.prefixes]
+    xs = {
+        part: rows_to_csr([v[part] for v in vecs], (aspace if part == "agent" else cspace).size)
+        for part in TEXT_PARTS
+    }
+    n_folds = max(2, min(folds, len(conversations) // 4))
+    gkf = GroupKFold(n_splits=n_folds)
+    splits = list(gkf.split(rows.y, rows.y, rows.groups))
+    # Out-of-fold text scores for the stacker; full-data heads for serving.
+    oof_text = np.zeros((len(rows.y), len(TEXT_PARTS)))
+    for j, part in enumerate(TEXT_PARTS):
+        x = xs[part]
+        for tr, te in splits:
+            w, b = _fit_text_lr(x[tr], rows.y[tr], rows.w[tr], text_c, seed)
+            oof_text[te, j] = np.asarray(x[te] @ w) + b
+        model.text_heads[part] = _fit_text_lr(x, rows.y, rows.w, text_c, seed)
+    state = np.vstack([state_features(p, utterance) for p in rows.prefixes])
+    feats = np.hstack([oof_text, state])
+    model.feature_names = [f"text_{p}" for p in TEXT_PARTS] + state_feature_names(
+        utterance is not None
+    )
+    # Choose the stacker and fit Platt scaling on out-of-fold raw scores (training data only).
+    oof_raw: dict[str, np.ndarray] = {}
+    kinds = ["lr", "lgbm"] if stacker == "auto" else [stacker]
+    for kind in kinds:
+        raw = np.zeros(len(rows.y))
+        for tr, te in splits:
+            if kind == "lr":
+                raw[te] = _lr_raw(
+                    _fit_stacker_lr(feats[tr], rows.y[tr], rows.w[tr], seed), feats[te]
+                )
+            else:
+                bst = _fit_stacker_lgb(feats[tr], rows.y[tr], rows.w[tr], seed)
+                raw[te] = bst.predict(feats[te], raw_score=True)
+        oof_raw[kind] = raw
+    losses = {
+        k: float(log_loss(rows.y, sigmoid(r), sample_weight=rows.w)) for k, r in oof_raw.items()
+    }
+    best = min(losses, key=lambda k: losses[k])
+    model.stacker_kind = best
+    if best == "lr":
+        model.stacker = _fit_stacker_lr(feats, rows.y, rows.w, seed)
+    else:
+        model.stacker = _fit_stacker_lgb(feats, rows.y, rows.w, seed).model_to_string()
+    model.platt = _platt(oof_raw[best], rows.y, rows.w)
+    diag = {
+        "stacker": best,
+        "cv_log_loss": losses,
+        "n_conversations": len(conversations),
+        "n_prefixes": len(rows.y),
+        "n_features": feats.shape[1],
+    }
+    return model, diag
+
+
+def _turns(conv: Mapping[str, Any]) -> list[tuple[str, str]]:
+    return [(str(t["role"]), str(t["text"])) for t in conv["turns"]]
+
+
+# ---------------------------------------------------------------------------------------
+# Plain baseline for the persuasionforgood benchmark
+
+
+def dialogue_text(conv: Mapping[str, Any]) -> str:
+    return " ".join(str(t["text"]) for t in conv["turns"])
+
+
+def train_baseline(conversations: Sequence[Mapping[str, Any]], seed: int = 0) -> Any:
+    """TF-IDF (word 1-2 grams) of the whole dialogue + logistic regression."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import make_pipeline
+
+    pipe = make_pipeline(
+        TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
+        LogisticRegression(max_iter=2000, random_state=seed),
+    )
+    pipe.fit(
+        [dialogue_text(c) for c in conversations], [int(c["converted"]) for c in conversations]
+    )
+    return pipe

@@ -1,0 +1,98 @@
+"""Linear multi-label heads: trained with scikit-learn, served as numpy dot products.
+
+Each label gets a logistic regression. The decision threshold that maximises F1 on
+out-of-fold predictions of the *training* data is folded into the bias, so the served
+probability crosses 0.5 exactly where the tuned threshold was: callers keep using the
+shared 0.5 detection threshold.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
+
+THRESHOLD_GRID = np.round(np.arange(0.15, 0.76, 0.025), 3)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0))), dtype=np.float64)
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+@dataclass
+class LinearHead:
+    labels: tuple[str, ...]
+    weights: np.ndarray  # (n_features, n_labels) float32
+    bias: np.ndarray  # (n_labels,) float64
+    thresholds: np.ndarray  # tuned thresholds, already folded into bias (for the card)
+
+    def predict_one(self, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        z = vals @ self.weights[idx] + self.bias if len(idx) else self.bias.copy()
+        return sigmoid(np.asarray(z, dtype=np.float64))
+
+    def predict_matrix(self, x: sparse.csr_matrix) -> np.ndarray:
+        return sigmoid(np.asarray(x @ self.weights, dtype=np.float64) + self.bias)
+
+
+def _fit_lr(x: sparse.csr_matrix, y: np.ndarray, c: float, seed: int) -> tuple[np.ndarray, float]:
+    if y.min() == y.max():
+        # A label never (or always) seen: constant prediction, never detected.
+        const = -8.0 if y.max() == 0 else 8.0
+        return np.zeros(x.shape[1], dtype=np.float32), const
+    clf = LogisticRegression(C=c, solver="liblinear", max_iter=200, random_state=seed)
+    clf.fit(x, y)
+    return clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
+
+
+def best_threshold(y: np.ndarray, p: np.ndarray) -> float:
+    best_t, best_f = 0.5, -1.0
+    for t in THRESHOLD_GRID:
+        pred = p >= t
+        tp = float(np.sum(pred & (y == 1)))
+        fp = float(np.sum(pred & (y == 0)))
+        fn = float(np.sum(~pred & (y == 1)))
+        f = 2 * tp / (2 * tp + fp + fn) if tp > 0 else 0.0
+        # Prefer thresholds near 0.5 on ties (less tuned, more robust).
+        if f > best_f + 1e-9 or (abs(f - best_f) <= 1e-9 and abs(t - 0.5) < abs(best_t - 0.5)):
+            best_t, best_f = float(t), f
+    return best_t
+
+
+def train_head(
+    x: sparse.csr_matrix,
+    y: np.ndarray,
+    labels: Sequence[str],
+    c: float = 4.0,
+    folds: int = 4,
+    seed: int = 0,
+    tune_thresholds: bool = True,
+) -> LinearHead:
+    """Fit one logistic regression per column of ``y`` (n_rows x n_labels, 0/1)."""
+    n_labels = y.shape[1]
+    weights = np.zeros((x.shape[1], n_labels), dtype=np.float32)
+    bias = np.zeros(n_labels, dtype=np.float64)
+    thresholds = np.full(n_labels, 0.5)
+    kf = KFold(n_splits=folds, shuffle=True, random_state=seed)
+    for j in range(n_labels):
+        yj = y[:, j].astype(np.int64)
+        w, b = _fit_lr(x, yj, c, seed)
+        weights[:, j] = w
+        bias[j] = b
+        if tune_thresholds and 0 < yj.sum() < len(yj) and len(yj) >= folds * 4:
+            oof = np.zeros(len(yj))
+            for tr, te in kf.split(x):
+                wf, bf = _fit_lr(x[tr], yj[tr], c, seed)
+                oof[te] = sigmoid(np.asarray(x[te] @ wf, dtype=np.float64) + bf)
+            thresholds[j] = best_threshold(yj, oof)
+            bias[j] -= logit(thresholds[j])
+    return LinearHead(tuple(labels), weights, bias, thresholds)

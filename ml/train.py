@@ -1,0 +1,218 @@
+"""`voice-agent ml train`: generate data, train every model, write a versioned artefact
+with a model card, record the run with MLflow, and promote it through the gate."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from ml import registry
+from ml.conversion import train_conversion_model
+from ml.data import customer_turn_utterances, data_hash
+from ml.evaluate import evaluate, headline
+from ml.utterance import train_utterance_model
+
+EXPERIMENT = "voice-agent-models"
+REGISTERED_MODEL = "voice-agent-analysers"
+
+
+def default_mlflow_uri(data_dir: Path | None = None) -> str:
+    base = data_dir or Path(os.environ.get("VOICE_AGENT_DATA_DIR", "data"))
+    return (base.resolve() / "mlruns").as_uri()
+
+
+def generate_training_data(
+    n_utterances: int, n_conversations: int, seed: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    from ml.datagen import generate_conversations, generate_utterances
+
+    utts = generate_utterances(n_utterances, seed=seed) if n_utterances > 0 else []
+    convs = generate_conversations(n_conversations, seed=seed + 1) if n_conversations > 0 else []
+    return list(utts), list(convs)
+
+
+@dataclass
+class TrainResult:
+    version: str
+    path: Path
+    promoted: bool
+    reason: str
+    card: dict[str, Any]
+    mlflow_run_id: str | None
+
+
+def _log_mlflow(uri: str, version: str, card: Mapping[str, Any], path: Path, promoted: bool) -> str:
+    if uri.startswith("file:") or "://" not in uri:
+        # mlflow 3 keeps the file store behind an opt-in; it is what runs offline here.
+        os.environ.setdefault("MLFLOW_ALLOW_FILE_STORE", "true")
+    import mlflow
+    from mlflow import MlflowClient
+
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_experiment(EXPERIMENT)
+    with mlflow.start_run(run_name=version) as run:
+        mlflow.log_params({k: v for k, v in card["params"].items()})
+        metrics = {
+            k: float(v)
+            for k, v in _flat_metrics(card.get("metrics", {})).items()
+            if isinstance(v, int | float)
+        }
+        mlflow.log_metrics(metrics)
+        mlflow.set_tags(
+            {
+                "model_version": version,
+                "data_hash": card["data"]["hash"],
+                "code_version": card["code_version"],
+                "promoted": str(promoted).lower(),
+            }
+        )
+        mlflow.log_dict(dict(card), "model_card.json")
+        run_id: str = run.info.run_id
+    client = MlflowClient()
+    try:
+        client.get_registered_model(REGISTERED_MODEL)
+    except Exception:
+        client.create_registered_model(REGISTERED_MODEL)
+    mv = client.create_model_version(
+        REGISTERED_MODEL, source=str(path.resolve()), run_id=run_id, tags={"version": version}
+    )
+    if promoted:
+        client.set_registered_model_alias(REGISTERED_MODEL, "champion", mv.version)
+    return run_id
+
+
+def _flat_metrics(m: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in m.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, Mapping):
+            out.update(_flat_metrics(v, key + "."))
+        else:
+            out[key] = v
+    return out
+
+
+def train(
+    utterances: Sequence[Mapping[str, Any]],
+    conversations: Sequence[Mapping[str, Any]],
+    registry_dir: Path,
+    seed: int = 0,
+    mlflow_uri: str | None = None,
+    eval_utterances: Sequence[Mapping[str, Any]] | None = None,
+    eval_conversations: Sequence[Mapping[str, Any]] | None = None,
+    holdout_utterances: Sequence[Mapping[str, Any]] | None = None,
+    holdout_conversations: Sequence[Mapping[str, Any]] | None = None,
+    params: Mapping[str, Any] | None = None,
+    progress: bool = True,
+    version: str | None = None,
+) -> TrainResult:
+    """Train all models on the given data and register the result.
+
+    ``eval_*`` are the promotion-gate files (the new version is compared with the current
+    champion on them); ``holdout_*`` are extra data reported in the model card only.
+    """
+    started = time.time()
+    utt_rows = list(utterances) + customer_turn_utterances(conversations)
+    if not utt_rows:
+        raise ValueError("no utterance training data")
+    if not conversations:
+        raise ValueError("no conversation training data")
+    dhash = data_hash(utterances, conversations)
+    version = version or f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{dhash[:8]}"
+    bar = tqdm(total=7, desc="ml train", disable=not progress, unit="step")
+    bar.set_postfix_str("utterance models")
+    utt = train_utterance_model(utt_rows, seed=seed, progress=bar)
+    bar.set_postfix_str("conversion model")
+    conv, conv_diag = train_conversion_model(conversations, utt, seed=seed)
+    bar.update(1)
+
+    from ml.inference import (
+        ModelBuyingSignalAnalyser,
+        ModelConversionAnalyser,
+        ModelNeedsAnalyser,
+        ModelObjectionAnalyser,
+    )
+
+    analysers = {
+        "objections": ModelObjectionAnalyser(utt, version),
+        "needs": ModelNeedsAnalyser(utt, version),
+        "buying_signal": ModelBuyingSignalAnalyser(utt, version),
+        "conversion": ModelConversionAnalyser(conv, version),
+    }
+    bar.set_postfix_str("evaluation")
+    metrics: dict[str, Any] = {}
+    if holdout_utterances or holdout_conversations:
+        metrics["holdout"] = evaluate(analysers, holdout_utterances, holdout_conversations)
+    gate_report: dict[str, Any] | None = None
+    if eval_utterances is not None or eval_conversations is not None:
+        gate_report = evaluate(analysers, eval_utterances, eval_conversations)
+        metrics["gate"] = gate_report
+    bar.update(1)
+
+    card: dict[str, Any] = {
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "code_version": registry.code_version(),
+        "data": {
+            "hash": dhash,
+            "n_utterances": len(utterances),
+            "n_conversations": len(conversations),
+            "n_utterance_rows": len(utt_rows),
+            "n_conversion_prefixes": conv_diag["n_prefixes"],
+        },
+        "params": {"seed": seed, **(params or {})},
+        "models": {
+            "utterance": {
+                "features": [
+                    {"analyzer": s.analyzer, "ngram_range": list(s.ngram_range), "size": s.size}
+                    for s in utt.spaces.spaces
+                ],
+                "thresholds": {
+                    k: dict(zip(h.labels, (round(float(t), 3) for t in h.thresholds), strict=True))
+                    for k, h in utt.heads.items()
+                },
+            },
+            "conversion": {
+                "stacker": conv.stacker_kind,
+                "cv_log_loss": conv_diag["cv_log_loss"],
+                "features": conv.feature_names,
+                "calibration": "platt on out-of-fold training predictions",
+            },
+        },
+        "metrics": metrics,
+        "train_seconds": round(time.time() - started, 1),
+    }
+    bar.set_postfix_str("saving")
+    path = registry.save_version(registry_dir, version, utt, conv, card)
+    bar.update(1)
+
+    current = registry.champion_version(registry_dir)
+    if current is None:
+        promoted, reason = True, "no champion yet"
+    elif gate_report is None:
+        promoted, reason = False, f"champion {current} kept: no evaluation files for the gate"
+    else:
+        champ = registry.load_champion(registry_dir)
+        if champ.errors:
+            promoted, reason = True, f"champion {current} does not load: {champ.errors}"
+        else:
+            champ_report = evaluate(champ, eval_utterances, eval_conversations)
+            promoted, reason = registry.promotion_decision(
+                headline(gate_report), headline(champ_report)
+            )
+            reason = f"vs {current}: {reason}"
+    if promoted:
+        registry.set_champion(registry_dir, version)
+    run_id = None
+    if mlflow_uri:
+        bar.set_postfix_str("mlflow")
+        run_id = _log_mlflow(mlflow_uri, version, card, path, promoted)
+    bar.update(1)
+    bar.close()
+    return TrainResult(version, path, promoted, reason, card, run_id)
