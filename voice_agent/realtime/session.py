@@ -88,21 +88,21 @@ class _Speech:
 
 
 class TurnTaking:
-    """Turn-taking state of one session, fed with voice-activity events in stream time.
+    """Turn-taking state of one session, fed with the turn detector's events (stream time).
 
-    ``barge_in_min_ms``: speech over the agent that lasts this long is a barge-in at once;
-    shorter speech over the agent is an *interjection* whose transcript decides (a
-    backchannel such as "mm-hm" does not cut the agent off).
+    Speech that starts while the agent holds the floor is an *interjection*: it is not
+    announced and does not stop the agent unless the detector reports a barge-in (enough
+    voiced speech, see ``TurnConfig.barge_in_min_ms``) or, when it ends sooner, its
+    transcript is not a backchannel such as "mm-hm" (the endpoint checks, see
+    :class:`FinishTurn`).
     """
 
     def __init__(
         self,
         *,
-        barge_in_min_ms: float = 600.0,
         interrupt_response: bool = True,
         id_factory: Callable[[], str] | None = None,
     ) -> None:
-        self.barge_in_min_ms = barge_in_min_ms
         self.interrupt_response = interrupt_response
         self._new_id = id_factory or (lambda: new_id("item"))
         self._speech: _Speech | None = None
@@ -113,6 +113,10 @@ class TurnTaking:
         return self._speech.item_id if self._speech else None
 
     @property
+    def speech_start_ms(self) -> float | None:
+        return self._speech.start_ms if self._speech else None
+
+    @property
     def in_speech(self) -> bool:
         """True from speech start to end of turn."""
         return self._speech is not None
@@ -121,23 +125,17 @@ class TurnTaking:
         if self._speech is not None:  # a detector glitch: keep the open item
             self._speech.active = True
             return []
-        interjection = self.agent_speaking and self.interrupt_response
+        interjection = self.agent_speaking
         self._speech = _Speech(self._new_id(), t_ms, interjection=interjection)
-        if self.agent_speaking:
-            # Over the agent: wait for barge_in_min_ms or a transcript before announcing.
+        if interjection:
+            # Over the agent: wait for a barge-in or a transcript before announcing.
             return []
         return [EmitSpeechStarted(self._speech.item_id, t_ms)]
 
-    def tick(self, t_ms: float) -> list[TurnAction]:
-        """Call after each batch of audio frames with the current stream time."""
+    def barge_in(self, t_ms: float) -> list[TurnAction]:
+        """The detector heard enough voiced speech in this turn to be a real interruption."""
         s = self._speech
-        if (
-            s is not None
-            and s.interjection
-            and s.active
-            and self.agent_speaking
-            and t_ms - s.start_ms >= self.barge_in_min_ms
-        ):
+        if s is not None and s.interjection and self.agent_speaking and self.interrupt_response:
             s.interjection = False
             return [BargeIn(s.item_id, s.start_ms)]
         return []
@@ -157,20 +155,21 @@ class TurnTaking:
             return []
         s.active = True
         s.end_ms = None
-        out: list[TurnAction] = []
         if s.speculating:
             s.speculating = False
-            out.append(CancelSpeculation(s.item_id))
-        return out + self.tick(t_ms)
+            return [CancelSpeculation(s.item_id)]
+        return []
 
-    def end_of_turn(self, t_ms: float) -> list[TurnAction]:
+    def end_of_turn(self, t_ms: float, speech_end_ms: float | None = None) -> list[TurnAction]:
         s = self._speech
         if s is None:
             return []
         self._speech = None
-        end = s.end_ms if s.end_ms is not None else t_ms
+        end = speech_end_ms if speech_end_ms is not None else (s.end_ms or t_ms)
         out: list[TurnAction] = []
-        if not s.speculating:
+        if not s.speculating or s.end_ms != end:
+            if s.speculating:
+                out.append(CancelSpeculation(s.item_id))
             out.append(StartSpeculation(s.item_id, s.start_ms, end))
         interjection = s.interjection and self.agent_speaking
         return [*out, FinishTurn(s.item_id, s.start_ms, end, interjection)]
