@@ -1,0 +1,260 @@
+"""RulePolicy and apply_action: values in, an action (with a reason) out."""
+
+from __future__ import annotations
+
+import pytest
+
+from voice_agent.core.conversation import Memory
+from voice_agent.core.decision import (
+    MAX_HANDLES_PER_OBJECTION,
+    PHASE_AFTER,
+    PolicyState,
+    RulePolicy,
+    apply_action,
+)
+from voice_agent.core.labels import ACTIONS, PHASES
+from voice_agent.core.types import Action, BuyingSignal, Insights, LabelScore
+
+
+def ins(
+    objections: dict[str, float] | None = None,
+    needs: dict[str, float] | None = None,
+    buying: float = 0.0,
+    conversion: float = 0.2,
+) -> Insights:
+    return Insights(
+        objections=tuple(LabelScore(k, v) for k, v in (objections or {}).items()),
+        needs=tuple(LabelScore(k, v) for k, v in (needs or {}).items()),
+        buying_signal=BuyingSignal(buying >= 0.5, buying),
+        conversion_probability=conversion,
+    )
+
+
+def decide(insights: Insights, memory: Memory | None = None, turns: int = 1) -> Action:
+    state = PolicyState(
+        phase="discovery", customer_turns=turns, insights=insights, memory=memory or Memory()
+    )
+    action = RulePolicy().decide(state)
+    assert action.name in ACTIONS
+    assert action.reason.strip(), "every decision explains itself"
+    return action
+
+
+def test_every_action_has_a_phase_after_it() -> None:
+    assert set(PHASE_AFTER) == set(ACTIONS)
+    assert set(PHASE_AFTER.values()) <= set(PHASES)
+
+
+def test_no_need_known_means_discovery() -> None:
+    action = decide(ins())
+    assert action.name == "discover_need"
+
+
+def test_discovery_gives_up_after_three_questions() -> None:
+    action = decide(ins(), Memory(discovery_questions_asked=3))
+    assert action.name == "present_program"
+    assert action.need is None
+    assert "discovery" in action.reason
+
+
+def test_a_detected_need_leads_to_presentation_of_that_need() -> None:
+    action = decide(ins(needs={"stress": 0.8, "energy": 0.6}))
+    assert action.name == "present_program"
+    assert action.need == "stress"
+    assert "stress" in action.reason
+
+
+def test_need_remembered_from_an_earlier_turn_is_presented() -> None:
+    action = decide(ins(), Memory(needs_found={"weight_loss": 0.9, "health": 0.55}))
+    assert action == Action(
+        "present_program",
+        action.reason,
+        need="weight_loss",
+    )
+
+
+def test_need_below_threshold_is_not_a_need() -> None:
+    assert decide(ins(needs={"stress": 0.49})).name == "discover_need"
+
+
+@pytest.mark.parametrize(
+    "label", ["price", "time", "think_it_over", "skepticism", "has_alternative", "needs_approval"]
+)
+def test_a_fresh_objection_is_handled(label: str) -> None:
+    action = decide(ins(objections={label: 0.8}, needs={"stress": 0.9}))
+    assert action.name == "handle_objection"
+    assert action.objection == label
+    assert label in action.reason
+
+
+def test_the_strongest_objection_is_handled_first() -> None:
+    action = decide(ins(objections={"time": 0.6, "price": 0.9, "skepticism": 0.4}))
+    assert action.objection == "price"
+
+
+def test_objection_below_threshold_is_ignored() -> None:
+    assert decide(ins(objections={"price": 0.45})).name == "discover_need"
+
+
+def test_objection_wins_over_buying_signal() -> None:
+    action = decide(ins(objections={"price": 0.7}, buying=0.9), Memory(programs_presented=["p"]))
+    assert action.name == "handle_objection"
+
+
+def test_objection_raised_again_is_handled_again_up_to_the_limit() -> None:
+    mem = Memory(objections_handled={"price": MAX_HANDLES_PER_OBJECTION - 1})
+    action = decide(ins(objections={"price": 0.8}), mem)
+    assert action.name == "handle_objection"
+    assert "again" in action.reason
+
+
+@pytest.mark.parametrize("label", ["price", "think_it_over", "skepticism", "time"])
+def test_persisting_objection_gets_the_trial(label: str) -> None:
+    mem = Memory(objections_handled={label: MAX_HANDLES_PER_OBJECTION})
+    action = decide(ins(objections={label: 0.8}), mem)
+    assert action.name == "offer_trial"
+    assert label in action.reason
+
+
+def test_persisting_price_objection_after_the_trial_means_follow_up() -> None:
+    mem = Memory(objections_handled={"price": MAX_HANDLES_PER_OBJECTION}, trial_offered=1)
+    assert decide(ins(objections={"price": 0.8}), mem).name == "schedule_follow_up"
+
+
+def test_persisting_approval_objection_means_follow_up() -> None:
+    mem = Memory(objections_handled={"needs_approval": MAX_HANDLES_PER_OBJECTION})
+    action = decide(ins(objections={"needs_approval": 0.9}), mem)
+    assert action.name == "schedule_follow_up"
+
+
+def test_persisting_alternative_objection_is_handed_to_a_person() -> None:
+    mem = Memory(objections_handled={"has_alternative": MAX_HANDLES_PER_OBJECTION})
+    action = decide(ins(objections={"has_alternative": 0.9}), mem)
+    assert action.name == "hand_off"
+    assert "person" in action.reason
+
+
+def test_not_interested_first_time_is_handled() -> None:
+    action = decide(ins(objections={"not_interested": 0.9}))
+    assert action.name == "handle_objection"
+    assert action.objection == "not_interested"
+
+
+def test_not_interested_again_leaves_the_door_open() -> None:
+    handled = Memory(
+        objections_raised={"not_interested": 1}, objections_handled={"not_interested": 1}
+    )
+    assert decide(ins(objections={"not_interested": 0.9}), handled).name == "schedule_follow_up"
+    raised_twice = Memory(objections_raised={"not_interested": 2})
+    assert decide(ins(objections={"not_interested": 0.9}), raised_twice).name == (
+        "schedule_follow_up"
+    )
+
+
+def test_buying_signal_before_presentation_presents() -> None:
+    action = decide(ins(buying=0.8))
+    assert action.name == "present_program"
+    assert "buying signal" in action.reason
+
+
+def test_buying_signal_after_presentation_closes() -> None:
+    action = decide(ins(buying=0.8), Memory(programs_presented=["executive_reset"]))
+    assert action.name == "close"
+
+
+def test_buying_signal_after_trial_closes() -> None:
+    assert decide(ins(buying=0.8), Memory(trial_offered=1)).name == "close"
+
+
+def test_high_conversion_after_presentation_closes() -> None:
+    mem = Memory(programs_presented=["p"], needs_found={"stress": 0.9})
+    action = decide(ins(conversion=0.75), mem)
+    assert action.name == "close"
+    assert "0.75" in action.reason
+
+
+def test_low_conversion_after_presentation_offers_the_trial() -> None:
+    mem = Memory(programs_presented=["p"], needs_found={"stress": 0.9})
+    assert decide(ins(conversion=0.3), mem).name == "offer_trial"
+
+
+def test_after_the_trial_the_agent_closes_then_follows_up() -> None:
+    mem = Memory(programs_presented=["p"], needs_found={"stress": 0.9}, trial_offered=1)
+    assert decide(ins(conversion=0.3), mem).name == "close"
+    mem.close_attempts = 2
+    action = decide(ins(conversion=0.3), mem)
+    assert action.name == "schedule_follow_up"
+    assert "2 closing attempts" in action.reason
+
+
+def test_high_conversion_does_not_close_forever() -> None:
+    mem = Memory(programs_presented=["p"], needs_found={"stress": 0.9}, close_attempts=2)
+    assert decide(ins(conversion=0.9), mem).name == "offer_trial"
+
+
+# -- apply_action ---------------------------------------------------------------------------
+def test_apply_action_counts_objections_needs_and_signals() -> None:
+    mem = Memory()
+    insights = ins(
+        objections={"price": 0.9, "time": 0.3},
+        needs={"stress": 0.6, "energy": 0.2},
+        buying=0.7,
+    )
+    apply_action(mem, Action("handle_objection", "r", objection="price"), insights)
+    assert mem.actions == ["handle_objection"]
+    assert mem.objections_raised == {"price": 1}
+    assert mem.objections_handled == {"price": 1}
+    assert mem.needs_found == {"stress": 0.6}
+    assert mem.buying_signals == 1
+
+    apply_action(
+        mem, Action("handle_objection", "r", objection="price"), ins(needs={"stress": 0.5})
+    )
+    assert mem.objections_raised == {"price": 1}
+    assert mem.objections_handled == {"price": 2}
+    assert mem.needs_found == {"stress": 0.6}, "keeps the highest probability seen"
+    assert mem.buying_signals == 1
+
+
+def test_apply_action_counters_per_action() -> None:
+    mem = Memory()
+    for name in ("discover_need", "discover_need", "offer_trial", "close", "close", "close"):
+        apply_action(mem, Action(name, "r"), ins())  # type: ignore[arg-type]
+    assert mem.discovery_questions_asked == 2
+    assert mem.trial_offered == 1
+    assert mem.close_attempts == 3
+    assert mem.objections_handled == {}
+    apply_action(mem, Action("present_program", "r", need="stress"), ins())
+    apply_action(mem, Action("schedule_follow_up", "r"), ins())
+    apply_action(mem, Action("hand_off", "r"), ins())
+    assert mem.actions[-3:] == ["present_program", "schedule_follow_up", "hand_off"]
+    assert (mem.discovery_questions_asked, mem.trial_offered, mem.close_attempts) == (2, 1, 3)
+
+
+def test_a_conversation_walks_through_the_phases() -> None:
+    """Drive the policy with apply_action like the orchestrator does."""
+    policy = RulePolicy()
+    mem = Memory()
+    script = [
+        ins(),  # small talk
+        ins(needs={"stress": 0.85}),  # states a need
+        ins(objections={"price": 0.9}),
+        ins(objections={"price": 0.8}),
+        ins(objections={"price": 0.8}),  # third time: trial
+        ins(buying=0.9),  # accepts
+    ]
+    names = []
+    for turn, insights in enumerate(script, start=1):
+        action = policy.decide(PolicyState("discovery", turn, insights, mem))
+        apply_action(mem, action, insights)
+        if action.name == "present_program":
+            mem.programs_presented.append("p")
+        names.append(action.name)
+    assert names == [
+        "discover_need",
+        "present_program",
+        "handle_objection",
+        "handle_objection",
+        "offer_trial",
+        "close",
+    ]

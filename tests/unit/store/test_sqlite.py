@@ -1,0 +1,256 @@
+"""SQLiteStore against a real SQLite file in tmp_path."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from voice_agent.core.conversation import Conversation, Memory
+from voice_agent.core.types import Action, BuyingSignal, Insights, LabelScore
+from voice_agent.store.sqlite import SCHEMA_VERSION, SchemaTooNew, SQLiteStore
+
+
+def _insights() -> Insights:
+    return Insights(
+        objections=(LabelScore("price", 0.91), LabelScore("time", 0.25)),
+        needs=(LabelScore("stress", 0.7),),
+        buying_signal=BuyingSignal(False, 0.12),
+        conversion_probability=0.33,
+        next_action=Action("handle_objection", "price objection p=0.91", objection="price"),
+        phase="objection_handling",
+        fallbacks=("conversion",),
+        models={"objections": "v1", "conversion": "rules-1"},
+    )
+
+
+def _conversation(cid: str = "c1", created_at: float = 100.0) -> Conversation:
+    return Conversation(
+        id=cid,
+        lang="es",
+        channel="api",
+        customer={"name": "Lucía", "budget": "medium"},
+        created_at=created_at,
+        tags={"arm": "b"},
+    )
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
+    s = SQLiteStore(tmp_path / "db" / "va.sqlite3")
+    await s.open()
+    try:
+        yield s
+    finally:
+        await s.close()
+
+
+async def test_round_trip_survives_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "va.sqlite3"
+    conv = _conversation()
+    s1 = SQLiteStore(path)
+    await s1.open()
+    await s1.create_conversation(conv)
+    greeting = conv.add_turn("agent", "¡Hola! Soy Sofía.", 101.0)
+    greeting.action = "discover_need"
+    customer = conv.add_turn("customer", "Es muy caro para mí", 102.0)
+    customer.insights = _insights()
+    customer.timings_ms = {"analysis": 3.25, "decision": 0.125}
+    reply = conv.add_turn("agent", "Entiendo lo del precio.", 103.0)
+    reply.action = "handle_objection"
+    reply.truncated = True
+    reply.timings_ms = {"total": 9.5}
+    conv.phase = "objection_handling"
+    conv.memory = Memory(
+        used_lines={"es.objections.price[0]"},
+        objections_raised={"price": 1},
+        objections_handled={"price": 1},
+        needs_found={"stress": 0.7},
+        actions=["discover_need", "handle_objection"],
+    )
+    await s1.save_turns(conv, [greeting])
+    await s1.save_turns(conv, [customer, reply])
+    await s1.close()
+
+    s2 = SQLiteStore(path)
+    await s2.open()
+    try:
+        loaded = await s2.get_conversation("c1")
+    finally:
+        await s2.close()
+    assert loaded is not None
+    assert loaded.to_json() == conv.to_json()
+    assert loaded.memory.to_json() == conv.memory.to_json()
+    assert loaded.turns[1].insights == customer.insights
+    assert loaded.turns[1].timings_ms == {"analysis": 3.25, "decision": 0.125}
+    assert loaded.turns[2].truncated is True
+    assert loaded.turns[0].insights is None
+
+
+async def test_unknown_conversation_is_none(store: SQLiteStore) -> None:
+    assert await store.get_conversation("nope") is None
+
+
+async def test_update_conversation_records_outcome(store: SQLiteStore) -> None:
+    conv = _conversation()
+    await store.create_conversation(conv)
+    conv.phase = "ended"
+    conv.ended_at = 200.0
+    conv.outcome = {"converted": True, "value": 149.0}
+    await store.update_conversation(conv)
+    loaded = await store.get_conversation("c1")
+    assert loaded is not None
+    assert loaded.ended
+    assert loaded.outcome == {"converted": True, "value": 149.0}
+    assert loaded.ended_at == 200.0
+    row = store.conn.execute("SELECT converted FROM conversations WHERE id='c1'").fetchone()
+    assert row == (1,)
+
+
+async def test_wal_mode_is_on(store: SQLiteStore) -> None:
+    other = sqlite3.connect(store.path)
+    try:
+        (mode,) = other.execute("PRAGMA journal_mode").fetchone()
+    finally:
+        other.close()
+    assert mode == "wal"
+
+
+async def test_schema_version_recorded(store: SQLiteStore) -> None:
+    assert SCHEMA_VERSION >= 1
+    assert store.schema_version() == SCHEMA_VERSION
+    rows = store.conn.execute("SELECT version FROM schema_version ORDER BY version").fetchall()
+    assert [r[0] for r in rows] == list(range(1, SCHEMA_VERSION + 1))
+
+
+async def test_reopening_applies_no_migration_twice(tmp_path: Path) -> None:
+    path = tmp_path / "va.sqlite3"
+    for _ in range(2):
+        s = SQLiteStore(path)
+        await s.open()
+        await s.close()
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("SELECT version FROM schema_version").fetchall()
+    finally:
+        conn.close()
+    assert sorted(r[0] for r in rows) == list(range(1, SCHEMA_VERSION + 1))
+
+
+async def test_refuses_a_newer_schema(tmp_path: Path) -> None:
+    path = tmp_path / "va.sqlite3"
+    s = SQLiteStore(path)
+    await s.open()
+    await s.close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION + 1,))
+    conn.commit()
+    conn.close()
+
+    newer = SQLiteStore(path)
+    with pytest.raises(SchemaTooNew) as err:
+        await newer.open()
+    await newer.close()
+    assert str(path) in str(err.value)
+    assert f"version {SCHEMA_VERSION + 1}" in str(err.value)
+    assert not await newer.ping()
+
+
+async def test_ping(tmp_path: Path) -> None:
+    s = SQLiteStore(tmp_path / "va.sqlite3")
+    assert not await s.ping()  # not open yet
+    await s.open()
+    assert await s.ping()
+    await s.close()
+    assert not await s.ping()
+
+
+async def test_turns_of_an_unknown_conversation_are_rejected_whole(store: SQLiteStore) -> None:
+    ghost = _conversation("ghost")
+    ghost.add_turn("customer", "hello", 1.0)
+    ghost.add_turn("agent", "hi", 2.0)
+    with pytest.raises(sqlite3.IntegrityError):
+        await store.save_turns(ghost, ghost.turns)
+    (count,) = store.conn.execute("SELECT COUNT(*) FROM turns").fetchone()
+    assert count == 0
+    # the connection is usable afterwards (the transaction was rolled back)
+    await store.create_conversation(_conversation("real"))
+    assert await store.get_conversation("real") is not None
+
+
+async def test_resaving_a_turn_replaces_it(store: SQLiteStore) -> None:
+    conv = _conversation()
+    await store.create_conversation(conv)
+    turn = conv.add_turn("agent", "a long sentence that was cut", 1.0)
+    await store.save_turns(conv, [turn])
+    turn.text = "a long sentence"
+    turn.truncated = True
+    await store.save_turns(conv, [turn])
+    loaded = await store.get_conversation("c1")
+    assert loaded is not None
+    assert [(t.text, t.truncated) for t in loaded.turns] == [("a long sentence", True)]
+
+
+async def test_list_newest_first_with_limit_and_filter(store: SQLiteStore) -> None:
+    for i in range(5):
+        conv = _conversation(f"c{i}", created_at=float(i))
+        if i % 2 == 0:
+            conv.phase = "ended"
+        await store.create_conversation(conv)
+    assert [c.id for c in await store.list_conversations(limit=3)] == ["c4", "c3", "c2"]
+    assert [c.id for c in await store.list_conversations(ended=True)] == ["c4", "c2", "c0"]
+    assert [c.id for c in await store.list_conversations(ended=False)] == ["c3", "c1"]
+    listed = await store.list_conversations(limit=1)
+    assert listed[0].turns == []
+
+
+async def test_concurrent_writes_from_many_tasks(store: SQLiteStore) -> None:
+    n_convs, n_turns = 40, 6
+
+    async def talk(i: int) -> None:
+        conv = _conversation(f"conv-{i}", created_at=float(i))
+        await store.create_conversation(conv)
+        for k in range(n_turns):
+            role = "customer" if k % 2 == 0 else "agent"
+            turn = conv.add_turn(role, f"conversation {i} turn {k}", float(k))
+            if role == "customer":
+                turn.insights = _insights()
+                turn.timings_ms = {"analysis": float(k)}
+            conv.memory.actions.append(f"a{k}")
+            await store.save_turns(conv, [turn])
+            await asyncio.sleep(0)
+
+    await asyncio.wait_for(asyncio.gather(*(talk(i) for i in range(n_convs))), timeout=60)
+
+    for i in range(n_convs):
+        loaded = await store.get_conversation(f"conv-{i}")
+        assert loaded is not None
+        assert [t.index for t in loaded.turns] == list(range(n_turns))
+        assert [t.text for t in loaded.turns] == [
+            f"conversation {i} turn {k}" for k in range(n_turns)
+        ]
+        assert loaded.memory.actions == [f"a{k}" for k in range(n_turns)]
+        assert all(t.insights == _insights() for t in loaded.turns if t.role == "customer")
+    (count,) = store.conn.execute("SELECT COUNT(*) FROM turns").fetchone()
+    assert count == n_convs * n_turns
+
+
+async def test_two_stores_on_one_file_see_each_others_writes(tmp_path: Path) -> None:
+    path = tmp_path / "va.sqlite3"
+    a, b = SQLiteStore(path), SQLiteStore(path)
+    await a.open()
+    await b.open()
+    try:
+        conv = _conversation()
+        await a.create_conversation(conv)
+        turn = conv.add_turn("customer", "hola", 1.0)
+        await a.save_turns(conv, [turn])
+        loaded = await b.get_conversation("c1")
+        assert loaded is not None
+        assert [t.text for t in loaded.turns] == ["hola"]
+    finally:
+        await a.close()
+        await b.close()

@@ -1,0 +1,127 @@
+"""Settings: VOICE_AGENT_* environment, a YAML file via VOICE_AGENT_CONFIG, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from voice_agent.errors import ConfigError
+from voice_agent.settings import Settings, load_settings
+
+
+def test_defaults_need_nothing(clean_env: pytest.MonkeyPatch) -> None:
+    s = load_settings()
+    assert s.port == 8000
+    assert s.data_dir == Path("data")
+    assert s.sqlite_path == Path("data") / "voice_agent.sqlite3"
+    assert s.generator == "playbook"
+    assert s.api_keys is None and s.key_list() == []
+
+
+def test_environment_prefix(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    clean_env.setenv("VOICE_AGENT_PORT", "9123")
+    clean_env.setenv("VOICE_AGENT_DATA_DIR", str(tmp_path))
+    clean_env.setenv("VOICE_AGENT_API_KEYS", " k1 , ,k2 ")
+    clean_env.setenv("VOICE_AGENT_SPEECH", "false")
+    clean_env.setenv("VOICE_AGENT_ANALYSIS_DEADLINE_MS", "12.5")
+    clean_env.setenv("PORT", "1")  # no prefix: not ours
+    s = load_settings()
+    assert s.port == 9123
+    assert s.data_dir == tmp_path
+    assert s.sqlite_path == tmp_path / "voice_agent.sqlite3"
+    assert s.key_list() == ["k1", "k2"]
+    assert s.speech is False
+    assert s.analysis_deadline_ms == 12.5
+
+
+def test_yaml_file(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    cfg = tmp_path / "settings.yaml"
+    cfg.write_text("port: 7001\nmax_text_chars: 300\ngenerator: llm\nllm_model: tiny\n")
+    clean_env.setenv("VOICE_AGENT_CONFIG", str(cfg))
+    s = load_settings()
+    assert (s.port, s.max_text_chars, s.generator, s.llm_model) == (7001, 300, "llm", "tiny")
+
+
+def test_environment_beats_file_and_overrides_beat_both(
+    clean_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    cfg = tmp_path / "settings.yaml"
+    cfg.write_text("port: 7001\nhost: 0.0.0.0\n")
+    clean_env.setenv("VOICE_AGENT_CONFIG", str(cfg))
+    clean_env.setenv("VOICE_AGENT_PORT", "7002")
+    s = load_settings()
+    assert s.port == 7002
+    assert s.host == "0.0.0.0"
+    assert load_settings(port=0).port == 0
+
+
+def test_unknown_key_in_file_is_rejected(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    cfg = tmp_path / "settings.yaml"
+    cfg.write_text("port: 7001\nprot: 7002\n")
+    clean_env.setenv("VOICE_AGENT_CONFIG", str(cfg))
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert str(cfg) in str(err.value)
+    assert "prot" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [("port: [1\n", "cannot read"), ("- a\n- b\n", "must be a mapping")],
+)
+def test_bad_file_is_a_config_error(
+    clean_env: pytest.MonkeyPatch, tmp_path: Path, content: str, problem: str
+) -> None:
+    cfg = tmp_path / "settings.yaml"
+    cfg.write_text(content)
+    clean_env.setenv("VOICE_AGENT_CONFIG", str(cfg))
+    with pytest.raises(ConfigError, match=problem) as err:
+        load_settings()
+    assert str(cfg) in str(err.value)
+
+
+def test_missing_file_is_a_config_error(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    clean_env.setenv("VOICE_AGENT_CONFIG", str(tmp_path / "nope.yaml"))
+    with pytest.raises(ConfigError, match=r"nope\.yaml"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("var", "value"),
+    [
+        ("VOICE_AGENT_PORT", "eighty"),
+        ("VOICE_AGENT_PORT", "70000"),
+        ("VOICE_AGENT_GENERATOR", "gpt"),
+        ("VOICE_AGENT_ANALYSERS", "magic"),
+        ("VOICE_AGENT_LOG_LEVEL", "loud"),
+        ("VOICE_AGENT_ANALYSIS_DEADLINE_MS", "0"),
+        ("VOICE_AGENT_MAX_BODY_BYTES", "-1"),
+        ("VOICE_AGENT_SILENCE_MS", "50"),
+        ("VOICE_AGENT_API_KEYS", " , "),
+        ("VOICE_AGENT_SPEECH", "perhaps"),
+    ],
+)
+def test_bad_value_names_the_variable(clean_env: pytest.MonkeyPatch, var: str, value: str) -> None:
+    clean_env.setenv(var, value)
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert var in str(err.value)
+
+
+def test_bad_value_in_file_names_the_setting(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    cfg = tmp_path / "settings.yaml"
+    cfg.write_text("max_text_chars: lots\n")
+    clean_env.setenv("VOICE_AGENT_CONFIG", str(cfg))
+    with pytest.raises(ConfigError, match="MAX_TEXT_CHARS"):
+        load_settings()
+
+
+def test_database_url(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    db = tmp_path / "x.sqlite3"
+    clean_env.setenv("VOICE_AGENT_DATABASE_URL", f"sqlite:///{db}")
+    assert load_settings().sqlite_path == db
+    clean_env.setenv("VOICE_AGENT_DATABASE_URL", "postgresql://db/voice")
+    s = Settings()
+    with pytest.raises(ConfigError, match="VOICE_AGENT_DATABASE_URL"):
+        _ = s.sqlite_path
