@@ -520,7 +520,7 @@ class ServerEvents:
             content_index=0,
             transcript=transcript,
             usage={"type": "duration", "seconds": round(duration_s, 3)},
-            languages=[language],
+            languages=[{"code": language}],
         )
 
     def transcription_failed(self, item_id: str, code: str, message: str) -> dict[str, Any]:

@@ -1,0 +1,144 @@
+"""The pure session core: turn-taking, barge-in decisions, playback accounting, buffers."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from voice_agent.realtime.session import (
+    BargeIn,
+    CancelSpeculation,
+    EmitSpeechStarted,
+    FinishTurn,
+    PlaybackClock,
+    StartSpeculation,
+    StreamClock,
+    TurnTaking,
+    UtteranceBuffer,
+    played_text,
+)
+
+
+def _tt() -> TurnTaking:
+    n = itertools.count(1)
+    return TurnTaking(id_factory=lambda: f"item{next(n)}")
+
+
+def test_ordinary_turn_with_speculation() -> None:
+    tt = _tt()
+    assert tt.speech_started(100) == [EmitSpeechStarted("item1", 100)]
+    assert tt.speech_stopped(900) == [StartSpeculation("item1", 100, 900)]
+    assert tt.end_of_turn(1400, 900) == [FinishTurn("item1", 100, 900, interjection=False)]
+    assert not tt.in_speech
+
+
+def test_resumed_speech_drops_speculation_and_restarts() -> None:
+    tt = _tt()
+    tt.speech_started(0)
+    tt.speech_stopped(500)
+    assert tt.speech_resumed(700) == [CancelSpeculation("item1")]
+    assert tt.speech_stopped(1500) == [StartSpeculation("item1", 0, 1500)]
+    assert tt.end_of_turn(2000, 1500) == [FinishTurn("item1", 0, 1500, False)]
+
+
+def test_end_of_turn_without_stop_starts_speculation() -> None:
+    tt = _tt()
+    tt.speech_started(0)
+    assert tt.end_of_turn(900, 400) == [
+        StartSpeculation("item1", 0, 400),
+        FinishTurn("item1", 0, 400, False),
+    ]
+
+
+def test_speech_over_agent_is_silent_until_barge_in() -> None:
+    tt = _tt()
+    tt.agent_started()
+    assert tt.speech_started(1000) == []
+    assert tt.barge_in(1400) == [BargeIn("item1", 1000)]
+    assert tt.barge_in(1500) == []  # once
+    tt.agent_stopped()
+    tt.speech_stopped(2000)
+    assert tt.end_of_turn(2500, 2000)[-1] == FinishTurn("item1", 1000, 2000, False)
+
+
+def test_short_interjection_is_left_to_the_transcript() -> None:
+    tt = _tt()
+    tt.agent_started()
+    tt.speech_started(1000)
+    tt.speech_stopped(1300)
+    assert tt.end_of_turn(1800, 1300) == [FinishTurn("item1", 1000, 1300, interjection=True)]
+
+
+def test_interjection_becomes_turn_when_agent_finishes() -> None:
+    tt = _tt()
+    tt.agent_started()
+    tt.speech_started(1000)
+    assert tt.agent_stopped() == [EmitSpeechStarted("item1", 1000)]
+    tt.speech_stopped(1300)
+    assert tt.end_of_turn(1800, 1300)[-1].interjection is False  # type: ignore[union-attr]
+
+
+def test_no_interrupt_response() -> None:
+    tt = TurnTaking(interrupt_response=False)
+    tt.agent_started()
+    tt.speech_started(0)
+    assert tt.barge_in(500) == []
+
+
+def test_clear_cancels_speculation() -> None:
+    tt = _tt()
+    tt.speech_started(0)
+    tt.speech_stopped(300)
+    assert tt.clear() == [CancelSpeculation("item1")]
+    assert tt.clear() == []
+
+
+def test_playback_clock_paces_and_counts_played() -> None:
+    c = PlaybackClock(lead_ms=400)
+    assert c.send_delay(100.0) == 0.0
+    for _ in range(10):  # 1 s sent at once
+        c.sent(100.0, 100.0)
+    assert c.send_delay(100.0) == 0.6
+    assert c.played_ms(100.25) == 250.0
+    assert c.remaining_ms(100.25) == 750.0
+    assert c.played_ms(105.0) == 1000.0
+    assert c.send_delay(100.7) == 0.0
+
+
+def test_played_text() -> None:
+    segs = [("Hello there.", 1000.0), ("How are you doing today?", 2000.0)]
+    assert played_text(segs, 3000.0) == ("Hello there. How are you doing today?", False)
+    assert played_text(segs, 1000.0) == ("Hello there.", True)
+    assert played_text(segs, 2000.0) == ("Hello there. How are", True)
+    assert played_text(segs, 0.0) == ("", True)
+    assert played_text([], 10.0) == ("", False)
+
+
+def test_utterance_buffer_slices_and_bounds() -> None:
+    buf = UtteranceBuffer(max_ms=1000)
+    for i in range(30):  # 30 x 100 ms, values = chunk index
+        buf.append(np.full(1600, i, dtype=np.int16))
+    assert buf.end_ms == 3000.0
+    assert buf.start_ms == 2000.0  # bounded to 1 s
+    part = buf.slice(2050, 2250)
+    assert part.size == 3200
+    assert np.allclose(part[:800] * 32768, 20) and np.allclose(part[-800:] * 32768, 22)
+    assert buf.slice(0, 1000).size == 0
+    buf.discard_before(2500)
+    assert buf.start_ms == 2500.0
+    buf.clear()
+    assert buf.slice(0, 5000).size == 0
+    buf.append(np.zeros(160, dtype=np.float32))
+    assert buf.start_ms == 3000.0 and buf.end_ms == 3010.0
+
+
+def test_stream_clock_maps_stream_time_to_wall_time() -> None:
+    clock = StreamClock()
+    assert clock.wall_at(0) is None
+    clock.record(100.0, 50.0)
+    clock.record(200.0, 50.1)
+    clock.record(300.0, 50.2)
+    assert abs(clock.wall_at(150.0) - 50.05) < 1e-9  # type: ignore[operator]
+    assert abs(clock.wall_at(300.0) - 50.2) < 1e-9  # type: ignore[operator]
+    assert abs(clock.wall_at(999.0) - 50.2) < 1e-9  # type: ignore[operator]
