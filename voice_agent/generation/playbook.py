@@ -196,6 +196,14 @@ class PlaybookGenerator:
             raise ValueError(f"unknown action {action.name!r}")
         return turn.sentences(parts)
 
+    def program_for(self, ctx: GenerationContext) -> Program:
+        """The program the reply to ``ctx.action`` is about (the one ``compose`` would
+        name); like ``compose``, puts a program it had to choose into ``ctx.extra``."""
+        turn = _Turn(self, ctx)
+        if ctx.action.name == "present_program":
+            turn.program_for_presentation()
+        return turn.program()
+
     def lines(self, lang: str, slot: str) -> tuple[Line, ...]:
         """The lines of a slot (``"objection.price"``, ``"discovery"``...) in ``lang``."""
         return self._slots.get(f"{lang}.{slot}", ())
