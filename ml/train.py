@@ -31,6 +31,8 @@ def default_mlflow_uri(data_dir: Path | None = None) -> str:
 def generate_training_data(
     n_utterances: int, n_conversations: int, seed: int
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    if n_utterances <= 0 and n_conversations <= 0:
+        return [], []
     from ml.datagen import generate_conversations, generate_utterances
 
     utts = generate_utterances(n_utterances, seed=seed) if n_utterances > 0 else []

@@ -43,8 +43,15 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "neutral": ["dirijo una empresa", "tengo cuarenta años", "claro dime"],
     },
 }
-OBJ = ("price", "time", "think_it_over", "skepticism", "has_alternative", "needs_approval",
-       "not_interested")
+OBJ = (
+    "price",
+    "time",
+    "think_it_over",
+    "skepticism",
+    "has_alternative",
+    "needs_approval",
+    "not_interested",
+)
 NEED = ("weight_loss", "muscle_gain", "health", "stress", "energy", "event_prep", "rehab")
 
 
