@@ -73,8 +73,9 @@ def choose_program(
 ) -> Program:
     """The program that best fits ``needs`` (labels, or label -> confidence) within
     ``budget`` (a tier ``low``/``medium``/``high`` or a monthly amount in the playbook's
-    currency). Ties go to the higher-priced program (the fuller service); with no needs
-    known, the playbook's default program when it fits. ``exclude`` and ``max_monthly``
+    currency). With no budget known, only programs for the top tier (``high``) are
+    considered, if any. Ties go to the higher-priced program (the fuller service); with
+    no needs known, the playbook's default program when it fits. ``exclude`` and ``max_monthly``
     serve a re-presentation after a price objection (a cheaper program than the last).
     When nothing fits the budget, the cheapest program that fits the needs best."""
     found = _as_needs(needs)
@@ -83,7 +84,11 @@ def choose_program(
     if max_monthly is not None:
         cheaper = [p for p in pool if p.monthly_price() < max_monthly]
         pool = cheaper or pool
-    fitting = [p for p in pool if _fits_budget(p, budget)]
+    if budget is None:
+        # unknown budget: the programs for the top budget tier first (no downselling)
+        fitting = [p for p in pool if BUDGETS[-1] in p.budgets] or pool
+    else:
+        fitting = [p for p in pool if _fits_budget(p, budget)]
     if not fitting:
         return min(pool, key=lambda p: (-need_score(p, found) > 0, p.monthly_price()))
     if not any(need_score(p, found) > 0 for p in fitting):
