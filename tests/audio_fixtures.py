@@ -129,7 +129,7 @@ def white_noise(ms: float, level: float = 0.02, seed: int = 0) -> npt.NDArray[np
 
 def normalise_words(text: str) -> list[str]:
     text = text.lower().replace("-", " ")
-    text = re.sub(r"\[[^\]]*\]", " ", text)
+    text = re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", text)
     return re.sub(r"[^\w\s']", " ", text).split()
 
 

