@@ -5,7 +5,8 @@ completed, ``flush()`` the rest at the end of the stream. A sentence ends at ``.
 ``?`` or ``…`` (with any closing quotes or brackets) followed by white space, or at a line
 break. It does not end inside numbers (``$2,100.50``), after titles and common
 abbreviations (``Dr.``, ``Sra.``, ``e.g.``), after an initial (``J. Smith``), or before a
-lowercase word (``and so on... then``). Spanish ``¿...?`` and ``¡...!`` need nothing
+lowercase word after an ellipsis or a dotted abbreviation (``well... maybe``,
+``9 a.m. tomorrow``). Spanish ``¿...?`` and ``¡...!`` need nothing
 special: the opening mark is part of the sentence, the closing one ends it. A sentence that
 grows beyond ``max_chars`` without an end is cut at its last comma, semicolon or colon (or
 space), so speech can start on long run-on replies.
@@ -103,10 +104,11 @@ class SentenceSplitter:
             k = j
             while k < n and buf[k].isspace():
                 k += 1
-            if k == n:
+            ends = self._period_ends(buf, i, buf[k] if k < n else None)
+            if ends is None:
                 self._scan = i
                 return None  # need the next word to decide
-            if not self._period_ends(buf, i, buf[k]):
+            if not ends:
                 i = j
                 continue
             return j
@@ -114,21 +116,24 @@ class SentenceSplitter:
         return None
 
     @staticmethod
-    def _period_ends(buf: str, i: int, next_char: str) -> bool:
-        """Whether the period (or ellipsis) at ``i`` ends a sentence, given the next word's
-        first character."""
-        if next_char.islower():
-            return False
+    def _period_ends(buf: str, i: int, next_char: str | None) -> bool | None:
+        """Whether the period (or ellipsis) at ``i`` ends a sentence; ``None`` when that
+        depends on the next word's first character (``next_char``), not yet received."""
         start = i
         while start > 0 and not buf[start - 1].isspace():
             start -= 1
         word = buf[start:i].lower().lstrip("\"'“‘«([¿¡")
-        if buf[i] == "." and (i + 1 >= len(buf) or buf[i + 1] != "."):
-            if word in ABBREVIATIONS:
-                return False
-            if len(word) == 1 and word.isalpha():
-                return False  # an initial: "J. Smith"
-        return True
+        single = buf[i] == "." and (i + 1 >= len(buf) or buf[i + 1] != ".")
+        if single and word in ABBREVIATIONS:
+            return False
+        if single and len(word) == 1 and word.isalpha():
+            return False  # an initial: "J. Smith"
+        if single and "." not in word:
+            return True  # a plain word: no need to wait for the next one
+        # an ellipsis or a dotted word ("a.m.", "U.S."): a lowercase word continues it
+        if next_char is None:
+            return None
+        return not next_char.islower()
 
     def _soft_cut(self) -> int:
         """Where to cut an over-long sentence: after the last , ; : or space in range."""

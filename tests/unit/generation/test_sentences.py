@@ -62,8 +62,18 @@ def test_waits_for_the_next_word_after_a_title() -> None:
     splitter = SentenceSplitter()
     assert splitter.push("Talk to Dr.") == []
     assert splitter.push(" ") == []
-    assert splitter.push("Lee today. ") == []
-    assert splitter.push("Ok") == ["Talk to Dr. Lee today."]
+    # after a plain word, a period and a space end the sentence at once
+    assert splitter.push("Lee today. ") == ["Talk to Dr. Lee today."]
+    assert splitter.push("Ok") == []
+
+
+def test_waits_for_the_next_word_after_an_ellipsis_or_a_dotted_word() -> None:
+    splitter = SentenceSplitter()
+    assert splitter.push("Well... ") == []
+    assert splitter.push("maybe later. ") == ["Well... maybe later."]
+    assert splitter.push("See you at 9 a.m. ") == []
+    assert splitter.push("Tomorrow works") == ["See you at 9 a.m."]
+    assert splitter.flush() == ["Tomorrow works"]
 
 
 def test_tokens_split_inside_numbers() -> None:
