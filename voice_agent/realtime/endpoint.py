@@ -137,8 +137,9 @@ class _Job:
 class _ReplyStream:
     """Generates the reply's sentences and synthesizes them ahead of playback (bounded)."""
 
-    def __init__(self, prepared: Any, engines: Any, out_rate: int) -> None:
+    def __init__(self, prepared: Any, engines: Any, out_rate: int, language: str) -> None:
         self.prepared = prepared
+        self.language = language
         self.engines = engines
         self.out_rate = out_rate
         self.queue: asyncio.Queue[tuple[str, npt.NDArray[np.int16] | None] | None] = asyncio.Queue(
@@ -157,7 +158,9 @@ class _ReplyStream:
                 if not sentence:
                     continue
                 t0 = time.perf_counter()
-                stream = self.engines.synthesize_stream(sentence, self.out_rate)
+                stream = self.engines.synthesize_stream(
+                    sentence, self.out_rate, language=self.language
+                )
                 async for chunk in stream:
                     if self.tts_first_ms is None:
                         self.tts_first_ms = (time.perf_counter() - t0) * 1000
@@ -218,13 +221,16 @@ class RealtimeCall:
         self.resampler = StreamResampler(FORMAT_RATE[self.cfg.input_format], 16000)
         self.vad = SileroVAD(self.engines.vad_model)
         td = self.cfg.turn_detection or TurnDetectionConfig()
-        base = TurnConfig()
+        engine_cfg = getattr(self.engines, "config", None)
+        base = engine_cfg.turn_config() if engine_cfg is not None else TurnConfig()
         self.detector = TurnDetector(
             TurnConfig(
                 start_threshold=td.threshold,
                 stop_threshold=min(base.stop_threshold, td.threshold),
                 silence_ms=float(td.silence_duration_ms),
                 stop_hangover_ms=min(base.stop_hangover_ms, float(td.silence_duration_ms)),
+                min_speech_ms=base.min_speech_ms,
+                resume_min_ms=base.resume_min_ms,
                 barge_in_min_ms=base.barge_in_min_ms,
             )
         )
@@ -325,8 +331,7 @@ class RealtimeCall:
         if self.response_task is not None and not self.response_task.done():
             self.cancel_reason = "client_disconnected"
             self.response_task.cancel()
-            with contextlib.suppress(BaseException):
-                await asyncio.wait_for(asyncio.shield(self.response_task), RECORD_TIMEOUT_S)
+            await asyncio.wait({self.response_task}, timeout=RECORD_TIMEOUT_S)
         for task in list(self.tasks):
             task.cancel()
         if self.tasks:
@@ -452,6 +457,16 @@ class RealtimeCall:
                 )
             except codec.AudioFormatError as exc:
                 self.error(RealtimeProtocolError(exc.code, str(exc), param="audio"))
+                continue
+            except Exception as exc:  # a broken chunk must not end the call
+                log.warning("audio_processing_failed", error=repr(exc))
+                self.error(
+                    RealtimeProtocolError(
+                        "audio_processing_failed",
+                        f"input audio could not be processed: {exc}",
+                        error_type="server_error",
+                    )
+                )
                 continue
             self.buffer.append(pcm16k)
             self.input_ms = self.buffer.end_ms
@@ -585,7 +600,10 @@ class RealtimeCall:
             td = self.cfg.turn_detection
             if td is None or td.create_response:
                 spec.reply = _ReplyStream(
-                    spec.prepared, self.engines, FORMAT_RATE[self.cfg.output_format]
+                    spec.prepared,
+                    self.engines,
+                    FORMAT_RATE[self.cfg.output_format],
+                    self.cfg.language,
                 )
         finally:
             spec.done.set()
@@ -612,8 +630,7 @@ class RealtimeCall:
     async def _prepare_only(self, spec: _Speculation) -> None:
         try:
             if self.response_task is not None:
-                with contextlib.suppress(BaseException):
-                    await asyncio.wait_for(asyncio.shield(self.response_task), RECORD_TIMEOUT_S)
+                await asyncio.wait({self.response_task}, timeout=RECORD_TIMEOUT_S)
             await self.conv_ready.wait()
             assert self.conv is not None
             t1 = time.perf_counter()
@@ -626,7 +643,7 @@ class RealtimeCall:
                 return
             spec.orch_ms = (time.perf_counter() - t1) * 1000
             spec.reply = _ReplyStream(
-                spec.prepared, self.engines, FORMAT_RATE[self.cfg.output_format]
+                spec.prepared, self.engines, FORMAT_RATE[self.cfg.output_format], self.cfg.language
             )
         finally:
             spec.done.set()
@@ -676,7 +693,7 @@ class RealtimeCall:
             prepared, job, spec = self.pending_prepared
             self.pending_prepared = None
             reply = spec.reply or _ReplyStream(
-                prepared, self.engines, FORMAT_RATE[self.cfg.output_format]
+                prepared, self.engines, FORMAT_RATE[self.cfg.output_format], self.cfg.language
             )
             self.turns.agent_started()
             self._start_response(prepared, reply, job, spec, {})
@@ -691,7 +708,9 @@ class RealtimeCall:
             )
         prepared = await self.orch.prepare_greeting(self.conv)
         self.turns.agent_started()
-        reply = _ReplyStream(prepared, self.engines, FORMAT_RATE[self.cfg.output_format])
+        reply = _ReplyStream(
+            prepared, self.engines, FORMAT_RATE[self.cfg.output_format], self.cfg.language
+        )
         self._start_response(prepared, reply, None, None, {})
 
     # -- conversation and turns ---------------------------------------------------------------
@@ -712,7 +731,9 @@ class RealtimeCall:
         if self.cfg.greeting and self.response_task is None and not self.turns.in_speech:
             prepared = await self.orch.prepare_greeting(self.conv)
             self.turns.agent_started()
-            reply = _ReplyStream(prepared, self.engines, FORMAT_RATE[self.cfg.output_format])
+            reply = _ReplyStream(
+                prepared, self.engines, FORMAT_RATE[self.cfg.output_format], self.cfg.language
+            )
             self._start_response(prepared, reply, None, None, {})
 
     async def _turn_worker(self) -> None:
@@ -725,8 +746,7 @@ class RealtimeCall:
         self.barge_flag = False
         # a previous response still running (e.g. an interjection barged in): let it finish
         if self.response_task is not None and not self.response_task.done():
-            with contextlib.suppress(BaseException):
-                await asyncio.wait_for(asyncio.shield(self.response_task), 300.0)
+            await asyncio.wait({self.response_task}, timeout=300.0)
         if not job.manual:
             self.send(self.ev.speech_stopped(job.item_id, job.speech_end_ms))
         self.send(self.ev.committed(job.item_id, self.last_item_id))
@@ -787,14 +807,13 @@ class RealtimeCall:
             self._release_floor()
             return
         reply = spec.reply or _ReplyStream(
-            spec.prepared, self.engines, FORMAT_RATE[self.cfg.output_format]
+            spec.prepared, self.engines, FORMAT_RATE[self.cfg.output_format], self.cfg.language
         )
         self._start_response(
             spec.prepared, reply, job, spec, timings, speech_end_wall=speech_end_wall
         )
-        with contextlib.suppress(BaseException):
-            assert self.response_task is not None
-            await asyncio.shield(self.response_task)
+        if self.response_task is not None:
+            await asyncio.wait({self.response_task})
 
     def _release_floor(self) -> None:
         if self.response_task is None or self.response_task.done():
@@ -834,15 +853,16 @@ class RealtimeCall:
         item_id = new_id("item")
         self.turns.agent_started()
         clock = PlaybackClock()
+        #: (sentence, audio ms synthesized for it): what played_text maps playback onto
         segments: list[tuple[str, float]] = []
-        spoken: list[str] = []
-        cur_ms = 0.0
         status = "completed"
         self.send(self.ev.response_created(response_id, self.conv.id, fmt))
         self.send(self.ev.output_item_added(response_id, item_id))
         self.send(self.ev.content_part_added(response_id, item_id))
         self.agent_items[item_id] = (prepared, segments)
         t_resp = time.perf_counter()
+        step = int(rate * DELTA_MS / 1000)
+        new_sentence = True
         try:
             while True:
                 got = await asyncio.wait_for(reply.queue.get(), TTS_TIMEOUT_S)
@@ -850,17 +870,19 @@ class RealtimeCall:
                     break
                 sentence, chunk = got
                 if chunk is None:
-                    segments.append((sentence, cur_ms))
-                    cur_ms = 0.0
+                    new_sentence = True
                     continue
-                if cur_ms == 0.0:
+                dur = chunk.size * 1000.0 / rate
+                if new_sentence:
+                    new_sentence = False
+                    segments.append((sentence, dur))
                     self.send(
                         self.ev.transcript_delta(
-                            response_id, item_id, sentence if not spoken else " " + sentence
+                            response_id, item_id, sentence if len(segments) == 1 else " " + sentence
                         )
                     )
-                    spoken.append(sentence)
-                step = int(rate * DELTA_MS / 1000)
+                else:
+                    segments[-1] = (sentence, segments[-1][1] + dur)
                 for i in range(0, chunk.size, step):
                     piece = chunk[i : i + step]
                     delay = clock.send_delay(time.time())
@@ -878,20 +900,19 @@ class RealtimeCall:
                     self.send(
                         self.ev.audio_delta(response_id, item_id, codec.encode(piece, out_fmt))
                     )
-                    d = piece.size * 1000.0 / rate
-                    clock.sent(now, d)
-                    cur_ms += d
+                    clock.sent(now, piece.size * 1000.0 / rate)
             if reply.error:
                 status = "failed" if not segments else "incomplete"
         except asyncio.CancelledError:
             status = "cancelled"
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()  # finish the bookkeeping below, then re-raise
         except TimeoutError:
             status = "incomplete"
             log.warning("tts_timeout", session=self.session_id)
         finally:
             reply.cancel()
-        if cur_ms > 0 and (not segments or segments[-1][0] != spoken[-1]):
-            segments.append((spoken[-1], cur_ms))
         full = " ".join(s for s, _ in segments)
         heard, truncated = (full, False)
         if status != "completed":
