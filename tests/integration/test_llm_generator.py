@@ -219,6 +219,7 @@ async def test_spanish_objection_prompt_and_reply(
         "role": "user",
         "content": "Es demasiado caro para mí.",
     }
+    assert "program" not in ctx.extra  # only a presentation records a program
 
 
 async def test_first_sentence_arrives_before_the_rest_is_written(

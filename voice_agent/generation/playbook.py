@@ -5,7 +5,10 @@ fills in what is known (customer name and profession, the needs found, the progr
 fits them and the budget, the trial) and does not repeat itself: it records the ids of
 the lines it used in ``ctx.memory.used_lines`` (``"es.objection.price.2"``, 1-based) and
 picks the first unused line of a slot; when all are used it starts the slot over, which
-is the least recently used order because lines are always taken first to last.
+is the least recently used order because lines are always taken first to last. When
+it chooses the program to present itself (the action names none), it puts the program's
+id into ``ctx.extra["program"]`` (only for ``present_program``: the orchestrator adds
+it to ``memory.programs_presented``).
 
 Composition is synchronous and takes well under a millisecond (``compose``); the async
 ``generate`` / ``greeting`` of the ``ResponseGenerator`` protocol yield its sentences.
@@ -203,7 +206,8 @@ class PlaybookGenerator:
 
     def program_for(self, ctx: GenerationContext) -> Program:
         """The program the reply to ``ctx.action`` is about (the one ``compose`` would
-        name); like ``compose``, puts a program it had to choose into ``ctx.extra``."""
+        name); like ``compose``, puts a program it chose to present into
+        ``ctx.extra["program"]``."""
         turn = _Turn(self, ctx)
         if ctx.action.name == "present_program":
             turn.program_for_presentation()
@@ -289,7 +293,8 @@ class _Turn:
         return ""
 
     def customer_spoke(self) -> bool:
-        return bool(self.ctx.transcript) and self.ctx.transcript[-1].role == "customer"
+        """A reply follows a customer turn; the transcript may or may not include it yet."""
+        return bool(self.ctx.transcript)
 
     def needs(self) -> dict[str, float]:
         found = {k: v for k, v in self.ctx.memory.needs_found.items() if k in NEEDS}
@@ -367,7 +372,9 @@ class _Turn:
 
     def _choose(self, **kwargs: Any) -> Program:
         program = choose_program(self.pb, self.needs(), parse_budget(self.ctx.customer), **kwargs)
-        self.ctx.extra["program"] = program.id
+        if self.ctx.action.name == "present_program":
+            # the orchestrator records it in memory.programs_presented
+            self.ctx.extra["program"] = program.id
         return program
 
     def program_for_presentation(self) -> None:

@@ -373,3 +373,22 @@ async def test_another_company_sells_with_its_own_file(tmp_path: Path) -> None:
         "Try Unlimited Yoga: 89 euros per month."
     ]
     assert await collect(gen, ctx(Action("offer_trial", "r"))) == ["Your first class is 15 euros."]
+
+
+async def test_program_is_recorded_only_when_presented(gen: PlaybookGenerator) -> None:
+    memory = Memory(needs_found={"energy": 0.9})
+    texts = []
+    for _ in range(4):  # the fourth price handler names the program's price
+        c = ctx(Action("handle_objection", "r", objection="price"), memory=memory)
+        texts.append(" ".join(await collect(gen, c)))
+        assert "program" not in c.extra
+    assert "$790 a month" in texts[3]
+
+
+async def test_acknowledges_when_the_transcript_ends_with_the_agent(gen: PlaybookGenerator) -> None:
+    # the orchestrator may build the context before the customer's turn is recorded
+    transcript = (Utterance("agent", "Hi, this is Sofia."),)
+    c = ctx(Action("discover_need", "r"), "es", transcript=transcript)
+    sentences = await collect(gen, c)
+    assert len(sentences) == 2
+    assert "es.ack.1" in c.memory.used_lines
