@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 from collections.abc import AsyncIterator
 from typing import Any, TypeVar
 
@@ -46,6 +47,17 @@ def error_response(exc: VoiceAgentError) -> JSONResponse:
     return JSONResponse(exc.to_json(), status_code=exc.status, headers=headers)
 
 
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON: numbers must be finite")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text} is out of range: numbers must be finite")
+    return value
+
+
 async def read_json(request: Request, model: type[M]) -> M:
     limit = services(request).settings.max_body_bytes
     declared = request.headers.get("content-length")
@@ -57,8 +69,8 @@ async def read_json(request: Request, model: type[M]) -> M:
         if len(body) > limit:
             raise PayloadTooLarge(f"request body is larger than {limit} bytes")
     try:
-        data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = json.loads(body, parse_constant=_no_constant, parse_float=_finite_float)
+    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
         raise InvalidRequest(f"body is not valid JSON: {exc}", code="invalid_json") from exc
     if not isinstance(data, dict):
         raise InvalidRequest("body must be a JSON object", code="invalid_json")
