@@ -14,7 +14,7 @@ API_KEY = "test-key-primary"
 OTHER_KEY = "test-key-secondary"
 #: Small limits so the error tests send small bodies.
 MAX_TEXT_CHARS = 500
-MAX_BODY_BYTES = 4000
+MAX_BODY_BYTES = 6000
 
 SERVER_ENV = {
     "VOICE_AGENT_API_KEYS": f"{API_KEY},{OTHER_KEY}",

@@ -191,11 +191,48 @@ def test_invalid_json(client: httpx.Client, cid: str, body: bytes) -> None:
     expect_error(r, 400, "invalid_json")
 
 
+def test_integer_too_long_to_parse(client: httpx.Client, cid: str) -> None:
+    body = b'{"text": ' + b"9" * 4400 + b"}"  # over Python's int parsing limit, under ours
+    assert len(body) < MAX_BODY_BYTES
+    r = client.post(
+        f"/v1/conversations/{cid}/messages",
+        content=body,
+        headers={"Content-Type": "application/json"},
+    )
+    expect_error(r, 400, "invalid_json")
+
+
 def test_invalid_json_on_create_and_outcome(client: httpx.Client, cid: str) -> None:
     expect_error(client.post("/v1/conversations", content=b"{lang: en}"), 400, "invalid_json")
     r = client.post(f"/v1/conversations/{cid}/outcome", content=b"converted")
     expect_error(r, 400, "invalid_json")
     assert client.get(f"/v1/conversations/{cid}").json()["status"] == "open"
+
+
+@pytest.mark.parametrize(
+    ("suffix", "body"),
+    [
+        ("/{id}/outcome", b'{"converted": true, "value": Infinity}'),
+        ("/{id}/outcome", b'{"converted": true, "value": 1e999}'),
+        ("/{id}/outcome", b'{"converted": true, "value": NaN}'),
+        ("", b'{"customer": {"budget": -Infinity}}'),
+        ("", b'{"customer": {"budget": 1e400}}'),
+    ],
+)
+def test_non_finite_numbers_are_refused(
+    client: httpx.Client, cid: str, suffix: str, body: bytes
+) -> None:
+    """NaN/Infinity are not JSON; accepting them would store values no response can render."""
+    r = client.post(
+        "/v1/conversations" + suffix.format(id=cid),
+        content=body,
+        headers={"Content-Type": "application/json"},
+    )
+    err = expect_error(r, 400, "invalid_json")
+    assert "finite" in err["message"]
+    conv = client.get(f"/v1/conversations/{cid}")
+    assert conv.status_code == 200
+    assert conv.json()["status"] == "open"
 
 
 # -- 422 invalid_field ----------------------------------------------------------------------
