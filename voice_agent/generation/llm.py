@@ -63,7 +63,7 @@ _PROMPT: Final[dict[str, dict[str, str]]] = {
         "hand_off": "tell the customer you are connecting them with a colleague from the team.",
     },
     "es": {
-        "intro": "Eres {agent}, asesora de ventas de {company}, en una llamada telefónica "
+        "intro": "Eres {agent}, del equipo de ventas de {company}, en una llamada telefónica "
         "con un posible cliente.",
         "programs": "Programas (nunca inventes otros ni otros precios):",
         "fits": "Para",
@@ -314,7 +314,7 @@ class LLMGenerator:
         )
         lines = [w["action"].format(goal=goal, reason=action.reason.rstrip(". "))]
         if action.name == "handle_objection" and objection:
-            handlers = pb.content[lang].objections.get(objection, [])
+            handlers = self.fallback.render_slot(ctx, f"objection.{objection}")
             if handlers:
                 lines.append(w["ideas"])
                 lines += [f"- {h}" for h in handlers]

@@ -213,6 +213,16 @@ class PlaybookGenerator:
             turn.program_for_presentation()
         return turn.program()
 
+    def render_slot(self, ctx: GenerationContext, slot: str) -> list[str]:
+        """Every line of a slot that can be said now, filled in, without recording any as
+        used (the LLM prompt shows them as ideas)."""
+        turn = _Turn(self, ctx)
+        return [
+            line.template.format_map(turn.values)
+            for line in self.lines(turn.lang, slot)
+            if line.requires <= turn.known
+        ]
+
     def lines(self, lang: str, slot: str) -> tuple[Line, ...]:
         """The lines of a slot (``"objection.price"``, ``"discovery"``...) in ``lang``."""
         return self._slots.get(f"{lang}.{slot}", ())

@@ -392,3 +392,15 @@ async def test_acknowledges_when_the_transcript_ends_with_the_agent(gen: Playboo
     sentences = await collect(gen, c)
     assert len(sentences) == 2
     assert "es.ack.1" in c.memory.used_lines
+
+
+def test_render_slot_fills_every_usable_line_without_using_them(gen: PlaybookGenerator) -> None:
+    c = ctx(Action("handle_objection", "r", objection="think_it_over"), "es")
+    lines = gen.render_slot(c, "objection.think_it_over")
+    assert len(lines) == len(gen.lines("es", "objection.think_it_over"))
+    assert all("{" not in line for line in lines)
+    assert any("Evaluación Ejecutiva" in line for line in lines)
+    assert c.memory.used_lines == set()
+    # lines needing the customer's name are left out when it is unknown
+    assert len(gen.render_slot(c, "closing")) == 0  # not a slot name: nothing
+    assert len(gen.render_slot(c, "close")) == len(gen.lines("es", "close")) - 1
