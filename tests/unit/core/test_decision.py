@@ -219,7 +219,7 @@ def test_apply_action_counts_objections_needs_and_signals() -> None:
 def test_apply_action_counters_per_action() -> None:
     mem = Memory()
     for name in ("discover_need", "discover_need", "offer_trial", "close", "close", "close"):
-        apply_action(mem, Action(name, "r"), ins())  # type: ignore[arg-type]
+        apply_action(mem, Action(name, "r"), ins())
     assert mem.discovery_questions_asked == 2
     assert mem.trial_offered == 1
     assert mem.close_attempts == 3

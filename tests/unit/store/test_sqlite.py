@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from voice_agent.core.conversation import Conversation, Memory
-from voice_agent.core.types import Action, BuyingSignal, Insights, LabelScore
+from voice_agent.core.types import Action, BuyingSignal, Insights, LabelScore, Role
 from voice_agent.store.sqlite import SCHEMA_VERSION, SchemaTooNew, SQLiteStore
 
 
@@ -214,7 +214,7 @@ async def test_concurrent_writes_from_many_tasks(store: SQLiteStore) -> None:
         conv = _conversation(f"conv-{i}", created_at=float(i))
         await store.create_conversation(conv)
         for k in range(n_turns):
-            role = "customer" if k % 2 == 0 else "agent"
+            role: Role = "customer" if k % 2 == 0 else "agent"
             turn = conv.add_turn(role, f"conversation {i} turn {k}", float(k))
             if role == "customer":
                 turn.insights = _insights()
