@@ -6,10 +6,14 @@ The system prompt is built from the playbook (company, programs and prices, the 
 action chosen by the decision engine and why, the objection to handle with the playbook's
 own handlers as ideas, the needs found, the customer's profile) in the conversation's
 language. Every wait has a deadline: the first token must arrive within
-``first_token_timeout_s`` and the whole reply within ``timeout_s``. On a timeout or an API
-error before any sentence was yielded, the turn falls back to the playbook generator and
-``ctx.extra`` records ``fallback="playbook"`` and ``error=<code>``; after sentences were
-yielded, the reply stops there and ``ctx.extra`` records ``error`` and ``truncated=True``.
+``first_token_timeout_s`` and the whole reply within ``timeout_s`` (wall-clock from the
+request, so a consumer that holds the generator long between sentences uses it up too:
+hand sentences to TTS through a queue). The greeting always comes from the playbook.
+
+On a timeout or an API error before any sentence was yielded, the turn falls back to
+the playbook generator and ``ctx.extra`` records ``fallback="playbook"`` and
+``error=<code>``. After sentences were yielded, the reply stops there and ``ctx.extra``
+records ``error`` and ``truncated=True``.
 
 Error codes: ``llm_first_token_timeout``, ``llm_timeout``, ``llm_api_error`` (with
 ``ctx.extra["llm_status"]``), ``llm_connection_error``, ``llm_error``, ``llm_empty``.
