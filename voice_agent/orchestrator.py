@@ -40,6 +40,7 @@ from voice_agent.core.types import (
     BuyingSignal,
     Insights,
     LabelScore,
+    Utterance,
 )
 from voice_agent.errors import ConversationEnded, ConversationNotFound, InvalidRequest
 from voice_agent.generation.base import GenerationContext, ResponseGenerator
@@ -251,7 +252,7 @@ class Orchestrator:
             lang=conv.lang,
             phase=phase,
             customer=conv.customer,
-            transcript=conv.transcript(),
+            transcript=(*conv.transcript(), Utterance("customer", text)),
             memory=memory,
             insights=insights,
         )
