@@ -14,7 +14,7 @@ from typing import Any
 def bench_voice(args: argparse.Namespace) -> dict[str, Any]:
     """Single-call voice latency benchmark; ``args.turns`` utterances, optional ``args.url``."""
     from loadtest.server import API_KEY, ServerProcess
-    from loadtest.voice import machine, run_load
+    from loadtest.voice import machine, run_load, start_server
 
     turns = int(getattr(args, "turns", 10) or 10)
     url: str | None = getattr(args, "url", None)
@@ -22,7 +22,7 @@ def bench_voice(args: argparse.Namespace) -> dict[str, Any]:
     fmt = str(getattr(args, "format", None) or "audio/pcm")
     server: ServerProcess | None = None
     if url is None:
-        server = ServerProcess(speech=True).start()
+        server = start_server()
         url = server.url
     try:
         report = asyncio.run(run_load(url, api_key, 1, turns, fmt))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import socket
 import threading
@@ -415,3 +416,52 @@ async def test_auth(server: Server) -> None:
     ) as ws:
         assert ws.subprotocol == "realtime"
         assert json.loads(await ws.recv())["type"] == "session.created"
+
+
+async def test_client_that_never_reads_is_disconnected(server: Server) -> None:
+    """Flood errors without reading: the server's bounded queue fills and it hangs up
+    instead of buffering without limit; the conversation is still stored."""
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed
+
+    from voice_agent import metrics
+
+    def open_sessions() -> float:
+        return float(metrics.OPEN_SESSIONS._value.get())
+
+    async with connect(
+        f"{server.ws_base}/realtime?model={MODEL}",
+        additional_headers={"Authorization": f"Bearer {API_KEY}"},
+        max_queue=1,
+    ) as ws:
+        t0 = time.monotonic()
+        with contextlib.suppress(ConnectionClosed):
+            for _ in range(60_000):
+                await ws.send('{"type": "nope", "event_id": "' + "x" * 200 + '"}')
+        for _ in range(300):  # up to 60 s
+            if open_sessions() == 0:
+                break
+            await asyncio.sleep(0.2)
+        assert open_sessions() == 0, "the server kept the non-reading client"
+        assert time.monotonic() - t0 < 60
+        received = 0
+        with contextlib.suppress(ConnectionClosed):
+            while True:
+                await asyncio.wait_for(ws.recv(), 10)
+                received += 1
+        assert 0 < received < 60_000  # bounded: not every error was queued for us
+        assert ws.close_code == 1008
+
+
+async def test_load_generator_one_call(server: Server) -> None:
+    """``python -m loadtest voice`` machinery against the real server: one caller, one turn
+    at real-time pace; the report has the latency and per-stage figures."""
+    from loadtest.voice import run_load
+
+    report = await run_load(server.url, API_KEY, calls=1, turns=1)
+    assert report["errors"] == 0, report["error_samples"]
+    assert report["calls_served"] == 1
+    assert report["turns_measured"] == 1
+    assert report["p50_ms"] is not None and 0 < report["p50_ms"] < 10_000
+    for stage in ("vad_end", "transcription", "orchestrator", "tts_first_chunk", "first_audio"):
+        assert report["stage_medians"][f"{stage}_ms"] is not None, stage

@@ -362,7 +362,17 @@ class RealtimeCall:
             self._append(event)
         elif isinstance(event, SessionUpdate):
             old = self.cfg
-            self.cfg = apply_session_update(self.cfg, event.session)
+            new = apply_session_update(self.cfg, event.session)
+            supports = getattr(self.engines, "supports_language", None)
+            if new.language != old.language and supports is not None and not supports(
+                new.language
+            ):
+                raise RealtimeProtocolError(
+                    "unsupported_language",
+                    f"no speech-to-text model for language {new.language!r} on this server",
+                    param="session.audio.input.transcription.language",
+                )
+            self.cfg = new
             if (
                 old.input_format != self.cfg.input_format
                 or old.turn_detection != self.cfg.turn_detection
