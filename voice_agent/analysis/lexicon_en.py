@@ -86,6 +86,11 @@ OBJECTIONS: Final[RuleTable] = {
             S,
         ),
         (
+            r"(?:dont|do not|didnt|wont) (?:really |even |actually |currently |honestly )?have "
+            r"(?:the|a|any|much of a|a big|that kind of|that much|enough|the money in the) budget",
+            S,
+        ),
+        (
             r"budget (?:is|s|was|are)? ?(?:really |very |pretty |kind of |a bit |super )?"
             r"(?:tight|limited|small|gone|maxed|maxed out|spent|frozen|stretched|an issue|"
             r"a problem|a concern)",
@@ -120,9 +125,8 @@ OBJECTIONS: Final[RuleTable] = {
             S,
         ),
         (
-            r"more than (?:i|we) (?:want|wanted|expected|can|could|planned|thought|budgeted|"
-            r"was hoping|was expecting|usually|normally|would|d) (?:to )?(?:spend|pay|invest|"
-            r"afford|put|budget)",
+            r"more than (?:i|we|id|wed) (?:[a-z]+ ){0,3}(?:spend|pay|invest|afford|put in|budget|"
+            r"budgeted|expected|anticipated)",
             S,
         ),
         (
@@ -199,7 +203,7 @@ OBJECTIONS: Final[RuleTable] = {
             r"(?:cant|cannot|wont|dont|couldnt|hard to|struggle to|tough to|never) (?:really )?(?:find|make|carve out|spare|free up|set aside) (?:the |enough |any )?(?:time|hours|an hour|space)",
             S,
         ),
-        (r"where (?:would|will|do|could) i (?:find|get|fit|make) (?:the )?time", S),
+        (r"where (?:would|will|do|could) i (?:even |ever |possibly |actually )?(?:find|get|fit|make) (?:the )?time", S),
         (
             r"(?:too|so|really|very|crazy|super|extremely|insanely|pretty|incredibly|ridiculously|stupid|way too|always|constantly|just|swamped and|slammed and) busy",
             S,
@@ -606,7 +610,7 @@ OBJECTIONS: Final[RuleTable] = {
             S,
         ),
         (
-            r"(?:company|employer|work|job|office|firm|insurance|corporate|employers|companys) (?:has|have|offers|provides|gives us|pays for|already pays|covers|gave us|runs) (?:a |an |its own |their own |our own )?(?:wellness|gym|fitness|health|coaching|program|benefit|membership|coach|trainer|nutritionist)",
+            r"(?:company|employer|work|job|office|firm|insurance|corporate|employers|companys) (?:already |also |even )?(?:has|have|offers|provides|gives us|pays for|already pays|covers|gave us|runs) (?:a |an |its own |their own |our own )?(?:wellness|gym|fitness|health|coaching|program|benefit|membership|coach|trainer|nutritionist)",
             S,
         ),
         (
@@ -744,7 +748,7 @@ OBJECTIONS: Final[RuleTable] = {
         (
             r"(?:im|i am|were|we are|i feel|feel|im feeling|doing|im doing) (?:totally |perfectly |really |pretty |just |quite |honestly |all )?"
             r"(?:fine|good|ok|okay|happy|great|all set|set|content|satisfied|alright|all right) "
-            r"(?:as i am|as is|as we are|the way i am|the way things are|the way it is|with (?:what|where|how) (?:i|im|things)|on my own|without|thanks|thank you|for now|right now|at the moment)",
+            r"(?:as im|as i am|as is|as we are|the way im|the way i am|the way things are|the way it is|with (?:what|where|how) (?:i|im|things)|on my own|without|thanks|thank you|for now|right now|at the moment)",
             S,
         ),
         (

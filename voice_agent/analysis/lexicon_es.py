@@ -44,10 +44,11 @@ OBJECTIONS: Final[RuleTable] = {
         ),
         (r"\?tan caro|\?tan cara|\?tan costoso", W),
         (
-            r"carisimo|carisima|un ojo de la cara|un rinon|cuesta un huevo|cuesta un ojo|una fortuna|un dineral|un platal|una lana|un billeton|un pastizal|una pasta|un montonal|un chingo de|un robo|un abuso|carero|sale carisimo|expensive|too expensive|pricey",
+            r"carisimo|carisima|un ojo de la cara|un rinon|cuesta un huevo|cuesta un ojo|una fortuna|un dineral|un platal|una lana|un billeton|un pastizal|una pasta|un montonal|un chingo de|un robo|un abuso|carero|sale carisimo|too expensive|muy expensive|super expensive|bien expensive",
             S,
         ),
-        (r"\?caro|\?cara|\?costoso|\?costosa|\?carito", W),
+        (r"\?caro|\?cara|\?costoso|\?costosa|\?carito|\?expensive|\?pricey", W),
+        (rf"(?:el |la |mi |los |las )?{_MONEY} no (?:me |nos )?(?:da|alcanza|llega|rinde|sobra|cuadra)", S),
         (
             r"no (?:me |nos )?(?:alcanza|alcanzaria|da el bolsillo|da el presupuesto|dan las cuentas|llega|llegaria|salen las cuentas|da la plata|da el dinero|da la lana|cuadra|cuadran los numeros)",
             S,
@@ -165,7 +166,7 @@ OBJECTIONS: Final[RuleTable] = {
         ),
         (r"\?ocupado|\?ocupada|\?ocupados|ocupadisimo|ocupadisima|\?liado|\?liada", W),
         (
-            r"(?:agenda|calendario|horario|horarios|semana|semanas|dias|vida|dia|schedule|calendar|rutina)(?: esta| la tengo| lo tengo| estan| anda| son| es| tengo)? (?:muy |super |re |bien |completamente |totalmente |demasiado |bastante |toda |todo |siempre |un )*(?:llena|lleno|llenos|llenas|full|apretada|apretado|apretados|saturada|saturado|a tope|explotada|explotado|reventada|reventado|un caos|caotica|caotico|una locura|de locos|un desastre|un infierno|imposible|complicada|complicado|cargada|cargado|packed|ocupada|ocupado|hasta el tope|de cabeza)",
+            r"(?:agenda|calendario|horario|horarios|semana|semanas|dias|vida|dia|schedule|calendar|rutina)(?: esta| la tengo| lo tengo| estan| anda| son| es| tengo)? (?:muy |super |re |bien |completamente |totalmente |demasiado |bastante |toda |todo |siempre |un )*(?:llena|lleno|llenos|llenas|llenisima|llenisimo|full|apretada|apretado|apretados|saturada|saturado|a tope|explotada|explotado|reventada|reventado|un caos|caotica|caotico|una locura|de locos|un desastre|un infierno|imposible|complicada|complicado|cargada|cargado|packed|ocupada|ocupado|hasta el tope|de cabeza)",
             S,
         ),
         (
@@ -753,7 +754,7 @@ NEEDS: Final[RuleTable] = {
     ),
     "energy": (
         (
-            r"(?:energia|energetico|energetica|cansado(?! de)|cansada(?! de)|cansados(?! de)|cansancio|cansadisimo|cansadisima|agotado|agotada|agotamiento|fatiga|fatigado|fatigada|sin pilas|sin fuerzas|sin ganas|sin energia|sin animo|muerto|muerta|reventado|reventada|molido|molida|hecho polvo|hecha polvo|baja de energia|bajon de energia|bajon en la tarde|me caigo de sueno|me da sueno|me duermo en|me quedo dormido|me quedo dormida|somnoliento|somnolienta|aletargado|aletargada|rendir|rendimiento|rindo|rinda|concentrarme|concentracion|enfocarme|foco|productividad|productivo|productiva|niebla mental|mente nublada|vitalidad|vigor|aguante|resistencia|estamina|pilas|arrastrando|arrastrarme|me arrastro|a media maquina|a medio gas|a medio tanque|sin gasolina|cafe para funcionar|mucho cafe|tres cafes|cuatro cafes|cinco cafes|red bull|bebidas energeticas|siesta|siestas|fundido|fundida|frito|frita|tired|energy|exhausted|lucidez|claridad mental|desempeno|desempenarme)",
+            r"(?:energia|energetico|energetica|cansado(?! de)|cansada(?! de)|cansados(?! de)|cansancio|cansadisimo|cansadisima|agotado|agotada|agotamiento|fatiga|fatigado|fatigada|sin pilas|sin fuerzas|sin ganas|sin energia|sin animo|muerto|muerta|reventado|reventada|molido|molida|hecho polvo|hecha polvo|baja de energia|bajon de energia|bajon en la tarde|me caigo de sueno|me da sueno|me duermo en|me quedo dormido|me quedo dormida|somnoliento|somnolienta|aletargado|aletargada|rendir|rendimiento|rindo|rinda|concentrarme|concentrar|concentro|concentracion|enfocarme|foco|productividad|productivo|productiva|niebla mental|mente nublada|vitalidad|vigor|aguante|resistencia|estamina|pilas|arrastrando|arrastrarme|me arrastro|a media maquina|a medio gas|a medio tanque|sin gasolina|cafe para funcionar|mucho cafe|tres cafes|cuatro cafes|cinco cafes|red bull|bebidas energeticas|siesta|siestas|fundido|fundida|frito|frita|tired|energy|exhausted|lucidez|claridad mental|desempeno|desempenarme)",
             S,
         ),
         (
