@@ -41,9 +41,10 @@ def services(request: Request) -> Services:
     return svc
 
 
-def error_response(exc: VoiceAgentError) -> JSONResponse:
+def error_response(exc: VoiceAgentError, headers: dict[str, str] | None = None) -> JSONResponse:
     metrics.ERRORS.labels(exc.code).inc()
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    if isinstance(exc, Unauthorized):
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return JSONResponse(exc.to_json(), status_code=exc.status, headers=headers)
 
 
@@ -203,7 +204,19 @@ async def handle_app_error(request: Request, exc: Exception) -> Response:
 async def handle_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-    return error_response(VoiceAgentError(str(exc.detail), code=code, status=exc.status_code))
+    headers: dict[str, str] | None = None
+    if exc.status_code == 405:
+        # Starlette's Allow names the methods of the first route on the path only
+        allowed = {
+            m
+            for r in request.app.routes
+            if isinstance(r, Route) and r.path_regex.match(request.url.path)
+            for m in (r.methods or ())
+        }
+        headers = {"Allow": ", ".join(sorted(allowed))}
+    return error_response(
+        VoiceAgentError(str(exc.detail), code=code, status=exc.status_code), headers
+    )
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
