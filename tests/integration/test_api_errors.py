@@ -109,8 +109,16 @@ def test_unknown_route(client: httpx.Client) -> None:
 
 
 def test_wrong_method(client: httpx.Client, cid: str) -> None:
-    expect_error(client.delete(f"/v1/conversations/{cid}"), 405, "method_not_allowed")
-    expect_error(client.put("/v1/conversations"), 405, "method_not_allowed")
+    r = client.delete(f"/v1/conversations/{cid}")
+    expect_error(r, 405, "method_not_allowed")
+    assert r.headers["allow"] == "GET, HEAD"
+    # two routes share this path: Allow names the methods of both
+    r = client.put("/v1/conversations")
+    expect_error(r, 405, "method_not_allowed")
+    assert r.headers["allow"] == "GET, HEAD, POST"
+    r = client.get(f"/v1/conversations/{cid}/messages")
+    expect_error(r, 405, "method_not_allowed")
+    assert r.headers["allow"] == "POST"
 
 
 # -- 409 ------------------------------------------------------------------------------------
