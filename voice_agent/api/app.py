@@ -75,6 +75,13 @@ async def read_json(request: Request, model: type[M]) -> M:
         raise InvalidRequest(f"body is not valid JSON: {exc}", code="invalid_json") from exc
     if not isinstance(data, dict):
         raise InvalidRequest("body must be a JSON object", code="invalid_json")
+    try:  # \ud800-style escapes decode to lone surrogates, which no UTF-8 output can hold
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidRequest(
+            "body is not valid JSON: a string holds a lone UTF-16 surrogate escape",
+            code="invalid_json",
+        ) from exc
     try:
         return model.model_validate(data)
     except ValidationError as exc:
