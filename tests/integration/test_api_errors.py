@@ -243,6 +243,46 @@ def test_non_finite_numbers_are_refused(
     assert conv.json()["status"] == "open"
 
 
+@pytest.mark.parametrize(
+    ("suffix", "body"),
+    [
+        ("/{id}/messages", b'{"text": "hi \\ud800 there"}'),
+        ("/{id}/messages", b'{"text": "\\udfff"}'),
+        ("", b'{"customer": {"name": "\\udc00"}}'),
+    ],
+)
+def test_lone_surrogates_are_refused(
+    client: httpx.Client, cid: str, suffix: str, body: bytes
+) -> None:
+    """Such strings cannot be stored or sent back as UTF-8; accepting one broke the turn
+    (500) and every later read of the conversation."""
+    r = client.post(
+        "/v1/conversations" + suffix.format(id=cid),
+        content=body,
+        headers={"Content-Type": "application/json"},
+    )
+    expect_error(r, 400, "invalid_json")
+    assert len(turns_of(client, cid)) == 1
+    ok = client.post(f"/v1/conversations/{cid}/messages", json={"text": "I want energy"})
+    assert ok.status_code == 200
+    assert ok.json()["turn"] == 1
+
+
+def test_unusual_but_valid_text_round_trips(client: httpx.Client, cid: str) -> None:
+    text = "nul \x00 byte, emoji \U0001f4aa, rtl \u05e9\u05dc\u05d5\u05dd"
+    r = client.post(f"/v1/conversations/{cid}/messages", json={"text": text})
+    assert r.status_code == 200, r.text
+    assert turns_of(client, cid)[1]["text"] == text
+    pair = b'{"text": "\\ud83d\\ude00 a surrogate pair escape is fine"}'
+    r = client.post(
+        f"/v1/conversations/{cid}/messages",
+        content=pair,
+        headers={"Content-Type": "application/json"},
+    )
+    assert r.status_code == 200, r.text
+    assert turns_of(client, cid)[3]["text"] == "\U0001f600 a surrogate pair escape is fine"
+
+
 # -- 422 invalid_field ----------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("body", "field"),
