@@ -283,6 +283,7 @@ async def run_load(
     url: str, api_key: str, calls: int, turns: int, fmt: str = "audio/pcm"
 ) -> dict[str, Any]:
     utterances = load_utterances()
+    load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
 
     async def one(i: int) -> CallResult:
@@ -311,6 +312,8 @@ async def run_load(
         "errors": len(errors),
         "error_samples": errors[:5],
         "wall_s": round(wall, 2),
+        # other work on the machine inflates every figure: report how busy it was
+        "load_avg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
     return report
 
@@ -328,7 +331,10 @@ def serve_with_speech() -> None:
     from voice_agent.settings import load_settings
     from voice_agent.speech.engines import SpeechConfig, SpeechEngines
 
+    from voice_agent.logging import configure_logging
+
     settings = load_settings(speech=False)
+    configure_logging(settings.log_level, settings.log_format)
     svc = build_services(settings)
     svc.speech = SpeechEngines.load(
         SpeechConfig(
@@ -370,9 +376,10 @@ class _SpeechServer(ServerProcess):
         )
         assert self.proc.stdout is not None
         deadline = time.monotonic() + self.start_timeout_s
-        line = self.proc.stdout.readline()
-        if line.startswith("{"):
-            self.url = json.loads(line)["url"]
+        for line in self.proc.stdout:
+            if line.startswith("{") and json.loads(line).get("event") == "listening":
+                self.url = json.loads(line)["url"]
+                break
         if not self.url:
             self.stop()
             raise RuntimeError("realtime server did not start")

@@ -465,3 +465,50 @@ async def test_load_generator_one_call(server: Server) -> None:
     assert report["p50_ms"] is not None and 0 < report["p50_ms"] < 10_000
     for stage in ("vad_end", "transcription", "orchestrator", "tts_first_chunk", "first_audio"):
         assert report["stage_medians"][f"{stage}_ms"] is not None, stage
+
+
+async def test_manual_turns_and_truncate(rt: tuple[Any, Events], server: Server) -> None:
+    """Without server VAD the client commits and asks for the response; a truncate tells
+    how much of the reply was heard and the stored agent turn keeps only that."""
+    conn, events = rt
+    await conn.session.update(
+        session={
+            "type": "realtime",
+            "audio": {"input": {"turn_detection": None}},
+            "greeting": False,  # type: ignore[typeddict-unknown-key]
+        }
+    )
+    await events.next("session.updated")
+    await conn.input_audio_buffer.commit()
+    empty = await events.next("error")
+    assert empty.error.code == "input_audio_buffer_commit_empty"
+    clip = synthetic_clip("piper_en_long")
+    await send_audio(conn, pcm24k(clip.samples))
+    await conn.input_audio_buffer.commit()
+    committed = await events.next("input_audio_buffer.committed")
+    tr = await events.next("conversation.item.input_audio_transcription.completed")
+    assert tr.item_id == committed.item_id
+    assert word_error_rate(clip.text, tr.transcript) <= 0.35, tr.transcript
+    ins = await events.next("conversation.item.insights")
+    assert "energy" in [n["label"] for n in ins.insights["needs"]]
+    assert "response.created" not in events.types()  # waits for response.create
+    await conn.response.create()
+    done, _, text = await events.response()
+    assert done.response.status == "completed"
+    item_id = done.response.output[0].id
+    words = text.split()
+    assert len(words) >= 4
+    await conn.conversation.item.truncate(item_id=item_id, content_index=0, audio_end_ms=800)
+    truncated = await events.next("conversation.item.truncated")
+    assert truncated.audio_end_ms == 800
+    await conn.conversation.item.truncate(item_id="item_nope", content_index=0, audio_end_ms=1)
+    err = await events.next("error")
+    assert err.error.code == "item_not_found"
+    await conn.response.create()  # nothing left to answer
+    err = await events.next("error")
+    assert err.error.code == "no_pending_turn"
+    conv = await wait_turns(server, done.response.conversation_id, 2)
+    agent = conv["turns"][1]
+    assert agent["role"] == "agent" and agent["truncated"] is True
+    assert 0 < len(agent["text"].split()) < len(words)
+    assert text.startswith(agent["text"])
