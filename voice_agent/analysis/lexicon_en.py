@@ -117,7 +117,7 @@ OBJECTIONS: Final[RuleTable] = {
             M,
         ),
         (
-            r"(?:thats|its|it is|that is|sounds like|seems like|seems|is) (?:quite |really |still |just )?a lot",
+            r"(?:thats|its|it is|that is|sounds like|seems like|seems|is) (?:quite |really |still |just )?a lot(?! (?:to take in|to process|to think about|to digest|to absorb|of (?:information|info|stuff|work|time|things)|going on|on my plate))",
             M,
         ),
         (
@@ -151,7 +151,11 @@ OBJECTIONS: Final[RuleTable] = {
             r"(?:pay|paying|spend|spending|invest|investing|shell out|fork out|drop) (?:that much|so much|this much|that kind of money|that amount|thousands|hundreds)",
             S,
         ),
-        (r"for (?:that|this) (?:price|money|amount|kind of money)", M),
+        (r"\?for (?:that|this) (?:price|money|amount|kind of money)", M),
+        (r"(?:big|huge|serious|hefty|sizable|decent) chunk of (?:change|money|cash)|chunk of change|(?:numbers|math|budget|finances|money)(?: just)? (?:dont|doesnt|wont|do not|does not) (?:really )?(?:work|add up|make sense|stretch)", S),
+        (r"(?:for a fraction of|half the price|for (?:way |much )?less|for cheaper|way less|much less|fraction of the (?:price|cost))", M),
+        (r"(?:look at|check|go over|review|crunch|sort out|figure out|talk to) (?:my|our|the) (?:finances|budget|numbers|bank account|money situation|accountant)", M),
+        (r"(?:rather not|dont want to|not willing to|hesitant to|reluctant to|cant justify|not keen to|not keen on) (?:spend|spending|pay|paying|invest|investing|shell out|fork out|drop) (?:money|that|that much|this much|on this|on that|on it|for this|for that|on coaching|on a coach|cash)", S),
         (
             r"(?:price|cost|fee|fees|rate|investment|number|pricing|monthly|amount|membership) "
             r"(?:is|s|are|seems|sounds|looks|feels) (?:a bit |kind of |really |way |very |pretty |"
@@ -240,6 +244,7 @@ OBJECTIONS: Final[RuleTable] = {
             r"(?:long|crazy|insane|late|brutal|twelve hour|12 hour|14 hour|fourteen hour|odd) (?:hours|nights|days|shifts)",
             M,
         ),
+        (r"(?:days|hours|weeks|workdays|work days|shifts) (?:are|is|run|get) (?:really |so |super |very |crazy |insanely |pretty |incredibly )?(?:long|packed|full|crazy|insane|brutal|endless|nonstop)", S),
         (
             r"(?:sixty|seventy|eighty|60|70|80|fifty|50|65|sixty five|ninety|90) (?:plus )?hour (?:work )?weeks?",
             S,
@@ -259,7 +264,7 @@ OBJECTIONS: Final[RuleTable] = {
         (r"(?:no|dont have (?:the|any)|zero|limited) bandwidth", S),
         (
             r"(?:cant|couldnt|wont be able to|no way i can|not sure i can|dont think i can|hard to|"
-            r"not able to|unable to|struggle to) (?:really )?(?:commit|fit|squeeze|keep up|stick "
+            r"not able to|unable to|struggle to) (?:really )?(?:commit|fit|squeeze|stick "
             r"to|stick with|show up|make (?:it|the sessions|sessions|the calls|calls)|dedicate|"
             r"do (?:three|3|four|4|five|5|two|2) (?:days|times|sessions))",
             S,
@@ -356,8 +361,11 @@ OBJECTIONS: Final[RuleTable] = {
             M,
         ),
         (
-            r"(?:after|in|until|till|wait (?:for|until|till)|around|by|closer to|start of|beginning of|"
-            r"end of|early|late|sometime in|once) (?:the |a )?(?:next month|next year|next quarter|new year|"
+            r"(?:after|until|till|wait (?:for|until|till)|closer to|once|maybe in|perhaps in|"
+            r"probably in|maybe after|maybe around|maybe by|not until|not till|revisit in|revisit it in|"
+            r"reach out in|call me in|talk in|touch base in|start in|circle back in|(?:lets|we can|we could|"
+            r"i can|i could|id rather|rather|id prefer to|prefer to) (?:start|talk|revisit|look at it|"
+            r"circle back|reconnect|pick this up|pick it up) (?:in|after|around)) (?:the |a )?(?:next month|next year|next quarter|new year|"
             r"holidays|summer|fall|autumn|winter|spring|january|february|march|april|may|june|july|"
             r"august|september|october|november|december|q1|q2|q3|q4|first quarter|second quarter|"
             r"busy season|tax season|move|launch|vacation|the project|this project|things (?:calm|slow|settle))",
@@ -427,7 +435,7 @@ OBJECTIONS: Final[RuleTable] = {
             M,
         ),
         (
-            r"(?:ill|i will|let me|well|we will|i have to|need to) (?:check|see|look|figure) (?:and|then|how|what|if|my|our|things|it out|out)",
+            r"(?:ill|i will|let me|well|we will|i have to|need to) (?:check|see|look|figure) (?:and|then|if|things|it out|out)",
             W,
         ),
         (
@@ -487,7 +495,7 @@ OBJECTIONS: Final[RuleTable] = {
             S,
         ),
         (
-            r"(?:never|didnt|did not|doesnt|dont|wont|nothing|none of (?:them|it|those)|nothing ever) (?:really |ever |actually )?(?:work|works|worked|last|lasts|lasted|stick|sticks|stuck|help|helps|helped|do anything|did anything) (?:for me|out|long|for long|for us|on me)",
+            r"(?:never|didnt|did not|nothing|none of (?:them|it|those)|nothing ever) (?:really |ever |actually )?(?:work|works|worked|last|lasts|lasted|stick|sticks|stuck|help|helps|helped|do anything|did anything) (?:for me|out|long|for long|for us|on me)",
             S,
         ),
         (
@@ -499,6 +507,9 @@ OBJECTIONS: Final[RuleTable] = {
             r"(?:heard|seen) (?:it|that|this|all this|all that|that one|that pitch|it all|the pitch) (?:all )?before",
             S,
         ),
+        (r"heard (?:[a-z]+ ){0,3}before", S),
+        (r"(?:not sure|dont know|doubt|unsure|skeptical|not convinced|wonder) (?:if |whether |that )?(?:[a-z]+ ){0,4}(?:works|would work|will work|can work|really works|actually works|is effective|would help|will help|would make a difference|will make a difference)", S),
+        (r"(?:not|never been) (?:the|a) (?:kind|type|sort) of (?:person|guy|girl|man|woman) (?:who|that) (?:sticks|stick|follows|keeps|lasts|can stick)|(?:dont|never|cant|cannot) (?:stick|stay) with (?:anything|it|things|these things|programs|diets|a program|a plan)|(?:always|usually|eventually|inevitably) (?:quit|give up|fall off|drop off|lose steam|lose interest)", S),
         (
             r"(?:been|got|get|was|were) (?:burned|burnt|scammed|ripped off|taken advantage|fooled|disappointed|let down)",
             S,
@@ -649,6 +660,8 @@ OBJECTIONS: Final[RuleTable] = {
             r"(?:self taught|do it all myself|my own program|my own plan|my own routine|design my own|write my own|on my own program)",
             S,
         ),
+        (r"(?:do|doing) my own (?:thing|workouts|training|program|routine)", S),
+        (r"(?:could|can|might as well) (?:just )?(?:get|buy|join|use|hire|do) (?:a |an )?(?:gym|membership|gym membership|app|trainer|personal trainer|youtube|class|classes) (?:for|instead|and)", M),
     ),
     "needs_approval": (
         (
@@ -756,7 +769,7 @@ OBJECTIONS: Final[RuleTable] = {
             W,
         ),
         (
-            r"(?:dont|do not|really dont|honestly dont|just dont) (?:really )?(?:need|want) (?:this|that|it|coaching|a coach|any coaching|a trainer|any help|help|your help|your service|your services|your program|a program|anything|to be coached|another|someone|somebody|any of this|any of that|what youre selling|to buy|to sign up|to hear)",
+            r"(?:dont|do not|really dont|honestly dont|just dont) (?:really )?(?:need|want) (?:this$|that$|it$|(?:this|that|it) (?:right now|thanks|thank you|at all)|coaching|a coach|any coaching|a trainer|any help|help|your help|your service|your services|your program|a program|anything|to be coached|another|someone|somebody|any of this|any of that|what youre selling|to buy|to sign up|to hear)",
             S,
         ),
         (
@@ -936,7 +949,7 @@ NEEDS: Final[RuleTable] = {
             S,
         ),
         (
-            r"(?:tone|toning|tone up|toned|firm up|sculpt|sculpted|definition|defined|six pack|six-pack|abs|biceps|bigger arms|arms|chest|glutes|upper body|shoulders|physique|bodybuilding|hypertrophy)",
+            r"(?:pull ?ups?|push ?ups?|chin ?ups?|tone|toning|tone up|toned|firm up|sculpt|sculpted|definition|defined|six pack|six-pack|abs|biceps|bigger arms|arms|chest|glutes|upper body|shoulders|physique|bodybuilding|hypertrophy)",
             M,
         ),
         (
@@ -956,7 +969,7 @@ NEEDS: Final[RuleTable] = {
     "health": (
         (
             r"(?:blood pressure|hypertension|high bp|cholesterol|ldl|hdl|triglycerides|glucose|"
-            r"blood sugar|sugar levels|a1c|hba1c|diabetes|diabetic|prediabetic|pre diabetic|"
+            r"blood sugars?|sugar levels|a1c|hba1c|diabetes|diabetic|prediabetic|pre diabetic|"
             r"prediabetes|pre diabetes|insulin|insulin resistance|heart disease|heart attack|"
             r"heart health|heart condition|heart problems|cardiac|cardiovascular|fatty liver|"
             r"liver enzymes|metabolic syndrome|sleep apnea|apnea|longevity|live longer|lifespan|"
@@ -1028,7 +1041,7 @@ NEEDS: Final[RuleTable] = {
             r"falling asleep at|cant get out of bed|hard to get out of bed|sleepy|drowsy|"
             r"coffee to function|five coffees|four coffees|three coffees|so much coffee|"
             r"too much coffee|caffeine|red bull|energy drinks|pick me up|pep|spark|zest|"
-            r"recharge my batteries|battery is empty|batteries)",
+            r"recharge my batteries|battery is empty|batteries|hit (?:a|the) wall|out of steam|run out of steam|running out of steam|ran out of steam|out of gas|running out of gas|no juice|crash and burn)",
             S,
         ),
         (

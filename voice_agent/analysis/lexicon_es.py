@@ -80,7 +80,7 @@ OBJECTIONS: Final[RuleTable] = {
             M,
         ),
         (
-            rf"(?:el |la |mi |nuestro |nuestra |los |las )?{_MONEY} (?:esta|anda|estan|andan|viene|vienen|va) (?:muy |bien |super |re |algo |un poco |medio |bastante )?(?:justo|justa|apretado|apretada|ajustado|ajustada|complicado|complicada|dificil|mal|escaso|escasa|limitado|limitada|corto|corta|contado|contada|tight)",
+            rf"(?:el |la |mi |nuestro |nuestra |los |las )?{_MONEY} (?:esta|anda|estan|andan|viene|vienen|va) (?:muy |bien |super |re |algo |un poco |medio |bastante )?(?:justo|justa|apretado|apretada|ajustado|ajustada|complicado|complicada|dificil|mal|escaso|escasa|limitado|limitada|corto|corta|contado|contada|tight|dura|duro|fea|feo|jodida|jodido|peor|flaca|flojo|floja)",
             S,
         ),
         (
@@ -120,7 +120,11 @@ OBJECTIONS: Final[RuleTable] = {
             r"(?:pagar|gastar|invertir|soltar|desembolsar|meter) (?:tanto|esa cantidad|ese dinero|esa plata|esa lana|eso|tanta plata|tanto dinero|miles|ese monto|una lana|esa guita)",
             S,
         ),
-        (r"por ese precio|por esa plata|por ese dinero|por esa lana|por esa cantidad", M),
+        (r"(?:pago|gasto|pague|gaste|pagaria|gastaria|pagamos|gastamos|invierto|invertiria|suelto|soltaria) (?:tanto|esa cantidad|ese dinero|esa plata|esa lana|tanta plata|tanto dinero|miles|ese monto|una lana|esa guita|esa pasta|ese varo|esa feria|ese billete)", S),
+        (r"\?(?:pagar|gastar|pago|gasto|pague|gaste|pagaria|gastaria) eso", W),
+        (r"(?:no me late|no quiero|no me gustaria|no estoy dispuesto a|no estoy dispuesta a|no me animo a|prefiero no|no pienso) (?:gastar|pagar|invertir|soltar|meter) (?:[a-z]+ ){0,2}(?:en eso|en esto|tanto|esa|ese|eso|dinero|plata|lana|guita|pasta)", S),
+        (r"(?:se sale|sale|se pasa|pasa|esta por encima|es mas|se va) (?:de|del) (?:lo que|mi|nuestro) (?:[a-z]+ ){0,3}(?:gastar|pagar|invertir|presupuesto|bolsillo)|mas de lo que (?:[a-z]+ ){0,3}(?:gastar|pagar|invertir|gasto|pago)", S),
+        (r"\?por ese precio|\?por esa plata|\?por ese dinero|\?por esa lana|\?por esa cantidad", M),
         (
             r"(?:el |ese |su )?(?:precio|costo|coste|valor|monto|pago|cuota|mensualidad|inversion|numero)(?: mensual)? (?:es|esta|me parece|se me hace|suena|seria|sale|resulta) (?:muy |bien |un poco |algo |demasiado |bastante |medio |re |super |tan )*(?:alto|alta|elevado|elevada|caro|cara|fuerte|pesado|pesada|excesivo|excesiva|mucho|salado|salada|carito)",
             S,
@@ -166,7 +170,7 @@ OBJECTIONS: Final[RuleTable] = {
         ),
         (r"\?ocupado|\?ocupada|\?ocupados|ocupadisimo|ocupadisima|\?liado|\?liada", W),
         (
-            r"(?:agenda|calendario|horario|horarios|semana|semanas|dias|vida|dia|schedule|calendar|rutina)(?: esta| la tengo| lo tengo| estan| anda| son| es| tengo)? (?:muy |super |re |bien |completamente |totalmente |demasiado |bastante |toda |todo |siempre |un )*(?:llena|lleno|llenos|llenas|llenisima|llenisimo|full|apretada|apretado|apretados|saturada|saturado|a tope|explotada|explotado|reventada|reventado|un caos|caotica|caotico|una locura|de locos|un desastre|un infierno|imposible|complicada|complicado|cargada|cargado|packed|ocupada|ocupado|hasta el tope|de cabeza)",
+            r"(?:agenda|calendario|horario|horarios|semana|semanas|dias|vida|dia|schedule|calendar|rutina)(?: esta| la tengo| lo tengo| estan| anda| son| es| tengo)? (?:muy |super |re |bien |completamente |totalmente |demasiado |bastante |toda |todo |siempre |un )*(?:insane|crazy|loco|loca|de locos|llena|lleno|llenos|llenas|llenisima|llenisimo|full|apretada|apretado|apretados|saturada|saturado|a tope|explotada|explotado|reventada|reventado|un caos|caotica|caotico|una locura|de locos|un desastre|un infierno|imposible|complicada|complicado|cargada|cargado|packed|ocupada|ocupado|hasta el tope|de cabeza)",
             S,
         ),
         (
@@ -411,6 +415,7 @@ OBJECTIONS: Final[RuleTable] = {
             r"(?:siempre|al final|luego|despues|igual) (?:lo |los |los kilos |el peso )?(?:recupero|vuelvo a subir|subo otra vez|vuelvo a engordar|rebote|rebotar|efecto rebote)|efecto rebote|efecto yoyo|efecto yo yo|rebote",
             M,
         ),
+        (r"no soy (?:de los|de las|del tipo|de la gente|de esas personas|de esos) (?:que|de) (?:aguanta|aguantan|sigue|siguen|dura|duran|termina|terminan|cumple|cumplen|mantiene|mantienen|constante|constantes)|(?:siempre|al final|luego|despues) (?:lo dejo|abandono|me rindo|tiro la toalla|lo abandono|me aburro|lo dejo tirado)|no soy (?:muy )?constante|nunca (?:termino|acabo) (?:nada|lo que empiezo)", S),
         (
             r"(?:no se si|no creo que|dudo que|no se que tan|no estoy seguro de que|no estoy segura de que) (?:yo )?(?:pueda|podria|aguante|logre|sea capaz|me comprometa|lo cumpla|lo mantenga|siga|lo sostenga|tenga la disciplina|sea constante)",
             M,
@@ -449,6 +454,7 @@ OBJECTIONS: Final[RuleTable] = {
             r"(?:mi|nuestro|nuestra|el|la) (?:propio |propia )?(?:entrenador|entrenadora|entrenador personal|coach|nutriologo|nutriologa|nutricionista|dietista|gym|gimnasio|rutina|plan|fisio|instructor|instructora|profe|preparador|preparadora|trainer|personal trainer) (?:me |ya me |y yo )(?:tiene|lleva|ayuda|da|arma|hizo|hace|entrena|cuida|maneja|asesora|atiende|dio|armo|paso|ayudo|tiene con)",
             S,
         ),
+        (rf"(?:el|la|mi|un|una) {_ALT} (?:que tengo|que ya tengo|con el que|con la que|con quien)", S),
         (
             r"(?:entreno|entrenar|entrenando|hago ejercicio|hacer ejercicio|ejercitarme|me ejercito|lo hago|hacerlo|voy|corro|salgo a correr|me arreglo|me las arreglo|me organizo|lo manejo|me cuido) (?:solo|sola|por mi cuenta|por mi lado|a mi manera|yo mismo|yo misma|en casa solo|en casa sola|por mi parte|por mi propia cuenta|de forma independiente|sin ayuda|sin coach|sin entrenador)",
             S,
@@ -513,6 +519,7 @@ OBJECTIONS: Final[RuleTable] = {
             rf"(?:mi|el|la|nuestro|nuestra) {_APPROVER} (?:tiene que|tendria que|debe|deberia|necesita|va a tener que|es quien|es el que|es la que|es la que|decide|lo decide|manda|manda en|maneja|administra|lleva|controla|aprueba|autoriza|tiene la ultima palabra|tiene que aprobar|tiene que autorizar|tiene que dar|tiene que estar de acuerdo|me mata|me mataria|no me deja|no me dejaria|me tiene que dar|se encarga de)",
             S,
         ),
+        (rf"(?:lo|eso lo|esto lo|eso|esto|la decision la) (?:decide|aprueba|autoriza|maneja|define|ve|resuelve|firma) (?:mi|el|la|nuestro|nuestra) {_APPROVER}", S),
         (
             r"(?:tengo|tenemos|necesito|necesitamos|habria|tendria|tendriamos) que (?:hablarlo|consultarlo|platicarlo|comentarlo|discutirlo|conversarlo|charlarlo|pedir permiso|pedir autorizacion|pedir aprobacion|esperar la aprobacion|esperar el visto bueno|pasarlo por|someterlo a)",
             M,
@@ -692,7 +699,7 @@ NEEDS: Final[RuleTable] = {
             S,
         ),
         (
-            r"(?:no me queda|ya no me queda|no me cierra|no me entra|no me quedan|ya no me quedan|no me entran|me aprieta|me aprietan) (?:la |el |los |las |mi |mis )?(?:ropa|pantalon|pantalones|traje|trajes|camisa|camisas|vestido|vestidos|jeans|vaqueros|talla)",
+            r"(?:no me (?:queda|quedan|cierra|cierran|entra|entran|abrocha|abrochan|suben|sube)|ya no me (?:queda|quedan|cierra|cierran|entra|entran|abrocha|abrochan)|me aprieta|me aprietan) (?:la |el |los |las |mi |mis )?(?:ropa|pantalon|pantalones|traje|trajes|camisa|camisas|vestido|vestidos|jeans|vaqueros|talla)",
             S,
         ),
         (
@@ -714,7 +721,7 @@ NEEDS: Final[RuleTable] = {
             S,
         ),
         (
-            r"(?:tonificar|tonificarme|tonificado|tonificada|tonificacion|marcarme|definirme|definicion|abdominales|cuadritos|six pack|sixpack|six-pack|gluteos|pompas|biceps|brazos|hipertrofia|fisicoculturismo|culturismo|pesas|levantar pesas|hacer pesas|fierros|hierros|mancuernas)",
+            r"(?:marcar (?:el |los |la )?(?:abdomen|abdominales|cuadritos|brazos|musculos|cuerpo|six pack|pecho|piernas)|tonificar|tonificarme|tonificado|tonificada|tonificacion|marcarme|definirme|definicion|abdominales|cuadritos|six pack|sixpack|six-pack|gluteos|pompas|biceps|brazos|hipertrofia|fisicoculturismo|culturismo|pesas|levantar pesas|hacer pesas|fierros|hierros|mancuernas)",
             M,
         ),
         (r"(?:fuerza|musculo|musculos|muscular|masa muscular|mas fuerte)", W),
@@ -790,7 +797,7 @@ NEEDS: Final[RuleTable] = {
             S,
         ),
         (
-            r"(?:rodilla|rodillas|espalda|hombro|hombros|cadera|tobillo|tobillos|cuello|muneca|codo|articulaciones|articulacion|recuperarme|recuperacion|movilidad|rigidez|contractura|contracturas|cojeo|cojera|muletas|baston|faja|accidente)",
+            r"(?:rodilla|rodillas|espalda|hombro|hombros|cadera|tobillo|tobillos|(?<!hasta el )cuello|muneca|codo|articulaciones|articulacion|recuperarme|recuperacion|movilidad|rigidez|contractura|contracturas|cojeo|cojera|muletas|baston|faja|accidente)",
             M,
         ),
     ),
@@ -833,7 +840,7 @@ BUYING: Final[RuleTable] = {
             S,
         ),
         (
-            r"hagamoslo|empecemos|arranquemos|comencemos|le entramos|le entro|me apunto|me anoto|me inscribo|me sumo|yo me apunto|yo me anoto|me uno|cuenta conmigo|cuentan conmigo|anotame|apuntame|inscribeme|inscribanme|anotenme|apuntenme|registrame|registrenme|agendame|agendenme|reservame|resérvame|separame|apartame|me lo quedo|lo tomo(?! en cuenta)|la tomo|lo compro|lo contrato|lo quiero(?! (?:pensar|ver|revisar|consultar|hablar|checar|analizar|meditar|platicar))|me convenciste|me convencio|me convencieron|trato hecho|cerramos trato|cerremos|vamos con todo|vamos adelante|vamos con eso|adelante con|de una$|^de una|de una vez (?:empezamos|arrancamos|me inscribo|me apunto|pago)|sale y vale|va que va|me late|me encanta la idea|^hecho$|^ya esta$|me vendiste|vendido|vendida",
+            r"hagamoslo|empecemos|arranquemos|comencemos|le entramos|le entro|me apunto|me anoto|me inscribo|me sumo|yo me apunto|yo me anoto|me uno|cuenta conmigo|cuentan conmigo|anotame|apuntame|inscribeme|inscribanme|anotenme|apuntenme|registrame|registrenme|agendame|agendenme|reservame|resérvame|separame|apartame|me lo quedo|lo tomo(?! en cuenta)|la tomo|lo compro|lo contrato|lo quiero(?! (?:pensar|ver|revisar|consultar|hablar|checar|analizar|meditar|platicar))|me convenciste|me convencio|me convencieron|trato hecho|cerramos trato|cerremos|vamos con todo|vamos adelante|vamos con eso|adelante con|de una$|^de una|de una vez (?:empezamos|arrancamos|me inscribo|me apunto|pago)|sale y vale|va que va|me late|me encanta la idea|^hecho$|^ya esta$|me vendiste|^vendido$|^vendida$",
             S,
         ),
         (
@@ -873,7 +880,7 @@ BUYING: Final[RuleTable] = {
             S,
         ),
         (
-            r"(?:hay|tienen|manejan|dan|ofrecen|se puede|puedo|puedo hacerlo|puedo pagarlo|se puede pagar|puedo pagar) (?:a |en |con )?(?:meses sin intereses|msi|cuotas|cuotas sin interes|plan de pagos|pagos mensuales|mensualidades|pago mensual|financiamiento|financiacion|facilidades de pago|pagar por mes|pago en cuotas|a plazos|pagos diferidos|a meses|diferido)",
+            r"(?:hay|tienen|manejan|dan|ofrecen|se puede|puedo|puedo hacerlo|puedo pagarlo|se puede pagar|puedo pagar) (?:pagos |pago |opcion de pago |opciones de pago |la opcion de pagar )?(?:a |en |con )?(?:meses sin intereses|msi|cuotas|cuotas sin interes|plan de pagos|pagos mensuales|mensualidades|pago mensual|financiamiento|financiacion|facilidades de pago|pagar por mes|pago en cuotas|a plazos|pagos diferidos|a meses|diferido)",
             M,
         ),
         (
@@ -926,7 +933,7 @@ DOUBLE_NEGATION: Final = (
 NEED_NEGATION: Final = (
     r"\b(?:no (?:necesito|quiero|busco|me interesa|me preocupa|tengo (?:ningun|ninguna|problemas?|lios?|temas?)|"
     r"es (?:por|para|tanto|un tema de)|se trata de|tanto)|nunca (?:he tenido|tuve|he|he sufrido)|sin (?:problemas?|ningun)|"
-    r"ya no|mas que|en vez de|en lugar de|mas bien que)\b"
+    r"mas que|en vez de|en lugar de|mas bien que)\b"
 )
 BUY_NEGATORS: Final[frozenset[str]] = frozenset(
     {"no", "nunca", "jamas", "tampoco", "antes", "hasta", "quizas", "quiza", "talvez", "capaz", "ni", "sin", "todavia", "aun", "not", "dont", "never"}

@@ -36,6 +36,11 @@ _QUESTION_MARK = re.compile(r"[?¿]")
 _COMMA = re.compile(r"[,()\"\u201c\u201d«»\-–—/]+")  # soft boundaries
 _NON_WORD = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
+_POSSESSIVE = re.compile(
+    r"\b(?!(?:it|that|what|he|she|there|here|let|who|where|how|when|why|this|everything|"
+    r"nothing|something|everyone|someone|somebody|everybody|nobody|one|thing|life|time)'s\b)"
+    r"([a-z]+)'s\b"
+)
 
 # Contractions and informal spellings, applied after lowercasing and dropping apostrophes.
 _FOLDS_EN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -213,7 +218,9 @@ def _fold(text: str, lang: Lang) -> str:
 @lru_cache(maxsize=4096)
 def normalize(raw: str, lang: Lang) -> Normalized:
     """Normalise ``raw`` (in language ``lang``) for pattern matching."""
-    lowered = strip_accents(_APOSTROPHES.sub("'", raw).lower()).replace("'", "")
+    lowered = strip_accents(_APOSTROPHES.sub("'", raw).lower())
+    # "it's" -> "its" but "doctor's" / "money's" -> "doctor s" / "money s".
+    lowered = _POSSESSIVE.sub(r"\1 s", lowered).replace("'", "")
     # Split into sentences, remembering which ended (or started) with a question mark.
     sentences: list[tuple[str, bool]] = []
     pos = 0
