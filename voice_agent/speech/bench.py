@@ -12,7 +12,8 @@ Measures (wall clock, models loaded and warmed up first):
   (mu-law decode + resample + VAD + turn detection);
 * ``e2e``: a simulated call in real time: audio pushed in 20 ms chunks at the real pace,
   transcription started at ``SpeechStopped`` (speculative), reply audio started at
-  ``EndOfTurn``; latency = end of caller speech -> first agent audio chunk. The reply text
+  ``EndOfTurn``; latency = end of caller speech (last sample above 2 % of the clip's peak)
+  -> first agent audio chunk ready to send. The reply text
   is fixed (the orchestrator's own cost is measured elsewhere). Also reported with the
   reply's first sentence synthesized speculatively before the end of turn.
 
@@ -164,7 +165,10 @@ async def _one_call(
     )
     wire = encode(resample(signal, 16000, 24000), AudioFormat.PCM24K)
     caller = CallerAudio(AudioFormat.PCM24K, engines.new_vad(), engines.new_turn_detector())
-    speech_end_ms = lead_ms + len(audio16k) / 16  # true end of the caller's audio
+    # true end of the caller's speech: the last sample above 2 % of the peak (the clips end
+    # with 150-400 ms of near-silence that must not count as speech)
+    loud = np.nonzero(np.abs(audio16k.astype(np.int32)) > 0.02 * np.abs(audio16k).max())[0]
+    speech_end_ms = lead_ms + (int(loud[-1]) + 1) / 16
     chunk = 960  # 20 ms of 24 kHz PCM
     stt_task: asyncio.Task[Transcript] | None = None
     tts_task: asyncio.Task[npt.NDArray[np.int16]] | None = None
