@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.audio_fixtures import silence, synthetic_clip
+from tests.audio_fixtures import (
+    ASTERISK_SOUNDS,
+    read_wav_16k,
+    silence,
+    synthetic_clip,
+    white_noise,
+)
 from voice_agent.audio.turn_detector import (
     BargeIn,
     EndOfTurn,
@@ -214,3 +220,36 @@ def test_backchannels(text: str, lang: str) -> None:
 )
 def test_not_backchannels(text: str, lang: str) -> None:
     assert not is_backchannel(text, lang)
+
+
+def _events_for(model: SileroModel, audio: np.ndarray) -> list[str]:
+    vad, det = SileroVAD(model), TurnDetector()
+    out: list[TurnEvent] = []
+    t = 0.0
+    for p in vad.process(audio):
+        out += det.feed(p, t)
+        t += F
+    return kinds(out)
+
+
+def test_noises_do_not_start_a_turn(silero_model: SileroModel) -> None:
+    bursts = [np.concatenate([silence(400), white_noise(120, 0.5, seed=i)]) for i in range(5)]
+    assert _events_for(silero_model, np.concatenate([*bursts, silence(800)])) == []
+    clicks = np.zeros(16000 * 3, dtype=np.int16)
+    clicks[::8000] = 30000
+    assert _events_for(silero_model, clicks) == []
+
+
+def test_beep_does_not_start_a_turn(silero_model: SileroModel) -> None:
+    path = ASTERISK_SOUNDS / "en" / "beep.wav"
+    if not path.is_file():
+        pytest.skip("asterisk-core-sounds-en-wav not installed")
+    beep = read_wav_16k(path)
+    assert _events_for(silero_model, np.concatenate([silence(300), beep, silence(800)])) == []
+
+
+def test_backchannel_is_a_turn_but_not_a_barge_in(silero_model: SileroModel) -> None:
+    clip = synthetic_clip("piper_en_backchannel")  # "Uh-huh."
+    events = _events_for(silero_model, np.concatenate([silence(300), clip.samples, silence(800)]))
+    assert "BargeIn" not in events
+    assert events == ["SpeechStarted", "SpeechStopped", "EndOfTurn"]
