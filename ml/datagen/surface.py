@@ -170,18 +170,46 @@ def _numbers(text: str, lang: str, words: bool) -> str:
     return _NUM_MARK.sub(repl, text)
 
 
+_CASUAL = {
+    "en": (
+        (re.compile(r"\bgoing to\b"), "gonna"),
+        (re.compile(r"\bwant to\b"), "wanna"),
+        (re.compile(r"\bkind of\b"), "kinda"),
+        (re.compile(r"\bbecause\b"), "cause"),
+        (re.compile(r"\bhave to\b"), "gotta"),
+        (re.compile(r"\bi am\b"), "i'm"),
+        (re.compile(r"\bdo not\b"), "don't"),
+    ),
+    "es": (
+        (re.compile(r"\bpara\b"), "pa"),
+        (re.compile(r"\bestá\b"), "ta"),
+        (re.compile(r"\bnada\b"), "na"),
+        (re.compile(r"\bverdad\b"), "verdá"),
+    ),
+}
+
+
+def _casual(line: str, lang: str) -> str:
+    """Spoken contractions as some transcribers write them ("gonna", "pa")."""
+    for pattern, repl in _CASUAL.get(lang, ()):
+        line = pattern.sub(repl, line)
+    return line
+
+
 def render(segments: Sequence[Segment], lang: str, rng: random.Random) -> str:
     """Write ``segments`` as one transcript line in a randomly chosen style."""
     if not segments:
         raise ValueError("a turn needs at least one segment")
     r = rng.random()
-    style = "raw" if r < 0.68 else ("careful" if r < 0.88 else "whisper")
+    style = "raw" if r < 0.62 else ("careful" if r < 0.8 else ("whisper" if r < 0.9 else "lower"))
     words = rng.random() < (0.65 if style == "raw" else 0.3)
     texts = [(_numbers(s.text, lang, words).strip(), s.question) for s in segments]
     texts = [(t, q) for t, q in texts if t]
     if style == "raw":
         line = " ".join(t for t, _ in texts).lower()
         line = _PUNCT.sub(" ", line)
+        if rng.random() < 0.3:
+            line = _casual(line, lang)
         if rng.random() < 0.15:
             line = line.replace("'", "")
         if lang == "es" and rng.random() < 0.15:
@@ -202,6 +230,8 @@ def render(segments: Sequence[Segment], lang: str, rng: random.Random) -> str:
             t += "." if style == "careful" and rng.random() < 0.5 else ","
         pieces.append(t)
     line = " ".join(pieces)
+    if style == "lower":  # punctuated but all lowercase, as some transcribers write
+        return " ".join(line.lower().split())
     if lang == "en":
         line = _I_WORDS.sub("I", line)
     return " ".join(line.split())

@@ -32,7 +32,7 @@ __all__ = [
     "validate_langs",
 ]
 
-EXTRA_KINDS = ("question", "smalltalk", "profile", "negation", "neg_need", "ack", "positive")
+EXTRA_KINDS = ("question", "smalltalk", "profile", "context", "ack", "positive")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +136,8 @@ def compose_turn(spec: TurnSpec, lang: str, region: str, rng: random.Random) -> 
             head.append(_pick(bank, bank.t("ACKS_AFTER_HANDLING"), rng))
         elif kind == "positive":
             head.append(_pick(bank, bank.t("POSITIVE"), rng))
+        elif kind == "context":
+            head.append(_pick(bank, bank.t("CONTEXT"), rng))
 
     need_segs: list[Segment] = []
     for i, need in enumerate(spec.needs):
@@ -262,13 +264,13 @@ def _decorate(segments: list[Segment], bank: Bank, rng: random.Random) -> list[S
 
 def _sample_spec(rng: random.Random) -> TurnSpec:
     r = rng.random()
-    if r < 0.25:
+    if r < 0.22:
         return _neutral_spec(rng)
-    n_obj = rng.choices((0, 1, 2, 3), weights=(30, 48, 18, 4))[0]
-    n_need = rng.choices((0, 1, 2), weights=(50, 38, 12))[0]
+    n_obj = rng.choices((0, 1, 2, 3), weights=(24, 46, 24, 6))[0]
+    n_need = rng.choices((0, 1, 2), weights=(44, 41, 15))[0]
     objections = tuple(rng.sample(OBJECTIONS, n_obj))
     needs = tuple(rng.sample(NEEDS, n_need))
-    buy_p = 0.22 if not objections else 0.1
+    buy_p = 0.3 if not objections else 0.12
     if "not_interested" in objections:
         buy_p = 0.0
         needs = needs if rng.random() < 0.2 else ()
@@ -280,8 +282,8 @@ def _sample_spec(rng: random.Random) -> TurnSpec:
         extras.append("profile")
     if rng.random() < 0.12:
         extras.append("question")
-    if rng.random() < 0.06:
-        extras.append(rng.choice(("ack", "positive", "smalltalk")))
+    if rng.random() < 0.08:
+        extras.append(rng.choice(("ack", "positive", "smalltalk", "context")))
     negate = None
     if rng.random() < 0.12:
         choices = [o for o in OBJECTIONS if o not in objections]
@@ -307,7 +309,7 @@ def _neutral_spec(rng: random.Random) -> TurnSpec:
     if kind == "neg_need":
         return TurnSpec(negate_need=rng.choice(NEEDS))
     if kind == "mix":
-        k = rng.sample(("question", "smalltalk", "profile", "ack", "positive"), 2)
+        k = rng.sample(("question", "smalltalk", "profile", "ack", "positive", "context"), 2)
         return TurnSpec(extras=tuple(k))
     return TurnSpec(extras=(kind,))
 
