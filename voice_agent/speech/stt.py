@@ -113,7 +113,12 @@ class WhisperTranscriber:
         if model is None:
             model = default_model_path()
         source = str(model)
-        looks_like_path = isinstance(model, Path) or os.sep in source or source.startswith(".")
+        looks_like_path = (
+            isinstance(model, Path)
+            or os.sep in source
+            or source.startswith(".")
+            or Path(source).is_dir()
+        )
         if looks_like_path and not (Path(source) / "model.bin").is_file():
             raise SpeechError(
                 "stt_model_missing", f"no CTranslate2 Whisper model (model.bin) in {source}"
