@@ -33,7 +33,7 @@ from voice_agent import metrics
 from voice_agent.analysis.base import DETECTION_THRESHOLD, AnalyserSet
 from voice_agent.core.conversation import Conversation, Memory, Turn
 from voice_agent.core.decision import PHASE_AFTER, Policy, PolicyState, apply_action
-from voice_agent.core.labels import Lang
+from voice_agent.core.labels import Lang, Phase
 from voice_agent.core.types import (
     Action,
     AnalysisInput,
@@ -281,12 +281,13 @@ class Orchestrator:
         """Record the customer turn and its insights; returns once it is stored."""
         if conv.ended:
             raise ConversationEnded(conv.id)
+        memory_before, phase_before = conv.memory, conv.phase
         turn = conv.add_turn("customer", prepared.text, self.clock())
         turn.insights = prepared.insights
         turn.timings_ms = {**prepared.timings_ms, **(timings_ms or {})}
         conv.memory = prepared.memory
         conv.phase = prepared.context.phase
-        await self.store.save_turns(conv, [turn])
+        await self._save(conv, turn, memory_before, phase_before)
         metrics.TURNS.labels(conv.channel, conv.lang).inc()
         return turn
 
@@ -300,6 +301,7 @@ class Orchestrator:
         timings_ms: Mapping[str, float] | None = None,
     ) -> Turn:
         """Record what the agent said (``text``: all of it, or what was heard)."""
+        memory_before, phase_before = copy.deepcopy(conv.memory), conv.phase
         if prepared.greeting:
             conv.memory = prepared.memory
             if conv.phase == "greeting":
@@ -313,8 +315,19 @@ class Orchestrator:
         turn.timings_ms = dict(timings_ms or {})
         if "fallback" in prepared.context.extra:
             turn.timings_ms["generator_fallback"] = 1.0
-        await self.store.save_turns(conv, [turn])
+        await self._save(conv, turn, memory_before, phase_before)
         return turn
+
+    async def _save(self, conv: Conversation, turn: Turn, memory: Memory, phase: Phase) -> None:
+        """Store ``turn``, just added to ``conv``; when the store fails, put ``conv`` back as
+        it was (the turn, memory and phase), so memory and store do not diverge."""
+        try:
+            await self.store.save_turns(conv, [turn])
+        except Exception:
+            if conv.turns and conv.turns[-1] is turn:
+                conv.turns.pop()
+            conv.memory, conv.phase = memory, phase
+            raise
 
     async def greet(self, conv: Conversation) -> Turn:
         """Text channels: write and record the greeting."""
