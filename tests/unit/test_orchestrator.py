@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -483,3 +484,79 @@ async def test_concurrent_turns_on_one_conversation_are_serialised(
     assert stored is not None
     assert [t.role for t in stored.turns] == ["customer", "agent"] * 6
     assert [t.index for t in stored.turns] == list(range(12))
+
+
+# -- a failed write leaves the conversation as it was ---------------------------------------
+class FlakyStore:
+    """The real store, with the next ``save_turns`` failing like a full disk would."""
+
+    def __init__(self, inner: SQLiteStore) -> None:
+        self.inner = inner
+        self.fail_next = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    async def save_turns(self, conv: Any, turns: list[Any]) -> None:
+        if self.fail_next:
+            self.fail_next = False
+            raise sqlite3.OperationalError("database or disk is full")
+        await self.inner.save_turns(conv, turns)
+
+
+async def test_failed_customer_turn_write_changes_nothing(
+    store: SQLiteStore, executor: ThreadPoolExecutor
+) -> None:
+    flaky = FlakyStore(store)
+    orch = Orchestrator(
+        store=flaky,  # type: ignore[arg-type]
+        primary=models(),
+        fallback=rules(),
+        policy=RulePolicy(),
+        generator=Generator(),
+        executor=executor,
+    )
+    conv = await orch.create(lang="en")
+    await orch.greet(conv)
+    before = (conv.to_json(), conv.memory.to_json())
+    flaky.fail_next = True
+    with pytest.raises(sqlite3.OperationalError):
+        await orch.turn(conv.id, "too expensive")
+    assert (conv.to_json(), conv.memory.to_json()) == before
+
+    result = await orch.turn(conv.id, "too expensive")
+    assert result.customer_turn.index == 1
+    assert "first time" in (
+        result.insights.next_action.reason if result.insights.next_action else ""
+    )
+    stored = await store.get_conversation(conv.id)
+    assert stored is not None
+    assert [t.index for t in stored.turns] == [0, 1, 2]
+    assert stored.memory.to_json() == conv.memory.to_json()
+
+
+async def test_failed_reply_write_is_not_kept_in_memory(
+    store: SQLiteStore, executor: ThreadPoolExecutor
+) -> None:
+    flaky = FlakyStore(store)
+    orch = Orchestrator(
+        store=flaky,  # type: ignore[arg-type]
+        primary=models(),
+        fallback=rules(),
+        policy=RulePolicy(),
+        generator=Generator(),
+        executor=executor,
+    )
+    conv = await orch.create(lang="en")
+    prepared = await orch.prepare(conv, "too expensive")
+    await orch.commit(conv, prepared)
+    flaky.fail_next = True
+    with pytest.raises(sqlite3.OperationalError):
+        await orch.record_reply(conv, prepared, "the reply")
+    assert [t.role for t in conv.turns] == ["customer"]
+    # the next turn's index matches what the store holds
+    result = await orch.turn(conv.id, "still too expensive")
+    assert result.customer_turn.index == 1
+    stored = await store.get_conversation(conv.id)
+    assert stored is not None
+    assert [t.index for t in stored.turns] == [0, 1, 2]
