@@ -532,7 +532,7 @@ OBJECTIONS: Final[RuleTable] = {
             W,
         ),
         (
-            r"(?:what makes|why would|why should|how is|how are|hows|how would) (?:this|you|yours|it|your program|your coaching|you guys|this one|that) (?:be )?(?:any )?(?:different|better|work|special)",
+            r"\?(?:what makes|why would|why should|how is|how are|hows|how would) (?:this|you|yours|it|your program|your coaching|you guys|this one|that) (?:be )?(?:any )?(?:different|better|work|special)",
             M,
         ),
         (
@@ -1079,7 +1079,7 @@ NEEDS: Final[RuleTable] = {
             r"look good at|in shape for|fit for|build up to|building up to) (?:my|our|the|a|an|this|that|his|"
             r"her|their|next|upcoming|[a-z]+s) ?(?:[a-z]+ )?(?:trip|vacation|holiday|holidays|beach|cruise|event|"
             r"hike|trek|race|season|birthday|anniversary|graduation|gala|show|big day|summer|ski trip|"
-            r"climb|ride|match|fight|meet|deployment|party|conference|keynote|wedding|photos|"
+            r"climb|ride|match|fight|meet|deployment|party|wedding|photos|"
             r"pictures|photoshoot|reunion|competition|marathon|tournament|ceremony|speech|trip to|"
             r"wedding day|bday|fortieth|fiftieth|40th|50th|60th|sixtieth|retirement|"
             r"expedition|tryout|audition|pageant|premiere|photo shoot)",

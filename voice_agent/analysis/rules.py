@@ -21,6 +21,7 @@ analysers hold no mutable state (the per-text cache is ``functools.lru_cache``).
 
 from __future__ import annotations
 
+import importlib
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -54,6 +55,11 @@ class _Rule:
     weight: float
     #: A weak cue that does not count inside a question.
     question_sensitive: bool
+    #: The words a match can start with (None: any word); lets a sentence skip the rule.
+    first_words: frozenset[str] | None = None
+
+    def may_match(self, words: frozenset[str]) -> bool:
+        return self.first_words is None or not self.first_words.isdisjoint(words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +88,74 @@ def _compile(pattern: str) -> tuple[re.Pattern[str], bool]:
     return re.compile(rf"(?<![a-z0-9])(?:{pattern})(?![a-z0-9])"), question_sensitive
 
 
+# The standard library's own regex parser: used once at import to index the rules by the
+# words their matches can start with (a pure optimisation; see ``_first_words``).
+_sre: Any = importlib.import_module("re._parser")
+_MAX_FIRST_WORDS: Final = 4000
+
+
+class _AnyWord(Exception):
+    """The pattern can start with an arbitrary word."""
+
+
+def _first_words(regex: re.Pattern[str]) -> frozenset[str] | None:
+    """Every word a match of ``regex`` can start with, or None if that is unbounded.
+
+    Walks the parsed pattern, expanding alternatives and optional parts, up to the first
+    space (or the end of the pattern). Character classes and unbounded repeats before
+    the first space make the start unbounded.
+    """
+    out: set[str] = set()
+    c = _sre
+
+    def walk(nodes: tuple[Any, ...], prefix: str) -> None:
+        if len(out) > _MAX_FIRST_WORDS:
+            raise _AnyWord
+        if not nodes:
+            out.add(prefix)
+            return
+        (op, av), rest = nodes[0], nodes[1:]
+        if op is c.LITERAL:
+            ch = chr(av)
+            if ch == " ":
+                if not prefix:
+                    raise _AnyWord
+                out.add(prefix)
+            else:
+                walk(rest, prefix + ch)
+        elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            walk(rest, prefix)
+        elif op is c.SUBPATTERN:
+            walk(tuple(av[-1]) + rest, prefix)
+        elif op is c.BRANCH:
+            for alt in av[1]:
+                walk(tuple(alt) + rest, prefix)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            lo, hi, sub = av
+            if hi > 1:
+                raise _AnyWord
+            if lo == 0:
+                walk(rest, prefix)
+            if hi == 1:
+                walk(tuple(sub) + rest, prefix)
+        else:
+            raise _AnyWord
+
+    try:
+        walk(tuple(_sre.parse(regex.pattern)), "")
+    except _AnyWord:
+        return None
+    if "" in out:
+        return None
+    return frozenset(out)
+
+
 def _rules(table: RuleTable) -> tuple[_Rule, ...]:
     out: list[_Rule] = []
     for label, entries in table.items():
         for pattern, weight in entries:
             regex, qs = _compile(pattern)
-            out.append(_Rule(label, regex, weight, qs))
+            out.append(_Rule(label, regex, weight, qs, _first_words(regex)))
     return tuple(out)
 
 
@@ -96,7 +164,7 @@ def _cancels(table: CancelTable) -> tuple[_Rule, ...]:
     for label, patterns in table.items():
         for pattern in patterns:
             regex, _ = _compile(pattern)
-            out.append(_Rule(label, regex, 1.0, False))
+            out.append(_Rule(label, regex, 1.0, False, _first_words(regex)))
     return tuple(out)
 
 
@@ -196,7 +264,10 @@ def _scan(
     for sentence in sentences:
         hits: dict[str, list[_Span]] = {}
         denied: set[str] = set()
+        words = frozenset(sentence.text.split())
         for rule in rules:
+            if not rule.may_match(words):
+                continue
             for m in rule.regex.finditer(sentence.text):
                 if m.end() == m.start():
                     continue
@@ -208,6 +279,8 @@ def _scan(
                     w = min(w, P_IN_QUESTION)
                 hits.setdefault(rule.label, []).append((m.start(), m.end(), w))
         for rule in cancels:
+            if not rule.may_match(words):
+                continue
             for m in rule.regex.finditer(sentence.text):
                 if m.end() == m.start():
                     continue
