@@ -28,6 +28,28 @@ def _settings(args: argparse.Namespace) -> Any:
     return load_settings(**overrides)
 
 
+def _check_store(settings: Any) -> None:
+    """Open (and migrate) the database once before listening, so an unusable one stops the
+    start-up with a message naming the file, not a traceback after the listening line."""
+    import sqlite3
+
+    from voice_agent.store.sqlite import SchemaTooNew, SQLiteStore
+
+    async def check() -> None:
+        store = SQLiteStore(settings.sqlite_path)
+        try:
+            await store.open()
+        finally:
+            await store.close()
+
+    try:
+        asyncio.run(check())
+    except SchemaTooNew as exc:
+        raise ConfigError(str(exc)) from exc
+    except sqlite3.Error as exc:
+        raise ConfigError(f"{settings.sqlite_path}: cannot open the database: {exc}") from exc
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -37,6 +59,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     configure_logging(settings.log_level, settings.log_format)
     app = create_app(settings)
+    _check_store(settings)
     sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((settings.host, settings.port))
