@@ -204,3 +204,54 @@ def test_model_registry(trained_registry: Path, tmp_path: Path, scenario: str) -
         srv.stop()
     if broken:
         assert "model_unavailable" in srv.stderr()
+
+
+# -- the database -----------------------------------------------------------------------------
+def _newer_schema(db: Path) -> str:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    conn.execute("INSERT INTO schema_version (version) VALUES (999)")
+    conn.commit()
+    conn.close()
+    return "schema version 999 is newer"
+
+
+def _not_a_database(db: Path) -> str:
+    db.write_bytes(b"this is not an SQLite database, just some text " * 100)
+    return "not a database"
+
+
+def _contents(db: Path) -> Any:
+    """The tables and schema versions of an SQLite file, or its bytes if it is not one."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            tables = conn.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
+            versions = conn.execute("SELECT version FROM schema_version").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return db.read_bytes()
+    return tables, versions
+
+
+@pytest.mark.parametrize("breakage", [_newer_schema, _not_a_database])
+def test_unusable_database_stops_the_server_before_it_listens(
+    tmp_path: Path, breakage: Callable[[Path], str]
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    db = data / "voice_agent.sqlite3"
+    problem = breakage(db)
+    before = _contents(db)
+    done = run_serve_expecting_exit(data, {"VOICE_AGENT_API_KEYS": KEY})
+    assert done.returncode != 0
+    assert '"listening"' not in done.stdout, done.stdout
+    assert "Traceback" not in done.stderr, done.stderr
+    assert f"voice-agent: {db}: " in done.stderr, done.stderr
+    assert problem in done.stderr
+    assert _contents(db) == before, "the database was left as it was"
