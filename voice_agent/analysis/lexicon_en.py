@@ -104,6 +104,7 @@ OBJECTIONS: Final[RuleTable] = {
             S,
         ),
         (r"tight (?:on|with|for) (?:money|cash|budget|funds|finances)", S),
+        (r"(?:money|cash|budget|finances) and (?:time|money|everything) (?:are|is) (?:both |all )?(?:tight|short|limited)|(?:time|everything) and (?:money|cash|budget) (?:are|is) (?:both |all )?(?:tight|short|limited)", S),
         (
             r"(?:were|im|we are|i am|been|things are|its|it is) (?:kind of |a bit |pretty |"
             r"really |a little |super |sort of )?(?:tight|stretched|strapped) (?:this|right|at|"
@@ -226,7 +227,7 @@ OBJECTIONS: Final[RuleTable] = {
         ),
         (r"(?:a lot|too much|so much|lot) (?:going )?on my plate|(?:full|overflowing) plate", S),
         (
-            r"(?:travel|traveling|travelling|on the road|on a plane|flying|fly) (?:a lot|all the time|"
+            r"(?:travel|traveling|travelling|on the road|on a plane|on planes|in airports|in hotels|flying|fly) (?:a lot|all the time|"
             r"constantly|every week|every other week|so much|too much|nonstop|non stop|half the|"
             r"most of|three|two|four|twice|weekly|for work|for business|a ton|frequently|often|"
             r"every month|internationally)",
@@ -244,6 +245,9 @@ OBJECTIONS: Final[RuleTable] = {
             r"(?:long|crazy|insane|late|brutal|twelve hour|12 hour|14 hour|fourteen hour|odd) (?:hours|nights|days|shifts)",
             M,
         ),
+        (r"(?:money|cash|budget|finances) and (?:time|money|everything) (?:are|is) (?:both |all )?(?:tight|short|limited)", S),
+        (r"(?:time|money) and (?:time|money) (?:are|is) (?:both |all )?(?:tight|short|limited)|(?:my )?time (?:is|s) (?:really |very |super |so )?(?:tight|short|limited|scarce)", S),
+        (r"(?:barely|hardly|never|rarely) (?:get to )?(?:see|spend time with|have dinner with|make it home for) (?:my )?(?:family|kids|wife|husband|friends|children|partner)", S),
         (r"(?:days|hours|weeks|workdays|work days|shifts) (?:are|is|run|get) (?:really |so |super |very |crazy |insanely |pretty |incredibly )?(?:long|packed|full|crazy|insane|brutal|endless|nonstop)", S),
         (
             r"(?:sixty|seventy|eighty|60|70|80|fifty|50|65|sixty five|ninety|90) (?:plus )?hour (?:work )?weeks?",
@@ -386,6 +390,7 @@ OBJECTIONS: Final[RuleTable] = {
             r"(?:look|looking) (?:into it|into this|into that|it over|this over|that over|at it more|at other|around|at options|at my options)",
             S,
         ),
+        (r"(?:ill|let me|i will|ill have to|i can|ill just|let me just) (?:take a look|have a look|look it up|check it out|check out|look at it|look at the|browse|read up)", S),
         (
             r"do (?:some|my|a little|a bit of|more|a bit more|some more) (?:research|homework|digging|reading|thinking|due diligence)",
             S,
@@ -508,6 +513,8 @@ OBJECTIONS: Final[RuleTable] = {
             S,
         ),
         (r"heard (?:[a-z]+ ){0,3}before", S),
+        (r"(?:been|gone) down (?:this|that) road|been there done that|never (?:lasts|lasted|sticks|stuck)|how (?:can|do|could|would|will) you (?:guarantee|promise|prove|know)", S),
+        (r"(?:i doubt|doubt it|doubtful|i dont think|i dont see how) (?:[a-z]+ ){0,6}(?:going to|gonna|will|would|can|could) (?:change|work|help|make a difference|do anything|fix|move the needle)|(?:not going to|wont|isnt going to|cant) (?:change anything|make a difference|move the needle|fix anything)", S),
         (r"(?:not sure|dont know|doubt|unsure|skeptical|not convinced|wonder) (?:if |whether |that )?(?:[a-z]+ ){0,4}(?:works|would work|will work|can work|really works|actually works|is effective|would help|will help|would make a difference|will make a difference)", S),
         (r"(?:not|never been) (?:the|a) (?:kind|type|sort) of (?:person|guy|girl|man|woman) (?:who|that) (?:sticks|stick|follows|keeps|lasts|can stick)|(?:dont|never|cant|cannot) (?:stick|stay) with (?:anything|it|things|these things|programs|diets|a program|a plan)|(?:always|usually|eventually|inevitably) (?:quit|give up|fall off|drop off|lose steam|lose interest)", S),
         (
@@ -719,6 +726,7 @@ OBJECTIONS: Final[RuleTable] = {
             r"(?:we|i) (?:decide|make decisions|make these decisions|make big decisions|do things|make purchases|make big purchases|spend money) (?:together|as a family|as a couple|as a team|jointly)|joint decision|decide together|(?:a |the )?family decision|team decision",
             S,
         ),
+        (rf"(?:decide|decisions?|decision|choices) (?:[a-z]+ ){{0,2}}together|(?:my|our) {_SPOUSE} and i (?:[a-z]+ ){{0,3}}(?:decide|make|discuss|talk|agree|choose)", S),
         (
             r"(?:doctor|physician|cardiologist|physio|surgeon|therapist|doc)(?: s)? (?:clearance|approval|ok|okay|sign off|permission|green light|blessing)",
             S,
@@ -808,9 +816,11 @@ OBJECTIONS: Final[RuleTable] = {
         ),
         (r"(?:please )?dont (?:bother|waste)", M),
         (
-            r"(?:not|never) (?:into|a fan of|big on|keen on|the type for|someone who does) (?:this|that|coaching|fitness|working out|exercise|programs|this sort|this kind|that sort|that kind|gyms|coaches)",
+            r"(?:not|never) (?:really |that |very |too |much |a big |big )?(?:into|a fan of|big on|keen on|the type for|someone who does) (?:this|that|coaching|fitness|working out|exercise|programs|this sort|this kind|that sort|that kind|gyms|coaches)",
             S,
         ),
+        (r"(?:dont think|not sure|dont feel like) (?:this|it|that|coaching|a coach|a program)(?: is| s| would be)? (?:something|anything) (?:i|we) (?:really )?(?:need|want|would use)|(?:not|isnt) (?:something|anything) (?:i|we) (?:really )?(?:need|want)", S),
+        (r"^(?:no|nah|no thanks|no thank you|nope|no no)(?: thanks| thank you)? (?:im|were|i am) (?:good|fine|all good|all set|okay|set|alright)", S),
         (
             r"(?:doesnt|does not|dont|do not) (?:really )?(?:interest|appeal to|apply to) (?:me|us)|(?:doesnt|does not) apply",
             S,
@@ -983,6 +993,7 @@ NEEDS: Final[RuleTable] = {
             r"digestion|bloating|ibs|pcos|blood test|blood tests)",
             S,
         ),
+        (r"through the roof", W),
         (
             r"(?:doctor|doc|physician|gp|cardiologist)(?: s)? (?:said|told|says|warned|wants|is worried|is concerned|recommended|suggested|scared)",
             S,
@@ -1027,6 +1038,7 @@ NEEDS: Final[RuleTable] = {
             r"(?:sleep|sleeping|recharge|switch off|wind down|unwind|mental|mentally|emotional|emotionally|nerves|nervous|zen)(?! on (?:it|this|that))",
             W,
         ),
+        (r"(?:cant|cannot|hard to|struggle to|never|dont) (?:turn|switch|shut) (?:my brain|my mind|my head|it|things|work) off|(?:turn|switch|shut) off (?:my brain|my mind|my head)", S),
     ),
     "energy": (
         (
@@ -1048,6 +1060,7 @@ NEEDS: Final[RuleTable] = {
             r"(?:focus|concentrate|concentration|productivity|productive|perform|performance|sharp|sharper|alert|clarity|mental clarity|clear head|clear headed|on my game|on top of my game|at my best)",
             W,
         ),
+        (r"dragging(?! (?:my|our) feet)|drag (?:myself|through)|dragging through", M),
         (
             r"(?:perform|performing|show up|be) (?:at|on) (?:my |a )?(?:best|peak|high level|highest level|top of my game|a higher level|work|the office|a high level)|(?:peak|high|better|top) performance|(?:perform|performing) better",
             S,
@@ -1093,6 +1106,7 @@ NEEDS: Final[RuleTable] = {
             r"(?:big|important|special|major|huge) (?:day|event|occasion|trip|race|milestone|birthday)",
             M,
         ),
+        (r"look (?:good|great|my best|fit|lean|slim) (?:on|at|in|for) (?:the beach|the pool|my wedding|the wedding|the reunion|vacation|my vacation|the photos|pictures|my trip|the trip|the party|the event|my birthday|the cruise|a bikini|my swimsuit|swimsuit)", S),
         (
             r"(?:by|before|for|until|in time for) (?:the |this |next )?(?:summer|june|july|august|christmas|new year|new years|spring|my birthday|the holidays|beach season|swimsuit season|bikini season|september|october|may|april|march)",
             M,
@@ -1218,7 +1232,7 @@ BUYING: Final[RuleTable] = {
             S,
         ),
         (
-            r"(?:yes|sure|okay|absolutely|definitely|sounds good|sounds great|great|perfect|alright|all right|of course|why not|fine|cool|awesome|excellent|lovely|deal|done|right|totally|love it|i love that|that works) (?:lets|id love|i would love|ill take|i will take|go ahead|book|sign|do it|i want|im in|lets try|count me|ill do|ill try|lets go|please book|please sign|book it|sign me|lets start|i ll|im ready|im game|im down|that works|put me)",
+            r"(?:yes|sure|okay|absolutely|definitely|sounds good|sounds great|great|perfect|alright|all right|of course|why not|fine|cool|awesome|excellent|lovely|deal|done|right|totally|love it|i love that|that works) (?:lets|id love|i would love|ill take|i will take|go ahead and|book|sign|do it|i want|im in|lets try|count me|ill do|ill try|lets go|please book|please sign|book it|sign me|lets start|i ll|im ready|im game|im down|that works|put me)",
             S,
         ),
         (
@@ -1274,7 +1288,7 @@ BUYING: Final[RuleTable] = {
             M,
         ),
         (
-            r"(?:move|moving) forward|go ahead (?:and|with)|(?:please )?go ahead|lets proceed|(?:happy|glad|willing) to (?:proceed|go ahead|give it a (?:try|shot|go))|pull the trigger|(?:take|taking) the plunge",
+            r"(?:move|moving) forward|go ahead (?:and (?:book|sign|schedule|set|charge|send|get)|with (?:it|the|that|this))|lets proceed|(?:happy|glad|willing) to (?:proceed|go ahead|give it a (?:try|shot|go))|pull the trigger|(?:take|taking) the plunge",
             M,
         ),
         (

@@ -286,7 +286,7 @@ OBJECTIONS: Final[RuleTable] = {
             S,
         ),
         (
-            r"(?:mandame|mandeme|mandenme|enviame|envieme|envienme|pasame|paseme|pasenme|manda|envia|me mandas|me manda|me envias|me envia|me pasas|me pasa|me puedes mandar|me puede mandar|me puedes enviar|me puede enviar|me puedes pasar|me puede pasar|podrias mandarme|podria mandarme|podrias enviarme|podria enviarme|mandar|enviar|me mandan|me envian|send me) (?:la |el |los |las |un |una |mas |toda la |algo de |alguna |algun |todo |eso |esto )?(?:informacion|info|datos|detalles|folleto|brochure|pdf|propuesta|presentacion|cotizacion|correo|mail|email|whatsapp|mensaje|resumen|material|materiales|link de la pagina|pagina|web|sitio|por correo|por mail|por whatsapp|por escrito|por email|todo por|precios|lista de precios)",
+            r"(?:mandame|mandeme|mandenme|enviame|envieme|envienme|pasame|paseme|pasenme|manda|envia|me mandas|me manda|me envias|me envia|me pasas|me pasa|me puedes mandar|me puede mandar|me puedes enviar|me puede enviar|me puedes pasar|me puede pasar|podrias mandarme|podria mandarme|podrias enviarme|podria enviarme|mandar|enviar|me mandan|me envian|send me) (?:la |el |los |las |un |una |mas |toda la |algo de |alguna |algun |todo |eso |esto )?(?:informacion|info|detalles|folleto|brochure|pdf|propuesta|presentacion|cotizacion|correo|mail|email|whatsapp|mensaje|resumen|material|materiales|link de la pagina|pagina|web|sitio|por correo|por mail|por whatsapp|por escrito|por email|todo por|precios|lista de precios)",
             S,
         ),
         (
@@ -492,7 +492,7 @@ OBJECTIONS: Final[RuleTable] = {
             M,
         ),
         (
-            r"(?:corro|nado|hago pesas|levanto pesas|hago yoga|hago pilates|hago crossfit|juego futbol|juego tenis|juego padel|juego golf|ando en bici|salgo en bici|hago spinning|hago natacion|salgo a correr|hago running) (?:todos los dias|diario|cada|varias veces|tres veces|dos veces|cuatro veces|ya|seguido|regularmente|los fines|entre semana)",
+            r"(?:corro|nado|hago pesas|levanto pesas|hago yoga|hago pilates|hago crossfit|juego futbol|juego tenis|juego padel|juego golf|ando en bici|salgo en bici|hago spinning|hago natacion|salgo a correr|hago running) (?:todos los dias|todas las mananas|todas las tardes|todas las noches|en las mananas|por las mananas|con un grupo|con mi grupo|con un club|diario|cada|varias veces|tres veces|dos veces|cuatro veces|ya|seguido|regularmente|los fines|entre semana)",
             M,
         ),
         (
@@ -519,6 +519,7 @@ OBJECTIONS: Final[RuleTable] = {
             rf"(?:mi|el|la|nuestro|nuestra) {_APPROVER} (?:tiene que|tendria que|debe|deberia|necesita|va a tener que|es quien|es el que|es la que|es la que|decide|lo decide|manda|manda en|maneja|administra|lleva|controla|aprueba|autoriza|tiene la ultima palabra|tiene que aprobar|tiene que autorizar|tiene que dar|tiene que estar de acuerdo|me mata|me mataria|no me deja|no me dejaria|me tiene que dar|se encarga de)",
             S,
         ),
+        (rf"(?:el|la) que (?:maneja|administra|lleva|controla|decide|paga|tiene la ultima palabra|manda)(?: [a-z]+){{0,6}} es (?:mi|la|el) {_APPROVER}|quien (?:maneja|decide|paga|administra|manda)(?: [a-z]+){{0,6}} es (?:mi|la|el) {_APPROVER}", S),
         (rf"(?:lo|eso lo|esto lo|eso|esto|la decision la) (?:decide|aprueba|autoriza|maneja|define|ve|resuelve|firma) (?:mi|el|la|nuestro|nuestra) {_APPROVER}", S),
         (
             r"(?:tengo|tenemos|necesito|necesitamos|habria|tendria|tendriamos) que (?:hablarlo|consultarlo|platicarlo|comentarlo|discutirlo|conversarlo|charlarlo|pedir permiso|pedir autorizacion|pedir aprobacion|esperar la aprobacion|esperar el visto bueno|pasarlo por|someterlo a)",
@@ -786,6 +787,8 @@ NEEDS: Final[RuleTable] = {
             r"(?:me caso|nos casamos|me voy a casar|nos vamos a casar|se casa mi|se casa mi hija|se casa mi hijo|la boda de mi|boda de mi|voy a correr|me inscribi a una carrera|me inscribi en una carrera|me inscribi al maraton|me inscribi en el maraton|voy a competir|compito en|tengo una carrera|tengo un maraton|tengo una competencia|tengo un torneo|tengo una boda|tengo boda)",
             S,
         ),
+        (r"(?:me voy|nos vamos|voy|vamos|me ire|nos iremos) de (?:vacaciones|viaje|crucero|luna de miel)", M),
+        (r"verme (?:bien|mejor|flaco|flaca|delgado|delgada|en forma) (?:en|para) (?:la playa|el viaje|las vacaciones|la boda|las fotos|el evento|mi cumple|mi cumpleanos|el crucero|la fiesta|diciembre|el verano)", S),
         (
             r"(?:en|dentro de|faltan|quedan|me quedan|solo|solo me quedan|nada mas) (?:[a-z0-9]+ )?(?:semanas|meses|dias)(?: para| antes| y)",
             M,
@@ -863,6 +866,7 @@ BUYING: Final[RuleTable] = {
             r"(?:mandame|mandeme|mandenme|pasame|paseme|pasenme|enviame|envieme|envienme|me mandas|me manda|me pasas|me pasa|me envias|me envia|me puedes mandar|me puede mandar|me puedes pasar|me puede pasar|dame|deme|denme|me das|me da) (?:el |la |los |las |tu |su )?(?:link|liga|enlace|link de pago|liga de pago|enlace de pago|datos bancarios|datos para pagar|datos para el pago|datos para la transferencia|numero de cuenta|cuenta|clabe|cbu|alias|contrato|formulario|formulario de inscripcion|link de inscripcion|link para inscribirme|link para pagar|link para agendar|factura|recibo|datos de pago|datos de la cuenta|calendario|agenda|horarios disponibles)",
             S,
         ),
+        (r"(?:datos|numero de cuenta|cuenta|clabe|cbu|alias|cvu) (?:para|de) (?:transferir|transferirte|transferirles|depositar|depositarte|pagar|pagarte|pagarles|el pago|la transferencia|el deposito)", S),
         (
             r"(?:pasame|mandame|dame|te paso|le paso|ahi te va|te doy|le doy|aqui esta|aqui tienes|anota) (?:mi|los datos de mi|el numero de mi) (?:tarjeta|numero de tarjeta|datos|correo|email|mail)|te paso mi tarjeta|le paso mi tarjeta",
             S,

@@ -115,7 +115,8 @@ _FILLERS_ES = re.compile(
     r"\b(?:e+h+|e+m+|m+h*m+|a+h+|o sea|osea|digamos|este este|pues pues|como que|"
     r"la neta|fijate|mira|oye|oiga|sabes|viste|bueno bueno)\b"
 )
-# "pues" and "este" are fillers only in some positions.
+# "pues" and "este" are fillers only in some positions; an opening "no pues" means "well".
+_NO_PUES = re.compile(r"^no pues\b ?")
 _PUES = re.compile(r"\bpues\b")
 _ESTE_FILLER = re.compile(
     r"(?:^|(?<=\| ))este (?=(?:no|yo|si|la|el|es|que|como|me|mi|pero|bueno|tengo|quiero|"
@@ -209,6 +210,7 @@ def _fold(text: str, lang: Lang) -> str:
         text = _FILLERS_EN.sub(" ", text)
     text = _SPACES.sub(" ", text).strip()
     if lang == "es":
+        text = _NO_PUES.sub("", text)
         text = "" if text in ("este", "pues", "bueno", "a ver") else _ESTE_FILLER.sub("", text)
         text = _PUES.sub(" ", text)
     text = _STUTTER.sub(r"\1", text)
