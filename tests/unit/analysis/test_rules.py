@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -298,9 +299,17 @@ MULTI_CASES: list[tuple[Lang, str, set[str]]] = [
         "I'm swamped at work and I already have a trainer anyway",
         {"time", "has_alternative"},
     ),
-    ("en", "I've been burned before, send me some info and I'll look at it", {"skepticism", "think_it_over"}),
+    (
+        "en",
+        "I've been burned before, send me some info and I'll look at it",
+        {"skepticism", "think_it_over"},
+    ),
     ("es", "es muy caro y además no tengo tiempo", {"price", "time"}),
-    ("es", "lo tengo que hablar con mi esposo, mándame la información", {"needs_approval", "think_it_over"}),
+    (
+        "es",
+        "lo tengo que hablar con mi esposo, mándame la información",
+        {"needs_approval", "think_it_over"},
+    ),
 ]
 
 
@@ -392,9 +401,7 @@ def test_multi_need() -> None:
     assert {"weight_loss", "event_prep"} <= detected(
         needs("I want to lose fifteen pounds before my daughter's wedding", "en")
     )
-    assert {"stress", "energy"} <= detected(
-        needs("estoy muy estresada y sin energía", "es")
-    )
+    assert {"stress", "energy"} <= detected(needs("estoy muy estresada y sin energía", "es"))
 
 
 def test_sleep_on_it_is_not_a_sleep_need() -> None:
@@ -551,9 +558,7 @@ def test_fast_enough_to_be_a_fallback() -> None:
 # --- conversion heuristic ---------------------------------------------------------------------
 
 
-def convo(
-    turns: list[str], lang: Lang = "en", budget: str | None = None
-) -> AnalysisInput:
+def convo(turns: list[str], lang: Lang = "en", budget: str | None = None) -> AnalysisInput:
     history: list[Utterance] = []
     for t in turns[:-1]:
         history.append(Utterance("agent", "Tell me more."))
@@ -579,15 +584,13 @@ def test_conversion_monotone_in_buying_signals() -> None:
     extra = ["how do I sign up", "when can we start", "do you take amex"]
     for k in range(len(extra) + 1):
         ps.append(CONV.predict(convo([*base, *extra[:k], "ok"])))
-    assert all(a < b for a, b in zip(ps, ps[1:], strict=False)), ps
+    assert all(a < b for a, b in itertools.pairwise(ps)), ps
 
 
 def test_conversion_unresolved_objections_lower_it() -> None:
     neutral = CONV.predict(convo(["I run a company", "I see"]))
     one = CONV.predict(convo(["I run a company", "it's too expensive"]))
-    repeated = CONV.predict(
-        convo(["it's too expensive", "yeah but it's really too expensive"])
-    )
+    repeated = CONV.predict(convo(["it's too expensive", "yeah but it's really too expensive"]))
     assert one < neutral
     assert repeated < one
 
@@ -623,9 +626,7 @@ def test_conversion_budget_profile() -> None:
 def test_conversion_uses_previous_insights_when_aligned() -> None:
     def ins(buy: bool, objection: str | None = None) -> Insights:
         return Insights(
-            objections=tuple(
-                LabelScore(o, 0.9 if o == objection else 0.05) for o in OBJECTIONS
-            ),
+            objections=tuple(LabelScore(o, 0.9 if o == objection else 0.05) for o in OBJECTIONS),
             needs=tuple(LabelScore(n, 0.05) for n in NEEDS),
             buying_signal=BuyingSignal(buy, 0.9 if buy else 0.05),
             conversion_probability=0.3,
@@ -639,9 +640,7 @@ def test_conversion_uses_previous_insights_when_aligned() -> None:
     )
     # Same neutral texts, different earlier insights: the insights are what count.
     keen = AnalysisInput("ok", "en", history, previous=(ins(True), ins(True)))
-    cold = AnalysisInput(
-        "ok", "en", history, previous=(ins(False, "price"), ins(False, "price"))
-    )
+    cold = AnalysisInput("ok", "en", history, previous=(ins(False, "price"), ins(False, "price")))
     assert CONV.predict(keen) > CONV.predict(cold)
 
 
