@@ -41,7 +41,8 @@ _ALT = (
     r"(?:coach|coaches|trainer|trainers|personal trainer|pt|nutritionist|dietitian|dietician|"
     r"nutrition coach|health coach|fitness coach|wellness coach|life coach|running coach|"
     r"strength coach|gym|gym membership|membership|program|routine|workout routine|"
-    r"workout plan|meal plan|diet plan|nutrition plan|training plan|app|apps|fitness app|peloton|tonal|mirror|"
+    r"workout plan|meal plan|diet plan|nutrition plan|training plan|app|apps|"
+    r"fitness app|peloton|tonal|mirror|"
     r"orangetheory|orange theory|crossfit|f45|equinox|soulcycle|yoga|pilates|studio|"
     r"class|classes|bootcamp|boot camp|running club|run club|club|home gym|treadmill|"
     r"noom|weight watchers|ww|myfitnesspal|fitbit|whoop|oura|apple watch|garmin|strava|"
@@ -72,7 +73,10 @@ OBJECTIONS: Final[RuleTable] = {
             S,
         ),
         (
-            r"(?:cant|couldnt) (?:really )?(?:do|manage|handle) (?:that|this) (?:price|amount|much)",
+            (
+                r"(?:cant|couldnt) (?:really )?(?:do|manage|handle) (?:that|"
+                r"this) (?:price|amount|much)"
+            ),
             S,
         ),
         (
@@ -82,7 +86,10 @@ OBJECTIONS: Final[RuleTable] = {
         ),
         (r"(?:not|isnt|wasnt) in (?:my|our|the) budget", S),
         (
-            r"(?:no|dont have (?:the|a|any)|dont have much|not much|limited|tight|small|zero) budget",
+            (
+                r"(?:no|dont have (?:the|a|any)|dont have much|not much|limited|tight|"
+                r"small|zero) budget"
+            ),
             S,
         ),
         (
@@ -104,7 +111,15 @@ OBJECTIONS: Final[RuleTable] = {
             S,
         ),
         (r"tight (?:on|with|for) (?:money|cash|budget|funds|finances)", S),
-        (r"(?:money|cash|budget|finances) and (?:time|money|everything) (?:are|is) (?:both |all )?(?:tight|short|limited)|(?:time|everything) and (?:money|cash|budget) (?:are|is) (?:both |all )?(?:tight|short|limited)", S),
+        (
+            (
+                r"(?:money|cash|budget|finances) and (?:time|money|everything) (?:are|"
+                r"is) (?:both |all )?(?:tight|short|limited)|(?:time|"
+                r"everything) and (?:money|cash|budget) (?:are|is) (?:both |"
+                r"all )?(?:tight|short|limited)"
+            ),
+            S,
+        ),
         (
             r"(?:were|im|we are|i am|been|things are|its|it is) (?:kind of |a bit |pretty |"
             r"really |a little |super |sort of )?(?:tight|stretched|strapped) (?:this|right|at|"
@@ -114,15 +129,26 @@ OBJECTIONS: Final[RuleTable] = {
         (r"(?:strapped|short|low|hurting) (?:for|on) (?:cash|money|funds)", S),
         (r"(?:im|were|i am|we are|pretty|totally|flat) (?:broke|skint)", S),
         (
-            r"(?:a lot of|so much|that much|that kind of|serious|real|big) (?:money|cash|dough|bucks)",
+            (
+                r"(?:a lot of|so much|that much|that kind of|serious|real|big) (?:money|"
+                r"cash|dough|bucks)"
+            ),
             M,
         ),
         (
-            r"(?:thats|its|it is|that is|sounds like|seems like|seems|is) (?:quite |really |still |just )?a lot(?! (?:to take in|to process|to think about|to digest|to absorb|of (?:information|info|stuff|work|time|things)|going on|on my plate))",
+            (
+                r"(?:thats|its|it is|that is|sounds like|seems like|seems|is) (?:quite |"
+                r"really |still |just )?a lot(?! (?:to take in|to process|to think about|"
+                r"to digest|to absorb|of (?:information|info|stuff|work|time|things)|"
+                r"going on|on my plate))"
+            ),
             M,
         ),
         (
-            r"(?:thats|its|seems|sounds|bit|little|way|just|much) too much(?! (?:on|work|going|time|travel|stuff|to handle|commitment|for me to handle))",
+            (
+                r"(?:thats|its|seems|sounds|bit|little|way|just|much) too much(?! (?:on|"
+                r"work|going|time|travel|stuff|to handle|commitment|for me to handle))"
+            ),
             S,
         ),
         (
@@ -131,32 +157,79 @@ OBJECTIONS: Final[RuleTable] = {
             S,
         ),
         (
-            r"(?:dont|didnt) (?:have|make) (?:that kind of|that much|the|enough|much|spare) (?:money|cash|dough|income|funds)",
+            (
+                r"(?:dont|didnt) (?:have|make) (?:that kind of|that much|the|enough|much|"
+                r"spare) (?:money|cash|dough|income|funds)"
+            ),
             S,
         ),
         (
-            r"(?:not|isnt|wasnt) (?:exactly |really |very |that |so )?(?:cheap|affordable|inexpensive)",
+            (
+                r"(?:not|isnt|wasnt) (?:exactly |really |very |that |so )?(?:cheap|"
+                r"affordable|inexpensive)"
+            ),
             S,
         ),
         (
-            r"(?:cheaper|less expensive|lower price|lower cost|more affordable|budget option|cheaper option|lite version|basic version)",
+            (
+                r"(?:cheaper|less expensive|lower price|lower cost|more affordable|"
+                r"budget option|cheaper option|lite version|basic version)"
+            ),
             M,
         ),
         (r"\?(?:any|a|some) (?:discount|deal|promo|promotion|coupon)s?|\?discount", W),
         (r"(?:whats|what is|where is|wheres) the catch", S),
         (
-            r"(?:not|isnt|wasnt|doesnt seem) (?:really |quite |entirely )?worth (?:the |that |it for |that kind of )?(?:money|price|cost|investment|much)",
+            (
+                r"(?:not|isnt|wasnt|doesnt seem) (?:really |quite |"
+                r"entirely )?worth (?:the |that |it for |that kind of )?(?:money|price|"
+                r"cost|investment|much)"
+            ),
             S,
         ),
         (
-            r"(?:pay|paying|spend|spending|invest|investing|shell out|fork out|drop) (?:that much|so much|this much|that kind of money|that amount|thousands|hundreds)",
+            (
+                r"(?:pay|paying|spend|spending|invest|investing|shell out|fork out|"
+                r"drop) (?:that much|so much|this much|that kind of money|that amount|"
+                r"thousands|hundreds)"
+            ),
             S,
         ),
         (r"\?for (?:that|this) (?:price|money|amount|kind of money)", M),
-        (r"(?:big|huge|serious|hefty|sizable|decent) chunk of (?:change|money|cash)|chunk of change|(?:numbers|math|budget|finances|money)(?: just)? (?:dont|doesnt|wont|do not|does not) (?:really )?(?:work|add up|make sense|stretch)", S),
-        (r"(?:for a fraction of|half the price|for (?:way |much )?less|for cheaper|way less|much less|fraction of the (?:price|cost))", M),
-        (r"(?:look at|check|go over|review|crunch|sort out|figure out|talk to) (?:my|our|the) (?:finances|budget|numbers|bank account|money situation|accountant)", M),
-        (r"(?:rather not|dont want to|not willing to|hesitant to|reluctant to|cant justify|not keen to|not keen on) (?:spend|spending|pay|paying|invest|investing|shell out|fork out|drop) (?:money|that|that much|this much|on this|on that|on it|for this|for that|on coaching|on a coach|cash)", S),
+        (
+            (
+                r"(?:big|huge|serious|hefty|sizable|decent) chunk of (?:change|money|"
+                r"cash)|chunk of change|(?:numbers|math|budget|finances|"
+                r"money)(?: just)? (?:dont|doesnt|wont|do not|"
+                r"does not) (?:really )?(?:work|add up|make sense|stretch)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:for a fraction of|half the price|for (?:way |much )?less|for cheaper|"
+                r"way less|much less|fraction of the (?:price|cost))"
+            ),
+            M,
+        ),
+        (
+            (
+                r"(?:look at|check|go over|review|crunch|sort out|figure out|"
+                r"talk to) (?:my|our|the) (?:finances|budget|numbers|bank account|"
+                r"money situation|accountant)"
+            ),
+            M,
+        ),
+        (
+            (
+                r"(?:rather not|dont want to|not willing to|hesitant to|reluctant to|"
+                r"cant justify|not keen to|not keen on) (?:spend|spending|pay|paying|"
+                r"invest|investing|shell out|fork out|drop) (?:money|that|that much|"
+                r"this much|on this|on that|on it|for this|for that|on coaching|"
+                r"on a coach|cash)"
+            ),
+            S,
+        ),
         (
             r"(?:price|cost|fee|fees|rate|investment|number|pricing|monthly|amount|membership) "
             r"(?:is|s|are|seems|sounds|looks|feels) (?:a bit |kind of |really |way |very |pretty |"
@@ -165,52 +238,96 @@ OBJECTIONS: Final[RuleTable] = {
             S,
         ),
         (
-            r"(?:steep|hefty|big|high|serious|significant) (?:price|price tag|investment|fee|cost|number|amount|commitment financially)",
+            (
+                r"(?:steep|hefty|big|high|serious|significant) (?:price|price tag|"
+                r"investment|fee|cost|number|amount|commitment financially)"
+            ),
             S,
         ),
         (
-            r"(?:concerned|worried|nervous|hesitant|unsure) (?:about|with|over) (?:the )?(?:price|cost|money|pricing|fees|investment|budget|expense)",
+            (
+                r"(?:concerned|worried|nervous|hesitant|unsure) (?:about|with|"
+                r"over) (?:the )?(?:price|cost|money|pricing|fees|investment|budget|"
+                r"expense)"
+            ),
             S,
         ),
         (r"(?:financially|money wise|budget wise|cost wise|price wise)", M),
         (
-            r"(?:not|isnt) in (?:a|the) (?:position|place) (?:financially|to spend|to invest|to pay)",
+            (
+                r"(?:not|isnt) in (?:a|the) (?:position|place) (?:financially|to spend|"
+                r"to invest|to pay)"
+            ),
             S,
         ),
         (
-            r"(?:mortgage|tuition|bills|debts|debt|daycare|college fund|school fees|car payment|medical bills|layoffs?|laid off|pay cut|lost my job)",
+            (
+                r"(?:mortgage|tuition|bills|debts|debt|daycare|college fund|school fees|"
+                r"car payment|medical bills|layoffs?|laid off|pay cut|lost my job)"
+            ),
             W,
         ),
         (
-            r"(?:money|price|cost|budget|pricing|affordability) (?:is|would be|will be|might be|s) (?:the|my|a|our) (?:main |big |biggest |real |only )?(?:issue|problem|concern|obstacle|hurdle|sticking point|thing|question|barrier)",
+            (
+                r"(?:money|price|cost|budget|pricing|affordability) (?:is|would be|"
+                r"will be|might be|s) (?:the|my|a|our) (?:main |big |biggest |real |"
+                r"only )?(?:issue|problem|concern|obstacle|hurdle|sticking point|thing|"
+                r"question|barrier)"
+            ),
             S,
         ),
         (
-            r"(?:only|just) (?:issue|problem|concern|thing|hurdle) (?:is|would be|s) (?:the )?(?:price|cost|money|budget)",
+            (
+                r"(?:only|just) (?:issue|problem|concern|thing|hurdle) (?:is|would be|"
+                r"s) (?:the )?(?:price|cost|money|budget)"
+            ),
             S,
         ),
         (
-            r"(?:price|cost|money|budget|pricing) (?:scares|scared|worries|worried|concerns|bothers|puts) (?:me|us)",
+            (
+                r"(?:price|cost|money|budget|pricing) (?:scares|scared|worries|worried|"
+                r"concerns|bothers|puts) (?:me|us)"
+            ),
             S,
         ),
         (r"waste of (?:my |our )?money|throw (?:my |our )?money (?:away|at)", W),
     ),
     "time": (
         (
-            r"(?:dont|didnt|wont|never) (?:really |even |honestly )?have (?:the |enough |any |much |a lot of |spare |free |extra )?time",
+            (
+                r"(?:dont|didnt|wont|never) (?:really |even |honestly )?have (?:the |"
+                r"enough |any |much |a lot of |spare |free |extra )?time"
+            ),
             S,
         ),
         (
-            r"(?:no|not enough|zero|little|not much|limited|hardly any|barely any|no spare|no free|no extra) (?:free |spare |extra )?time",
+            (
+                r"(?:no|not enough|zero|little|not much|limited|hardly any|barely any|"
+                r"no spare|no free|no extra) (?:free |spare |extra )?time"
+            ),
             S,
         ),
         (
-            r"(?:cant|cannot|wont|dont|couldnt|hard to|struggle to|tough to|never) (?:really )?(?:find|make|carve out|spare|free up|set aside) (?:the |enough |any )?(?:time|hours|an hour|space)",
+            (
+                r"(?:cant|cannot|wont|dont|couldnt|hard to|struggle to|tough to|"
+                r"never) (?:really )?(?:find|make|carve out|spare|free up|"
+                r"set aside) (?:the |enough |any )?(?:time|hours|an hour|space)"
+            ),
             S,
         ),
-        (r"where (?:would|will|do|could) i (?:even |ever |possibly |actually )?(?:find|get|fit|make) (?:the )?time", S),
         (
-            r"(?:too|so|really|very|crazy|super|extremely|insanely|pretty|incredibly|ridiculously|stupid|way too|always|constantly|just|swamped and|slammed and) busy",
+            (
+                r"where (?:would|will|do|could) i (?:even |ever |possibly |"
+                r"actually )?(?:find|get|fit|make) (?:the )?time"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:too|so|really|very|crazy|super|extremely|insanely|pretty|incredibly|"
+                r"ridiculously|stupid|way too|always|constantly|just|swamped and|"
+                r"slammed and) busy"
+            ),
             S,
         ),
         (r"\?busy", W),
@@ -227,42 +344,92 @@ OBJECTIONS: Final[RuleTable] = {
         ),
         (r"(?:a lot|too much|so much|lot) (?:going )?on my plate|(?:full|overflowing) plate", S),
         (
-            r"(?:travel|traveling|travelling|on the road|on a plane|on planes|in airports|in hotels|flying|fly) (?:a lot|all the time|"
+            r"(?:travel|traveling|travelling|on the road|on a plane|on planes|"
+            r"in airports|in hotels|flying|fly) (?:a lot|all the time|"
             r"constantly|every week|every other week|so much|too much|nonstop|non stop|half the|"
             r"most of|three|two|four|twice|weekly|for work|for business|a ton|frequently|often|"
             r"every month|internationally)",
             S,
         ),
         (
-            r"always (?:traveling|travelling|on the road|flying|on a plane|in meetings|at work|working|on the go|on call)",
+            (
+                r"always (?:traveling|travelling|on the road|flying|on a plane|"
+                r"in meetings|at work|working|on the go|on call)"
+            ),
             S,
         ),
         (
-            r"(?:swamped|slammed|overloaded|buried|underwater|stretched thin|spread thin|overcommitted|over committed|overextended|drowning in work|snowed under|up to my eyeballs|up to my neck|flat out|run off my feet)",
+            (
+                r"(?:swamped|slammed|overloaded|buried|underwater|stretched thin|"
+                r"spread thin|overcommitted|over committed|overextended|drowning in work|"
+                r"snowed under|up to my eyeballs|up to my neck|flat out|run off my feet)"
+            ),
             S,
         ),
         (
-            r"(?:long|crazy|insane|late|brutal|twelve hour|12 hour|14 hour|fourteen hour|odd) (?:hours|nights|days|shifts)",
+            (
+                r"(?:long|crazy|insane|late|brutal|twelve hour|12 hour|14 hour|"
+                r"fourteen hour|odd) (?:hours|nights|days|shifts)"
+            ),
             M,
         ),
-        (r"(?:money|cash|budget|finances) and (?:time|money|everything) (?:are|is) (?:both |all )?(?:tight|short|limited)", S),
-        (r"(?:time|money) and (?:time|money) (?:are|is) (?:both |all )?(?:tight|short|limited)|(?:my )?time (?:is|s) (?:really |very |super |so )?(?:tight|short|limited|scarce)", S),
-        (r"(?:barely|hardly|never|rarely) (?:get to )?(?:see|spend time with|have dinner with|make it home for) (?:my )?(?:family|kids|wife|husband|friends|children|partner)", S),
-        (r"(?:days|hours|weeks|workdays|work days|shifts) (?:are|is|run|get) (?:really |so |super |very |crazy |insanely |pretty |incredibly )?(?:long|packed|full|crazy|insane|brutal|endless|nonstop)", S),
         (
-            r"(?:sixty|seventy|eighty|60|70|80|fifty|50|65|sixty five|ninety|90) (?:plus )?hour (?:work )?weeks?",
+            (
+                r"(?:money|cash|budget|finances) and (?:time|money|everything) (?:are|"
+                r"is) (?:both |all )?(?:tight|short|limited)"
+            ),
             S,
         ),
         (
-            r"work (?:like )?(?:sixty|seventy|eighty|60|70|80|fifty|50|twelve|12|fourteen|14|ninety|90) (?:plus )?hours",
+            (
+                r"(?:time|money) and (?:time|money) (?:are|is) (?:both |all )?(?:tight|"
+                r"short|limited)|(?:my )?time (?:is|s) (?:really |very |super |"
+                r"so )?(?:tight|short|limited|scarce)"
+            ),
             S,
         ),
         (
-            r"back to back (?:meetings|calls|flights|trips)|meetings all day|in meetings (?:all day|constantly)",
+            (
+                r"(?:barely|hardly|never|rarely) (?:get to )?(?:see|spend time with|"
+                r"have dinner with|make it home for) (?:my )?(?:family|kids|wife|husband|"
+                r"friends|children|partner)"
+            ),
             S,
         ),
         (
-            r"not enough hours in the day|only so many hours|(?:day|days) (?:are|is) (?:already )?full",
+            (
+                r"(?:days|hours|weeks|workdays|work days|shifts) (?:are|is|run|"
+                r"get) (?:really |so |super |very |crazy |insanely |pretty |"
+                r"incredibly )?(?:long|packed|full|crazy|insane|brutal|endless|nonstop)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:sixty|seventy|eighty|60|70|80|fifty|50|65|sixty five|ninety|"
+                r"90) (?:plus )?hour (?:work )?weeks?"
+            ),
+            S,
+        ),
+        (
+            (
+                r"work (?:like )?(?:sixty|seventy|eighty|60|70|80|fifty|50|twelve|12|"
+                r"fourteen|14|ninety|90) (?:plus )?hours"
+            ),
+            S,
+        ),
+        (
+            (
+                r"back to back (?:meetings|calls|flights|trips)|meetings all day|"
+                r"in meetings (?:all day|constantly)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"not enough hours in the day|only so many hours|(?:day|days) (?:are|"
+                r"is) (?:already )?full"
+            ),
             S,
         ),
         (r"(?:no|dont have (?:the|any)|zero|limited) bandwidth", S),
@@ -274,59 +441,94 @@ OBJECTIONS: Final[RuleTable] = {
             S,
         ),
         (
-            r"fit (?:it|this|that|anything|workouts?|sessions?|training|exercise|coaching|calls) (?:in|into)",
+            (
+                r"fit (?:it|this|that|anything|workouts?|sessions?|training|exercise|"
+                r"coaching|calls) (?:in|into)"
+            ),
             M,
         ),
         (
-            r"(?:barely|hardly) (?:have|get|find) (?:time|a minute|a second|an hour|a break|time to)",
+            (
+                r"(?:barely|hardly) (?:have|get|find) (?:time|a minute|a second|an hour|"
+                r"a break|time to)"
+            ),
             S,
         ),
         (
             r"(?:time|schedule|timing|my schedule|my calendar|availability|time commitment) "
-            r"(?:is|s|would be|will be|might be)? ?(?:the |my |a |an |our )?(?:main |big |biggest |real |"
-            r"only )?(?:issue|problem|concern|constraint|obstacle|hurdle|challenge|thing|barrier|tight|"
+            r"(?:is|s|would be|will be|might be)? ?(?:the |my |a |an |our )?(?:main |"
+            r"big |biggest |real |"
+            r"only )?(?:issue|problem|concern|constraint|obstacle|hurdle|challenge|"
+            r"thing|barrier|tight|"
             r"limited|scarce)",
             S,
         ),
         (r"(?:time|scheduling|schedule) (?:constraints?|conflicts?|crunch|wise|issues?)", S),
         (
-            r"(?:work|job|business|company|office|firm|practice|clinic) (?:is|s|has been|been) (?:just |really |so |pretty |super |absolutely )?(?:crazy|insane|nuts|intense|demanding|brutal|killing me|nonstop|non stop|relentless|overwhelming|all consuming|a lot)",
+            (
+                r"(?:work|job|business|company|office|firm|practice|clinic) (?:is|s|"
+                r"has been|been) (?:just |really |so |pretty |super |"
+                r"absolutely )?(?:crazy|insane|nuts|intense|demanding|brutal|killing me|"
+                r"nonstop|non stop|relentless|overwhelming|all consuming|a lot)"
+            ),
             S,
         ),
         (
-            r"(?:busy|crazy|peak|tax|crunch|launch|quarter end|end of quarter|year end|end of year|deal|closing) season",
+            (
+                r"(?:busy|crazy|peak|tax|crunch|launch|quarter end|end of quarter|"
+                r"year end|end of year|deal|closing) season"
+            ),
             M,
         ),
         (r"(?:crunch time|deadlines?|deadline after deadline|on call|shift work|night shifts?)", W),
         (
-            r"(?:kids|children|family|baby|newborn|toddler|twins)(?: s)? (?:schedule|schedules|activities|stuff|practices|take up|keep me|are|is) (?:busy|all my time|my time|a lot|crazy|nonstop)",
+            (
+                r"(?:kids|children|family|baby|newborn|toddler|twins)(?: s)? (?:schedule|"
+                r"schedules|activities|stuff|practices|take up|keep me|are|is) (?:busy|"
+                r"all my time|my time|a lot|crazy|nonstop)"
+            ),
             S,
         ),
         (r"(?:hectic|overscheduled|overbooked|no free time|no downtime|no down time)", M),
         (
-            r"(?:cant|cannot|couldnt) (?:do|make|manage|commit to) (?:early )?(?:mornings|evenings|weekends|nights|lunchtimes|lunch)",
+            (
+                r"(?:cant|cannot|couldnt) (?:do|make|manage|"
+                r"commit to) (?:early )?(?:mornings|evenings|weekends|nights|lunchtimes|"
+                r"lunch)"
+            ),
             M,
         ),
         (
-            r"(?:dont|never) (?:even )?have (?:a|one) (?:minute|second|moment|free evening|free weekend|day off|break)",
+            (
+                r"(?:dont|never) (?:even )?have (?:a|one) (?:minute|second|moment|"
+                r"free evening|free weekend|day off|break)"
+            ),
             S,
         ),
         (r"(?:time|hours|minutes) (?:i|we) (?:dont|just dont) have", S),
         (
-            r"(?:takes|take|would take|eats|eat) (?:up )?(?:too much|a lot of|so much) (?:time|hours)",
+            (
+                r"(?:takes|take|would take|eats|eat) (?:up )?(?:too much|a lot of|"
+                r"so much) (?:time|hours)"
+            ),
             S,
         ),
         (r"(?:too|very) (?:time consuming|time intensive)|time consuming", M),
     ),
     "think_it_over": (
         (
-            r"think (?:about it|it over|about this|this over|on it|things over|things through|it through|this through|about that|that over|it all over|on that)",
+            (
+                r"think (?:about it|it over|about this|this over|on it|things over|"
+                r"things through|it through|this through|about that|that over|it all over|"
+                r"on that)"
+            ),
             S,
         ),
         (
             r"(?:let me|ill|i will|i need to|need to|have to|i have to|want to|i want to|going to|"
             r"im going to|id like to|id have to|i should|should|got to|i must|must|let us|lets|"
-            r"we need to|well|we will|need some time to|need time to|time to) (?:just )?(?:think|mull|"
+            r"we need to|well|we will|need some time to|need time to|"
+            r"time to) (?:just )?(?:think|mull|"
             r"sleep on|chew on|reflect|consider|digest|process|ponder|weigh|noodle on|sit with|"
             r"sit on|review|evaluate|go over)",
             S,
@@ -334,104 +536,181 @@ OBJECTIONS: Final[RuleTable] = {
         (r"sleep on (?:it|this|that)|mull (?:it|this|that) over|chew on (?:it|this|that)", S),
         (r"(?:get|come|circle|reach|call|loop|ring) back (?:to you|with you|around|later)", S),
         (
-            r"(?:ill|i will|let me|i can|we will|well|ill just) (?:let you know|get back|follow up|reach out|circle back|be in touch|touch base|call you|give you a call|text you|email you|drop you)",
+            (
+                r"(?:ill|i will|let me|i can|we will|well|ill just) (?:let you know|"
+                r"get back|follow up|reach out|circle back|be in touch|touch base|"
+                r"call you|give you a call|text you|email you|drop you)"
+            ),
             S,
         ),
         (
-            r"(?:call|ring|phone|reach|contact|try|text|email) me (?:back )?(?:later|next|in a|in|another|some other|tomorrow|after|again|another time|at a later)",
+            (
+                r"(?:call|ring|phone|reach|contact|try|text|email) me (?:back )?(?:later|"
+                r"next|in a|in|another|some other|tomorrow|after|again|another time|"
+                r"at a later)"
+            ),
             S,
         ),
         (
-            r"(?:call|talk|speak|chat|reach|connect|touch base|catch up) (?:again )?(?:next|in a|in a few|in a couple of|after the|after) (?:week|month|year|quarter|few|couple|weeks|months|days|holidays|summer|new year)",
+            (
+                r"(?:call|talk|speak|chat|reach|connect|touch base|"
+                r"catch up) (?:again )?(?:next|in a|in a few|in a couple of|after the|"
+                r"after) (?:week|month|year|quarter|few|couple|weeks|months|days|holidays|"
+                r"summer|new year)"
+            ),
             S,
         ),
         (
-            r"(?:maybe|perhaps|probably|possibly|might|could|let s do it|lets do it|lets talk|lets revisit|revisit|"
-            r"lets circle back) (?:later|next (?:week|month|year|quarter|season|time)|in a (?:few|couple|month|year)|"
+            r"(?:maybe|perhaps|probably|possibly|might|could|let s do it|lets do it|"
+            r"lets talk|lets revisit|revisit|"
+            r"lets circle back) (?:later|next (?:week|month|year|quarter|season|time)|"
+            r"in a (?:few|couple|month|year)|"
             r"after|down the road|in the new year|another time|some other time|someday|some day|"
-            r"one day|in the future|at some point|further down|when things|once things|when work|once work)",
+            r"one day|in the future|at some point|further down|when things|"
+            r"once things|when work|once work)",
             S,
         ),
         (
-            r"(?:not|isnt) (?:right )?now|(?:not|isnt) (?:at |for )?(?:the moment|this moment|present|this point|this time|the minute)",
+            (
+                r"(?:not|isnt) (?:right )?now|(?:not|isnt) (?:at |for )?(?:the moment|"
+                r"this moment|present|this point|this time|the minute)"
+            ),
             M,
         ),
         (
-            r"(?:not|isnt|wrong|bad|terrible|weird) (?:the )?(?:right |good |best |ideal )?(?:time|timing|moment)",
+            (
+                r"(?:not|isnt|wrong|bad|terrible|weird) (?:the )?(?:right |good |best |"
+                r"ideal )?(?:time|timing|moment)"
+            ),
             M,
         ),
         (
-            r"(?:timing|moment) (?:is|s|isnt) (?:not |just |a bit |kind of )?(?:off|bad|wrong|not right|not great|tricky)",
+            (
+                r"(?:timing|moment) (?:is|s|isnt) (?:not |just |a bit |kind of )?(?:off|"
+                r"bad|wrong|not right|not great|tricky)"
+            ),
             M,
         ),
         (
             r"(?:after|until|till|wait (?:for|until|till)|closer to|once|maybe in|perhaps in|"
-            r"probably in|maybe after|maybe around|maybe by|not until|not till|revisit in|revisit it in|"
-            r"reach out in|call me in|talk in|touch base in|start in|circle back in|(?:lets|we can|we could|"
-            r"i can|i could|id rather|rather|id prefer to|prefer to) (?:start|talk|revisit|look at it|"
-            r"circle back|reconnect|pick this up|pick it up) (?:in|after|around)) (?:the |a )?(?:next month|next year|next quarter|new year|"
+            r"probably in|maybe after|maybe around|maybe by|not until|not till|"
+            r"revisit in|revisit it in|"
+            r"reach out in|call me in|talk in|touch base in|start in|circle back in|"
+            r"(?:lets|we can|we could|"
+            r"i can|i could|id rather|rather|id prefer to|prefer to) (?:start|talk|"
+            r"revisit|look at it|"
+            r"circle back|reconnect|pick this up|pick it up) (?:in|after|"
+            r"around)) (?:the |a )?(?:next month|next year|next quarter|new year|"
             r"holidays|summer|fall|autumn|winter|spring|january|february|march|april|may|june|july|"
             r"august|september|october|november|december|q1|q2|q3|q4|first quarter|second quarter|"
-            r"busy season|tax season|move|launch|vacation|the project|this project|things (?:calm|slow|settle))",
+            r"busy season|tax season|move|launch|vacation|the project|this project|"
+            r"things (?:calm|slow|settle))",
             M,
         ),
         (
-            r"(?:send|email|mail|text|forward|shoot|drop) (?:me |us |over |it |that |this |them )*(?:some |more |the |a |an |any |your |some more |all the )?"
-            r"(?:information|details|brochure|pdf|something|stuff|materials|material|an email|email|"
+            r"(?:send|email|mail|text|forward|shoot|drop) (?:me |us |over |it |that |"
+            r"this |them )*(?:some |more |the |a |an |any |your |some more |all the )?"
+            r"(?:information|details|brochure|pdf|something|stuff|materials|material|"
+            r"an email|email|"
             r"proposal|deck|quote|pricing|breakdown|overview|literature|summary|one pager|write up|"
             r"writeup|info pack|whitepaper|case studies|testimonials|website|site|options)",
             S,
         ),
         (
-            r"(?:email|send|text|forward|shoot) (?:it|that|this|them|everything|something) (?:to me|over|through|along|my way)",
+            (
+                r"(?:email|send|text|forward|shoot) (?:it|that|this|them|everything|"
+                r"something) (?:to me|over|through|along|my way)"
+            ),
             S,
         ),
         (
-            r"(?:look|looking) (?:into it|into this|into that|it over|this over|that over|at it more|at other|around|at options|at my options)",
-            S,
-        ),
-        (r"(?:ill|let me|i will|ill have to|i can|ill just|let me just) (?:take a look|have a look|look it up|check it out|check out|look at it|look at the|browse|read up)", S),
-        (
-            r"do (?:some|my|a little|a bit of|more|a bit more|some more) (?:research|homework|digging|reading|thinking|due diligence)",
-            S,
-        ),
-        (
-            r"(?:shop|shopping) around|(?:compare|comparing|weigh|weighing) (?:my |the |our |some )?(?:options|prices|programs|alternatives)",
+            (
+                r"(?:look|looking) (?:into it|into this|into that|it over|this over|"
+                r"that over|at it more|at other|around|at options|at my options)"
+            ),
             S,
         ),
         (
-            r"(?:not|isnt) (?:quite |really |totally |fully |100 percent |a hundred percent )?(?:ready|there yet|sure yet|decided|convinced yet)",
+            (
+                r"(?:ill|let me|i will|ill have to|i can|ill just|"
+                r"let me just) (?:take a look|have a look|look it up|check it out|"
+                r"check out|look at it|look at the|browse|read up)"
+            ),
             S,
         ),
         (
-            r"(?:need|want|like|id like|give me|let me have|take|taking) (?:some|more|a little|a bit of|a bit more|a few|a couple of|a couple|a little more) (?:time|days|weeks|thought|time to)",
+            (
+                r"do (?:some|my|a little|a bit of|more|a bit more|some more) (?:research|"
+                r"homework|digging|reading|thinking|due diligence)"
+            ),
             S,
         ),
         (
-            r"(?:give|let) me (?:a |a few |a couple |some |a couple of )?(?:days|weeks|time|moment|while|bit)",
+            (
+                r"(?:shop|shopping) around|(?:compare|comparing|weigh|weighing) (?:my |"
+                r"the |our |some )?(?:options|prices|programs|alternatives)"
+            ),
             S,
         ),
         (
-            r"(?:hold off|holding off|wait and see|put (?:it|this|that) on hold|on the back burner|hold that thought|"
+            (
+                r"(?:not|isnt) (?:quite |really |totally |fully |100 percent |"
+                r"a hundred percent )?(?:ready|there yet|sure yet|decided|convinced yet)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:need|want|like|id like|give me|let me have|take|taking) (?:some|more|"
+                r"a little|a bit of|a bit more|a few|a couple of|a couple|"
+                r"a little more) (?:time|days|weeks|thought|time to)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:give|let) me (?:a |a few |a couple |some |a couple of )?(?:days|"
+                r"weeks|time|moment|while|bit)"
+            ),
+            S,
+        ),
+        (
+            r"(?:hold off|holding off|wait and see|put (?:it|this|that) on hold|"
+            r"on the back burner|hold that thought|"
             r"hang on to|park (?:it|this|that)|table (?:it|this|that)|revisit (?:it|this|that)|"
             r"put a pin in|pump the brakes|hit pause|press pause|slow down)",
             S,
         ),
         (
-            r"(?:wait|waiting) (?:a bit|a while|a few|a couple|a little|for now|until|till|to see|for (?:the|a|my|next))",
+            (
+                r"(?:wait|waiting) (?:a bit|a while|a few|a couple|a little|for now|until|"
+                r"till|to see|for (?:the|a|my|next))"
+            ),
             M,
         ),
         (r"touch base (?:later|next|again|in|another)", S),
         (
-            r"keep (?:me|my|us) (?:posted|in mind|on file|on your list|updated|information|number|in the loop)",
+            (
+                r"keep (?:me|my|us) (?:posted|in mind|on file|on your list|updated|"
+                r"information|number|in the loop)"
+            ),
             S,
         ),
         (
-            r"(?:down the road|some other time|another time|at some point|someday|some day|in the future|not today|not this year|not this month|one of these days)",
+            (
+                r"(?:down the road|some other time|another time|at some point|someday|"
+                r"some day|in the future|not today|not this year|not this month|"
+                r"one of these days)"
+            ),
             M,
         ),
         (
-            r"(?:dont|not) (?:want|like|going|ready) to (?:rush|decide|commit|make a decision|jump|sign|buy|rush into) (?:into |anything |right now|today|now|yet|on the phone|over the phone|on the spot|so fast|so quickly|right away|immediately)",
+            (
+                r"(?:dont|not) (?:want|like|going|ready) to (?:rush|decide|commit|"
+                r"make a decision|jump|sign|buy|rush into) (?:into |anything |right now|"
+                r"today|now|yet|on the phone|over the phone|on the spot|so fast|"
+                r"so quickly|right away|immediately)"
+            ),
             S,
         ),
         (r"(?:big|important|major|serious) (?:decision|commitment|purchase|investment)", M),
@@ -440,397 +719,801 @@ OBJECTIONS: Final[RuleTable] = {
             M,
         ),
         (
-            r"(?:ill|i will|let me|well|we will|i have to|need to) (?:check|see|look|figure) (?:and|then|if|things|it out|out)",
+            (
+                r"(?:ill|i will|let me|well|we will|i have to|need to) (?:check|see|look|"
+                r"figure) (?:and|then|if|things|it out|out)"
+            ),
             W,
         ),
         (
-            r"(?:let me|ill|i will|i need to|need to|have to|we will) (?:talk it over|discuss it|discuss this|sort out|figure out|get back|look at my)",
+            (
+                r"(?:let me|ill|i will|i need to|need to|have to|we will) (?:talk it over|"
+                r"discuss it|discuss this|sort out|figure out|get back|look at my)"
+            ),
             M,
         ),
         (r"(?:ill|i will|i might|we might|may|might|could) (?:consider|keep it in mind|think)", S),
         (
-            r"(?:not|isnt|wasnt) (?:something|anything) (?:i can|i could|i want to|id) (?:decide|commit to|do) (?:right now|today|now|yet)",
+            (
+                r"(?:not|isnt|wasnt) (?:something|anything) (?:i can|i could|i want to|"
+                r"id) (?:decide|commit to|do) (?:right now|today|now|yet)"
+            ),
             S,
         ),
         (
-            r"(?:maybe|perhaps) (?:later|next|another|in|after|down|sometime|some time|one day|someday|in the future)",
+            (
+                r"(?:maybe|perhaps) (?:later|next|another|in|after|down|sometime|"
+                r"some time|one day|someday|in the future)"
+            ),
             S,
         ),
         (
-            r"(?:busy|crazy|hectic) (?:right now|at the moment|this month|these days|lately).{0,40}(?:later|after|next)",
+            (
+                r"(?:busy|crazy|hectic) (?:right now|at the moment|this month|these days|"
+                r"lately).{0,40}(?:later|after|next)"
+            ),
             M,
         ),
         (
-            r"(?:call|ring|contact) (?:me )?(?:back )?(?:in|after) (?:a|the|two|three|six|a few|a couple)",
+            (
+                r"(?:call|ring|contact) (?:me )?(?:back )?(?:in|after) (?:a|the|two|three|"
+                r"six|a few|a couple)"
+            ),
             S,
         ),
     ),
     "skepticism": (
         (
-            r"(?:does|will|would|can|could|is) (?:this|it|that|coaching|this stuff|any of this|this program|the program|online coaching|a coach) (?:really|actually|even|truly|honestly|ever) (?:work|help|going to work|make a difference|deliver|last)",
+            (
+                r"(?:does|will|would|can|could|is) (?:this|it|that|coaching|this stuff|"
+                r"any of this|this program|the program|online coaching|a coach) (?:really|"
+                r"actually|even|truly|honestly|ever) (?:work|help|going to work|"
+                r"make a difference|deliver|last)"
+            ),
             S,
         ),
         (
-            r"(?:dont|do not|never) (?:really |honestly |fully |totally )?(?:believe|buy|trust) (?:it|this|that|in|you|these|those|the|them|any|coaches|programs|salespeople|any of)",
+            (
+                r"(?:dont|do not|never) (?:really |honestly |fully |totally )?(?:believe|"
+                r"buy|trust) (?:it|this|that|in|you|these|those|the|them|any|coaches|"
+                r"programs|salespeople|any of)"
+            ),
             S,
         ),
         (
-            r"(?:dont|doesnt|do not) (?:think|believe|see how|see) (?:it|this|that|coaching|a coach|any of this|a program|the program|something like this|your program|online coaching) (?:will |would |is going to |can |could )?(?:work|help|do much|do anything|make a difference|stick|last|be any different|change)",
+            (
+                r"(?:dont|doesnt|do not) (?:think|believe|see how|see) (?:it|this|that|"
+                r"coaching|a coach|any of this|a program|the program|something like this|"
+                r"your program|online coaching) (?:will |would |is going to |can |"
+                r"could )?(?:work|help|do much|do anything|make a difference|stick|last|"
+                r"be any different|change)"
+            ),
             S,
         ),
         (
-            r"(?:not sure|dont know|unsure|doubt|wonder|wondering|no idea|not convinced|not certain|dont see) (?:if|whether|that|how)? ?(?:this|it|that|coaching|a coach|a fitness coach|a program|the program|you|your program|your coaches|online coaching|this kind of thing|something like this|anything like this|this approach|remote coaching|an app) (?:will |would |is going to |can |could |is |s |really |actually )*(?:work|help|for me|right|the right|make|fit|suit|deliver|be worth|different|last|stick|good|useful|effective)",
+            (
+                r"(?:not sure|dont know|unsure|doubt|wonder|wondering|no idea|"
+                r"not convinced|not certain|dont see) (?:if|whether|that|how)? ?(?:this|"
+                r"it|that|coaching|a coach|a fitness coach|a program|the program|you|"
+                r"your program|your coaches|online coaching|this kind of thing|"
+                r"something like this|anything like this|this approach|remote coaching|"
+                r"an app) (?:will |would |is going to |can |could |is |s |really |"
+                r"actually )*(?:work|help|for me|right|the right|make|fit|suit|deliver|"
+                r"be worth|different|last|stick|good|useful|effective)"
+            ),
             S,
         ),
         (
-            r"(?:skeptical|sceptical|doubtful|cynical|unconvinced|not convinced|wary|leery|suspicious|distrustful|on the fence|not sold)",
+            (
+                r"(?:skeptical|sceptical|doubtful|cynical|unconvinced|not convinced|wary|"
+                r"leery|suspicious|distrustful|on the fence|not sold)"
+            ),
             S,
         ),
         (
-            r"too good to be true|(?:sounds|seems|smells|feels|looks) (?:like )?(?:a |an )?(?:scam|gimmick|sales pitch|pyramid|mlm|snake oil|fad|con|racket|marketing)",
+            (
+                r"too good to be true|(?:sounds|seems|smells|feels|looks) (?:like )?(?:a |"
+                r"an )?(?:scam|gimmick|sales pitch|pyramid|mlm|snake oil|fad|con|racket|"
+                r"marketing)"
+            ),
             S,
         ),
         (r"\?(?:scam|gimmick|snake oil|fad|hype|con artist|bs|bullshit|sketchy|shady|fishy)", M),
         (
-            r"(?:ive|i have|i|we|weve|already|been there) (?:already )?(?:tried|done|did|been through|tested) (?:it all|everything|it before|this before|that before|all of (?:it|them|those|that)|(?:a |the )?(?:bunch|lot|few|couple|ton|million|dozen|handful) of|all kinds|every|so many|many|too many|plenty of|coaches|programs|diets|apps|trainers|plans|coaching)",
+            (
+                r"(?:ive|i have|i|we|weve|already|been there) (?:already )?(?:tried|done|"
+                r"did|been through|tested) (?:it all|everything|it before|this before|"
+                r"that before|all of (?:it|them|those|that)|(?:a |the )?(?:bunch|lot|few|"
+                r"couple|ton|million|dozen|handful) of|all kinds|every|so many|many|"
+                r"too many|plenty of|coaches|programs|diets|apps|trainers|plans|coaching)"
+            ),
             S,
         ),
         (
-            r"(?:tried|done|did|had|used|hired|paid for|paid) (?:~ )?(?:and|but) (?:it |they |that |he |she |nothing )?(?:didnt|never|did not|failed|wasnt|werent|doesnt|didnt really|fell apart|quit|gave up)",
+            (
+                r"(?:tried|done|did|had|used|hired|paid for|paid) (?:~ )?(?:and|"
+                r"but) (?:it |they |that |he |she |nothing )?(?:didnt|never|did not|"
+                r"failed|wasnt|werent|doesnt|didnt really|fell apart|quit|gave up)"
+            ),
             S,
         ),
         (
-            r"(?:never|didnt|did not|nothing|none of (?:them|it|those)|nothing ever) (?:really |ever |actually )?(?:work|works|worked|last|lasts|lasted|stick|sticks|stuck|help|helps|helped|do anything|did anything) (?:for me|out|long|for long|for us|on me)",
+            (
+                r"(?:never|didnt|did not|nothing|none of (?:them|it|those)|"
+                r"nothing ever) (?:really |ever |actually )?(?:work|works|worked|last|"
+                r"lasts|lasted|stick|sticks|stuck|help|helps|helped|do anything|"
+                r"did anything) (?:for me|out|long|for long|for us|on me)"
+            ),
             S,
         ),
         (
-            r"(?:nothing|none of (?:it|them|those|that)) (?:ever )?(?:works|worked|sticks|stuck|lasts|lasted|helped|helps)",
+            (
+                r"(?:nothing|none of (?:it|them|those|that)) (?:ever )?(?:works|worked|"
+                r"sticks|stuck|lasts|lasted|helped|helps)"
+            ),
             S,
         ),
         (r"(?:never|didnt|did not|dont|doesnt) (?:seem to )?(?:stick|last|work out)", M),
         (
-            r"(?:heard|seen) (?:it|that|this|all this|all that|that one|that pitch|it all|the pitch) (?:all )?before",
+            (
+                r"(?:heard|seen) (?:it|that|this|all this|all that|that one|that pitch|"
+                r"it all|the pitch) (?:all )?before"
+            ),
             S,
         ),
         (r"heard (?:[a-z]+ ){0,3}before", S),
-        (r"(?:been|gone) down (?:this|that) road|been there done that|never (?:lasts|lasted|sticks|stuck)|how (?:can|do|could|would|will) you (?:guarantee|promise|prove|know)", S),
-        (r"(?:i doubt|doubt it|doubtful|i dont think|i dont see how) (?:[a-z]+ ){0,6}(?:going to|gonna|will|would|can|could) (?:change|work|help|make a difference|do anything|fix|move the needle)|(?:not going to|wont|isnt going to|cant) (?:change anything|make a difference|move the needle|fix anything)", S),
-        (r"(?:not sure|dont know|doubt|unsure|skeptical|not convinced|wonder) (?:if |whether |that )?(?:[a-z]+ ){0,4}(?:works|would work|will work|can work|really works|actually works|is effective|would help|will help|would make a difference|will make a difference)", S),
-        (r"(?:not|never been) (?:the|a) (?:kind|type|sort) of (?:person|guy|girl|man|woman) (?:who|that) (?:sticks|stick|follows|keeps|lasts|can stick)|(?:dont|never|cant|cannot) (?:stick|stay) with (?:anything|it|things|these things|programs|diets|a program|a plan)|(?:always|usually|eventually|inevitably) (?:quit|give up|fall off|drop off|lose steam|lose interest)", S),
         (
-            r"(?:been|got|get|was|were) (?:burned|burnt|scammed|ripped off|taken advantage|fooled|disappointed|let down)",
+            (
+                r"(?:been|gone) down (?:this|that) road|been there done that|"
+                r"never (?:lasts|lasted|sticks|stuck)|how (?:can|do|could|would|"
+                r"will) you (?:guarantee|promise|prove|know)"
+            ),
             S,
         ),
         (
-            r"(?:bad|terrible|awful|negative|horrible|poor|rough) (?:experience|experiences|luck|results|track record)",
+            (
+                r"(?:i doubt|doubt it|doubtful|i dont think|"
+                r"i dont see how) (?:[a-z]+ ){0,6}(?:going to|gonna|will|would|can|"
+                r"could) (?:change|work|help|make a difference|do anything|fix|"
+                r"move the needle)|(?:not going to|wont|isnt going to|"
+                r"cant) (?:change anything|make a difference|move the needle|fix anything)"
+            ),
             S,
         ),
         (
-            r"(?:waste|wasted|wasting|blew|blown|thrown away|threw away) (?:of )?(?:so much |a lot of |thousands |hundreds |good )?(?:my |our )?money",
+            (
+                r"(?:not sure|dont know|doubt|unsure|skeptical|not convinced|"
+                r"wonder) (?:if |whether |that )?(?:[a-z]+ ){0,4}(?:works|would work|"
+                r"will work|can work|really works|actually works|is effective|would help|"
+                r"will help|would make a difference|will make a difference)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:not|never been) (?:the|a) (?:kind|type|sort) of (?:person|guy|girl|"
+                r"man|woman) (?:who|that) (?:sticks|stick|follows|keeps|lasts|can stick)|"
+                r"(?:dont|never|cant|cannot) (?:stick|stay) with (?:anything|it|things|"
+                r"these things|programs|diets|a program|a plan)|(?:always|usually|"
+                r"eventually|inevitably) (?:quit|give up|fall off|drop off|lose steam|"
+                r"lose interest)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:been|got|get|was|were) (?:burned|burnt|scammed|ripped off|"
+                r"taken advantage|fooled|disappointed|let down)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:bad|terrible|awful|negative|horrible|poor|rough) (?:experience|"
+                r"experiences|luck|results|track record)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:waste|wasted|wasting|blew|blown|thrown away|"
+                r"threw away) (?:of )?(?:so much |a lot of |thousands |hundreds |"
+                r"good )?(?:my |our )?money"
+            ),
             S,
         ),
         (r"how (?:do|would|can|could|will) (?:i|we) (?:know|be sure|trust|tell)|how do i know", S),
         (
-            r"(?:whats|what is|wheres|where is|any|what) (?:the |your )?(?:proof|evidence|guarantee|track record|success rate|data|science)",
+            (
+                r"(?:whats|what is|wheres|where is|any|what) (?:the |your )?(?:proof|"
+                r"evidence|guarantee|track record|success rate|data|science)"
+            ),
             M,
         ),
         (
-            r"\?(?:proof|evidence|guarantee|guaranteed|track record|success rate|testimonials|reviews)",
+            (
+                r"\?(?:proof|evidence|guarantee|guaranteed|track record|success rate|"
+                r"testimonials|reviews)"
+            ),
             W,
         ),
         (
-            r"\?(?:what makes|why would|why should|how is|how are|hows|how would) (?:this|you|yours|it|your program|your coaching|you guys|this one|that) (?:be )?(?:any )?(?:different|better|work|special)",
+            (
+                r"\?(?:what makes|why would|why should|how is|how are|hows|"
+                r"how would) (?:this|you|yours|it|your program|your coaching|you guys|"
+                r"this one|that) (?:be )?(?:any )?(?:different|better|work|special)"
+            ),
             M,
         ),
         (
-            r"(?:always|just|eventually|inevitably) (?:gain|put|pile) (?:it|the weight|everything|them)? ?(?:all )?back|yo ?yo|(?:gain|put) (?:it|the weight) (?:all )?back",
+            (
+                r"(?:always|just|eventually|inevitably) (?:gain|put|pile) (?:it|"
+                r"the weight|everything|them)? ?(?:all )?back|yo ?yo|(?:gain|put) (?:it|"
+                r"the weight) (?:all )?back"
+            ),
             M,
         ),
         (
-            r"(?:everyone|every coach|every program|they all|you all|you guys all|everybody|all of you|all these (?:programs|coaches|apps)|these (?:programs|coaches|guys|companies)) (?:says|say|promise|promises|claims|claim|tells|tell)",
+            (
+                r"(?:everyone|every coach|every program|they all|you all|you guys all|"
+                r"everybody|all of you|all these (?:programs|coaches|apps)|"
+                r"these (?:programs|coaches|guys|companies)) (?:says|say|promise|promises|"
+                r"claims|claim|tells|tell)"
+            ),
             S,
         ),
         (
-            r"(?:not|dont think|not sure) (?:it|this|that|coaching|a coach|a program|online coaching)(?: s| is| would be| will be| is really)? (?:for me|right for me|a fit|a good fit|the right fit|my thing|for people like me|my style)",
+            (
+                r"(?:not|dont think|not sure) (?:it|this|that|coaching|a coach|a program|"
+                r"online coaching)(?: s| is| would be| will be| is really)? (?:for me|"
+                r"right for me|a fit|a good fit|the right fit|my thing|for people like me|"
+                r"my style)"
+            ),
             M,
         ),
         (
-            r"(?:online|virtual|remote|phone|zoom|app based|video|group) (?:coaching|training|program|programs|sessions|coaches)(?: s)? (?:dont|doesnt|never|cant|wont|just dont) (?:work|help|cut it)",
+            (
+                r"(?:online|virtual|remote|phone|zoom|app based|video|group) (?:coaching|"
+                r"training|program|programs|sessions|coaches)(?: s)? (?:dont|doesnt|never|"
+                r"cant|wont|just dont) (?:work|help|cut it)"
+            ),
             S,
         ),
         (
-            r"(?:cookie cutter|one size fits all|generic (?:plan|program|stuff|advice)|canned program|copy paste)",
+            (
+                r"(?:cookie cutter|one size fits all|generic (?:plan|program|stuff|"
+                r"advice)|canned program|copy paste)"
+            ),
             M,
         ),
         (
-            r"(?:my|a) (?:body|metabolism|genetics|case|situation)(?: s)? (?:is|are|just)? ?(?:different|weird|stubborn|broken|unique|special|complicated)",
+            (
+                r"(?:my|a) (?:body|metabolism|genetics|case|situation)(?: s)? (?:is|are|"
+                r"just)? ?(?:different|weird|stubborn|broken|unique|special|complicated)"
+            ),
             M,
         ),
         (r"(?:hard to|dont|cant|difficult to) (?:believe|trust|buy)", S),
         (r"(?:i|we) (?:doubt|question) (?:it|that|this|whether|if)", S),
         (
-            r"(?:results|claims|numbers|testimonials|promises)(?: s)? (?:seem|sound|look|are) (?:too|fake|exaggerated|made up|unrealistic|inflated)",
+            (
+                r"(?:results|claims|numbers|testimonials|promises)(?: s)? (?:seem|sound|"
+                r"look|are) (?:too|fake|exaggerated|made up|unrealistic|inflated)"
+            ),
             S,
         ),
         (
-            r"(?:sounds|seems|looks) (?:too |a bit |kind of |a little )?(?:fishy|sketchy|shady|suspicious|salesy|scripted|like hype|unrealistic)",
+            (
+                r"(?:sounds|seems|looks) (?:too |a bit |kind of |a little )?(?:fishy|"
+                r"sketchy|shady|suspicious|salesy|scripted|like hype|unrealistic)"
+            ),
             S,
         ),
         (
-            r"(?:not sure|dont know|unsure|wonder|doubt) (?:if |whether |that )?(?:i|id|i will|i would|ill|i can|i could) (?:stick|actually|really|ever|keep|be able|see|get|follow|commit)",
+            (
+                r"(?:not sure|dont know|unsure|wonder|doubt) (?:if |whether |that )?(?:i|"
+                r"id|i will|i would|ill|i can|i could) (?:stick|actually|really|ever|keep|"
+                r"be able|see|get|follow|commit)"
+            ),
             M,
         ),
         (
-            r"(?:fitness|health|wellness|weight loss|diet)? ?(?:industry|coaches|programs|gurus|influencers)(?: s)? (?:are|is) (?:all )?(?:a |full of )?(?:scam|scams|nonsense|garbage|hype|bs|rubbish)",
+            (
+                r"(?:fitness|health|wellness|weight loss|diet)? ?(?:industry|coaches|"
+                r"programs|gurus|influencers)(?: s)? (?:are|is) (?:all )?(?:a |"
+                r"full of )?(?:scam|scams|nonsense|garbage|hype|bs|rubbish)"
+            ),
             S,
         ),
         (
-            r"(?:im|i am) (?:a )?(?:bit |little |very |really |pretty |kind of )?(?:hesitant|unsure|uncertain)(?: about (?:this|it|that|coaching|the program|whether))?",
+            (
+                r"(?:im|i am) (?:a )?(?:bit |little |very |really |pretty |"
+                r"kind of )?(?:hesitant|unsure|uncertain)(?: about (?:this|it|that|"
+                r"coaching|the program|whether))?"
+            ),
             M,
         ),
     ),
     "has_alternative": (
         (
-            rf"(?:already|currently|right now|at the moment|for years|for a while) (?:have|got|use|using|"
-            rf"working with|work with|see|seeing|go to|going to|goes to|pay for|paying for|train with|"
+            rf"(?:already|currently|right now|at the moment|for years|"
+            rf"for a while) (?:have|got|use|using|"
+            rf"working with|work with|see|seeing|go to|going to|goes to|pay for|"
+            rf"paying for|train with|"
             rf"training with|do|doing|in|on|part of|belong to|signed up|enrolled|member|a member|"
-            rf"with|subscribe to|subscribed to|follow|following|hired|booked|have got) (?:for |to |with |of |at |in )?(?:a |an |my |our |the |some |one |this |two |three |"
-            rf")?(?:own |personal |private |regular |great |good |really good |amazing |local |online |"
+            rf"with|subscribe to|subscribed to|follow|following|hired|booked|"
+            rf"have got) (?:for |to |with |of |at |in )?(?:a |an |my |our |the |some |"
+            rf"one |this |two |three |"
+            rf")?(?:own |personal |private |regular |great |good |really good |"
+            rf"amazing |local |online |"
             rf"free |full time |company )?{_ALT}",
             S,
         ),
         (
-            rf"(?:i|we|ive|weve|i ve) (?:have|got|use|am using|m using|been using|been working with|"
+            rf"(?:i|we|ive|weve|i ve) (?:have|got|use|am using|m using|been using|"
+            rf"been working with|"
             rf"work with|see|been seeing|go to|pay for|train with|belong to|am in|m in|do|follow|"
-            rf"have been doing|been going to|have been going to) (?:a |an |my |our |the |some |one |"
-            rf")?(?:own |personal |private |regular |great |good |really good |amazing |local |online |"
+            rf"have been doing|been going to|have been going to) (?:a |an |my |our |"
+            rf"the |some |one |"
+            rf")?(?:own |personal |private |regular |great |good |really good |"
+            rf"amazing |local |online |"
             rf"free |full time |company )?{_ALT}(?! (?:s |recommendation|appointment|said|told))",
             M,
         ),
         (
-            r"(?:my|our) (?:own |personal |current )?(?:coach|trainer|personal trainer|pt|nutritionist|dietitian|dietician|gym|peloton|home gym|workout routine|routine|running coach|health coach|trainer s|trainers|crossfit box|yoga teacher|pilates instructor|instructor|meal plan|diet plan|workout plan) (?:and i|has me|gives me|does|helps|keeps|takes care|handles|is great|is good|works)",
+            (
+                r"(?:my|our) (?:own |personal |current )?(?:coach|trainer|"
+                r"personal trainer|pt|nutritionist|dietitian|dietician|gym|peloton|"
+                r"home gym|workout routine|routine|running coach|health coach|trainer s|"
+                r"trainers|crossfit box|yoga teacher|pilates instructor|instructor|"
+                r"meal plan|diet plan|workout plan) (?:and i|has me|gives me|does|helps|"
+                r"keeps|takes care|handles|is great|is good|works)"
+            ),
             S,
         ),
         (
-            r"(?:i|we)(?: already| just| usually| mostly)? (?:have|got) (?:a|my|our) (?:coach|trainer|personal trainer|nutritionist|dietitian|gym membership|peloton|home gym)",
+            (
+                r"(?:i|we)(?: already| just| usually| mostly)? (?:have|got) (?:a|my|"
+                r"our) (?:coach|trainer|personal trainer|nutritionist|dietitian|"
+                r"gym membership|peloton|home gym)"
+            ),
             S,
         ),
         (
-            r"(?:train|work out|workout|exercise|run|lift|do it|do this|manage|figure it out|handle it|handle this|do my own thing|do things) (?:on my own|by myself|alone|myself|solo|at home on my own|my own way|on our own)",
+            (
+                r"(?:train|work out|workout|exercise|run|lift|do it|do this|manage|"
+                r"figure it out|handle it|handle this|do my own thing|"
+                r"do things) (?:on my own|by myself|alone|myself|solo|at home on my own|"
+                r"my own way|on our own)"
+            ),
             S,
         ),
         (
-            r"(?:prefer|rather|like|happier|better|happy) (?:to )?(?:train|train ing|work out|working out|do it|doing it|exercise|exercising|go|be) (?:alone|on my own|by myself|solo|myself)",
+            (
+                r"(?:prefer|rather|like|happier|better|happy) (?:to )?(?:train|train ing|"
+                r"work out|working out|do it|doing it|exercise|exercising|go|be) (?:alone|"
+                r"on my own|by myself|solo|myself)"
+            ),
             S,
         ),
         (
-            r"(?:i just|i|i usually|i mostly|we just|we) (?:use|watch|follow|do|look up|google|search|find) (?:stuff |things |workouts |videos |routines )?(?:on )?(?:youtube|videos|an app|apps|peloton|instagram|tiktok|online videos|free videos|a free app|chatgpt|google|reddit|podcasts|online)",
+            (
+                r"(?:i just|i|i usually|i mostly|we just|we) (?:use|watch|follow|do|"
+                r"look up|google|search|find) (?:stuff |things |workouts |videos |"
+                r"routines )?(?:on )?(?:youtube|videos|an app|apps|peloton|instagram|"
+                r"tiktok|online videos|free videos|a free app|chatgpt|google|reddit|"
+                r"podcasts|online)"
+            ),
             S,
         ),
         (
-            r"(?:company|employer|work|job|office|firm|insurance|corporate|employers|companys) (?:already |also |even )?(?:has|have|offers|provides|gives us|pays for|already pays|covers|gave us|runs) (?:a |an |its own |their own |our own )?(?:wellness|gym|fitness|health|coaching|program|benefit|membership|coach|trainer|nutritionist)",
+            (
+                r"(?:company|employer|work|job|office|firm|insurance|corporate|employers|"
+                r"companys) (?:already |also |even )?(?:has|have|offers|provides|gives us|"
+                r"pays for|already pays|covers|gave us|runs) (?:a |an |its own |"
+                r"their own |our own )?(?:wellness|gym|fitness|health|coaching|program|"
+                r"benefit|membership|coach|trainer|nutritionist)"
+            ),
             S,
         ),
         (
-            r"(?:doctor|physician|cardiologist|endocrinologist|physio|physical therapist|nutritionist|dietitian)(?: s)? (?:has|have|put|already put|got) me on (?:a |an )?(?:plan|program|diet|regimen|protocol|routine)",
+            (
+                r"(?:doctor|physician|cardiologist|endocrinologist|physio|"
+                r"physical therapist|nutritionist|dietitian)(?: s)? (?:has|have|put|"
+                r"already put|got) me on (?:a |an )?(?:plan|program|diet|regimen|protocol|"
+                r"routine)"
+            ),
             S,
         ),
         (
-            r"(?:signed up|enrolled|joined|registered|subscribed|bought|purchased) (?:for |with |to |at |in )?(?:a |an |the )?(?:gym|program|app|coach|trainer|challenge|bootcamp|boot camp|class|studio|crossfit|orangetheory|noom|weight watchers|membership|peloton|course)",
+            (
+                r"(?:signed up|enrolled|joined|registered|subscribed|bought|"
+                r"purchased) (?:for |with |to |at |in )?(?:a |an |the )?(?:gym|program|"
+                r"app|coach|trainer|challenge|bootcamp|boot camp|class|studio|crossfit|"
+                r"orangetheory|noom|weight watchers|membership|peloton|course)"
+            ),
             M,
         ),
         (
-            r"(?:can|could) (?:get|find|do|learn|watch) (?:this|that|it|the same|all that|all this|the same stuff|the same thing|most of this|everything) (?:for free|online|on youtube|on my own|myself|free|from an app|with an app|for less)",
+            (
+                r"(?:can|could) (?:get|find|do|learn|watch) (?:this|that|it|the same|"
+                r"all that|all this|the same stuff|the same thing|most of this|"
+                r"everything) (?:for free|online|on youtube|on my own|myself|free|"
+                r"from an app|with an app|for less)"
+            ),
             S,
         ),
         (
-            r"(?:im|i am|been|ive been|weve been|we are|were) (?:working|training|doing sessions|doing coaching) with (?:someone|somebody|a|my|our|an)",
+            (
+                r"(?:im|i am|been|ive been|weve been|we are|were) (?:working|training|"
+                r"doing sessions|doing coaching) with (?:someone|somebody|a|my|our|an)"
+            ),
             S,
         ),
         (
-            r"(?:crossfit|orangetheory|orange theory|f45|peloton|noom|weight watchers|myfitnesspal|equinox|soulcycle|barrys|tonal|beachbody|whoop|fitbod|future fitness|trainerize)",
+            (
+                r"(?:crossfit|orangetheory|orange theory|f45|peloton|noom|weight watchers|"
+                r"myfitnesspal|equinox|soulcycle|barrys|tonal|beachbody|whoop|fitbod|"
+                r"future fitness|trainerize)"
+            ),
             M,
         ),
         (
-            r"(?:i|we) (?:go|head|get) to (?:the|my|a) (?:gym|club|studio|box|pool|yoga|pilates|class)",
+            (
+                r"(?:i|we) (?:go|head|get) to (?:the|my|a) (?:gym|club|studio|box|pool|"
+                r"yoga|pilates|class)"
+            ),
             M,
         ),
         (
-            r"(?:i|we) (?:run|cycle|swim|lift|hike|play tennis|play golf|do yoga|do pilates|do crossfit) (?:every|each|most|a few|three|four|five|twice|on|already)",
+            (
+                r"(?:i|we) (?:run|cycle|swim|lift|hike|play tennis|play golf|do yoga|"
+                r"do pilates|do crossfit) (?:every|each|most|a few|three|four|five|twice|"
+                r"on|already)"
+            ),
             M,
         ),
         (
-            r"(?:happy|satisfied|fine|good|content) with (?:my|our|the) (?:current |own )?(?:coach|trainer|gym|routine|program|plan|app|nutritionist|setup|set up)",
+            (
+                r"(?:happy|satisfied|fine|good|content) with (?:my|our|the) (?:current |"
+                r"own )?(?:coach|trainer|gym|routine|program|plan|app|nutritionist|setup|"
+                r"set up)"
+            ),
             S,
         ),
         (
-            r"(?:self taught|do it all myself|my own program|my own plan|my own routine|design my own|write my own|on my own program)",
+            (
+                r"(?:self taught|do it all myself|my own program|my own plan|"
+                r"my own routine|design my own|write my own|on my own program)"
+            ),
             S,
         ),
         (r"(?:do|doing) my own (?:thing|workouts|training|program|routine)", S),
-        (r"(?:could|can|might as well) (?:just )?(?:get|buy|join|use|hire|do) (?:a |an )?(?:gym|membership|gym membership|app|trainer|personal trainer|youtube|class|classes) (?:for|instead|and)", M),
+        (
+            (
+                r"(?:could|can|might as well) (?:just )?(?:get|buy|join|use|hire|"
+                r"do) (?:a |an )?(?:gym|membership|gym membership|app|trainer|"
+                r"personal trainer|youtube|class|classes) (?:for|instead|and)"
+            ),
+            M,
+        ),
     ),
     "needs_approval": (
         (
             r"(?:talk|speak|check|discuss|chat|confer|consult|clear|sync|touch base|bounce|go over|"
             r"loop in|bring|square|sort|figure|decide|coordinate|confirm|talking|speaking|checking|"
-            r"discussing|consulting|clearing|run it|run this|run that|running it|running this|ask|asking|run things|think it over|"
+            r"discussing|consulting|clearing|run it|run this|run that|running it|"
+            r"running this|ask|asking|run things|think it over|"
             r"think about it|look at it|look at this|look it over|go through it|review it) "
             r"(?:it |this |that |things |everything |something |the idea |the numbers |the price |"
-            r"the cost |about it |about this |about that |over |it over |this over |it up |this up |"
-            r"it out |this out |it off |this off )?(?:with |to |by |past |up with |over with |off |by )?"
+            r"the cost |about it |about this |about that |over |it over |this over |"
+            r"it up |this up |"
+            r"it out |this out |it off |this off )?(?:with |to |by |past |up with |"
+            r"over with |off |by )?"
             rf"(?:my |our |the |his |her )(?:own )?{_APPROVER}\b(?! (?:appointment|visit|office))",
             S,
         ),
         (
-            r"(?:get|getting|need|needs|want|wait for|waiting for|waiting on|wait on) (?:the |an? )?"
-            r"(?:ok|okay|approval|permission|go ahead|green light|buy in|sign off|nod|blessing|yes) "
+            r"(?:get|getting|need|needs|want|wait for|waiting for|waiting on|"
+            r"wait on) (?:the |an? )?"
+            r"(?:ok|okay|approval|permission|go ahead|green light|buy in|sign off|nod|"
+            r"blessing|yes) "
             rf"(?:from|of) (?:my |our |the )?{_APPROVER}",
             S,
         ),
         (
-            rf"(?:my|our|the) {_APPROVER} (?:has to|have to|would have to|needs to|need to|will have to|"
+            rf"(?:my|our|the) {_APPROVER} (?:has to|have to|would have to|needs to|"
+            rf"need to|will have to|"
             rf"must|should|has the final|makes the|handles|controls|manages|would need to|"
-            rf"has a say|decides|would want|would kill me|would have to sign|has to sign|has to approve|"
+            rf"has a say|decides|would want|would kill me|would have to sign|"
+            rf"has to sign|has to approve|"
             rf"would have to weigh in|would want to weigh in|has to weigh in|will want|"
             rf"takes care of the|has to agree|needs to agree|has to okay|"
             rf"has to ok|would need to approve|has final|has veto|would never|wont let|will kill|"
-            rf"has to be on board|needs to be on board|is the one|approves|signs off|holds the purse)",
+            rf"has to be on board|needs to be on board|is the one|approves|signs off|"
+            rf"holds the purse)",
             S,
         ),
         (
-            r"(?:needs|need|have|has|would have|will have|would need|will need|got) to (?:be )?(?:approved|approve|sign off|signed off|okayed|ok it|okay it|greenlit|green lit|sanctioned|authorized|authorised)",
+            (
+                r"(?:needs|need|have|has|would have|will have|would need|will need|"
+                r"got) to (?:be )?(?:approved|approve|sign off|signed off|okayed|ok it|"
+                r"okay it|greenlit|green lit|sanctioned|authorized|authorised)"
+            ),
             S,
         ),
         (
-            r"(?:approval|sign off|permission|buy in|green light|blessing|go ahead|okay|ok|consent|clearance) (?:from|of|by) (?:my |our |the )?",
+            (
+                r"(?:approval|sign off|permission|buy in|green light|blessing|go ahead|"
+                r"okay|ok|consent|clearance) (?:from|of|by) (?:my |our |the )?"
+            ),
             S,
         ),
         (
-            r"(?:get|need|needs|requires|require|getting|without) (?:an |the |a )?(?:approval|sign off|permission|the ok|the okay|the green light|buy in|a purchase order|a po|authorization|authorisation|clearance|medical clearance|the go ahead)",
+            (
+                r"(?:get|need|needs|requires|require|getting|without) (?:an |the |"
+                r"a )?(?:approval|sign off|permission|the ok|the okay|the green light|"
+                r"buy in|a purchase order|a po|authorization|authorisation|clearance|"
+                r"medical clearance|the go ahead)"
+            ),
             S,
         ),
         (
-            r"(?:expense|expensing|reimburse|reimbursed|invoice) (?:it|this|that|through)|(?:put|run) (?:it|this) through (?:the company|work|the business|my company|expenses)",
+            (
+                r"(?:expense|expensing|reimburse|reimbursed|invoice) (?:it|this|that|"
+                r"through)|(?:put|run) (?:it|this) through (?:the company|work|"
+                r"the business|my company|expenses)"
+            ),
             M,
         ),
         (
-            r"(?:company|work|employer|my firm|the firm|the business|my business|corporate|the office)(?: s)? (?:would|will|has to|needs to|might|could|can|should|usually) (?:pay|cover|reimburse|approve|sponsor|fund|foot the bill)",
+            (
+                r"(?:company|work|employer|my firm|the firm|the business|my business|"
+                r"corporate|the office)(?: s)? (?:would|will|has to|needs to|might|could|"
+                r"can|should|usually) (?:pay|cover|reimburse|approve|sponsor|fund|"
+                r"foot the bill)"
+            ),
             M,
         ),
         (
-            r"(?:not|isnt|wasnt) (?:just |only |entirely |solely |really |completely )?(?:my|up to me|me who) (?:decision|call|money|choice|to decide|decides)|not (?:only |just |entirely )?up to me",
+            (
+                r"(?:not|isnt|wasnt) (?:just |only |entirely |solely |really |"
+                r"completely )?(?:my|up to me|me who) (?:decision|call|money|choice|"
+                r"to decide|decides)|not (?:only |just |entirely )?up to me"
+            ),
             S,
         ),
         (
-            r"(?:we|i) (?:decide|make decisions|make these decisions|make big decisions|do things|make purchases|make big purchases|spend money) (?:together|as a family|as a couple|as a team|jointly)|joint decision|decide together|(?:a |the )?family decision|team decision",
-            S,
-        ),
-        (rf"(?:decide|decisions?|decision|choices) (?:[a-z]+ ){{0,2}}together|(?:my|our) {_SPOUSE} and i (?:[a-z]+ ){{0,3}}(?:decide|make|discuss|talk|agree|choose)", S),
-        (
-            r"(?:doctor|physician|cardiologist|physio|surgeon|therapist|doc)(?: s)? (?:clearance|approval|ok|okay|sign off|permission|green light|blessing)",
-            S,
-        ),
-        (
-            r"(?:cleared|clearance|clear|approved|okayed) (?:by|from|with) (?:my |the |a )?(?:doctor|physician|cardiologist|physio|surgeon|therapist|doc)",
+            (
+                r"(?:we|i) (?:decide|make decisions|make these decisions|"
+                r"make big decisions|do things|make purchases|make big purchases|"
+                r"spend money) (?:together|as a family|as a couple|as a team|jointly)|"
+                r"joint decision|decide together|(?:a |the )?family decision|team decision"
+            ),
             S,
         ),
         (
-            rf"(?:what|see what|hear what|know what) (?:my|our|the) {_APPROVER} (?:thinks|think|says|say|would say|will say|has to say|feels)",
+            (
+                rf"(?:decide|decisions?|decision|choices) (?:[a-z]+ ){{0,2}}together|(?:my|"
+                rf"our) {_SPOUSE} and i (?:[a-z]+ ){{0,3}}(?:decide|make|discuss|talk|"
+                rf"agree|choose)"
+            ),
             S,
         ),
         (
-            rf"(?:without|before) (?:talking|speaking|checking|asking|consulting|discussing it) (?:to|with)? ?(?:my|our|the) {_APPROVER}",
+            (
+                r"(?:doctor|physician|cardiologist|physio|surgeon|therapist|"
+                r"doc)(?: s)? (?:clearance|approval|ok|okay|sign off|permission|"
+                r"green light|blessing)"
+            ),
             S,
         ),
         (
-            rf"(?:my|our) {_APPROVER} (?:and i|and me) (?:need|have|would|will|decide|should|talk|discuss)",
+            (
+                r"(?:cleared|clearance|clear|approved|okayed) (?:by|from|with) (?:my |"
+                r"the |a )?(?:doctor|physician|cardiologist|physio|surgeon|therapist|doc)"
+            ),
             S,
         ),
         (
-            rf"(?:my|our|the) {_SPOUSE} (?:handles|does|manages|controls|runs) (?:the |our |all the )?(?:money|finances|budget|bills|checkbook|spending|accounts)",
+            (
+                rf"(?:what|see what|hear what|know what) (?:my|our|"
+                rf"the) {_APPROVER} (?:thinks|think|says|say|would say|will say|has to say|"
+                rf"feels)"
+            ),
+            S,
+        ),
+        (
+            (
+                rf"(?:without|before) (?:talking|speaking|checking|asking|consulting|"
+                rf"discussing it) (?:to|with)? ?(?:my|our|the) {_APPROVER}"
+            ),
+            S,
+        ),
+        (
+            (
+                rf"(?:my|our) {_APPROVER} (?:and i|and me) (?:need|have|would|will|decide|"
+                rf"should|talk|discuss)"
+            ),
+            S,
+        ),
+        (
+            (
+                rf"(?:my|our|the) {_SPOUSE} (?:handles|does|manages|controls|runs) (?:the |"
+                rf"our |all the )?(?:money|finances|budget|bills|checkbook|spending|"
+                rf"accounts)"
+            ),
             S,
         ),
     ),
     "not_interested": (
         (
-            r"(?:not|no longer|never been|never) (?:really |at all |even |that |very |too |remotely |particularly |currently |actually |honestly )?interested",
+            (
+                r"(?:not|no longer|never been|never) (?:really |at all |even |that |very |"
+                r"too |remotely |particularly |currently |actually |honestly )?interested"
+            ),
             S,
         ),
         (r"(?:no|zero|little) interest", S),
         (
-            r"(?:not|isnt|wasnt|aint) (?:really |just |quite |exactly |honestly )?(?:for me|for us|my thing|my cup of tea|my style|my jam|something (?:i|we) need|something im interested in|something im looking for|what (?:i|we) need|for people like me)",
+            (
+                r"(?:not|isnt|wasnt|aint) (?:really |just |quite |exactly |"
+                r"honestly )?(?:for me|for us|my thing|my cup of tea|my style|my jam|"
+                r"something (?:i|we) need|something im interested in|"
+                r"something im looking for|what (?:i|we) need|for people like me)"
+            ),
             S,
         ),
         (
-            r"no thanks|no thank you|thanks but no|thank you but no|no but thanks|ill pass|i will pass|(?:going to|gonna|have to|will|well|got to|gotta|im going to|i think ill|ill have to) pass|pass on (?:this|that|it)|hard pass|(?:im|i am|were) (?:going to )?pass(?:ing)?",
+            (
+                r"no thanks|no thank you|thanks but no|thank you but no|no but thanks|"
+                r"ill pass|i will pass|(?:going to|gonna|have to|will|well|got to|gotta|"
+                r"im going to|i think ill|ill have to) pass|pass on (?:this|that|it)|"
+                r"hard pass|(?:im|i am|were) (?:going to )?pass(?:ing)?"
+            ),
             S,
         ),
         (
-            r"(?:im|i am|were|we are|i feel|feel|im feeling|doing|im doing) (?:totally |perfectly |really |pretty |just |quite |honestly |all )?"
+            r"(?:im|i am|were|we are|i feel|feel|im feeling|doing|"
+            r"im doing) (?:totally |perfectly |really |pretty |just |quite |honestly |"
+            r"all )?"
             r"(?:fine|good|ok|okay|happy|great|all set|set|content|satisfied|alright|all right) "
-            r"(?:as im|as i am|as is|as we are|the way im|the way i am|the way things are|the way it is|with (?:what|where|how) (?:i|im|things)|on my own|without|thanks|thank you|for now|right now|at the moment)",
+            r"(?:as im|as i am|as is|as we are|the way im|the way i am|"
+            r"the way things are|the way it is|with (?:what|where|how) (?:i|im|"
+            r"things)|on my own|without|thanks|thank you|for now|right now|"
+            r"at the moment)",
             S,
         ),
         (
-            r"(?:i feel|feeling|im feeling|i am feeling) (?:really |pretty |totally |just )?(?:great|fine|good|fantastic|amazing|healthy)",
+            (
+                r"(?:i feel|feeling|im feeling|i am feeling) (?:really |pretty |totally |"
+                r"just )?(?:great|fine|good|fantastic|amazing|healthy)"
+            ),
             W,
         ),
         (
-            r"(?:dont|do not|really dont|honestly dont|just dont) (?:really )?(?:need|want) (?:this$|that$|it$|(?:this|that|it) (?:right now|thanks|thank you|at all)|coaching|a coach|any coaching|a trainer|any help|help|your help|your service|your services|your program|a program|anything|to be coached|another|someone|somebody|any of this|any of that|what youre selling|to buy|to sign up|to hear)",
+            (
+                r"(?:dont|do not|really dont|honestly dont|just dont) (?:really )?(?:need|"
+                r"want) (?:this$|that$|it$|(?:this|that|it) (?:right now|thanks|thank you|"
+                r"at all)|coaching|a coach|any coaching|a trainer|any help|help|your help|"
+                r"your service|your services|your program|a program|anything|"
+                r"to be coached|another|someone|somebody|any of this|any of that|"
+                r"what youre selling|to buy|to sign up|to hear)"
+            ),
             S,
         ),
         (
-            r"(?:stop|quit|dont|do not|never) (?:calling|call|ringing|contacting|bothering|texting|emailing) (?:me|us|this number)?(?: again| anymore| back)?",
+            (
+                r"(?:stop|quit|dont|do not|never) (?:calling|call|ringing|contacting|"
+                r"bothering|texting|emailing) (?:me|us|this number)?(?: again| anymore|"
+                r" back)?"
+            ),
             S,
         ),
         (
-            r"(?:take|remove|put|delete|scratch) (?:me|us|my number|my name|my information) (?:off|from|on) (?:your|the|this|that) (?:list|do not call|call list|database|calling list|register|system)|do not call list|unsubscribe",
+            (
+                r"(?:take|remove|put|delete|scratch) (?:me|us|my number|my name|"
+                r"my information) (?:off|from|on) (?:your|the|this|that) (?:list|"
+                r"do not call|call list|database|calling list|register|system)|"
+                r"do not call list|unsubscribe"
+            ),
             S,
         ),
         (
-            r"leave me alone|how did you get (?:my|this) number|lose my number|(?:im|i am) (?:going to )?hang(?:ing)? up|hanging up now",
+            (
+                r"leave me alone|how did you get (?:my|this) number|lose my number|(?:im|"
+                r"i am) (?:going to )?hang(?:ing)? up|hanging up now"
+            ),
             S,
         ),
         (
-            r"(?:not|isnt) (?:what|something|anything) (?:im|i am|were|we are|i was|i|we) (?:looking for|after|want|need|into)",
+            (
+                r"(?:not|isnt) (?:what|something|anything) (?:im|i am|were|we are|i was|i|"
+                r"we) (?:looking for|after|want|need|into)"
+            ),
             S,
         ),
         (
-            r"(?:not|im not|were not|arent) (?:looking for|in the market for|shopping for|after) (?:anything|a coach|coaching|this|that|help|a program|that kind of thing|that sort of thing|a trainer|anything like that|any)",
+            (
+                r"(?:not|im not|were not|arent) (?:looking for|in the market for|"
+                r"shopping for|after) (?:anything|a coach|coaching|this|that|help|"
+                r"a program|that kind of thing|that sort of thing|a trainer|"
+                r"anything like that|any)"
+            ),
             S,
         ),
         (r"(?:dont|do not|cant) (?:really )?see (?:the|a|any) (?:point|need|value|reason)", S),
         (
-            r"(?:no|dont have (?:a|any)|dont see a|theres no|see no) (?:real )?(?:need|use|reason|point) (?:for (?:it|this|that|coaching|a coach|me)|to (?:change|bother|do (?:it|this|that)))",
+            (
+                r"(?:no|dont have (?:a|any)|dont see a|theres no|"
+                r"see no) (?:real )?(?:need|use|reason|point) (?:for (?:it|this|that|"
+                r"coaching|a coach|me)|to (?:change|bother|do (?:it|this|that)))"
+            ),
             S,
         ),
         (r"(?:waste of (?:my|our) time|wasting (?:my|our) time|dont waste (?:my|your) time)", M),
         (
-            r"(?:already|im|i am|were|we are|im in|in) (?:in )?(?:really |very |pretty |quite )?(?:good|great|decent|pretty good|fine|excellent|top|peak|solid|fantastic) shape",
+            (
+                r"(?:already|im|i am|were|we are|im in|in) (?:in )?(?:really |very |"
+                r"pretty |quite )?(?:good|great|decent|pretty good|fine|excellent|top|"
+                r"peak|solid|fantastic) shape"
+            ),
             M,
         ),
         (
-            r"(?:never|not) (?:going to|gonna|ever going to) (?:happen|do (?:it|this|that)|buy|sign up|pay for)|not (?:going to|gonna) happen|no way jose|not a chance|forget it|not in a million years",
+            (
+                r"(?:never|not) (?:going to|gonna|ever going to) (?:happen|do (?:it|this|"
+                r"that)|buy|sign up|pay for)|not (?:going to|gonna) happen|no way jose|"
+                r"not a chance|forget it|not in a million years"
+            ),
             S,
         ),
         (r"(?:please )?dont (?:bother|waste)", M),
         (
-            r"(?:not|never) (?:really |that |very |too |much |a big |big )?(?:into|a fan of|big on|keen on|the type for|someone who does) (?:this|that|coaching|fitness|working out|exercise|programs|this sort|this kind|that sort|that kind|gyms|coaches)",
+            (
+                r"(?:not|never) (?:really |that |very |too |much |a big |big )?(?:into|"
+                r"a fan of|big on|keen on|the type for|someone who does) (?:this|that|"
+                r"coaching|fitness|working out|exercise|programs|this sort|this kind|"
+                r"that sort|that kind|gyms|coaches)"
+            ),
             S,
         ),
-        (r"(?:dont think|not sure|dont feel like) (?:this|it|that|coaching|a coach|a program)(?: is| s| would be)? (?:something|anything) (?:i|we) (?:really )?(?:need|want|would use)|(?:not|isnt) (?:something|anything) (?:i|we) (?:really )?(?:need|want)", S),
-        (r"^(?:no|nah|no thanks|no thank you|nope|no no)(?: thanks| thank you)? (?:im|were|i am) (?:good|fine|all good|all set|okay|set|alright)", S),
         (
-            r"(?:doesnt|does not|dont|do not) (?:really )?(?:interest|appeal to|apply to) (?:me|us)|(?:doesnt|does not) apply",
+            (
+                r"(?:dont think|not sure|dont feel like) (?:this|it|that|coaching|a coach|"
+                r"a program)(?: is| s| would be)? (?:something|anything) (?:i|"
+                r"we) (?:really )?(?:need|want|would use)|(?:not|isnt) (?:something|"
+                r"anything) (?:i|we) (?:really )?(?:need|want)"
+            ),
             S,
         ),
         (
-            r"(?:im|i am|were|we are) (?:happy|fine|good|ok|okay|set|all set) (?:with|doing) (?:my|our|what|how|the way)",
+            (
+                r"^(?:no|nah|no thanks|no thank you|nope|no no)(?: thanks|"
+                r" thank you)? (?:im|were|i am) (?:good|fine|all good|all set|okay|set|"
+                r"alright)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:doesnt|does not|dont|do not) (?:really )?(?:interest|appeal to|"
+                r"apply to) (?:me|us)|(?:doesnt|does not) apply"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:im|i am|were|we are) (?:happy|fine|good|ok|okay|set|all set) (?:with|"
+                r"doing) (?:my|our|what|how|the way)"
+            ),
             M,
         ),
         (
-            r"(?:i|we) (?:dont|do not|never) (?:have|see) (?:a |any )?(?:problem|issue|issues|problems) (?:with|to fix|to solve)",
+            (
+                r"(?:i|we) (?:dont|do not|never) (?:have|see) (?:a |any )?(?:problem|"
+                r"issue|issues|problems) (?:with|to fix|to solve)"
+            ),
             M,
         ),
         (r"^(?:no|nope|nah|no no|no sorry|sorry no)$", M),
@@ -839,55 +1522,156 @@ OBJECTIONS: Final[RuleTable] = {
 
 OBJECTION_CANCELS: Final[CancelTable] = {
     "price": (
-        r"(?:its|this|it|thats|that|is|s)? ?(?:not|isnt|wasnt|never) (?:really |just |actually |so much |even |at all |necessarily |only )?(?:about|because of|a question of|down to|due to|over) (?:the )?(?:money|price|cost|budget|pricing|dollars|fee|fees|investment)",
-        r"(?:money|price|cost|budget|pricing|the money|the price|the cost|affordability|the investment|investment|the budget)(?: s)? (?:is|s|isnt|wasnt|was|would|will)? ?(?:not|isnt|never|no|nt|not really|really not|definitely not|honestly not) (?:really |actually |even |at all )?(?:a |an |the |my |our )?(?:issue|problem|concern|factor|obstacle|object|question|thing|deal|worry|hurdle|barrier|big deal)",
-        r"(?:not|never|no longer) (?:worried|concerned|bothered|fussed|stressed|nervous|hung up) (?:about|over|by|with) (?:the )?(?:money|price|cost|budget|investment|fees|pricing|paying)",
-        r"(?:i|we) (?:can|could) (?:easily |definitely |totally |certainly |absolutely |comfortably )?afford",
+        (
+            r"(?:its|this|it|thats|that|is|s)? ?(?:not|isnt|wasnt|never) (?:really |"
+            r"just |actually |so much |even |at all |necessarily |only )?(?:about|"
+            r"because of|a question of|down to|due to|over) (?:the )?(?:money|price|"
+            r"cost|budget|pricing|dollars|fee|fees|investment)"
+        ),
+        (
+            r"(?:money|price|cost|budget|pricing|the money|the price|the cost|"
+            r"affordability|the investment|investment|the budget)(?: s)? (?:is|s|isnt|"
+            r"wasnt|was|would|will)? ?(?:not|isnt|never|no|nt|not really|really not|"
+            r"definitely not|honestly not) (?:really |actually |even |at all )?(?:a |"
+            r"an |the |my |our )?(?:issue|problem|concern|factor|obstacle|object|"
+            r"question|thing|deal|worry|hurdle|barrier|big deal)"
+        ),
+        (
+            r"(?:not|never|no longer) (?:worried|concerned|bothered|fussed|stressed|"
+            r"nervous|hung up) (?:about|over|by|with) (?:the )?(?:money|price|cost|"
+            r"budget|investment|fees|pricing|paying)"
+        ),
+        (
+            r"(?:i|we) (?:can|could) (?:easily |definitely |totally |certainly |"
+            r"absolutely |comfortably )?afford"
+        ),
         r"(?:money|cost|price)(?: s)? (?:is )?no (?:object|issue|problem)",
-        r"(?:price|cost|pricing|the price|the cost|it|that|investment)(?: s)? (?:is |seems |sounds |looks )?(?:totally |perfectly |very |quite |pretty |really )?(?:fine|fair|reasonable|affordable|okay|not bad|worth it|a steal|cheap|good value|great value)",
+        (
+            r"(?:price|cost|pricing|the price|the cost|it|that|"
+            r"investment)(?: s)? (?:is |seems |sounds |looks )?(?:totally |perfectly |"
+            r"very |quite |pretty |really )?(?:fine|fair|reasonable|affordable|okay|"
+            r"not bad|worth it|a steal|cheap|good value|great value)"
+        ),
         r"(?:have|got|set aside|put aside) (?:the|a|enough|plenty of) (?:budget|money|funds|cash)",
-        r"budget(?: s)? (?:is |was )?(?:fine|not an issue|there|approved|available|sorted|covered|no problem|ready)",
+        (
+            r"budget(?: s)? (?:is |was )?(?:fine|not an issue|there|approved|"
+            r"available|sorted|covered|no problem|ready)"
+        ),
         r"(?:happy|willing|ready|glad|prepared) to (?:pay|invest|spend)",
     ),
     "time": (
-        r"(?:not|never|no longer) (?:worried|concerned|bothered|fussed|stressed|nervous|hung up) (?:about|over|by|with) (?:the )?(?:time|schedule|timing|time commitment|my schedule|my calendar|finding time|fitting it in)",
-        r"(?:time|schedule|timing|my schedule|my calendar|the time commitment|the schedule|availability)(?: s)? (?:is|s|isnt|wasnt|was|would|will)? ?(?:not|isnt|never|no|not really|really not|definitely not) (?:really |actually |even |at all )?(?:a |an |the |my |our )?(?:issue|problem|concern|constraint|factor|obstacle|thing|worry|hurdle|barrier)",
-        r"(?:its|this|it|thats|that)? ?(?:not|isnt|wasnt) (?:really |just |actually )?(?:about|because of|a question of|down to) (?:the )?(?:time|schedule|timing|my schedule|being busy)",
-        r"(?:i|we) (?:have|got|ve got|have got) (?:the |plenty of |enough |a lot of |lots of |loads of |some )?(?:time|free time|flexibility|spare time)",
-        r"(?:i can|ill|i will|i always|i|we can|well|i could|id) (?:definitely |totally |always |easily )?(?:make|find|carve out) (?:the )?time",
-        r"(?:schedule|calendar|time|hours)(?: s)? (?:is |are )?(?:pretty |very |super |quite |totally )?(?:flexible|open|free|wide open|clear|manageable)",
+        (
+            r"(?:not|never|no longer) (?:worried|concerned|bothered|fussed|stressed|"
+            r"nervous|hung up) (?:about|over|by|with) (?:the )?(?:time|schedule|"
+            r"timing|time commitment|my schedule|my calendar|finding time|"
+            r"fitting it in)"
+        ),
+        (
+            r"(?:time|schedule|timing|my schedule|my calendar|the time commitment|"
+            r"the schedule|availability)(?: s)? (?:is|s|isnt|wasnt|was|would|"
+            r"will)? ?(?:not|isnt|never|no|not really|really not|"
+            r"definitely not) (?:really |actually |even |at all )?(?:a |an |the |my |"
+            r"our )?(?:issue|problem|concern|constraint|factor|obstacle|thing|worry|"
+            r"hurdle|barrier)"
+        ),
+        (
+            r"(?:its|this|it|thats|that)? ?(?:not|isnt|wasnt) (?:really |just |"
+            r"actually )?(?:about|because of|a question of|down to) (?:the )?(?:time|"
+            r"schedule|timing|my schedule|being busy)"
+        ),
+        (
+            r"(?:i|we) (?:have|got|ve got|have got) (?:the |plenty of |enough |"
+            r"a lot of |lots of |loads of |some )?(?:time|free time|flexibility|"
+            r"spare time)"
+        ),
+        (
+            r"(?:i can|ill|i will|i always|i|we can|well|i could|id) (?:definitely |"
+            r"totally |always |easily )?(?:make|find|carve out) (?:the )?time"
+        ),
+        (
+            r"(?:schedule|calendar|time|hours)(?: s)? (?:is |are )?(?:pretty |very |"
+            r"super |quite |totally )?(?:flexible|open|free|wide open|clear|"
+            r"manageable)"
+        ),
     ),
     "think_it_over": (
-        r"(?:dont|do not|dont really) (?:need|have) to (?:think|wait|sleep on|mull|consider|look into)",
+        (
+            r"(?:dont|do not|dont really) (?:need|have) to (?:think|wait|sleep on|"
+            r"mull|consider|look into)"
+        ),
         r"no (?:need|reason) to (?:think|wait|sleep on|mull|hold off|delay)",
         r"nothing (?:to|more to|else to) think (?:about|over)",
         r"(?:no|dont need (?:any|more)) time to think",
-        r"(?:ready|want|like|going|happy) to (?:start|go|commit|do it|sign|begin|move forward) (?:now|today|right now|right away|immediately|asap)",
+        (
+            r"(?:ready|want|like|going|happy) to (?:start|go|commit|do it|sign|begin|"
+            r"move forward) (?:now|today|right now|right away|immediately|asap)"
+        ),
         r"(?:already|ive|i have|i) (?:thought|decided|made up my mind)",
     ),
     "skepticism": (
-        r"(?:i )?(?:believe|trust|know) (?:it|this|that|you|coaching|that this|this stuff|the program) (?:works|can work|will work|would work|could work)",
+        (
+            r"(?:i )?(?:believe|trust|know) (?:it|this|that|you|coaching|that this|"
+            r"this stuff|the program) (?:works|can work|will work|would work|"
+            r"could work)"
+        ),
         r"(?:im|i am|were) (?:totally |completely |fully )?(?:convinced|sold|a believer)",
         r"(?:not|never) (?:skeptical|sceptical|doubtful|cynical)",
         r"(?:i )?(?:trust|believe in) (?:you|coaching|the process|this|it)",
     ),
     "has_alternative": (
-        r"(?:dont|do not|never|didnt) (?:have|had|use|go to|belong to|work with|see) (?:a |an |any |my )?(?:own )?(?:coach|trainer|personal trainer|gym|gym membership|program|nutritionist|dietitian|app|membership|routine|plan)",
-        r"(?:quit|stopped|cancelled|canceled|left|dropped|gave up|ended|lost|fired) (?:my |the |our )?(?:gym|trainer|coach|membership|program|app|personal trainer|nutritionist|routine)",
+        (
+            r"(?:dont|do not|never|didnt) (?:have|had|use|go to|belong to|work with|"
+            r"see) (?:a |an |any |my )?(?:own )?(?:coach|trainer|personal trainer|gym|"
+            r"gym membership|program|nutritionist|dietitian|app|membership|routine|"
+            r"plan)"
+        ),
+        (
+            r"(?:quit|stopped|cancelled|canceled|left|dropped|gave up|ended|lost|"
+            r"fired) (?:my |the |our )?(?:gym|trainer|coach|membership|program|app|"
+            r"personal trainer|nutritionist|routine)"
+        ),
         r"(?:no|without a|without any) (?:coach|trainer|gym|program|membership|routine|plan)",
         r"(?:used to|once) (?:have|had|go|use|see|work with)",
     ),
     "needs_approval": (
-        r"(?:dont|do not|no|wont|never) (?:need|have|got) to (?:ask|check with|talk to|consult|run it by|get approval|get permission|clear it|check|talk|run|get)",
-        r"(?:its|it is|thats)? ?(?:my|all my|entirely my|completely my|totally my) (?:decision|call|money|choice)",
-        r"(?:i|we) (?:decide|make the decisions|make the call|call the shots|make my own decisions|make my own choices|handle the finances|control the budget|am the decision maker|have the final say|dont need permission|dont need approval)",
-        r"(?:up to|on) me(?: alone)?$|(?:its|it is) up to me|(?:im|i am) the (?:boss|decision maker|one who decides)",
+        (
+            r"(?:dont|do not|no|wont|never) (?:need|have|got) to (?:ask|check with|"
+            r"talk to|consult|run it by|get approval|get permission|clear it|check|"
+            r"talk|run|get)"
+        ),
+        (
+            r"(?:its|it is|thats)? ?(?:my|all my|entirely my|completely my|"
+            r"totally my) (?:decision|call|money|choice)"
+        ),
+        (
+            r"(?:i|we) (?:decide|make the decisions|make the call|call the shots|"
+            r"make my own decisions|make my own choices|handle the finances|"
+            r"control the budget|am the decision maker|have the final say|"
+            r"dont need permission|dont need approval)"
+        ),
+        (
+            r"(?:up to|on) me(?: alone)?$|(?:its|it is) up to me|(?:im|"
+            r"i am) the (?:boss|decision maker|one who decides)"
+        ),
         r"no (?:approval|permission|sign off) (?:needed|required|necessary)",
-        r"(?:nobody|no one|noone|dont need anyone|not anyone) (?:else )?(?:to |needs to |has to )?(?:approve|sign off|ask|consult|check with)",
-        rf"(?:{_SPOUSE}|boss|manager|doctor|company)(?: s| is)? (?:totally |fully |already |completely )?(?:on board|fine with it|supportive|agreed|agrees|wants me to|told me to|said yes|said go|already said|approved|signed off|cleared me|all for it|encouraging me|pushing me)",
+        (
+            r"(?:nobody|no one|noone|dont need anyone|not anyone) (?:else )?(?:to |"
+            r"needs to |has to )?(?:approve|sign off|ask|consult|check with)"
+        ),
+        (
+            rf"(?:{_SPOUSE}|boss|manager|doctor|company)(?: s| is)? (?:totally |fully |"
+            rf"already |completely )?(?:on board|fine with it|supportive|agreed|agrees|"
+            rf"wants me to|told me to|said yes|said go|already said|approved|"
+            rf"signed off|cleared me|all for it|encouraging me|pushing me)"
+        ),
     ),
     "not_interested": (
-        r"(?:im|i am|were|we are|very|really|definitely|quite|actually|super|genuinely|pretty|i m|still|truly|certainly) (?:very |really |definitely |quite |actually |super |genuinely |pretty |still |truly |somewhat |kind of |a bit |a little )?interested",
+        (
+            r"(?:im|i am|were|we are|very|really|definitely|quite|actually|super|"
+            r"genuinely|pretty|i m|still|truly|certainly) (?:very |really |"
+            r"definitely |quite |actually |super |genuinely |pretty |still |truly |"
+            r"somewhat |kind of |a bit |a little )?interested"
+        ),
         r"(?:sounds|seems|looks) (?:interesting|good|great|promising)",
     ),
 }
@@ -896,82 +1680,146 @@ NEEDS: Final[RuleTable] = {
     "weight_loss": (
         (
             r"(?:lose|losing|lost|drop|dropping|shed|shedding|cut|cutting|get rid of|burn|burning|"
-            r"take off|taking off|melt|trim|trimming|knock off|knock|lose a|reduce|reducing|get down) "
-            r"(?:some |a few |the |a little |a lot of |my |this |that |those |these |extra |excess |"
-            r"off |some of |some of the |the extra |a bit of |a couple |about |around |like |maybe |at least |"
+            r"take off|taking off|melt|trim|trimming|knock off|knock|lose a|reduce|"
+            r"reducing|get down) "
+            r"(?:some |a few |the |a little |a lot of |my |this |that |those |these |"
+            r"extra |excess |"
+            r"off |some of |some of the |the extra |a bit of |a couple |about |"
+            r"around |like |maybe |at least |"
             r"[a-z0-9]+ )*(?:weight|pounds|lbs|kilos|kilograms|kg|fat|body fat|belly|belly fat|gut|"
-            r"stomach|inches|love handles|beer belly|baby weight|dad bod|spare tire|muffin top|flab|"
+            r"stomach|inches|love handles|beer belly|baby weight|dad bod|spare tire|"
+            r"muffin top|flab|"
             r"sizes|dress sizes|pant sizes|stone|waist|waistline|weight gain|middle)",
             S,
         ),
         (
-            r"weight ?loss|fat ?loss|lose weight|slim down|slimming|get slimmer|get thinner|get leaner|lean out|slim|trim down|shape up",
+            (
+                r"weight ?loss|fat ?loss|lose weight|slim down|slimming|get slimmer|"
+                r"get thinner|get leaner|lean out|slim|trim down|shape up"
+            ),
             S,
         ),
         (r"(?:overweight|obese|obesity|chubby|chunky|flabby|pudgy|plus size|bmi|body mass)", S),
         (
-            r"(?:gained|put on|packed on|piled on|gaining|putting on|picked up|i gained) (?:[a-z0-9]+ ){0,3}(?:weight|pounds|lbs|kilos|kg|fat|belly|stone)",
+            (
+                r"(?:gained|put on|packed on|piled on|gaining|putting on|picked up|"
+                r"i gained) (?:[a-z0-9]+ ){0,3}(?:weight|pounds|lbs|kilos|kg|fat|belly|"
+                r"stone)"
+            ),
             S,
         ),
         (
-            r"(?:weight|pounds|kilos|belly|gut|fat|waistline|scale)(?: s)? (?:gain|crept|creeping|piling|keeps going up|went up|going up|keeps climbing|climbing|has crept|is growing|growing)",
+            (
+                r"(?:weight|pounds|kilos|belly|gut|fat|waistline|scale)(?: s)? (?:gain|"
+                r"crept|creeping|piling|keeps going up|went up|going up|keeps climbing|"
+                r"climbing|has crept|is growing|growing)"
+            ),
             S,
         ),
         (
-            r"(?:my|a|the|this|beer|big|growing) (?:belly|gut|spare tire|muffin top|love handles|double chin|beer belly|dad bod)",
+            (
+                r"(?:my|a|the|this|beer|big|growing) (?:belly|gut|spare tire|muffin top|"
+                r"love handles|double chin|beer belly|dad bod)"
+            ),
             S,
         ),
         (
-            r"(?:fit|fitting|get) (?:back )?(?:into|in) (?:my|those|old|the|smaller|a smaller) (?:[a-z]+ )?(?:clothes|jeans|pants|suit|suits|dress|dresses|size|shirts|trousers)",
+            (
+                r"(?:fit|fitting|get) (?:back )?(?:into|in) (?:my|those|old|the|smaller|"
+                r"a smaller) (?:[a-z]+ )?(?:clothes|jeans|pants|suit|suits|dress|dresses|"
+                r"size|shirts|trousers)"
+            ),
             S,
         ),
         (
-            r"(?:clothes|jeans|pants|suit|suits|shirts|belt)(?: s)? (?:dont|doesnt|no longer|dont really|are too|is too|are getting|are) (?:fit|tight|small|snug)",
+            (
+                r"(?:clothes|jeans|pants|suit|suits|shirts|belt)(?: s)? (?:dont|doesnt|"
+                r"no longer|dont really|are too|is too|are getting|are) (?:fit|tight|"
+                r"small|snug)"
+            ),
             S,
         ),
         (
-            r"(?:im|i am|ive gotten|gotten|getting|got|im getting|become|i feel|feel|look|i look) (?:a bit |a little |too |kind of |really |so |way |pretty |very )?(?:heavy|heavier|fat|fatter|chubby|big|bigger|out of shape|soft|flabby|bloated|round)",
+            (
+                r"(?:im|i am|ive gotten|gotten|getting|got|im getting|become|i feel|feel|"
+                r"look|i look) (?:a bit |a little |too |kind of |really |so |way |pretty |"
+                r"very )?(?:heavy|heavier|fat|fatter|chubby|big|bigger|out of shape|soft|"
+                r"flabby|bloated|round)"
+            ),
             M,
         ),
         (
-            r"(?:on a diet|dieting|calorie deficit|counting calories|cut carbs|keto|intermittent fasting|portion control|stop snacking|eat less|eating less|eat better|lose the|weigh in|the scale)",
+            (
+                r"(?:on a diet|dieting|calorie deficit|counting calories|cut carbs|keto|"
+                r"intermittent fasting|portion control|stop snacking|eat less|eating less|"
+                r"eat better|lose the|weigh in|the scale)"
+            ),
             W,
         ),
         (
-            r"(?:i weigh|weigh (?:about |around |like )?[a-z0-9]+|weighing [a-z0-9]+|my weight|the weight|his weight|weight issue|weight problem)",
+            (
+                r"(?:i weigh|weigh (?:about |around |like )?[a-z0-9]+|weighing [a-z0-9]+|"
+                r"my weight|the weight|his weight|weight issue|weight problem)"
+            ),
             M,
         ),
         (
-            r"(?:[a-z0-9]+ )?(?:pounds|lbs|kilos|kg) (?:overweight|heavier|to lose|to drop|off|down)",
+            (
+                r"(?:[a-z0-9]+ )?(?:pounds|lbs|kilos|kg) (?:overweight|heavier|to lose|"
+                r"to drop|off|down)"
+            ),
             S,
         ),
     ),
     "muscle_gain": (
         (
-            r"(?:build|building|gain|gaining|put on|putting on|add|adding|get|grow|growing|increase|"
+            r"(?:build|building|gain|gaining|put on|putting on|add|adding|get|grow|"
+            r"growing|increase|"
             r"increasing|bulk|bulking|pack on|keep|maintain|preserve|develop|more|regain|rebuild) "
-            r"(?:some |more |a little |lean |a bit of |real |serious |a lot of |my |back |up |[a-z]+ )?"
-            r"(?:muscle|muscles|mass|muscle mass|size|strength|lean mass|lean muscle|muscle tone|bulk)",
+            r"(?:some |more |a little |lean |a bit of |real |serious |a lot of |my |"
+            r"back |up |[a-z]+ )?"
+            r"(?:muscle|muscles|mass|muscle mass|size|strength|lean mass|lean muscle|"
+            r"muscle tone|bulk)",
             S,
         ),
         (
-            r"(?:get|getting|become|be|feel|look|gets|got) (?:a lot |a bit |much |way |more |really |physically )?(?:stronger|more muscular|ripped|jacked|toned|buff|swole|shredded|muscular|fitter and stronger|strong again)",
+            (
+                r"(?:get|getting|become|be|feel|look|gets|got) (?:a lot |a bit |much |"
+                r"way |more |really |physically )?(?:stronger|more muscular|ripped|jacked|"
+                r"toned|buff|swole|shredded|muscular|fitter and stronger|strong again)"
+            ),
             S,
         ),
         (
-            r"(?:pull ?ups?|push ?ups?|chin ?ups?|tone|toning|tone up|toned|firm up|sculpt|sculpted|definition|defined|six pack|six-pack|abs|biceps|bigger arms|arms|chest|glutes|upper body|shoulders|physique|bodybuilding|hypertrophy)",
+            (
+                r"(?:pull ?ups?|push ?ups?|chin ?ups?|tone|toning|tone up|toned|firm up|"
+                r"sculpt|sculpted|definition|defined|six pack|six-pack|abs|biceps|"
+                r"bigger arms|arms|chest|glutes|upper body|shoulders|physique|"
+                r"bodybuilding|hypertrophy)"
+            ),
             M,
         ),
         (
-            r"(?:strength training|weight training|lifting|lift heavier|lift weights|resistance training|bench|deadlift|squat|pull ups|pullups|push ups|pushups|powerlifting|weightlifting|strong|strength|muscle|muscles|mass)",
+            (
+                r"(?:strength training|weight training|lifting|lift heavier|lift weights|"
+                r"resistance training|bench|deadlift|squat|pull ups|pullups|push ups|"
+                r"pushups|powerlifting|weightlifting|strong|strength|muscle|muscles|mass)"
+            ),
             W,
         ),
         (
-            r"(?:muscle|strength|bone density)(?: s)? (?:loss|losing|going|declining|is going|wasting)|losing (?:muscle|strength|mass)|sarcopenia",
+            (
+                r"(?:muscle|strength|bone density)(?: s)? (?:loss|losing|going|declining|"
+                r"is going|wasting)|losing (?:muscle|strength|mass)|sarcopenia"
+            ),
             S,
         ),
         (
-            r"(?:im|i am|ive always been|always been|too|feel|look) (?:so |really |too |pretty |kind of |a bit )?(?:weak|skinny|scrawny|skinny fat|frail|puny|thin|flimsy|soft)",
+            (
+                r"(?:im|i am|ive always been|always been|too|feel|look) (?:so |really |"
+                r"too |pretty |kind of |a bit )?(?:weak|skinny|scrawny|skinny fat|frail|"
+                r"puny|thin|flimsy|soft)"
+            ),
             M,
         ),
         (r"(?:bulk up|beef up|bulk|gain weight|put on weight|gain some weight)", M),
@@ -995,19 +1843,36 @@ NEEDS: Final[RuleTable] = {
         ),
         (r"through the roof", W),
         (
-            r"(?:doctor|doc|physician|gp|cardiologist)(?: s)? (?:said|told|says|warned|wants|is worried|is concerned|recommended|suggested|scared)",
+            (
+                r"(?:doctor|doc|physician|gp|cardiologist)(?: s)? (?:said|told|says|"
+                r"warned|wants|is worried|is concerned|recommended|suggested|scared)"
+            ),
             S,
         ),
         (
-            r"(?:get|be|stay|feel|eat|live|getting|being|staying|feeling|eating|living|become|much|lot|bit|way|more) (?:a lot |a bit |much |more |really )?(?:healthier|healthy)",
+            (
+                r"(?:get|be|stay|feel|eat|live|getting|being|staying|feeling|eating|"
+                r"living|become|much|lot|bit|way|more) (?:a lot |a bit |much |more |"
+                r"really )?(?:healthier|healthy)"
+            ),
             S,
         ),
         (
-            r"(?:my|our|his|her|overall|long term|general|better|good|improve my|improving my|take care of my|taking care of my|about my|for my|prioritize my|focus on my) health",
+            (
+                r"(?:my|our|his|her|overall|long term|general|better|good|improve my|"
+                r"improving my|take care of my|taking care of my|about my|for my|"
+                r"prioritize my|focus on my) health"
+            ),
             S,
         ),
         (
-            r"(?:see|be around for|be there for|watch|keep up with) (?:my )?(?:kids|grandkids|children|grandchildren|family) (?:grow up|graduate|get married|for a long time|for years)|be around (?:for|longer)|(?:live|living) (?:a )?(?:long|longer|long healthy) (?:life|time)|(?:age|aging|ageing) (?:well|gracefully|better)|healthy aging|healthy ageing",
+            (
+                r"(?:see|be around for|be there for|watch|keep up with) (?:my )?(?:kids|"
+                r"grandkids|children|grandchildren|family) (?:grow up|graduate|"
+                r"get married|for a long time|for years)|be around (?:for|longer)|(?:live|"
+                r"living) (?:a )?(?:long|longer|long healthy) (?:life|time)|(?:age|aging|"
+                r"ageing) (?:well|gracefully|better)|healthy aging|healthy ageing"
+            ),
             S,
         ),
         (r"health|healthy|healthier|wellbeing|well being|metabolism|metabolic", W),
@@ -1020,25 +1885,39 @@ NEEDS: Final[RuleTable] = {
             r"cant shut off|cant shut my brain|wound up|on edge|frazzled|frayed|mental health|"
             r"depressed|depression|irritable|short fuse|short tempered|snapping at|insomnia|"
             r"cant sleep|cant fall asleep|cant stay asleep|dont sleep|barely sleep|hardly sleep|"
-            r"not sleeping|poor sleep|bad sleep|sleep badly|sleep poorly|sleep terribly|trouble sleeping|"
-            r"sleep issues|sleep problems|sleep quality|sleep better|better sleep|wake up at|waking up at|"
+            r"not sleeping|poor sleep|bad sleep|sleep badly|sleep poorly|"
+            r"sleep terribly|trouble sleeping|"
+            r"sleep issues|sleep problems|sleep quality|sleep better|better sleep|"
+            r"wake up at|waking up at|"
             r"wake up in the middle|waking up in the middle|tossing and turning|racing mind|"
             r"racing thoughts|mind racing|mind wont stop|mindfulness|meditation|meditate|cortisol|"
             r"work life balance|balance work|nervous wreck|breakdown|breaking point|"
             r"mental wellbeing|mental well being|mentally (?:exhausted|drained|fried|tired|done|"
             r"spent|checked out)|emotionally (?:drained|exhausted)|worn thin|at my wits end|"
-            r"tense|tension|restless|restlessness|worried all the time|constant worry|worrying all the time|"
+            r"tense|tension|restless|restlessness|worried all the time|constant worry|"
+            r"worrying all the time|"
             r"decompress|relax|relaxed|calmer|calm down|peace of mind|headspace|head space|"
             r"fried|frazzle|pressure at work|under (?:a lot of |so much |constant |huge |enormous |"
-            r"tons of |immense )?pressure|high pressure|stressed out|(?<!physical )therap(?:y|ist)|mood|"
+            r"tons of |immense )?pressure|high pressure|stressed out|"
+            r"(?<!physical )therap(?:y|ist)|mood|"
             r"moody|grumpy|emotional eating|stress eating|eat when stressed)",
             S,
         ),
         (
-            r"(?:sleep|sleeping|recharge|switch off|wind down|unwind|mental|mentally|emotional|emotionally|nerves|nervous|zen)(?! on (?:it|this|that))",
+            (
+                r"(?:sleep|sleeping|recharge|switch off|wind down|unwind|mental|mentally|"
+                r"emotional|emotionally|nerves|nervous|zen)(?! on (?:it|this|that))"
+            ),
             W,
         ),
-        (r"(?:cant|cannot|hard to|struggle to|never|dont) (?:turn|switch|shut) (?:my brain|my mind|my head|it|things|work) off|(?:turn|switch|shut) off (?:my brain|my mind|my head)", S),
+        (
+            (
+                r"(?:cant|cannot|hard to|struggle to|never|dont) (?:turn|switch|"
+                r"shut) (?:my brain|my mind|my head|it|things|work) off|(?:turn|switch|"
+                r"shut) off (?:my brain|my mind|my head)"
+            ),
+            S,
+        ),
     ),
     "energy": (
         (
@@ -1053,24 +1932,44 @@ NEEDS: Final[RuleTable] = {
             r"falling asleep at|cant get out of bed|hard to get out of bed|sleepy|drowsy|"
             r"coffee to function|five coffees|four coffees|three coffees|so much coffee|"
             r"too much coffee|caffeine|red bull|energy drinks|pick me up|pep|spark|zest|"
-            r"recharge my batteries|battery is empty|batteries|hit (?:a|the) wall|out of steam|run out of steam|running out of steam|ran out of steam|out of gas|running out of gas|no juice|crash and burn)",
+            r"recharge my batteries|battery is empty|batteries|hit (?:a|the) wall|"
+            r"out of steam|run out of steam|running out of steam|ran out of steam|"
+            r"out of gas|running out of gas|no juice|crash and burn)",
             S,
         ),
         (
-            r"(?:focus|concentrate|concentration|productivity|productive|perform|performance|sharp|sharper|alert|clarity|mental clarity|clear head|clear headed|on my game|on top of my game|at my best)",
+            (
+                r"(?:focus|concentrate|concentration|productivity|productive|perform|"
+                r"performance|sharp|sharper|alert|clarity|mental clarity|clear head|"
+                r"clear headed|on my game|on top of my game|at my best)"
+            ),
             W,
         ),
         (r"dragging(?! (?:my|our) feet)|drag (?:myself|through)|dragging through", M),
         (
-            r"(?:perform|performing|show up|be) (?:at|on) (?:my |a )?(?:best|peak|high level|highest level|top of my game|a higher level|work|the office|a high level)|(?:peak|high|better|top) performance|(?:perform|performing) better",
+            (
+                r"(?:perform|performing|show up|be) (?:at|on) (?:my |a )?(?:best|peak|"
+                r"high level|highest level|top of my game|a higher level|work|the office|"
+                r"a high level)|(?:peak|high|better|top) performance|(?:perform|"
+                r"performing) better"
+            ),
             S,
         ),
         (
-            r"(?:more|better|higher|boost|boost my|increase my|improve my|get my|get more|lack of|lack|low|no|zero|little|have no|havent got any|out of|running low on) (?:energy|stamina|focus|concentration|productivity|vitality)",
+            (
+                r"(?:more|better|higher|boost|boost my|increase my|improve my|get my|"
+                r"get more|lack of|lack|low|no|zero|little|have no|havent got any|out of|"
+                r"running low on) (?:energy|stamina|focus|concentration|productivity|"
+                r"vitality)"
+            ),
             S,
         ),
         (
-            r"(?:hard|difficult|tough|struggle|struggling|cant|cannot|trouble) (?:to )?(?:focus|concentrate|stay focused|keep focused|think clearly|stay awake|stay alert|keep going|keep up)",
+            (
+                r"(?:hard|difficult|tough|struggle|struggling|cant|cannot|"
+                r"trouble) (?:to )?(?:focus|concentrate|stay focused|keep focused|"
+                r"think clearly|stay awake|stay alert|keep going|keep up)"
+            ),
             S,
         ),
         (r"(?:tired of being|sick and tired)", W),
@@ -1078,8 +1977,10 @@ NEEDS: Final[RuleTable] = {
     "event_prep": (
         (
             r"(?:wedding|marathon|half marathon|triathlon|ironman|iron man|honeymoon|photoshoot|"
-            r"photo shoot|bodybuilding show|physique show|reunion|class reunion|high school reunion|"
-            r"tough mudder|spartan race|spartan|fun run|5k|10k|ten k|five k|century ride|gran fondo|"
+            r"photo shoot|bodybuilding show|physique show|reunion|class reunion|"
+            r"high school reunion|"
+            r"tough mudder|spartan race|spartan|fun run|5k|10k|ten k|five k|"
+            r"century ride|gran fondo|"
             r"marathons|triathlons|competition|tournament|tryout|tryouts|race day|big day|"
             r"bachelor party|bachelorette|stag do|hen do|kilimanjaro|everest base camp|camino|"
             r"hiking trip|ski trip|beach trip|cruise|safari|trek|boxing match|"
@@ -1088,10 +1989,14 @@ NEEDS: Final[RuleTable] = {
         ),
         (
             r"(?:for|before|by|until|till|in time for|ready for|prepare for|preparing for|prep for|"
-            r"prepping for|training for|train for|get ready for|getting ready for|ahead of|look good for|"
-            r"look good at|in shape for|fit for|build up to|building up to) (?:my|our|the|a|an|this|that|his|"
-            r"her|their|next|upcoming|[a-z]+s) ?(?:[a-z]+ )?(?:trip|vacation|holiday|holidays|beach|cruise|event|"
-            r"hike|trek|race|season|birthday|anniversary|graduation|gala|show|big day|summer|ski trip|"
+            r"prepping for|training for|train for|get ready for|getting ready for|"
+            r"ahead of|look good for|"
+            r"look good at|in shape for|fit for|build up to|building up to) (?:my|our|"
+            r"the|a|an|this|that|his|"
+            r"her|their|next|upcoming|[a-z]+s) ?(?:[a-z]+ )?(?:trip|vacation|holiday|"
+            r"holidays|beach|cruise|event|"
+            r"hike|trek|race|season|birthday|anniversary|graduation|gala|show|big day|"
+            r"summer|ski trip|"
             r"climb|ride|match|fight|meet|deployment|party|wedding|photos|"
             r"pictures|photoshoot|reunion|competition|marathon|tournament|ceremony|speech|trip to|"
             r"wedding day|bday|fortieth|fiftieth|40th|50th|60th|sixtieth|retirement|"
@@ -1099,51 +2004,92 @@ NEEDS: Final[RuleTable] = {
             S,
         ),
         (
-            r"(?:in|within|only|just|about|around) (?:[a-z0-9]+ )?(?:weeks|months|days)(?: from now)? (?:for|before|until|till|away|to go|left)",
+            (
+                r"(?:in|within|only|just|about|around) (?:[a-z0-9]+ )?(?:weeks|months|"
+                r"days)(?: from now)? (?:for|before|until|till|away|to go|left)"
+            ),
             M,
         ),
         (
-            r"(?:big|important|special|major|huge) (?:day|event|occasion|trip|race|milestone|birthday)",
-            M,
-        ),
-        (r"look (?:good|great|my best|fit|lean|slim) (?:on|at|in|for) (?:the beach|the pool|my wedding|the wedding|the reunion|vacation|my vacation|the photos|pictures|my trip|the trip|the party|the event|my birthday|the cruise|a bikini|my swimsuit|swimsuit)", S),
-        (
-            r"(?:by|before|for|until|in time for) (?:the |this |next )?(?:summer|june|july|august|christmas|new year|new years|spring|my birthday|the holidays|beach season|swimsuit season|bikini season|september|october|may|april|march)",
+            (
+                r"(?:big|important|special|major|huge) (?:day|event|occasion|trip|race|"
+                r"milestone|birthday)"
+            ),
             M,
         ),
         (
-            r"(?:getting|get|im getting|were getting|i am getting|we are getting) (?:married|hitched)|(?:my|our|daughters|sons|sisters|brothers|friends|best friends|kids) (?:wedding|graduation|reunion|bar mitzvah|bat mitzvah)|(?:best man|maid of honor|groom|bride)",
+            (
+                r"look (?:good|great|my best|fit|lean|slim) (?:on|at|in|for) (?:the beach|"
+                r"the pool|my wedding|the wedding|the reunion|vacation|my vacation|"
+                r"the photos|pictures|my trip|the trip|the party|the event|my birthday|"
+                r"the cruise|a bikini|my swimsuit|swimsuit)"
+            ),
             S,
         ),
         (
-            r"(?:signed up for|registered for|entered|running|doing|competing in|racing|ride|riding|climbing|hiking) (?:a |the |my |an )?(?:first )?(?:race|marathon|half|triathlon|ironman|5k|10k|competition|tournament|hike|climb|trek|ride)",
+            (
+                r"(?:by|before|for|until|in time for) (?:the |this |next )?(?:summer|june|"
+                r"july|august|christmas|new year|new years|spring|my birthday|"
+                r"the holidays|beach season|swimsuit season|bikini season|september|"
+                r"october|may|april|march)"
+            ),
+            M,
+        ),
+        (
+            (
+                r"(?:getting|get|im getting|were getting|i am getting|"
+                r"we are getting) (?:married|hitched)|(?:my|our|daughters|sons|sisters|"
+                r"brothers|friends|best friends|kids) (?:wedding|graduation|reunion|"
+                r"bar mitzvah|bat mitzvah)|(?:best man|maid of honor|groom|bride)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:signed up for|registered for|entered|running|doing|competing in|"
+                r"racing|ride|riding|climbing|hiking) (?:a |the |my |"
+                r"an )?(?:first )?(?:race|marathon|half|triathlon|ironman|5k|10k|"
+                r"competition|tournament|hike|climb|trek|ride)"
+            ),
             S,
         ),
     ),
     "rehab": (
         (
-            r"(?:injury|injured|injuries|surgery|surgeries|operation|post op|post surgery|after surgery|"
+            r"(?:injury|injured|injuries|surgery|surgeries|operation|post op|"
+            r"post surgery|after surgery|"
             r"rehab|rehabilitation|physical therapy|physio|physiotherapy|physiotherapist|"
-            r"physical therapist|chiropractor|sprain|sprained|torn|tore my|tear in|acl|mcl|meniscus|"
+            r"physical therapist|chiropractor|sprain|sprained|torn|tore my|tear in|"
+            r"acl|mcl|meniscus|"
             r"rotator cuff|herniated|hernia|slipped disc|bulging disc|disc|sciatica|arthritis|"
             r"osteoarthritis|tendinitis|tendonitis|plantar fasciitis|fracture|fractured|"
-            r"broke my|broken (?:leg|arm|ankle|wrist|foot|hip|rib|bone)|replacement|knee replacement|"
+            r"broke my|broken (?:leg|arm|ankle|wrist|foot|hip|rib|bone)|replacement|"
+            r"knee replacement|"
             r"hip replacement|post partum|postpartum|post pregnancy|after (?:having|giving birth|"
             r"the baby|my baby|pregnancy|the birth|childbirth)|had a baby|gave birth|c section|"
-            r"diastasis|bad back|bad knee|bad knees|bad shoulder|bad hip|back pain|knee pain|neck pain|"
+            r"diastasis|bad back|bad knee|bad knees|bad shoulder|bad hip|back pain|"
+            r"knee pain|neck pain|"
             r"shoulder pain|hip pain|joint pain|chronic pain|lower back|low back|back problems|"
             r"back issues|knee problems|knee issues|joint problems|joint issues|mobility issues|"
             r"limited mobility|cardiac rehab|heart surgery|bypass|stent|frozen shoulder|whiplash|"
-            r"tennis elbow|golfers elbow|shin splints|achilles|labrum|spinal|spine|fusion|scoliosis|"
-            r"pulled (?:a |my )?(?:muscle|hamstring|back|groin)|threw out my back|throw out my back|"
+            r"tennis elbow|golfers elbow|shin splints|achilles|labrum|spinal|spine|"
+            r"fusion|scoliosis|"
+            r"pulled (?:a |my )?(?:muscle|hamstring|back|groin)|threw out my back|"
+            r"throw out my back|"
             r"tweaked my|hurt (?:my )?(?:back|knee|knees|shoulder|ankle|hip|neck|wrist|elbow|foot)|"
-            r"recover(?:ing|y)? from (?:my |a |an |the )?(?:injury|surgery|operation|accident|knee|back|"
+            r"recover(?:ing|y)? from (?:my |a |an |the )?(?:injury|surgery|operation|"
+            r"accident|knee|back|"
             r"hip|shoulder|broken|fracture|pregnancy|birth|baby|c section|heart attack|stroke|"
             r"illness|covid|cancer|chemo|treatment))",
             S,
         ),
         (
-            r"(?:pain|painful|aches|aching|achy|sore|soreness|stiff|stiffness|hurts|hurting|limp|limping|cane|crutches|brace|mobility|my back|my knee|my knees|my shoulder|my hip|my hips|my neck|my ankle|my joints|recovery|recovering|recover|accident|flare up)",
+            (
+                r"(?:pain|painful|aches|aching|achy|sore|soreness|stiff|stiffness|hurts|"
+                r"hurting|limp|limping|cane|crutches|brace|mobility|my back|my knee|"
+                r"my knees|my shoulder|my hip|my hips|my neck|my ankle|my joints|recovery|"
+                r"recovering|recover|accident|flare up)"
+            ),
             M,
         ),
     ),
@@ -1151,170 +2097,366 @@ NEEDS: Final[RuleTable] = {
 
 NEED_CANCELS: Final[CancelTable] = {
     "weight_loss": (
-        r"(?:weight|my weight)(?: s)? (?:is|s)? ?(?:fine|good|ok|okay|great|not (?:a |an |the )?(?:issue|problem|concern|goal|focus))",
+        (
+            r"(?:weight|my weight)(?: s)? (?:is|s)? ?(?:fine|good|ok|okay|great|"
+            r"not (?:a |an |the )?(?:issue|problem|concern|goal|focus))"
+        ),
         r"(?:dont|do not|no) (?:need|want|have) to (?:lose|drop) (?:any )?(?:weight|pounds|kilos)",
-        r"(?:not|isnt) (?:really )?(?:about|trying to|looking to) (?:lose|losing|drop|dropping) (?:weight|pounds)",
+        (
+            r"(?:not|isnt) (?:really )?(?:about|trying to|looking to) (?:lose|losing|"
+            r"drop|dropping) (?:weight|pounds)"
+        ),
     ),
     "health": (
-        r"(?:my )?(?:health|blood work|bloodwork|numbers|labs|blood pressure|cholesterol)(?: s)? (?:is|are)? ?(?:fine|good|great|perfect|excellent|normal|totally fine)",
+        (
+            r"(?:my )?(?:health|blood work|bloodwork|numbers|labs|blood pressure|"
+            r"cholesterol)(?: s)? (?:is|are)? ?(?:fine|good|great|perfect|excellent|"
+            r"normal|totally fine)"
+        ),
     ),
     "stress": (
-        r"(?:not|never|rarely|hardly ever) (?:really )?(?:stressed|anxious|overwhelmed)|(?:stress|sleep)(?: s)? (?:is )?(?:fine|good|not an issue|not a problem|great)|(?:i )?sleep (?:fine|well|great|like a baby)",
+        (
+            r"(?:not|never|rarely|hardly ever) (?:really )?(?:stressed|anxious|"
+            r"overwhelmed)|(?:stress|sleep)(?: s)? (?:is )?(?:fine|good|not an issue|"
+            r"not a problem|great)|(?:i )?sleep (?:fine|well|great|like a baby)"
+        ),
     ),
     "energy": (
-        r"(?:energy|my energy)(?: s)? (?:is|s)? ?(?:fine|good|great|high|not an issue|not a problem)|(?:not|never) (?:really )?(?:tired|exhausted)",
+        (
+            r"(?:energy|my energy)(?: s)? (?:is|s)? ?(?:fine|good|great|high|"
+            r"not an issue|not a problem)|(?:not|never) (?:really )?(?:tired|"
+            r"exhausted)"
+        ),
     ),
     "rehab": (
-        r"(?:no|dont have (?:any )?|never had (?:any )?)(?:injuries|injury|pain|back problems|knee problems|surgeries)|(?:back|knee|knees|joints)(?: s)? (?:is|are)? ?(?:fine|good|great|healthy)",
+        (
+            r"(?:no|dont have (?:any )?|never had (?:any )?)(?:injuries|injury|pain|"
+            r"back problems|knee problems|surgeries)|(?:back|knee|knees|"
+            r"joints)(?: s)? (?:is|are)? ?(?:fine|good|great|healthy)"
+        ),
     ),
 }
 
 BUYING: Final[RuleTable] = {
     "buying_signal": (
         (
-            r"(?:how|where|when|what) (?:do|can|could|should|would|will|shall) (?:i|we) (?:go about |actually |then )?(?:sign up|signup|enroll|enrol|register|join|start|get started|"
-            r"begin|buy|purchase|pay|book|schedule|subscribe|sign|get going|get set up|get signed up|"
-            r"lock (?:it|this|that|in)|kick off|get on board|commit|proceed|move forward|get onboarded|onboard|reserve)",
+            r"(?:how|where|when|what) (?:do|can|could|should|would|will|shall) (?:i|"
+            r"we) (?:go about |actually |then )?(?:sign up|signup|enroll|enrol|"
+            r"register|join|start|get started|"
+            r"begin|buy|purchase|pay|book|schedule|subscribe|sign|get going|"
+            r"get set up|get signed up|"
+            r"lock (?:it|this|that|in)|kick off|get on board|commit|proceed|"
+            r"move forward|get onboarded|onboard|reserve)",
             S,
         ),
         (
-            r"(?:how|where|what) (?:do|can|should) (?:i|we) (?:get|go) (?:started|ahead|from here)|what do i do next|what do we do next|where do we go from here",
+            (
+                r"(?:how|where|what) (?:do|can|should) (?:i|we) (?:get|go) (?:started|"
+                r"ahead|from here)|what do i do next|what do we do next|"
+                r"where do we go from here"
+            ),
             S,
         ),
         (
-            r"(?:when|how soon|how quickly|how fast|how early) (?:can|could|do|would|will|shall) (?:i|we|you) (?:start|begin|get started|kick off|kick things off|have (?:my|the|our) first|do (?:the|my|our) first|get going|onboard me|get me started|schedule (?:the|my) first)",
+            (
+                r"(?:when|how soon|how quickly|how fast|how early) (?:can|could|do|would|"
+                r"will|shall) (?:i|we|you) (?:start|begin|get started|kick off|"
+                r"kick things off|have (?:my|the|our) first|do (?:the|my|our) first|"
+                r"get going|onboard me|get me started|schedule (?:the|my) first)"
+            ),
             S,
         ),
         (
-            r"(?:sign|count|put) me (?:up|in|down)|(?:im|were|i am|we are) (?:all )?in\b(?! (?:a|the|my|an|pain|shape|meetings|meeting|town|for|on))|(?:im|i am) on board|sign us up",
+            (
+                r"(?:sign|count|put) me (?:up|in|down)|(?:im|were|i am|"
+                r"we are) (?:all )?in\b(?! (?:a|the|my|an|pain|shape|meetings|meeting|"
+                r"town|for|on))|(?:im|i am) on board|sign us up"
+            ),
             S,
         ),
         (
-            r"lets (?:do (?:it|this|that|the trial|the call|the first)|go (?:for it|ahead|with)|get (?:started|going|it going|this going|the ball rolling|it set up|it scheduled|it booked|this set up|this scheduled|you set up)|start|book|schedule|set (?:it|that|this) up|set up|lock|make it happen|move forward|get this done|try it|try the|give it a (?:try|shot|go)|kick off|sign up|sign me up|proceed|pull the trigger)",
+            (
+                r"lets (?:do (?:it|this|that|the trial|the call|the first)|go (?:for it|"
+                r"ahead|with)|get (?:started|going|it going|this going|the ball rolling|"
+                r"it set up|it scheduled|it booked|this set up|this scheduled|you set up)|"
+                r"start|book|schedule|set (?:it|that|this) up|set up|lock|make it happen|"
+                r"move forward|get this done|try it|try the|give it a (?:try|shot|go)|"
+                r"kick off|sign up|sign me up|proceed|pull the trigger)"
+            ),
             S,
         ),
         (
-            r"(?:i|we|id|wed) (?:want|wanna|would like|d like|like|am ready|m ready|re ready|are ready|ready) to (?:sign up|start|join|enroll|enrol|register|get started|buy|go ahead|move forward|book|"
-            r"do it|do this|try it|try the|try this|try you|purchase|subscribe|commit|begin|proceed|lock|reserve|pay|give it a (?:try|shot|go)|take (?:the|you up)|schedule)",
+            r"(?:i|we|id|wed) (?:want|wanna|would like|d like|like|am ready|m ready|"
+            r"re ready|are ready|ready) to (?:sign up|start|join|enroll|enrol|"
+            r"register|get started|buy|go ahead|move forward|book|"
+            r"do it|do this|try it|try the|try this|try you|purchase|subscribe|commit|"
+            r"begin|proceed|lock|reserve|pay|give it a (?:try|shot|go)|take (?:the|"
+            r"you up)|schedule)",
             S,
         ),
         (
-            r"(?:ready|excited|eager|keen|happy|glad|good) to (?:start|go|begin|commit|get started|sign up|move forward|do this|do it|get going|dive in|roll|proceed|try it|pay)",
+            (
+                r"(?:ready|excited|eager|keen|happy|glad|good) to (?:start|go|begin|"
+                r"commit|get started|sign up|move forward|do this|do it|get going|dive in|"
+                r"roll|proceed|try it|pay)"
+            ),
             S,
         ),
         (
-            r"(?:take|here is|heres|ill give you|let me give you|let me get|i have|ive got|got) (?:my|the) (?:card|credit card|debit card|card number|payment|payment details|billing|details|card details|amex|visa)",
+            (
+                r"(?:take|here is|heres|ill give you|let me give you|let me get|i have|"
+                r"ive got|got) (?:my|the) (?:card|credit card|debit card|card number|"
+                r"payment|payment details|billing|details|card details|amex|visa)"
+            ),
             S,
         ),
         (
-            r"(?:do you|can i|can you|could i|could you|will you|would you|is it possible to) (?:take|accept|pay with|pay by|use|do|charge|bill|invoice|pay in|pay via|split|put it on) "
-            r"(?:a |my |the |it |in |on |monthly |over )?(?:credit|card|cards|credit card|credit cards|debit|visa|amex|american express|mastercard|paypal|venmo|zelle|apple pay|"
-            r"google pay|a check|check|ach|wire|bank transfer|installments|instalments|payments|monthly|company card|corporate card|hsa|fsa|invoice|me monthly|me|it)",
+            r"(?:do you|can i|can you|could i|could you|will you|would you|"
+            r"is it possible to) (?:take|accept|pay with|pay by|use|do|charge|bill|"
+            r"invoice|pay in|pay via|split|put it on) "
+            r"(?:a |my |the |it |in |on |monthly |over )?(?:credit|card|cards|"
+            r"credit card|credit cards|debit|visa|amex|american express|mastercard|"
+            r"paypal|venmo|zelle|apple pay|"
+            r"google pay|a check|check|ach|wire|bank transfer|installments|"
+            r"instalments|payments|monthly|company card|corporate card|hsa|fsa|"
+            r"invoice|me monthly|me|it)",
             S,
         ),
         (
-            r"(?:send|email|text|share|forward|shoot|give|drop|get) (?:me |us |over )*(?:the |a |your )?(?:contract|agreement|invoice|payment link|paperwork|sign up link|signup link|"
-            r"checkout link|registration link|enrollment form|registration form|intake form|sign up form|"
-            r"onboarding form|onboarding|payment form|booking link|calendar link|scheduling link|link to pay|link to sign up|link to book|docusign|terms)",
+            r"(?:send|email|text|share|forward|shoot|give|drop|get) (?:me |us |"
+            r"over )*(?:the |a |your )?(?:contract|agreement|invoice|payment link|"
+            r"paperwork|sign up link|signup link|"
+            r"checkout link|registration link|enrollment form|registration form|"
+            r"intake form|sign up form|"
+            r"onboarding form|onboarding|payment form|booking link|calendar link|"
+            r"scheduling link|link to pay|link to sign up|link to book|docusign|terms)",
             S,
         ),
         (
-            r"(?:payment|invoice|checkout|sign up|registration|contract|agreement|enrollment|booking|calendar|scheduling|onboarding) (?:link|form|page|details|paperwork|process)",
+            (
+                r"(?:payment|invoice|checkout|sign up|registration|contract|agreement|"
+                r"enrollment|booking|calendar|scheduling|onboarding) (?:link|form|page|"
+                r"details|paperwork|process)"
+            ),
             M,
         ),
         (
-            r"(?:what|whats|what is|what are) (?:are |is )?(?:the )?next steps?|(?:what|whats) (?:do you need|would you need|else do you need) (?:from me|from us)|(?:what|whats) (?:happens|comes) next",
+            (
+                r"(?:what|whats|what is|what are) (?:are |is )?(?:the )?next steps?|"
+                r"(?:what|whats) (?:do you need|would you need|"
+                r"else do you need) (?:from me|from us)|(?:what|whats) (?:happens|"
+                r"comes) next"
+            ),
             S,
         ),
         (
-            r"(?:book|schedule|set up|lock in|reserve|grab|hold|arrange|put|get|set|pencil|block|take) (?:me |us |it |in )?(?:in )?(?:for )?(?:a |the |my |that |an |our |this |your |one of those |one of the )?(?:free |first |intro |introductory |discovery |strategy |initial |trial |kickoff |kick off |two week |2 week |14 day |one week |7 day |30 day |thirty day )*"
-            r"(?:call|trial|session|consultation|consult|spot|slot|time|appointment|first session|intro|meeting|kickoff|assessment|evaluation|class|onboarding|start date|start|seat|place|demo)",
+            r"(?:book|schedule|set up|lock in|reserve|grab|hold|arrange|put|get|set|"
+            r"pencil|block|take) (?:me |us |it |in )?(?:in )?(?:for )?(?:a |the |my |"
+            r"that |an |our |this |your |one of those |one of the )?(?:free |first |"
+            r"intro |introductory |discovery |strategy |initial |trial |kickoff |"
+            r"kick off |two week |2 week |14 day |one week |7 day |30 day |"
+            r"thirty day )*"
+            r"(?:call|trial|session|consultation|consult|spot|slot|time|appointment|"
+            r"first session|intro|meeting|kickoff|assessment|evaluation|class|"
+            r"onboarding|start date|start|seat|place|demo)",
             S,
         ),
         (
-            r"(?:yes|sure|okay|absolutely|definitely|sounds good|sounds great|great|perfect|alright|all right|of course|why not|fine|cool|awesome|excellent|lovely|deal|done|right|totally|love it|i love that|that works) (?:lets|id love|i would love|ill take|i will take|go ahead and|book|sign|do it|i want|im in|lets try|count me|ill do|ill try|lets go|please book|please sign|book it|sign me|lets start|i ll|im ready|im game|im down|that works|put me)",
+            (
+                r"(?:yes|sure|okay|absolutely|definitely|sounds good|sounds great|great|"
+                r"perfect|alright|all right|of course|why not|fine|cool|awesome|excellent|"
+                r"lovely|deal|done|right|totally|love it|i love that|that works) (?:lets|"
+                r"id love|i would love|ill take|i will take|go ahead and|book|sign|do it|"
+                r"i want|im in|lets try|count me|ill do|ill try|lets go|please book|"
+                r"please sign|book it|sign me|lets start|i ll|im ready|im game|im down|"
+                r"that works|put me)"
+            ),
             S,
         ),
         (
-            r"(?:ill|i will|we will|well|id|i would|i can|lets) (?:take|do|try|start|book|grab|go with|go for|choose|pick|get) (?:it|that|this|the trial|the free trial|the first|the call|the session|the (?:[a-z]+ )?(?:plan|package|program|option|tier|membership|offer)|one|you up on|that deal|that offer)",
+            (
+                r"(?:ill|i will|we will|well|id|i would|i can|lets) (?:take|do|try|start|"
+                r"book|grab|go with|go for|choose|pick|get) (?:it|that|this|the trial|"
+                r"the free trial|the first|the call|the session|the (?:[a-z]+ )?(?:plan|"
+                r"package|program|option|tier|membership|offer)|one|you up on|that deal|"
+                r"that offer)"
+            ),
             S,
         ),
         (
-            r"(?:try|do|take|start|book|want|like) (?:the|a|your|that|this) (?:free )?(?:trial|free trial|two week trial|2 week trial|first session|intro session|intro call|trial session|trial week|trial period|taster|test run|discovery call|strategy call|consultation)",
+            (
+                r"(?:try|do|take|start|book|want|like) (?:the|a|your|that|"
+                r"this) (?:free )?(?:trial|free trial|two week trial|2 week trial|"
+                r"first session|intro session|intro call|trial session|trial week|"
+                r"trial period|taster|test run|discovery call|strategy call|consultation)"
+            ),
             S,
         ),
         (
-            r"(?:trial|intro|free session|first session|consultation|call|plan|program|offer|that|this|it|price|deal)(?: s)? (?:sounds|seems|looks|is) (?:good|great|fair|perfect|amazing|reasonable|awesome|fine|doable|like a plan|like a good deal|worth it|right|like what i need)(?! (?:but|though|however))",
+            (
+                r"(?:trial|intro|free session|first session|consultation|call|plan|"
+                r"program|offer|that|this|it|price|deal)(?: s)? (?:sounds|seems|looks|"
+                r"is) (?:good|great|fair|perfect|amazing|reasonable|awesome|fine|doable|"
+                r"like a plan|like a good deal|worth it|right|like what i need)(?! (?:but|"
+                r"though|however))"
+            ),
             M,
         ),
         (
-            r"(?:its a|got a|weve got a|thats a|you have a|youve got a|you got a|we have a) deal|^deal$|^done$|^(?:lets do it|sold|im sold)$|deal done",
+            (
+                r"(?:its a|got a|weve got a|thats a|you have a|youve got a|you got a|"
+                r"we have a) deal|^deal$|^done$|^(?:lets do it|sold|im sold)$|deal done"
+            ),
             S,
         ),
         (
-            r"(?:you|youve|you have|you ve) (?:convinced|sold|got) me|(?:im|i am) (?:convinced|sold|game|down|on board)|(?:convinced|sold) me",
+            (
+                r"(?:you|youve|you have|you ve) (?:convinced|sold|got) me|(?:im|"
+                r"i am) (?:convinced|sold|game|down|on board)|(?:convinced|sold) me"
+            ),
             S,
         ),
         (
-            r"(?:what|which) (?:days|times|time|slots|day|dates|openings|availability) (?:do you have|are available|work|works|is available|are open|do you|are there|can we|have you got)|(?:does|would|is|how about|what about|hows|how is) (?:tuesday|monday|wednesday|thursday|friday|saturday|sunday|tomorrow|next week|this week|morning|evening|the morning|the afternoon|[0-9]+|[a-z]+ (?:am|pm|oclock)) (?:work|good|ok|okay|available|free|at|for)",
+            (
+                r"(?:what|which) (?:days|times|time|slots|day|dates|openings|"
+                r"availability) (?:do you have|are available|work|works|is available|"
+                r"are open|do you|are there|can we|have you got)|(?:does|would|is|"
+                r"how about|what about|hows|how is) (?:tuesday|monday|wednesday|thursday|"
+                r"friday|saturday|sunday|tomorrow|next week|this week|morning|evening|"
+                r"the morning|the afternoon|[0-9]+|[a-z]+ (?:am|pm|oclock)) (?:work|good|"
+                r"ok|okay|available|free|at|for)"
+            ),
             S,
         ),
         (
-            r"(?:(?:i|we) can|could (?:i|we)|can (?:i|we)|id like to|i want to) (?:start|begin) (?:this|next|on|tomorrow|today|monday|right away|asap|now|immediately|as soon as|first thing|this week|next week)",
+            (
+                r"(?:(?:i|we) can|could (?:i|we)|can (?:i|we)|id like to|"
+                r"i want to) (?:start|begin) (?:this|next|on|tomorrow|today|monday|"
+                r"right away|asap|now|immediately|as soon as|first thing|this week|"
+                r"next week)"
+            ),
             S,
         ),
         (
-            r"(?:is there|do you have|can i do|do you offer|do you do|can we do|is it possible to do|can i pay|can i split|could i pay|could i split) (?:a |an )?(?:payment plan|monthly payment|monthly payments|installments|instalments|financing|monthly option|monthly plan|in installments|monthly|over (?:three|3|six|6|twelve|12) months|annual plan|yearly plan|upfront discount)",
+            (
+                r"(?:is there|do you have|can i do|do you offer|do you do|can we do|"
+                r"is it possible to do|can i pay|can i split|could i pay|"
+                r"could i split) (?:a |an )?(?:payment plan|monthly payment|"
+                r"monthly payments|installments|instalments|financing|monthly option|"
+                r"monthly plan|in installments|monthly|over (?:three|3|six|6|twelve|"
+                r"12) months|annual plan|yearly plan|upfront discount)"
+            ),
             M,
         ),
         (
-            r"(?:(?:how much|what) (?:is|s|would be|will be) (?:the )?(?:first|monthly|initial|upfront|down) (?:payment|installment|deposit|charge))|(?:when|how) (?:will|do|would) (?:i|you|we) (?:be charged|get charged|charge|pay|bill)|(?:how|when) does (?:billing|payment) work",
+            (
+                r"(?:(?:how much|what) (?:is|s|would be|will be) (?:the )?(?:first|"
+                r"monthly|initial|upfront|down) (?:payment|installment|deposit|charge))|"
+                r"(?:when|how) (?:will|do|would) (?:i|you|we) (?:be charged|get charged|"
+                r"charge|pay|bill)|(?:how|when) does (?:billing|payment) work"
+            ),
             S,
         ),
         (
-            r"(?:can|could) (?:you|we) (?:get me|put me|sign me|squeeze me|fit me|slot me|pencil me|book me|get us) (?:in|up|on|down)|put me down (?:for|on)|(?:book|sign|enroll|enrol|register|schedule) me",
+            (
+                r"(?:can|could) (?:you|we) (?:get me|put me|sign me|squeeze me|fit me|"
+                r"slot me|pencil me|book me|get us) (?:in|up|on|down)|put me down (?:for|"
+                r"on)|(?:book|sign|enroll|enrol|register|schedule) me"
+            ),
             S,
         ),
         (
-            r"(?:i|we) (?:will|ll|can|could) (?:start|begin|do) (?:on|this|next|tomorrow|monday|tuesday|wednesday|thursday|friday)",
+            (
+                r"(?:i|we) (?:will|ll|can|could) (?:start|begin|do) (?:on|this|next|"
+                r"tomorrow|monday|tuesday|wednesday|thursday|friday)"
+            ),
             M,
         ),
         (
-            r"(?:where|how) do i (?:pay|sign|enter my|put in my|send (?:the )?(?:money|payment))|where do i sign",
+            (
+                r"(?:where|how) do i (?:pay|sign|enter my|put in my|"
+                r"send (?:the )?(?:money|payment))|where do i sign"
+            ),
             S,
         ),
         (
-            r"(?:im|i am|were|we are) (?:ready|good to go|all set to|keen|excited|interested in (?:starting|signing up|the trial|trying))",
+            (
+                r"(?:im|i am|were|we are) (?:ready|good to go|all set to|keen|excited|"
+                r"interested in (?:starting|signing up|the trial|trying))"
+            ),
             M,
         ),
         (
-            r"(?:move|moving) forward|go ahead (?:and (?:book|sign|schedule|set|charge|send|get)|with (?:it|the|that|this))|lets proceed|(?:happy|glad|willing) to (?:proceed|go ahead|give it a (?:try|shot|go))|pull the trigger|(?:take|taking) the plunge",
+            (
+                r"(?:move|moving) forward|go ahead (?:and (?:book|sign|schedule|set|"
+                r"charge|send|get)|with (?:it|the|that|this))|lets proceed|(?:happy|glad|"
+                r"willing) to (?:proceed|go ahead|give it a (?:try|shot|go))|"
+                r"pull the trigger|(?:take|taking) the plunge"
+            ),
             M,
         ),
         (
-            r"(?:sounds|seems|looks) (?:good|great|perfect|amazing|like a plan|fair|reasonable|awesome|exciting|good to me|great to me)|(?:thats|that is|that s|its|it is) (?:perfect|great|fair|reasonable|exactly what i need|what i need|what i want|just what)|why not|(?:yes|sure|okay) please|makes sense lets|i like (?:it|that|the sound of that|this|what i hear)|love (?:it|that|the sound)",
+            (
+                r"(?:sounds|seems|looks) (?:good|great|perfect|amazing|like a plan|fair|"
+                r"reasonable|awesome|exciting|good to me|great to me)|(?:thats|that is|"
+                r"that s|its|it is) (?:perfect|great|fair|reasonable|exactly what i need|"
+                r"what i need|what i want|just what)|why not|(?:yes|sure|okay) please|"
+                r"makes sense lets|i like (?:it|that|the sound of that|this|what i hear)|"
+                r"love (?:it|that|the sound)"
+            ),
             W,
         ),
         (
-            r"(?:whats|what is|can i get|could i get|is there) (?:the |a |your )?(?:link|website to sign up|form)",
+            (
+                r"(?:whats|what is|can i get|could i get|is there) (?:the |a |"
+                r"your )?(?:link|website to sign up|form)"
+            ),
             W,
         ),
     ),
 }
 
 BUYING_CANCELS: Final[tuple[str, ...]] = (
-    r"(?:before|until|unless|prior to) (?:i|we|you) (?:sign|commit|start|pay|buy|decide|move forward|book|go ahead|do anything|purchase|enroll|join|agree)",
-    r"(?:not|never|no way|dont want to|do not want to|wont|not going to|not gonna|not ready to) (?:sign|commit|buy|pay|purchase|enroll|join|start|book)",
+    (
+        r"(?:before|until|unless|prior to) (?:i|we|you) (?:sign|commit|start|pay|"
+        r"buy|decide|move forward|book|go ahead|do anything|purchase|enroll|join|"
+        r"agree)"
+    ),
+    (
+        r"(?:not|never|no way|dont want to|do not want to|wont|not going to|"
+        r"not gonna|not ready to) (?:sign|commit|buy|pay|purchase|enroll|join|"
+        r"start|book)"
+    ),
 )
 
 #: Words that negate a keyword cue when they appear shortly before it.
 NEGATORS: Final[frozenset[str]] = frozenset(
     {
-        "not", "never", "isnt", "arent", "wasnt", "werent", "dont", "doesnt", "didnt",
-        "aint", "hardly", "nothing", "without", "neither", "nor", "nobody", "none", "wont",
-        "shouldnt", "wouldnt", "havent", "hasnt", "nowhere",
+        "not",
+        "never",
+        "isnt",
+        "arent",
+        "wasnt",
+        "werent",
+        "dont",
+        "doesnt",
+        "didnt",
+        "aint",
+        "hardly",
+        "nothing",
+        "without",
+        "neither",
+        "nor",
+        "nobody",
+        "none",
+        "wont",
+        "shouldnt",
+        "wouldnt",
+        "havent",
+        "hasnt",
+        "nowhere",
     }
-)  # fmt: skip
+)
 #: A negator directly followed by one of these is a figure of speech, not a negation.
 NEGATOR_EXCEPTIONS: Final[frozenset[str]] = frozenset(
     {
@@ -1341,15 +2483,39 @@ DOUBLE_NEGATION: Final = (
 #: Cues (shortly before a need phrase) that deny the need.
 NEED_NEGATION: Final = (
     r"\b(?:dont (?:really |even )?(?:need|want|care|have (?:any )?(?:problems?|issues?|trouble))|"
-    r"doesnt (?:need|want)|not (?:really |even )?(?:trying|looking|interested|about|worried|concerned|a problem|an issue|after|focused on|into)|"
-    r"no (?:need|interest|problems?|issues?)|never (?:had|been|have|suffered)|isnt (?:really )?(?:about|an issue|a problem|my)|"
+    r"doesnt (?:need|want)|not (?:really |even )?(?:trying|looking|interested|"
+    r"about|worried|concerned|a problem|an issue|after|focused on|into)|"
+    r"no (?:need|interest|problems?|issues?)|never (?:had|been|have|suffered)|"
+    r"isnt (?:really )?(?:about|an issue|a problem|my)|"
     r"no longer|not for|rather than|instead of|less about|not so much)\b"
 )
 #: Words that, shortly before a buying phrase, mean it is not (yet) a yes.
 BUY_NEGATORS: Final[frozenset[str]] = frozenset(
     {
-        "not", "never", "dont", "wont", "cant", "isnt", "before", "until", "unless",
-        "no", "arent", "didnt", "doesnt", "nobody", "if", "whether", "later", "eventually",
-        "someday", "maybe", "cancel", "couldnt", "wouldnt", "shouldnt", "hesitant",
+        "not",
+        "never",
+        "dont",
+        "wont",
+        "cant",
+        "isnt",
+        "before",
+        "until",
+        "unless",
+        "no",
+        "arent",
+        "didnt",
+        "doesnt",
+        "nobody",
+        "if",
+        "whether",
+        "later",
+        "eventually",
+        "someday",
+        "maybe",
+        "cancel",
+        "couldnt",
+        "wouldnt",
+        "shouldnt",
+        "hesitant",
     }
-)  # fmt: skip
+)
