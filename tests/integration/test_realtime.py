@@ -209,7 +209,7 @@ async def test_turn_with_sdk_client(rt: tuple[Any, Events], server: Server, engi
         session={
             "type": "realtime",
             "audio": {"input": {"format": {"type": "audio/pcm", "rate": 24000}}},
-            "customer": {"name": "Dana", "role": "CFO"},  # type: ignore[typeddict-unknown-key]
+            "customer": {"name": "Dana", "role": "CFO"},
         }
     )
     updated = await events.next("session.updated")
@@ -370,7 +370,7 @@ async def test_bad_input_gets_error_codes_and_session_goes_on(server: Server) ->
             ),
             (json.dumps({"type": "response.cancel"}), "response_cancel_not_active"),
         ]
-        codes = []
+        codes: list[str] = []
         for raw, _ in bad:
             await ws.send(raw)
         deadline = time.monotonic() + 10
@@ -475,7 +475,7 @@ async def test_manual_turns_and_truncate(rt: tuple[Any, Events], server: Server)
         session={
             "type": "realtime",
             "audio": {"input": {"turn_detection": None}},
-            "greeting": False,  # type: ignore[typeddict-unknown-key]
+            "greeting": False,
         }
     )
     await events.next("session.updated")
