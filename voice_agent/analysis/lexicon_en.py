@@ -295,6 +295,49 @@ OBJECTIONS: Final[RuleTable] = {
     "time": (
         (
             (
+                r"(?:dont|cant|do not|cannot|just dont|really dont) see (?:where|how|"
+                r"when) (?:this|it|that|coaching|i|id|a coach|any of this) (?:would |"
+                r"could |can |is going to |will )?(?:fit|fits|fit in|squeeze in|"
+                r"find the time)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:flying|fly|traveling|travelling|travel|on the road|"
+                r"on a plane)(?: to [a-z]+)? (?:twice|three times|four times|every|once|"
+                r"two weeks|three weeks) (?:a|per|every|out of) (?:month|week|four)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:day|days|workday|workdays) (?:start|starts|begin|begins) (?:at|"
+                r"before|around) (?:four|five|4|5|dawn|sunrise|430|530)|work (?:until|"
+                r"till|past) (?:nine|ten|eleven|midnight|9|10|11)|(?:get|come|got|"
+                r"getting) home (?:at|after|around) (?:nine|ten|eleven|midnight|9|10|11)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:in the middle of|middle of|going through|dealing with|busy with|"
+                r"buried in) (?:an? |the |our |my )?(?:acquisition|merger|move|launch|"
+                r"product launch|reorg|restructuring|audit|ipo|fundraise|raise|closing|"
+                r"transition|busy season|big project|renovation|divorce|relocation|"
+                r"job change|new job)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"finding (?:the |enough |the )?time|(?:the )?(?:hard|tricky|"
+                r"difficult) part (?:is|would be) (?:the )?(?:time|schedule|finding time)"
+            ),
+            S,
+        ),
+        (
+            (
                 r"(?:dont|didnt|wont|never) (?:really |even |honestly )?have (?:the |"
                 r"enough |any |much |a lot of |spare |free |extra )?time"
             ),
@@ -516,6 +559,18 @@ OBJECTIONS: Final[RuleTable] = {
         (r"(?:too|very) (?:time consuming|time intensive)|time consuming", M),
     ),
     "think_it_over": (
+        (r"(?:this|the|that) (?:quarter|month|year|summer|week|season) is out|not this quarter", S),
+        (
+            (
+                r"(?:talk|speak|chat|reconnect|touch base|catch up|connect|revisit (?:it|"
+                r"this)|follow up|circle back) (?:again )?(?:in|after|around|next|"
+                r"once) (?:the |a )?(?:spring|summer|fall|autumn|winter|new year|january|"
+                r"february|march|april|may|june|july|august|september|october|november|"
+                r"december|month|year|quarter|holidays|couple of (?:weeks|months)|"
+                r"few (?:weeks|months))"
+            ),
+            S,
+        ),
         (
             (
                 r"think (?:about it|it over|about this|this over|on it|things over|"
@@ -763,6 +818,15 @@ OBJECTIONS: Final[RuleTable] = {
         ),
     ),
     "skepticism": (
+        (
+            (
+                r"(?:always|usually|eventually|inevitably|"
+                r"tend to) (?:end up )?(?:quitting|giving up|falling off|dropping off|"
+                r"dropping out|stopping|losing steam|losing interest|fall off|quit|"
+                r"give up)"
+            ),
+            S,
+        ),
         (
             (
                 r"(?:does|will|would|can|could|is) (?:this|it|that|coaching|this stuff|"
@@ -1035,6 +1099,15 @@ OBJECTIONS: Final[RuleTable] = {
         ),
     ),
     "has_alternative": (
+        (
+            (
+                r"(?:figure|work|sort) (?:it|this|that|things) out (?:on my own|myself|"
+                r"by myself|alone)|(?:handle|manage|do) (?:it|this|that) (?:on my own|"
+                r"myself|by myself|alone)|(?:myself|on my own) with (?:some |an |"
+                r"a few )?(?:apps?|youtube|videos|an app|chatgpt|google)"
+            ),
+            S,
+        ),
         (
             rf"(?:already|currently|right now|at the moment|for years|"
             rf"for a while) (?:have|got|use|using|"
@@ -1395,7 +1468,7 @@ OBJECTIONS: Final[RuleTable] = {
             (
                 r"(?:dont|do not|really dont|honestly dont|just dont) (?:really )?(?:need|"
                 r"want) (?:this$|that$|it$|(?:this|that|it) (?:right now|thanks|thank you|"
-                r"at all)|coaching|a coach|any coaching|a trainer|any help|help|your help|"
+                r"at all)|coaching|a coach|any coaching|a trainer|any help$|help$|your help|"
                 r"your service|your services|your program|a program|anything|"
                 r"to be coached|another|someone|somebody|any of this|any of that|"
                 r"what youre selling|to buy|to sign up|to hear)"
@@ -1511,7 +1584,7 @@ OBJECTIONS: Final[RuleTable] = {
         ),
         (
             (
-                r"(?:i|we) (?:dont|do not|never) (?:have|see) (?:a |any )?(?:problem|"
+                r"(?:i|we) (?:dont|do not|never) see (?:a |any )?(?:problem|"
                 r"issue|issues|problems) (?:with|to fix|to solve)"
             ),
             M,
@@ -1522,6 +1595,11 @@ OBJECTIONS: Final[RuleTable] = {
 
 OBJECTION_CANCELS: Final[CancelTable] = {
     "price": (
+        (
+            r"(?:dont|do not|never) (?:have|had|see) (?:a |any |"
+            r"much of a )?(?:problem|issue|concern) (?:with|about) (?:the )?(?:price|"
+            r"cost|money|investment|budget|paying)"
+        ),
         (
             r"(?:its|this|it|thats|that|is|s)? ?(?:not|isnt|wasnt|never) (?:really |"
             r"just |actually |so much |even |at all |necessarily |only )?(?:about|"
@@ -1976,6 +2054,15 @@ NEEDS: Final[RuleTable] = {
     ),
     "event_prep": (
         (
+            (
+                r"(?:charity|bike|cycling|fun|group|hiking|sponsored) (?:ride|run|walk|"
+                r"race|trip|challenge)|bike ride|(?:doing|do|did|signed up for) (?:a |an |"
+                r"the |my first )?(?:[a-z]+ )?(?:ride|race|marathon|triathlon|hike|climb|"
+                r"trek|5k|10k|challenge)"
+            ),
+            S,
+        ),
+        (
             r"(?:wedding|marathon|half marathon|triathlon|ironman|iron man|honeymoon|photoshoot|"
             r"photo shoot|bodybuilding show|physique show|reunion|class reunion|"
             r"high school reunion|"
@@ -2139,6 +2226,21 @@ NEED_CANCELS: Final[CancelTable] = {
 
 BUYING: Final[RuleTable] = {
     "buying_signal": (
+        (
+            (
+                r"lets (?:just |go |totally |definitely )?do (?:it|this)|(?:whats|what is|"
+                r"what s) the first step|first step is"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:when|what day|what time) (?:would|will|is|can|could) (?:my|the|"
+                r"our) first (?:session|call|class|appointment|meeting|check in|"
+                r"workout) (?:be|start|happen|take place)"
+            ),
+            S,
+        ),
         (
             r"(?:how|where|when|what) (?:do|can|could|should|would|will|shall) (?:i|"
             r"we) (?:go about |actually |then )?(?:sign up|signup|enroll|enrol|"

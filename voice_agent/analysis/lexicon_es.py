@@ -291,7 +291,7 @@ OBJECTIONS: Final[RuleTable] = {
         (
             (
                 r"(?:la hipoteca|la renta|el alquiler|las deudas|deudas|las colegiaturas|"
-                r"la colegiatura|la escuela de los ninos|los gastos|las cuentas|"
+                r"la colegiatura|la escuela de los ninos|"
                 r"me despidieron|perdi mi trabajo|me quede sin trabajo|recorte|"
                 r"la inflacion|inflacion|la crisis)"
             ),
@@ -308,6 +308,23 @@ OBJECTIONS: Final[RuleTable] = {
         ),
     ),
     "time": (
+        (
+            (
+                r"no (?:veo|se) (?:de )?(?:donde|cuando|como|en que momento) (?:voy a |"
+                r"lo voy a |iba a |podria )?(?:sacar|hallar|encontrar|meter|tener|saco|"
+                r"encuentro|meto|hacer) (?:el |un )?(?:tiempo|rato|hueco|tiempito|espacio)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:el problema|mi problema|el tema|lo que me complica|lo dificil|"
+                r"lo complicado|el rollo|el lio) (?:es|seria|va a ser|esta en) (?:el |la |"
+                r"mi |los )?(?:tiempo|horario|horarios|agenda|schedule)"
+            ),
+            S,
+        ),
+        (r"no me deja(?:n)? (?:ni )?(?:respirar|tiempo|salir|un minuto|ni un minuto)", S),
         (
             (
                 r"no (?:tengo|tenemos|hay|me queda|me sobra|dispongo de|cuento con|"
@@ -502,6 +519,18 @@ OBJECTIONS: Final[RuleTable] = {
         ),
     ),
     "think_it_over": (
+        (
+            (
+                r"(?:hablamos|podemos hablar|hablemos|volvemos a hablar|lo retomamos|"
+                r"retomamos|retomemos|lo vemos|nos hablamos|me buscas|me llamas|me marcas|"
+                r"me escribes) (?:en|para|despues de|a|hasta) (?:la |el |"
+                r"las )?(?:primavera|verano|otono|invierno|enero|febrero|marzo|abril|mayo|"
+                r"junio|julio|agosto|septiembre|octubre|noviembre|diciembre|otro mes|"
+                r"proximo mes|ano que viene|proximo ano|unos meses|un par de meses|"
+                r"unas semanas|fiestas|vacaciones)"
+            ),
+            S,
+        ),
         (
             (
                 r"(?:lo|la|me lo|te lo|tengo que|voy a|dejame|deja|lo voy a|lo tengo que|"
@@ -766,6 +795,23 @@ OBJECTIONS: Final[RuleTable] = {
     "skepticism": (
         (
             (
+                r"(?:siempre|al final|luego|despues|casi siempre) (?:termino |"
+                r"acabo )?(?:dejandolo|dejando|abandonando|abandonandolo|renunciando|"
+                r"rindiendome|tirando la toalla|por dejarlo|por abandonar)|"
+                r"me preocupa (?:no ser constante|no cumplir|no poder seguir|no aguantar|"
+                r"dejarlo|abandonar|no lograrlo|que no funcione)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:estoy|ando|sigo) (?:entre que si y que no|indeciso|indecisa|dudando|"
+                r"en duda|con dudas|medio dudoso|medio dudosa)"
+            ),
+            M,
+        ),
+        (
+            (
                 r"(?:no creo|dudo|no se si|no estoy seguro de|no estoy segura de|"
                 r"no estoy seguro si|no estoy segura si|tengo dudas de|tengo mis dudas de|"
                 r"no confio en|desconfio de|no veo como|no se como) (?:que )?(?:esto |"
@@ -999,6 +1045,14 @@ OBJECTIONS: Final[RuleTable] = {
     "has_alternative": (
         (
             (
+                r"(?:lo |esto |eso )?(?:puedo|podria) hacer(?:lo)? (?:yo )?(?:solo|sola|"
+                r"por mi cuenta|con una app|con youtube|con videos|en casa solo|"
+                r"en casa sola)"
+            ),
+            S,
+        ),
+        (
+            (
                 rf"(?:ya|actualmente|ahorita|ahora|ahora mismo|hace anos|desde hace|"
                 rf"de hace tiempo|por ahora) (?:tengo|tenemos|uso|usamos|voy a|vamos a|"
                 rf"voy al|voy a la|trabajo con|entreno con|pago|pagamos|estoy con|estoy en|"
@@ -1183,7 +1237,8 @@ OBJECTIONS: Final[RuleTable] = {
                 rf"decide|lo decide|manda|manda en|maneja|administra|lleva|controla|"
                 rf"aprueba|autoriza|tiene la ultima palabra|tiene que aprobar|"
                 rf"tiene que autorizar|tiene que dar|tiene que estar de acuerdo|me mata|"
-                rf"me mataria|no me deja|no me dejaria|me tiene que dar|se encarga de)"
+                rf"me mataria|no me deja(?! (?:ni|tiempo|salir|respirar))|no me dejaria|"
+                rf"me tiene que dar|se encarga de)"
             ),
             S,
         ),
@@ -1592,6 +1647,14 @@ NEEDS: Final[RuleTable] = {
     "weight_loss": (
         (
             (
+                r"(?:bajar|perder|quitarme|quemar) (?:todo )?lo que (?:subi|he subido|"
+                r"gane|engorde|aumente|agarre)|lo que (?:subi|engorde|aumente) (?:en|"
+                r"durante|con)"
+            ),
+            S,
+        ),
+        (
+            (
                 r"(?:bajar|bajo|bajando|baje|perder|pierdo|perdiendo|rebajar|rebajando|"
                 r"quitarme|quitar|eliminar|quemar|quemando|deshacerme de|soltar|tirar|"
                 r"reducir|reduciendo|adelgazar|bajarle|bajar unos|"
@@ -1978,6 +2041,14 @@ NEED_CANCELS: Final[CancelTable] = {
 
 BUYING: Final[RuleTable] = {
     "buying_signal": (
+        (
+            (
+                r"(?:hacer|hago|hacemos) (?:el |mi )?(?:sign up|signup|registro|pago|"
+                r"deposito|onboarding|inscripcion)|(?:hoy mismo|ahora mismo|"
+                r"de una vez) (?:empiezo|me inscribo|pago|arrancamos|empezamos)"
+            ),
+            S,
+        ),
         (
             (
                 r"(?:como|donde|cuando|que tengo que hacer para|que hago para|"

@@ -226,6 +226,7 @@ CORPUS: list[tuple[Lang, str, str]] = [
     ("en", "its just not in the cards financially this year", "o:price"),
     ("en", "with two kids in college money is pretty tight", "o:price"),
     ("en", "i barely see my family as it is", "o:time"),
+    ("en", "i leave the house at six and get home at nine", "o:time"),
     ("en", "my job has me on planes constantly", "o:time"),
     ("en", "i cant do mornings and my evenings are booked", "o:time"),
     ("en", "can we revisit this in a couple months", "o:think_it_over"),
@@ -318,6 +319,144 @@ CORPUS: list[tuple[Lang, str, str]] = [
     ("es", "tengo dos hijos", ""),
     ("es", "¿qué es exactamente el coaching?", ""),
     ("es", "no sé mucho de nutrición", ""),
+    (
+        "en",
+        (
+            "look i appreciate the call but between the board meetings and flying "
+            "to singapore twice a month i just dont see where this fits"
+        ),
+        "o:time",
+    ),
+    (
+        "en",
+        (
+            "i mean it sounds great but twelve hundred a month is a lot when youve "
+            "got two kids in private school"
+        ),
+        "o:price",
+    ),
+    (
+        "en",
+        (
+            "my wife is the one who handles our budget so i would need to loop her "
+            "in before committing to anything"
+        ),
+        "o:needs_approval",
+    ),
+    (
+        "en",
+        (
+            "ive had three personal trainers over the years and i always end up "
+            "quitting after a couple of months"
+        ),
+        "o:skepticism",
+    ),
+    ("en", "honestly i think i can figure this out myself with some apps", "o:has_alternative"),
+    ("en", "can you send me a one pager i can look at over the weekend", "o:think_it_over"),
+    (
+        "en",
+        (
+            "my cardiologist told me i need to get my blood pressure down or im "
+            "looking at medication"
+        ),
+        "n:health",
+    ),
+    (
+        "en",
+        ("i want to be able to keep up with my grandkids and not feel winded going up the stairs"),
+        "n:energy",
+    ),
+    (
+        "en",
+        "the stress at work is unreal and i am not sleeping more than five hours a night",
+        "n:stress",
+    ),
+    (
+        "en",
+        "i want to lose the weight i put on during the pandemic and get some muscle back",
+        "n:muscle_gain,n:weight_loss",
+    ),
+    ("en", "my back has been killing me since i started working from home", "n:rehab"),
+    ("en", "im doing a charity bike ride in september and i want to be ready", "n:event_prep"),
+    ("en", "okay you know what lets just do it whats the first step", "b"),
+    ("en", "if i sign up today when would my first session be", "b"),
+    ("en", "alright put me down for the trial and well see how it goes", "b"),
+    ("en", "i run a hedge fund and my days start at five", "o:time"),
+    ("en", "my assistant controls my calendar youd have to go through her", "o:needs_approval"),
+    ("en", "were in the middle of an acquisition so this quarter is out", "o:think_it_over,o:time"),
+    (
+        "en",
+        "i dont have a problem with the price i just dont know if ill stick with it",
+        "o:skepticism",
+    ),
+    ("en", "price isnt the issue its finding the time", "o:time"),
+    ("en", "i dont really need help with nutrition i already see a dietitian", "o:has_alternative"),
+    (
+        "en",
+        "my doctor said i should lose thirty pounds before my knee surgery",
+        "n:health,n:rehab,n:weight_loss",
+    ),
+    ("en", "i want more energy so i can be present with my kids after work", "n:energy"),
+    ("en", "is this something i can do from a hotel room because i travel a lot", "o:time"),
+    ("en", "what if i have to cancel", ""),
+    ("en", "not gonna lie im kind of on the fence", "o:skepticism"),
+    ("en", "no i think im all set thanks for calling", "o:not_interested"),
+    ("en", "we can talk again in the spring", "o:think_it_over"),
+    ("en", "yes please book me for tuesday at seven", "b"),
+    (
+        "es",
+        (
+            "mira te agradezco pero entre los viajes a monterrey y las juntas no "
+            "veo de dónde sacar tiempo"
+        ),
+        "o:time",
+    ),
+    (
+        "es",
+        "suena bien pero mil pesos a la semana es mucho con dos hijos en la universidad",
+        "o:price",
+    ),
+    (
+        "es",
+        ("la que lleva las cuentas en la casa es mi esposa así que lo tendría que ver con ella"),
+        "o:needs_approval",
+    ),
+    (
+        "es",
+        "he tenido tres entrenadores y siempre termino dejándolo a los dos meses",
+        "o:skepticism",
+    ),
+    ("es", "la verdad creo que lo puedo hacer solo con una app", "o:has_alternative"),
+    ("es", "mándame un pdf y lo reviso el fin de semana", "o:think_it_over"),
+    ("es", "el cardiólogo me dijo que tengo que bajar la presión o me va a medicar", "n:health"),
+    ("es", "quiero poder jugar con mis nietos sin quedarme sin aire", "n:energy"),
+    (
+        "es",
+        "quiero bajar lo que subí en la pandemia y recuperar músculo",
+        "n:muscle_gain,n:weight_loss",
+    ),
+    ("es", "la espalda me está matando desde que trabajo en casa", "n:rehab"),
+    (
+        "es",
+        "en septiembre hago una carrera de diez kilómetros y quiero llegar bien",
+        "n:event_prep",
+    ),
+    ("es", "bueno ya, hagámoslo, ¿cuál es el primer paso?", "b"),
+    ("es", "si me inscribo hoy, ¿cuándo sería la primera sesión?", "b"),
+    ("es", "dale, anótame para la prueba y vemos", "b"),
+    ("es", "el precio no es el problema, el problema es el tiempo", "o:time"),
+    ("es", "no me preocupa el dinero, me preocupa no ser constante", "o:skepticism"),
+    ("es", "la neta estoy entre que sí y que no", "o:skepticism"),
+    ("es", "no, ya estoy bien, gracias por llamar", "o:not_interested"),
+    ("es", "podemos hablar en la primavera", "o:think_it_over"),
+    ("es", "sí, por favor agéndame el martes a las siete", "b"),
+    ("es", "mi jefe no me deja ni respirar", "o:time"),
+    ("es", "no tengo lana ni tiempo, la neta", "o:price,o:time"),
+    ("es", "la verdad es que ahorita estoy muy tight de dinero", "o:price"),
+    ("es", "estoy super busy con el trabajo", "o:time"),
+    ("es", "mi wife tiene que dar el ok", "o:needs_approval"),
+    ("es", "quiero hacer el sign up hoy mismo", "b"),
+    ("es", "lo voy a pensar y te hago un call la otra semana", "o:think_it_over"),
 ]
 
 
