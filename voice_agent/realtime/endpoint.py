@@ -652,16 +652,13 @@ class RealtimeCall:
             return
         self.send(self.ev.speech_started(job.item_id, start_ms))
         self._barge_in()
-        # the turn was transcribed over the agent: prepare it now, after the reply is recorded
-        if spec is not None:
-            spec.done.clear()
-            spec.task = self.spawn(self._prepare_only(spec), "rt-prepare")
+        # transcribed over the agent, not prepared: the turn worker prepares it once the
+        # interrupted reply is recorded
         self._enqueue(job)
 
     async def _prepare_only(self, spec: _Speculation) -> None:
+        """Prepare a turn that was only transcribed (it came over the agent's voice)."""
         try:
-            if self.response_task is not None:
-                await asyncio.wait({self.response_task}, timeout=RECORD_TIMEOUT_S)
             await self.conv_ready.wait()
             assert self.conv is not None
             t1 = time.perf_counter()
@@ -799,6 +796,8 @@ class RealtimeCall:
                 job.item_id, spec.transcript, spec.audio_ms / 1000.0, self.cfg.language
             )
         )
+        if spec.transcript and spec.prepared is None and spec.error is None:
+            await self._prepare_only(spec)
         if not spec.transcript or spec.prepared is None:
             if spec.error:
                 self.error(
