@@ -231,3 +231,52 @@ def test_metrics_count_errors_by_code(client: httpx.Client, anon: httpx.Client) 
     before = count()
     assert client.get("/v1/conversations/does-not-exist").status_code == 404
     assert count() == before + 1
+
+
+# -- many clients at once -------------------------------------------------------------------
+def test_concurrent_clients_lose_nothing(server: ServerProcess) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.integration.conftest import API_KEY
+
+    texts = ["I want to lose weight", "it's too expensive", "how do I sign up?"]
+
+    def conversation(i: int) -> tuple[str, list[int]]:
+        with server.client(API_KEY) as c:
+            cid = start(c, "es" if i % 2 else "en")["id"]
+            return cid, [say(c, cid, f"{t} ({i})")["turn"] for t in texts]
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        results = list(pool.map(conversation, range(24), timeout=120))
+    with server.client(API_KEY) as c:
+        for i, (cid, turn_indexes) in enumerate(results):
+            assert turn_indexes == [1, 3, 5]
+            turns = c.get(f"/v1/conversations/{cid}").json()["turns"]
+            assert [t["index"] for t in turns] == list(range(7))
+            assert [t["text"] for t in turns if t["role"] == "customer"] == [
+                f"{t} ({i})" for t in texts
+            ]
+
+
+def test_concurrent_messages_to_one_conversation_are_serialised(
+    server: ServerProcess, client: httpx.Client
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.integration.conftest import API_KEY
+
+    cid = start(client)["id"]
+
+    def send(k: int) -> int:
+        with server.client(API_KEY) as c:
+            return int(say(c, cid, f"message number {k}")["turn"])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        indexes = sorted(pool.map(send, range(8), timeout=120))
+    assert indexes == [1, 3, 5, 7, 9, 11, 13, 15]
+    turns = client.get(f"/v1/conversations/{cid}").json()["turns"]
+    assert [t["index"] for t in turns] == list(range(17))
+    assert [t["role"] for t in turns] == ["agent"] + ["customer", "agent"] * 8
+    assert sorted(t["text"] for t in turns if t["role"] == "customer") == sorted(
+        f"message number {k}" for k in range(8)
+    )
