@@ -52,6 +52,24 @@ _ALT = (
 OBJECTIONS: Final[RuleTable] = {
     "price": (
         (
+            (
+                r"(?:a bit|too|bit|quite|rather|very|little|awfully|its|thats|"
+                r"pretty) dear|not made of money|out of (?:my |our )?reach|every (?:penny|"
+                r"dollar|cent|pound|bit) counts|saving (?:up )?for (?:a|the|our|"
+                r"my) (?:house|wedding|car|college|tuition|deposit|down payment|new)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:money|cash ?flow|finances|budget|price|cost|affordability|"
+                r"paying for it)(?: s)? (?:is|are|would be|will be|might be) (?:a bit of |"
+                r"kind of |a little bit of |sort of |a bit |a little )?(?:a |"
+                r"an )?(?:problem|issue|concern|stretch|squeeze|struggle|worry)"
+            ),
+            S,
+        ),
+        (
             r"(?:too|so|really|very|super|way too|pretty|quite|kind of|sort of|a bit|bit|"
             r"a little|little|rather|awfully|crazy|ridiculously|insanely) (?:expensive|pricey|"
             r"costly|steep|spendy|pricy|overpriced)",
@@ -231,7 +249,7 @@ OBJECTIONS: Final[RuleTable] = {
             S,
         ),
         (
-            r"(?:price|cost|fee|fees|rate|investment|number|pricing|monthly|amount|membership) "
+            r"(?:price|cost|fee|fees|investment|pricing|monthly fee|amount|membership) "
             r"(?:is|s|are|seems|sounds|looks|feels) (?:a bit |kind of |really |way |very |pretty |"
             r"quite |too |just |a little |sort of )*(?:high|steep|much|a lot|hefty|out there|"
             r"crazy|insane|nuts|wild|heavy|tough)",
@@ -293,6 +311,14 @@ OBJECTIONS: Final[RuleTable] = {
         (r"waste of (?:my |our )?money|throw (?:my |our )?money (?:away|at)", W),
     ),
     "time": (
+        (
+            (
+                r"rammed|chock a block|chockablock|stretched (?:really |so |very |pretty |"
+                r"way |too )?thin|(?:got|have|ive got|i ve got) (?:a lot|loads|so much|"
+                r"too much|tons|a ton|heaps) on(?! (?:my mind|the line))"
+            ),
+            S,
+        ),
         (
             (
                 r"(?:dont|cant|do not|cannot|just dont|really dont) see (?:where|how|"
@@ -559,6 +585,14 @@ OBJECTIONS: Final[RuleTable] = {
         (r"(?:too|very) (?:time consuming|time intensive)|time consuming", M),
     ),
     "think_it_over": (
+        (
+            (
+                r"give me a (?:ring|call|shout|buzz|bell) (?:next|in|after|later|tomorrow|"
+                r"another|some|back|again)|(?:have|had) a (?:proper |good |little |"
+                r"bit of a )?think"
+            ),
+            S,
+        ),
         (r"(?:this|the|that) (?:quarter|month|year|summer|week|season) is out|not this quarter", S),
         (
             (
@@ -818,6 +852,15 @@ OBJECTIONS: Final[RuleTable] = {
         ),
     ),
     "skepticism": (
+        (
+            (
+                r"(?:coach|coaches|trainer|trainers|program|programs|diet|diets|app|apps|"
+                r"plan|plans)(?: [a-z]+){0,4} (?:has been|have been|was|were|are|"
+                r"is) (?:all |always |totally |completely )?(?:useless|rubbish|a waste|"
+                r"a joke|terrible|awful|pointless|garbage|crap|a scam|a rip off)"
+            ),
+            S,
+        ),
         (
             (
                 r"(?:always|usually|eventually|inevitably|"
@@ -1101,6 +1144,18 @@ OBJECTIONS: Final[RuleTable] = {
     "has_alternative": (
         (
             (
+                r"(?:my|our) (?:mate|friend|buddy|brother|sister|cousin|neighbor|"
+                r"neighbour|wife|husband|partner|son|daughter|brother in law|"
+                r"best friend) (?:is|s) (?:a |an )?(?:personal trainer|trainer|coach|"
+                r"nutritionist|dietitian|physio|pt|fitness instructor)|(?:follow|do|"
+                r"have) (?:a |the )?(?:plan|program|programme|routine) (?:from|by|"
+                r"that) (?:my|a|the) (?:physio|trainer|coach|doctor|nutritionist|app|"
+                r"dietitian)"
+            ),
+            S,
+        ),
+        (
+            (
                 r"(?:figure|work|sort) (?:it|this|that|things) out (?:on my own|myself|"
                 r"by myself|alone)|(?:handle|manage|do) (?:it|this|that) (?:on my own|"
                 r"myself|by myself|alone)|(?:myself|on my own) with (?:some |an |"
@@ -1273,6 +1328,16 @@ OBJECTIONS: Final[RuleTable] = {
     ),
     "needs_approval": (
         (
+            (
+                r"(?:go|run it|run this|put it|put this) through (?:procurement|finance|"
+                r"hr|legal|the company|the board|accounts|purchasing|our finance team|"
+                r"compliance)|(?:want|need|have|get) (?:my|the) (?:gp|doctor|doc|"
+                r"physician|cardiologist|physio|surgeon) to (?:ok|okay|approve|sign off|"
+                r"clear|give the green light)"
+            ),
+            S,
+        ),
+        (
             r"(?:talk|speak|check|discuss|chat|confer|consult|clear|sync|touch base|bounce|go over|"
             r"loop in|bring|square|sort|figure|decide|coordinate|confirm|talking|speaking|checking|"
             r"discussing|consulting|clearing|run it|run this|run that|running it|"
@@ -1420,6 +1485,13 @@ OBJECTIONS: Final[RuleTable] = {
         ),
     ),
     "not_interested": (
+        (
+            (
+                r"cheers but no|thanks but no thanks|no cheers|cheers no|(?:remove|"
+                r"delete) (?:my|this) (?:number|name|details|information)"
+            ),
+            S,
+        ),
         (
             (
                 r"(?:not|no longer|never been|never) (?:really |at all |even |that |very |"
@@ -1757,6 +1829,13 @@ OBJECTION_CANCELS: Final[CancelTable] = {
 NEEDS: Final[RuleTable] = {
     "weight_loss": (
         (
+            (
+                r"shift (?:a few |a couple of |some |the |a bit of |a |"
+                r"[a-z0-9]+ )?(?:stone|pounds|kilos|weight|lbs|belly|timber|flab)"
+            ),
+            S,
+        ),
+        (
             r"(?:lose|losing|lost|drop|dropping|shed|shedding|cut|cutting|get rid of|burn|burning|"
             r"take off|taking off|melt|trim|trimming|knock off|knock|lose a|reduce|"
             r"reducing|get down) "
@@ -1998,6 +2077,7 @@ NEEDS: Final[RuleTable] = {
         ),
     ),
     "energy": (
+        (r"knackered|shattered|pooped|zonked|dead on my feet|bone tired|dog tired", S),
         (
             r"(?:energy|energized|energised|energetic|tired|tiredness|exhausted|exhaustion|fatigue|"
             r"fatigued|drained|wiped out|wiped|worn out|run down|rundown|sluggish|lethargic|"
@@ -2226,6 +2306,13 @@ NEED_CANCELS: Final[CancelTable] = {
 
 BUYING: Final[RuleTable] = {
     "buying_signal": (
+        (
+            (
+                r"(?:take|taking|process) (?:the |a |my )?(?:payment|card payment|card|"
+                r"deposit) (?:over the phone|now|today|right now)"
+            ),
+            S,
+        ),
         (
             (
                 r"lets (?:just |go |totally |definitely )?do (?:it|this)|(?:whats|what is|"

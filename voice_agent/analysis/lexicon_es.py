@@ -49,6 +49,14 @@ OBJECTIONS: Final[RuleTable] = {
     "price": (
         (
             (
+                r"no (?:me |nos )?(?:lo )?(?:puedo|podemos|podria) (?:permitirmelo|"
+                r"permitirnoslo|costearmelo|pagarmelo|costear ahora|pagar ahora)|"
+                r"un paston|paston|pastizal"
+            ),
+            S,
+        ),
+        (
+            (
                 r"(?:muy|demasiado|re|bien|super|bastante|algo|un poco|un poquito|medio|"
                 r"carisimo|sale|salio|se me hace|me parece|me resulta|un tanto|mas|"
                 r"excesivamente|que(?! tan)) (?:caro|cara|caros|caras|costoso|costosa|"
@@ -88,7 +96,7 @@ OBJECTIONS: Final[RuleTable] = {
                 rf"ando con|traigo|tengo mucho|tengo tanto|tengo esa|tengo ese|"
                 rf"tengo suficiente|tengo el|tengo la) (?:el |la |los |las |tanto |tanta |"
                 rf"mucho |mucha |esa |ese |suficiente |nada de |ni un |un peso de |"
-                rf"un mango de )?{_MONEY}"
+                rf"un mango de |un |una |ni un |ni una )?{_MONEY}"
             ),
             S,
         ),
@@ -310,6 +318,15 @@ OBJECTIONS: Final[RuleTable] = {
     "time": (
         (
             (
+                r"(?:voy|ando|estoy|vamos|andamos) (?:fatal|mal|justo|justisimo|corto|"
+                r"cortisimo|apurado|apurada|apuradisimo|super mal|muy mal|muy justo|"
+                r"muy corto) de tiempo|liadisimo|liadisima|atareadisimo|atareadisima|"
+                r"ocupadisimo|ocupadisima"
+            ),
+            S,
+        ),
+        (
+            (
                 r"no (?:veo|se) (?:de )?(?:donde|cuando|como|en que momento) (?:voy a |"
                 r"lo voy a |iba a |podria )?(?:sacar|hallar|encontrar|meter|tener|saco|"
                 r"encuentro|meto|hacer) (?:el |un )?(?:tiempo|rato|hueco|tiempito|espacio)"
@@ -369,7 +386,8 @@ OBJECTIONS: Final[RuleTable] = {
                 r"apretada|apretado|apretados|saturada|saturado|a tope|explotada|"
                 r"explotado|reventada|reventado|un caos|caotica|caotico|una locura|"
                 r"de locos|un desastre|un infierno|imposible|complicada|complicado|"
-                r"cargada|cargado|packed|ocupada|ocupado|hasta el tope|de cabeza)"
+                r"cargada|cargado|packed|ocupada|ocupado|hasta el tope|de cabeza|"
+                r"hasta arriba|hasta el cuello|a reventar|a tope)"
             ),
             S,
         ),
@@ -519,6 +537,16 @@ OBJECTIONS: Final[RuleTable] = {
         ),
     ),
     "think_it_over": (
+        (
+            (
+                r"cuando (?:me decida|lo decida|lo tenga claro|sepa|lo piense|"
+                r"lo haya pensado|tenga tiempo de pensarlo)|(?:dejame|deja|dejeme|"
+                r"permiteme) (?:checarlo|chequearlo|revisarlo|verlo|pensarlo|consultarlo|"
+                r"analizarlo|mirarlo)|y (?:te|le|les) (?:marco|llamo|escribo|aviso|digo|"
+                r"confirmo|hablo|contacto)$"
+            ),
+            S,
+        ),
         (
             (
                 r"(?:hablamos|podemos hablar|hablemos|volvemos a hablar|lo retomamos|"
@@ -793,6 +821,14 @@ OBJECTIONS: Final[RuleTable] = {
         ),
     ),
     "skepticism": (
+        (
+            (
+                r"puro marketing|pura publicidad|pura mercadotecnia|puro humo|pura venta|"
+                r"pura mentira|no me (?:trago|creo) (?:eso|esto|el cuento)|no me lo trago|"
+                r"no me la trago|mala espina|me huele mal|me suena raro|me suena a"
+            ),
+            S,
+        ),
         (
             (
                 r"(?:siempre|al final|luego|despues|casi siempre) (?:termino |"
@@ -1370,6 +1406,7 @@ OBJECTIONS: Final[RuleTable] = {
         ),
     ),
     "not_interested": (
+        (r"^(?:no |nah |no no )?paso(?: gracias| mil gracias)?$", S),
         (
             (
                 r"no (?:me |nos )?(?:interesa|interesan|interesaria|llama la atencion|"
