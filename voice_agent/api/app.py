@@ -21,6 +21,7 @@ from voice_agent import metrics
 from voice_agent.api.openapi import openapi_document
 from voice_agent.api.schemas import CreateConversation, PostMessage, PostOutcome
 from voice_agent.errors import (
+    ConversationEnded,
     InvalidRequest,
     PayloadTooLarge,
     ServiceUnavailable,
@@ -157,6 +158,9 @@ async def post_outcome(request: Request) -> Response:
     conversation_id = request.path_params["id"]
     svc = services(request)
     body = await read_json(request, PostOutcome)
+    # unknown and ended ids fail here, before a lock is made for them (it would never go)
+    if (await svc.orchestrator.get(conversation_id)).ended:
+        raise ConversationEnded(conversation_id)
     async with svc.orchestrator.lock(conversation_id):
         conv = await svc.orchestrator.get(conversation_id)
         conv = await svc.orchestrator.end(conv, converted=body.converted, value=body.value)
