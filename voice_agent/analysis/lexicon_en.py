@@ -619,7 +619,9 @@ OBJECTIONS: Final[RuleTable] = {
             r"we need to|well|we will|need some time to|need time to|"
             r"time to) (?:just )?(?:think|mull|"
             r"sleep on|chew on|reflect|consider|digest|process|ponder|weigh|noodle on|sit with|"
-            r"sit on|review|evaluate|go over)",
+            r"sit on|review|evaluate|go over)(?! (?:probably|maybe|back|for a|"
+            r"a second|a sec|how|what|"
+            r"which|who|where|when|hmm|um|of|like|its|it was|that was))",
             S,
         ),
         (r"sleep on (?:it|this|that)|mull (?:it|this|that) over|chew on (?:it|this|that)", S),
@@ -949,7 +951,7 @@ OBJECTIONS: Final[RuleTable] = {
                 r"(?:never|didnt|did not|nothing|none of (?:them|it|those)|"
                 r"nothing ever) (?:really |ever |actually )?(?:work|works|worked|last|"
                 r"lasts|lasted|stick|sticks|stuck|help|helps|helped|do anything|"
-                r"did anything) (?:for me|out|long|for long|for us|on me)"
+                r"did anything) (?:for me|long|for long|for us|on me)"
             ),
             S,
         ),
@@ -2588,7 +2590,7 @@ BUYING: Final[RuleTable] = {
             (
                 r"(?:sounds|seems|looks) (?:good|great|perfect|amazing|like a plan|fair|"
                 r"reasonable|awesome|exciting|good to me|great to me)|(?:thats|that is|"
-                r"that s|its|it is) (?:perfect|great|fair|reasonable|exactly what i need|"
+                r"that s|its|it is) (?:perfect|great|exactly what i need|"
                 r"what i need|what i want|just what)|why not|(?:yes|sure|okay) please|"
                 r"makes sense lets|i like (?:it|that|the sound of that|this|what i hear)|"
                 r"love (?:it|that|the sound)"

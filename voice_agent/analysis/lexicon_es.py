@@ -746,7 +746,7 @@ OBJECTIONS: Final[RuleTable] = {
         (
             (
                 r"(?:esperar (?:un poco|unos|unas|a que|hasta|al|a ver|un tiempo|un rato)|"
-                r"esperemos|esperame|aguantemos|dejemos pasar|dejar pasar|dejarlo pasar|"
+                r"esperemos|aguantemos|dejemos pasar|dejar pasar|dejarlo pasar|"
                 r"posponer|postergar|aplazar|pausar|en pausa|en stand by|en standby|"
                 r"en espera|on hold)"
             ),
@@ -2346,9 +2346,9 @@ BUYING: Final[RuleTable] = {
         ),
         (
             (
-                r"lets do it|sign me up|let s do it|count me in|im in|how do i pay|"
+                r"lets do it|sign me up|let s do it|count me in|im in$|how do i pay|"
                 r"how do i sign up|when can we start|when do we start|send me the link|"
-                r"where do i sign|deal"
+                r"where do i sign|^deal$|es un deal|trato"
             ),
             S,
         ),
