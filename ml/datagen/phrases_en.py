@@ -999,3 +999,201 @@ for _label, _items in _MORE_NEEDS.items():
     NEEDS[_label].extend(_items)
 BUYING.extend(_MORE_BUYING)
 CONTEXT: list[str] = _CONTEXT
+
+# --------------------------------------------------------------------------- combined ideas
+# One clause carrying several labels at once: (objections, needs, buying, template).
+
+COMBOS: list[tuple[tuple[str, ...], tuple[str, ...], bool, str]] = [
+    (
+        ("time",),
+        ("weight_loss",),
+        False,
+        "i {don't|do not|just don't} have {the |}time to {lose weight|get the weight off|work on my weight|diet properly}",
+    ),
+    (
+        ("time",),
+        ("muscle_gain",),
+        False,
+        "i {can't find the time to|don't have time to} {get to the gym|lift|train} {enough|three times a week} to {build muscle|get stronger}",
+    ),
+    (
+        ("time",),
+        ("stress",),
+        False,
+        "{my schedule|work} is so {packed|crazy|insane} that {i'm stressed all the time|i can't sleep|i'm burning out} and there's no time to {fix it|deal with it|do anything about it}",
+    ),
+    (
+        ("time",),
+        ("energy",),
+        False,
+        "{i'm|i am} {too tired|too exhausted|too drained} {from|after} {work|the travel|twelve hour days} to {find time for|fit in} {this|a program|workouts}",
+    ),
+    (
+        ("time",),
+        ("health",),
+        False,
+        "i know {my cholesterol|my blood pressure|my health} {needs work|is bad} but i {just |}don't have the time",
+    ),
+    (
+        ("price",),
+        ("rehab",),
+        False,
+        "{physio|physical therapy|my back treatment} {already costs|is already costing} me {a fortune|a lot} so {i can't add|i can't pay for} {this|another program}",
+    ),
+    (
+        ("price",),
+        ("weight_loss",),
+        False,
+        "i {want|need} to lose weight but {not at that price|i can't spend <amount> on it|that's too expensive}",
+    ),
+    (
+        ("price",),
+        ("event_prep",),
+        False,
+        "{the wedding|the trip|the wedding and the honeymoon} {is already costing|already cost} {us|me} {a fortune|too much} so {i can't spend more|no budget for this}",
+    ),
+    (
+        ("needs_approval",),
+        ("rehab",),
+        False,
+        "{my surgeon|my physio|my doctor} {has to|needs to} {clear me|sign off} before i {train|do anything} {on my knee|with my back|after the surgery}",
+    ),
+    (
+        ("needs_approval",),
+        ("health",),
+        False,
+        "{with my heart condition|after my stent|with my blood pressure} {my cardiologist|my doctor} {would have to|needs to} approve {any|an exercise} program",
+    ),
+    (
+        ("has_alternative",),
+        ("weight_loss",),
+        False,
+        "{i'm|i am} {already on|taking} {ozempic|wegovy|a weight loss shot|a diet program} {for the weight|to lose weight|}",
+    ),
+    (
+        ("has_alternative",),
+        ("stress",),
+        False,
+        "i {already |}see a {therapist|psychologist|counselor} for {the stress|my anxiety|burnout}",
+    ),
+    (
+        ("has_alternative",),
+        ("rehab",),
+        False,
+        "{my physio|my physical therapist|the rehab clinic} {already gave|is already giving} me exercises for my {knee|back|shoulder}",
+    ),
+    (
+        ("has_alternative",),
+        ("muscle_gain",),
+        False,
+        "i {already |}{lift|train} with {a trainer|my trainer|a coach} {to build muscle|for strength}",
+    ),
+    (
+        ("has_alternative",),
+        ("health",),
+        False,
+        "{my doctor|my cardiologist|my gp} {already has me on|already gave me} a plan for {my blood pressure|my cholesterol|my sugar}",
+    ),
+    (
+        ("skepticism",),
+        ("weight_loss",),
+        False,
+        "{i've|i have} {tried|done} {every diet|keto|weight watchers|everything} and {the weight|it} always comes back",
+    ),
+    (
+        ("skepticism",),
+        ("stress",),
+        False,
+        "i {doubt|don't think} {a coach|this|an exercise program} {can|will} {fix|help with} {my stress|my sleep|my anxiety}",
+    ),
+    (
+        ("skepticism",),
+        ("energy",),
+        False,
+        "i'm not sure {coaching|a program} {will|can} {fix|help} {my energy|the fatigue|how tired i am}",
+    ),
+    (
+        ("skepticism",),
+        ("rehab",),
+        False,
+        "i {doubt|don't see how} {an online coach|someone on zoom} {can|could} {help|fix} {my back|my knee|an injury}",
+    ),
+    (
+        ("think_it_over",),
+        ("event_prep",),
+        False,
+        "{the wedding|the race|my trip} is not until {next year|the fall|<n:6-12> months from now} so {i'll|let me} {think about it|wait|decide later}",
+    ),
+    (
+        ("think_it_over",),
+        ("weight_loss",),
+        False,
+        "{i'll|i will} {start|deal with} {my weight|the diet|losing weight} {after the holidays|in january|next month}",
+    ),
+    (
+        (),
+        ("weight_loss", "health"),
+        False,
+        "{my doctor|the doctor} {wants|says} me to lose {weight|<n:10-40> pounds} {for|because of} my {blood pressure|cholesterol|blood sugar|heart}",
+    ),
+    (
+        (),
+        ("rehab", "weight_loss"),
+        False,
+        "{losing weight|dropping some pounds} {would help|would take pressure off} my {knees|back|bad knee}",
+    ),
+    (
+        (),
+        ("stress", "energy"),
+        False,
+        "{i'm|i am} {stressed|burned out} and {exhausted|tired|drained} {all the time|every day}",
+    ),
+    (
+        (),
+        ("event_prep", "weight_loss"),
+        False,
+        "i {want|need} to {lose|drop} {<n:5-20> pounds|some weight} {before|for} {the wedding|my daughter's wedding|the beach trip|summer}",
+    ),
+    (
+        (),
+        ("event_prep", "muscle_gain"),
+        False,
+        "i {want|need} to {get stronger|build strength|build my legs} {for|before} {a ski trip|the hike|the race|the season}",
+    ),
+    (
+        (),
+        ("rehab", "muscle_gain"),
+        False,
+        "i {want|need} to {rebuild|get back} {the strength|the muscle} in my {leg|knee|shoulder} after {surgery|the injury}",
+    ),
+    (
+        (),
+        ("health", "energy"),
+        False,
+        "{my blood work|my thyroid|my iron} {is off|came back low} and {i'm tired all the time|i have no energy}",
+    ),
+    (
+        (),
+        ("stress", "health"),
+        False,
+        "{the stress|my job} is {wrecking|ruining} my {health|blood pressure|heart}",
+    ),
+    (
+        ("price",),
+        (),
+        True,
+        "{if|as long as} {the price|it} {is|stays} under <n:2-5> hundred a month {i'm in|sign me up|let's do it}",
+    ),
+    (
+        ("needs_approval",),
+        (),
+        True,
+        "i {want|would like} to {sign up|start} but {let me|i need to} {check with|ask} <spouse> {first|tonight}",
+    ),
+    (
+        ("time",),
+        (),
+        True,
+        "{can we|could we} start {after|once} {my trip|the quarter ends|this project} {since|because} {i'm slammed|i'm traveling|i'm swamped} until then?",
+    ),
+]

@@ -189,6 +189,14 @@ _CASUAL = {
 }
 
 
+_DE_EL = re.compile(r"\b([dD]e|[aA]) el\b")
+
+
+def _contract_es(text: str) -> str:
+    """Spanish contractions the templates may produce: "de el" -> "del", "a el" -> "al"."""
+    return _DE_EL.sub(lambda m: "del" if m.group(1).lower() == "de" else "al", text)
+
+
 def _casual(line: str, lang: str) -> str:
     """Spoken contractions as some transcribers write them ("gonna", "pa")."""
     for pattern, repl in _CASUAL.get(lang, ()):
@@ -204,6 +212,8 @@ def render(segments: Sequence[Segment], lang: str, rng: random.Random) -> str:
     style = "raw" if r < 0.62 else ("careful" if r < 0.8 else ("whisper" if r < 0.9 else "lower"))
     words = rng.random() < (0.65 if style == "raw" else 0.3)
     texts = [(_numbers(s.text, lang, words).strip(), s.question) for s in segments]
+    if lang == "es":
+        texts = [(_contract_es(t), q) for t, q in texts]
     texts = [(t, q) for t, q in texts if t]
     if style == "raw":
         line = " ".join(t for t, _ in texts).lower()

@@ -101,7 +101,26 @@ class TurnSpec:
     # label for which a hard negative is generated (never the same as a real label)
     negate: str | None = None
     negate_need: str | None = None
+    # one template carrying several of the labels at once; ``carried`` names them
+    # (objection and need labels, and "buying") so no other clause repeats them
+    combo: str | None = None
+    carried: frozenset[str] = frozenset()
     meta: dict[str, Any] = field(default_factory=dict)
+
+    def tags(self) -> list[str]:
+        """What kind of row this is (for tests and data inspection)."""
+        out = set(self.meta.get("tags", ()))
+        if self.negate or self.negate_need:
+            out.add("hard_negative")
+        if "question" in self.extras:
+            out.add("question")
+        if len(self.objections) + len(self.needs) + int(self.buying) >= 2:
+            out.add("multi_label")
+        if self.combo:
+            out.add("combo")
+        if not self.objections and not self.needs and not self.buying:
+            out.add("neutral")
+        return sorted(out)
 
 
 def _clause(bank: Bank, template: str, rng: random.Random) -> Segment:
@@ -140,7 +159,7 @@ def compose_turn(spec: TurnSpec, lang: str, region: str, rng: random.Random) -> 
             head.append(_pick(bank, bank.t("CONTEXT"), rng))
 
     need_segs: list[Segment] = []
-    for i, need in enumerate(spec.needs):
+    for i, need in enumerate(n for n in spec.needs if n not in spec.carried):
         seg = _pick(bank, bank.d("NEEDS")[need], rng)
         if i > 0:
             seg = _join(seg, rng.choice(add))
@@ -154,7 +173,7 @@ def compose_turn(spec: TurnSpec, lang: str, region: str, rng: random.Random) -> 
 
     obj_segs: list[Segment] = []
     reasons = bank.d("REASONS")
-    for i, obj in enumerate(spec.objections):
+    for i, obj in enumerate(o for o in spec.objections if o not in spec.carried):
         seg = _pick(bank, bank.d("OBJECTIONS")[obj], rng)
         if rng.random() < 0.18:
             seg = Segment(
@@ -174,7 +193,7 @@ def compose_turn(spec: TurnSpec, lang: str, region: str, rng: random.Random) -> 
         obj_segs.insert(0, neg)
 
     buy_segs: list[Segment] = []
-    if spec.buying:
+    if spec.buying and "buying" not in spec.carried:
         buy_segs.append(_pick(bank, bank.t("BUYING"), rng))
 
     question_segs: list[Segment] = []
@@ -208,6 +227,14 @@ def compose_turn(spec: TurnSpec, lang: str, region: str, rng: random.Random) -> 
                 if body
                 else buy_segs
             )
+    if spec.combo is not None:
+        combo = _clause(bank, spec.combo, rng)
+        if body and rng.random() < 0.5:
+            body = [*body, _join(combo, rng.choice(add + contrast))]
+        elif body:
+            body = [combo, _join(body[0], rng.choice(add + contrast)), *body[1:]]
+        else:
+            body = [combo]
     if question_segs:
         body = body + question_segs if rng.random() < 0.6 else question_segs + body
     segments = head + body
@@ -215,11 +242,13 @@ def compose_turn(spec: TurnSpec, lang: str, region: str, rng: random.Random) -> 
     if not segments:
         segments = [_pick(bank, bank.t("SMALLTALK"), rng)]
 
-    segments = _decorate(segments, bank, rng)
+    segments = _decorate(segments, bank, rng, spec.meta)
     return render(segments, lang, rng)
 
 
-def _decorate(segments: list[Segment], bank: Bank, rng: random.Random) -> list[Segment]:
+def _decorate(
+    segments: list[Segment], bank: Bank, rng: random.Random, meta: dict[str, Any]
+) -> list[Segment]:
     """Fillers, openers, code-switching and disfluencies, as people speak."""
     out = list(segments)
     if rng.random() < 0.35:
@@ -238,6 +267,7 @@ def _decorate(segments: list[Segment], bank: Bank, rng: random.Random) -> list[S
     if rng.random() < cs_rate:
         i = rng.randrange(len(out))
         marker = rng.choice(bank.t("CODESWITCH"))
+        meta.setdefault("tags", set()).add("codeswitch")
         out[i] = Segment(f"{marker} {out[i].text}", out[i].question)
     if rng.random() < 0.1 and len(out) >= 1:
         # trailing tag question / filler
@@ -262,10 +292,12 @@ def _decorate(segments: list[Segment], bank: Bank, rng: random.Random) -> list[S
 # --------------------------------------------------------------------------- sampling
 
 
-def _sample_spec(rng: random.Random) -> TurnSpec:
+def _sample_spec(rng: random.Random, lang: str) -> TurnSpec:
     r = rng.random()
     if r < 0.22:
         return _neutral_spec(rng)
+    if r < 0.33:
+        return _combo_spec(rng, lang)
     n_obj = rng.choices((0, 1, 2, 3), weights=(24, 46, 24, 6))[0]
     n_need = rng.choices((0, 1, 2), weights=(44, 41, 15))[0]
     objections = tuple(rng.sample(OBJECTIONS, n_obj))
@@ -297,6 +329,23 @@ def _sample_spec(rng: random.Random) -> TurnSpec:
     )
 
 
+def _combo_spec(rng: random.Random, lang: str) -> TurnSpec:
+    combos: list[tuple[tuple[str, ...], tuple[str, ...], bool, str]] = bank_for(lang).module.COMBOS
+    objs, needs, buying, template = combos[rng.randrange(len(combos))]
+    carried = frozenset((*objs, *needs, *(("buying",) if buying else ())))
+    objections, need_t = tuple(objs), tuple(needs)
+    if rng.random() < 0.3:  # one more idea in another clause
+        if rng.random() < 0.5:
+            extra = rng.choice(
+                [o for o in OBJECTIONS if o not in objections and o != "not_interested"]
+            )
+            objections = (*objections, extra)
+        else:
+            extra = rng.choice([n for n in NEEDS if n not in need_t])
+            need_t = (*need_t, extra)
+    return TurnSpec(objections, need_t, bool(buying), combo=template, carried=carried)
+
+
 def _neutral_spec(rng: random.Random) -> TurnSpec:
     kind = rng.choices(
         ("question", "smalltalk", "profile", "negation", "neg_need", "ack", "positive", "mix"),
@@ -319,7 +368,7 @@ def utterance_row(i: int, seed: int, langs: Sequence[str]) -> dict[str, Any]:
     rng = random.Random(f"utt:{seed}:{i}")
     lang = langs[i % len(langs)]
     region = pick_region(lang, rng)
-    spec = _sample_spec(rng)
+    spec = _sample_spec(rng, lang)
     text = compose_turn(spec, lang, region, rng)
     return {
         "id": f"gen-u{seed}-{i:06d}",
@@ -329,6 +378,7 @@ def utterance_row(i: int, seed: int, langs: Sequence[str]) -> dict[str, Any]:
         "needs": sorted(spec.needs, key=NEEDS.index),
         "buying_signal": bool(spec.buying),
         "region": region,
+        "tags": spec.tags(),
     }
 
 
