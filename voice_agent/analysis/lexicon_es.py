@@ -583,7 +583,7 @@ OBJECTIONS: Final[RuleTable] = {
             (
                 r"(?:consultarlo|consultar|hablarlo|platicarlo) con la almohada|"
                 r"dormir(?:lo)? sobre (?:eso|esto|ello)|dormirlo|think about it|"
-                r"think it over|let me think"
+                r"think it over|let me think$|let me think about"
             ),
             S,
         ),

@@ -573,6 +573,7 @@ CORPUS: list[tuple[Lang, str, str]] = [
     ("en", "i'm vegetarian, is that a problem", ""),
     ("en", "i heard about this on a podcast", ""),
     ("en", "that's a good question", ""),
+    ("en", "let me think, probably about two years ago", ""),
     ("en", "i think so, yeah", ""),
     ("en", "not really, no", ""),
     ("en", "i guess so", ""),
