@@ -139,9 +139,19 @@ def test_every_configured_key_works(server: ServerProcess) -> None:
         assert other.get("/v1/conversations").status_code == 200
 
 
-def test_spanish_conversation_defaults(client: httpx.Client) -> None:
-    created = start(client, "es")
-    assert created["lang"] == "es"
+def test_greeting_is_in_the_conversations_language(client: httpx.Client) -> None:
+    playbook = load_playbook()
+    for lang, other in (("es", "en"), ("en", "es")):
+        created = start(client, lang)
+        assert created["lang"] == lang
+        said = _norm(created["greeting"]["text"])
+        mine = [line_pattern(t) for t in playbook.content[lang].greeting]
+        theirs = [line_pattern(t) for t in playbook.content[other].greeting]
+        assert any(p.search(said) for p in mine), said
+        assert not any(p.search(said) for p in theirs), said
+
+
+def test_create_defaults(client: httpx.Client) -> None:
     r = client.post("/v1/conversations", json={})
     assert r.status_code == 201 and r.json()["lang"] == "en" and r.json()["channel"] == "api"
 

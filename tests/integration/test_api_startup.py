@@ -93,12 +93,21 @@ def test_missing_playbook_file(tmp_path: Path) -> None:
     assert f"{missing}: (file): file not found" in done.stderr, done.stderr
 
 
-def test_bad_setting_stops_the_server(tmp_path: Path) -> None:
-    done = run_serve_expecting_exit(
-        tmp_path / "data", {"VOICE_AGENT_MAX_TEXT_CHARS": "many", "VOICE_AGENT_API_KEYS": KEY}
-    )
-    assert done.returncode != 0
-    assert "VOICE_AGENT_MAX_TEXT_CHARS" in done.stderr, done.stderr
+@pytest.mark.parametrize(
+    ("var", "value"),
+    [
+        ("VOICE_AGENT_MAX_TEXT_CHARS", "many"),
+        ("VOICE_AGENT_GENERATOR", "oracle"),
+        ("VOICE_AGENT_DATABASE_URL", "postgresql://db.example/voice"),
+    ],
+)
+def test_bad_setting_stops_the_server(tmp_path: Path, var: str, value: str) -> None:
+    done = run_serve_expecting_exit(tmp_path / "data", {var: value, "VOICE_AGENT_API_KEYS": KEY})
+    assert done.returncode == 2
+    assert '"listening"' not in done.stdout
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("voice-agent: "), done.stderr
+    assert var in last, done.stderr
     assert "Traceback" not in done.stderr
 
 
