@@ -33,8 +33,9 @@ from voice_agent.analysis import lexicon_en, lexicon_es
 from voice_agent.analysis.base import DETECTION_THRESHOLD, AnalyserSet
 from voice_agent.analysis.lexicon_en import CancelTable, RuleTable, S
 from voice_agent.analysis.normalize import Sentence, normalize
-from voice_agent.core.labels import NEEDS, OBJECTIONS, Lang
+from voice_agent.core.labels import LANGS, NEEDS, OBJECTIONS, Lang
 from voice_agent.core.types import AnalysisInput, BuyingSignal, Insights
+from voice_agent.errors import InvalidRequest
 
 VERSION: Final = "rules-1"
 
@@ -204,6 +205,16 @@ _CROSS_BUYING: Final[dict[Lang, tuple[_Rule, ...]]] = {
 }
 
 
+def _lexicon_for(lang: str) -> _Lexicon:
+    for key, lex in _LEXICONS.items():
+        if key == lang:
+            return lex
+    raise InvalidRequest(
+        f"the rule-based analysers speak {', '.join(LANGS)}, not {lang!r}",
+        code="unsupported_language",
+    )
+
+
 # --- matching ---------------------------------------------------------------------------
 
 
@@ -327,7 +338,7 @@ def _score(found: _Found | None) -> float:
 @lru_cache(maxsize=8192)
 def score_objections(text: str, lang: Lang) -> tuple[tuple[str, float], ...]:
     """Probability of each objection label in ``text`` (label order of ``OBJECTIONS``)."""
-    lex = _LEXICONS[lang]
+    lex = _lexicon_for(lang)
     sentences = normalize(text, lang).sentences
     found = _scan(
         sentences,
@@ -342,7 +353,7 @@ def score_objections(text: str, lang: Lang) -> tuple[tuple[str, float], ...]:
 @lru_cache(maxsize=8192)
 def score_needs(text: str, lang: Lang) -> tuple[tuple[str, float], ...]:
     """Probability of each need label in ``text`` (label order of ``NEEDS``)."""
-    lex = _LEXICONS[lang]
+    lex = _lexicon_for(lang)
     sentences = normalize(text, lang).sentences
     found = _scan(sentences, lex.needs, lex.need_cancels, lex.negation, _negated_need)
     return tuple((label, _score(found.get(label))) for label in NEEDS)
@@ -351,7 +362,7 @@ def score_needs(text: str, lang: Lang) -> tuple[tuple[str, float], ...]:
 @lru_cache(maxsize=8192)
 def score_buying(text: str, lang: Lang) -> float:
     """Probability that ``text`` is a buying signal."""
-    lex = _LEXICONS[lang]
+    lex = _lexicon_for(lang)
     sentences = normalize(text, lang).sentences
     found = _scan(
         sentences,

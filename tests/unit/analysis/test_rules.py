@@ -648,3 +648,13 @@ def test_conversion_spanish() -> None:
     hot = CONV.predict(convo(["quiero bajar de peso", "me parece bien", "¿cómo pago?"], "es"))
     cold = CONV.predict(convo(["no me interesa", "no gracias"], "es"))
     assert hot > 0.6 > 0.2 > cold
+
+
+def test_unsupported_language_is_a_clear_error() -> None:
+    from voice_agent.errors import InvalidRequest
+
+    inp = AnalysisInput(text="bonjour", lang="fr")  # type: ignore[arg-type]
+    for analyser in (OBJ, NEED, BUY, CONV):
+        with pytest.raises(InvalidRequest) as err:
+            analyser.predict(inp)
+        assert err.value.code == "unsupported_language"
