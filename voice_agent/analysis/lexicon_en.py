@@ -1830,6 +1830,7 @@ OBJECTION_CANCELS: Final[CancelTable] = {
 
 NEEDS: Final[RuleTable] = {
     "weight_loss": (
+        (r"(?:get|getting|be|look) (?:lean|leaner)|lean out|leaner", S),
         (
             (
                 r"shift (?:a few |a couple of |some |the |a bit of |a |"
@@ -2065,7 +2066,7 @@ NEEDS: Final[RuleTable] = {
         (
             (
                 r"(?:sleep|sleeping|recharge|switch off|wind down|unwind|mental|mentally|"
-                r"emotional|emotionally|nerves|nervous|zen)(?! on (?:it|this|that))"
+                r"emotional|emotionally|nerves|nervous|zen)(?! on (?:it|this|that)| apnea)"
             ),
             W,
         ),
@@ -2308,6 +2309,15 @@ NEED_CANCELS: Final[CancelTable] = {
 
 BUYING: Final[RuleTable] = {
     "buying_signal": (
+        (
+            (
+                r"get (?:this|it|things|the ball) (?:going|started|rolling|moving|set up)|"
+                r"(?:can you|could you|lets|please|go ahead and) (?:set (?:it|this|me|"
+                r"that|everything) up|get (?:it|this|me|everything) set up|book (?:it|me|"
+                r"that|us) in)"
+            ),
+            S,
+        ),
         (
             (
                 r"(?:take|taking|process) (?:the |a |my )?(?:payment|card payment|card|"

@@ -316,6 +316,7 @@ OBJECTIONS: Final[RuleTable] = {
         ),
     ),
     "time": (
+        (r"no me da(?:n)? (?:chance|respiro|tregua|tiempo)$", S),
         (
             (
                 r"(?:voy|ando|estoy|vamos|andamos) (?:fatal|mal|justo|justisimo|corto|"
@@ -1122,8 +1123,8 @@ OBJECTIONS: Final[RuleTable] = {
                 r"entrenadora|entrenador personal|coach|nutriologo|nutriologa|"
                 r"nutricionista|dietista|gym|gimnasio|rutina|plan|fisio|instructor|"
                 r"instructora|profe|preparador|preparadora|trainer|"
-                r"personal trainer) (?:me |ya me |y yo )(?:tiene|lleva|ayuda|da|arma|hizo|"
-                r"hace|entrena|cuida|maneja|asesora|atiende|dio|armo|paso|ayudo|tiene con)"
+                r"personal trainer) (?:me |ya me |y yo )(?:tiene|lleva|ayuda|da|arma|"
+                r"hace|entrena|cuida|maneja|asesora|atiende|tiene con)"
             ),
             S,
         ),
@@ -1684,6 +1685,14 @@ NEEDS: Final[RuleTable] = {
     "weight_loss": (
         (
             (
+                r"(?:vuelva|vuelvan|volver) a (?:quedar|entrar|cerrar) (?:mi |mis |la |"
+                r"el |los |las )?(?:ropa|traje|trajes|pantalon|pantalones|jeans|vestido|"
+                r"vestidos|camisas|talla)"
+            ),
+            S,
+        ),
+        (
+            (
                 r"(?:bajar|perder|quitarme|quemar) (?:todo )?lo que (?:subi|he subido|"
                 r"gane|engorde|aumente|agarre)|lo que (?:subi|engorde|aumente) (?:en|"
                 r"durante|con)"
@@ -1864,6 +1873,7 @@ NEEDS: Final[RuleTable] = {
         (r"(?:metabolismo|metabolico|metabolica|bienestar)", W),
     ),
     "stress": (
+        (r"stressed|stress|burned out|burnt out|anxious|anxiety|overwhelmed", S),
         (
             (
                 r"(?:estres|estresado|estresada|estresados|estresante|estresa|estresarme|"
@@ -1890,7 +1900,8 @@ NEEDS: Final[RuleTable] = {
         ),
         (
             (
-                r"(?:dormir|duermo|descansar|descanso|sueno|desestresarme|desestresar|"
+                r"(?:dormir|duermo|descansar|descanso|"
+                r"(?<!apnea del )(?<!caigo de )(?<!da )sueno|desestresarme|desestresar|"
                 r"distraerme|despejarme|despejar la mente|despejar la cabeza|mi cabeza|"
                 r"emocional|emocionalmente|animo|mental|mentalmente)"
             ),
@@ -1898,6 +1909,7 @@ NEEDS: Final[RuleTable] = {
         ),
     ),
     "energy": (
+        (r"cabeza nublada|mente nublada|nublado|nublada|embotado|embotada|aturdido|aturdida", S),
         (
             (
                 r"(?:energia|energetico|energetica|cansado(?! de)|cansada(?! de)|"
@@ -2003,6 +2015,13 @@ NEEDS: Final[RuleTable] = {
         ),
     ),
     "rehab": (
+        (
+            (
+                r"(?:me dio|me dieron|me dan|me dio el fisio|me dio el medico) de alta|"
+                r"dado de alta|dada de alta|volver a entrenar despues"
+            ),
+            M,
+        ),
         (
             (
                 r"(?:lesion|lesiones|lesionado|lesionada|lesione|me lesione|me lastime|"
