@@ -53,6 +53,15 @@ OBJECTIONS: Final[RuleTable] = {
     "price": (
         (
             (
+                r"^(?:honestly |probably |mostly |just |i guess |well |i mean |"
+                r"um )*(?:the )?(?:price|cost|money|budget|investment|pricing|"
+                r"affordability)(?: honestly| mostly| i guess| really| to be honest|"
+                r" thing)?$"
+            ),
+            M,
+        ),
+        (
+            (
                 r"(?:a bit|too|bit|quite|rather|very|little|awfully|its|thats|"
                 r"pretty) dear|not made of money|out of (?:my |our )?reach|every (?:penny|"
                 r"dollar|cent|pound|bit) counts|saving (?:up )?for (?:a|the|our|"
@@ -311,6 +320,15 @@ OBJECTIONS: Final[RuleTable] = {
         (r"waste of (?:my |our )?money|throw (?:my |our )?money (?:away|at)", W),
     ),
     "time": (
+        (
+            (
+                r"^(?:honestly |probably |mostly |just |i guess |well |i mean |"
+                r"um )*(?:time|my schedule|the schedule|my calendar|finding time|the time|"
+                r"time commitment|the time commitment|my travel|travel)(?: honestly|"
+                r" mostly| i guess| really| to be honest| thing)?$"
+            ),
+            M,
+        ),
         (
             (
                 r"rammed|chock a block|chockablock|stretched (?:really |so |very |pretty |"
@@ -1830,6 +1848,13 @@ OBJECTION_CANCELS: Final[CancelTable] = {
 
 NEEDS: Final[RuleTable] = {
     "weight_loss": (
+        (
+            (
+                r"(?<!gain )(?<!put on )(?<!lift )weight(?! training| lifting| room|"
+                r" bench| vest| watchers| lifting)"
+            ),
+            W,
+        ),
         (r"(?:get|getting|be|look) (?:lean|leaner)|lean out|leaner", S),
         (
             (

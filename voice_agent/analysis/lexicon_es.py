@@ -49,6 +49,15 @@ OBJECTIONS: Final[RuleTable] = {
     "price": (
         (
             (
+                r"^(?:la verdad |pues |mas que nada |sobre todo |honestamente |"
+                r"creo que )*(?:el |la |lo )?(?:precio|dinero|costo|coste|plata|lana|"
+                r"economico|presupuesto|guita|pasta)(?: la verdad| mas que nada|"
+                r" sobre todo| honestamente)?$"
+            ),
+            M,
+        ),
+        (
+            (
                 r"no (?:me |nos )?(?:lo )?(?:puedo|podemos|podria) (?:permitirmelo|"
                 r"permitirnoslo|costearmelo|pagarmelo|costear ahora|pagar ahora)|"
                 r"un paston|paston|pastizal"
@@ -316,6 +325,15 @@ OBJECTIONS: Final[RuleTable] = {
         ),
     ),
     "time": (
+        (
+            (
+                r"^(?:la verdad |pues |mas que nada |sobre todo |honestamente |"
+                r"creo que )*(?:el |mi |la |los )?(?:tiempo|horario|horarios|agenda|"
+                r"trabajo|chamba|curro|laburo|viajes)(?: la verdad| mas que nada|"
+                r" sobre todo| honestamente)?$"
+            ),
+            M,
+        ),
         (r"no me da(?:n)? (?:chance|respiro|tregua|tiempo)$", S),
         (
             (
@@ -1683,6 +1701,14 @@ OBJECTION_CANCELS: Final[CancelTable] = {
 
 NEEDS: Final[RuleTable] = {
     "weight_loss": (
+        (
+            (
+                r"(?:el|mi|de|bajar|subir de|problemas de|"
+                r"tema del) (?:sobre)?peso(?! (?:mexicano|argentino|colombiano|chileno|"
+                r"uruguayo|dominicano))"
+            ),
+            M,
+        ),
         (
             (
                 r"(?:vuelva|vuelvan|volver) a (?:quedar|entrar|cerrar) (?:mi |mis |la |"

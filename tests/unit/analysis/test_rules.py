@@ -658,3 +658,26 @@ def test_unsupported_language_is_a_clear_error() -> None:
         with pytest.raises(InvalidRequest) as err:
             analyser.predict(inp)
         assert err.value.code == "unsupported_language"
+
+
+SHORT_ANSWER_CASES: list[tuple[Lang, str, str]] = [
+    ("en", "honestly the price", "o:price"),
+    ("en", "time, mostly", "o:time"),
+    ("en", "mostly my weight", "n:weight_loss"),
+    ("es", "la verdad, el precio", "o:price"),
+    ("es", "el tiempo", "o:time"),
+    ("es", "mi peso", "n:weight_loss"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "label"), SHORT_ANSWER_CASES)
+def test_short_answers_to_discovery_questions(lang: Lang, text: str, label: str) -> None:
+    kind, name = label.split(":")
+    scores = objections(text, lang) if kind == "o" else needs(text, lang)
+    assert scores[name] >= 0.5, scores
+
+
+def test_short_answers_do_not_overreach() -> None:
+    assert needs("weight training", "en")["weight_loss"] < 0.5
+    assert needs("no tengo ni un peso", "es")["weight_loss"] < 0.5
+    assert objections("the price seems fair", "en")["price"] < 0.5

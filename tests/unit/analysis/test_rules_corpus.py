@@ -114,7 +114,7 @@ CORPUS: list[tuple[Lang, str, str]] = [
         "o:needs_approval",
     ),
     ("es", "mi doctor tendría que darme el visto bueno", "o:needs_approval"),
-    ("es", "he probado mil dietas y siempre recupero el peso", "o:skepticism"),
+    ("es", "he probado mil dietas y siempre recupero el peso", "n:weight_loss,o:skepticism"),
     ("es", "no sé si esto sea para mí", "o:skepticism"),
     ("es", "suena demasiado bueno para ser verdad", "o:skepticism"),
     ("es", "¿y eso de verdad funciona?", "o:skepticism"),
