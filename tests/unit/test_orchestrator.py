@@ -509,7 +509,7 @@ async def test_failed_customer_turn_write_changes_nothing(
 ) -> None:
     flaky = FlakyStore(store)
     orch = Orchestrator(
-        store=flaky,  # type: ignore[arg-type]
+        store=flaky,
         primary=models(),
         fallback=rules(),
         policy=RulePolicy(),
@@ -540,7 +540,7 @@ async def test_failed_reply_write_is_not_kept_in_memory(
 ) -> None:
     flaky = FlakyStore(store)
     orch = Orchestrator(
-        store=flaky,  # type: ignore[arg-type]
+        store=flaky,
         primary=models(),
         fallback=rules(),
         policy=RulePolicy(),
