@@ -331,9 +331,13 @@ class Orchestrator:
 
     async def greet(self, conv: Conversation) -> Turn:
         """Text channels: write and record the greeting."""
+        t0 = time.perf_counter()
         prepared = await self.prepare_greeting(conv)
         text = " ".join([s async for s in prepared.sentences()])
-        return await self.record_reply(conv, prepared, text)
+        gen_ms = (time.perf_counter() - t0) * 1000
+        metrics.GENERATION_SECONDS.labels(self.generator.name).observe(gen_ms / 1000)
+        timings = {"generation": gen_ms, "total": gen_ms}
+        return await self.record_reply(conv, prepared, text, timings_ms=timings)
 
     async def turn(self, conversation_id: str, text: str) -> TurnResult:
         """A whole text turn: analyse, decide, store the customer turn, reply, store it."""
