@@ -99,6 +99,7 @@ def test_conversation_lifecycle(client: httpx.Client) -> None:
     assert [t["index"] for t in turns] == list(range(7))
     assert [t["role"] for t in turns] == ["agent"] + ["customer", "agent"] * 3
     assert turns[0]["text"] == created["greeting"]["text"]
+    assert turns[0]["timings_ms"]["generation"] >= 0
     for k, reply in enumerate(replies):
         customer, agent = turns[1 + 2 * k], turns[2 + 2 * k]
         assert customer["text"] == texts[k]

@@ -184,6 +184,7 @@ async def test_turn_analyses_decides_replies_and_stores(
     conv = await orch.create(lang="es", customer={"name": "Ana"})
     greeting = await orch.greet(conv)
     assert (greeting.index, greeting.role, greeting.text) == (0, "agent", "Hello, I am the agent.")
+    assert greeting.timings_ms["generation"] >= 0 and greeting.action == "discover_need"
     assert conv.phase == "discovery"
 
     result = await orch.turn(conv.id, "  Es muy caro para mí  ")
