@@ -605,6 +605,14 @@ OBJECTIONS: Final[RuleTable] = {
     "think_it_over": (
         (
             (
+                r"(?:its|it is|just|its just|it s just|more|mostly|really) (?:the |"
+                r"about )?timing|(?:bad|wrong|tricky|awkward) timing|timing(?: is|"
+                r" s)? (?:the |my )?(?:issue|problem|thing)"
+            ),
+            M,
+        ),
+        (
+            (
                 r"give me a (?:ring|call|shout|buzz|bell) (?:next|in|after|later|tomorrow|"
                 r"another|some|back|again)|(?:have|had) a (?:proper |good |little |"
                 r"bit of a )?think"
@@ -1516,6 +1524,9 @@ OBJECTIONS: Final[RuleTable] = {
             (
                 r"(?:not|no longer|never been|never) (?:really |at all |even |that |very |"
                 r"too |remotely |particularly |currently |actually |honestly )?interested"
+                r"(?! in (?!(?:it|this|that|coaching|a coach|the program|the offer|your|"
+                r"any|anything|buying|"
+                r"signing|paying|hearing|talking|a program|programs|services|changing)\b))"
             ),
             S,
         ),
@@ -1937,7 +1948,7 @@ NEEDS: Final[RuleTable] = {
             (
                 r"(?:on a diet|dieting|calorie deficit|counting calories|cut carbs|keto|"
                 r"intermittent fasting|portion control|stop snacking|eat less|eating less|"
-                r"eat better|lose the|weigh in|the scale)"
+                r"lose the|weigh in|the scale)"
             ),
             W,
         ),
@@ -2334,6 +2345,14 @@ NEED_CANCELS: Final[CancelTable] = {
 
 BUYING: Final[RuleTable] = {
     "buying_signal": (
+        (
+            (
+                r"(?:dont|do not) (?:really )?need to think (?:about it|it over|"
+                r"about this)|no need to think|nothing to think about|(?:already|ive|"
+                r"i have) (?:decided|made up my mind)|made my decision"
+            ),
+            M,
+        ),
         (
             (
                 r"get (?:this|it|things|the ball) (?:going|started|rolling|moving|set up)|"

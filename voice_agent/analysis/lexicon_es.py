@@ -49,6 +49,14 @@ OBJECTIONS: Final[RuleTable] = {
     "price": (
         (
             (
+                r"no (?:se|creo|estoy seguro de|estoy segura de) (?:si|que) (?:me |"
+                r"nos )?(?:alcance|alcanzaria|pueda pagar|pueda pagarlo|podria pagar|"
+                r"de el presupuesto|llegue|pueda costear|lo pueda pagar)"
+            ),
+            S,
+        ),
+        (
+            (
                 r"^(?:la verdad |pues |mas que nada |sobre todo |honestamente |"
                 r"creo que )*(?:el |la |lo )?(?:precio|dinero|costo|coste|plata|lana|"
                 r"economico|presupuesto|guita|pasta)(?: la verdad| mas que nada|"
@@ -556,6 +564,14 @@ OBJECTIONS: Final[RuleTable] = {
         ),
     ),
     "think_it_over": (
+        (
+            (
+                r"(?:es|por|seria|mas bien|solo es|es solo|es mas) (?:el |un tema de |"
+                r"cuestion de |tema de )(?:momento|timing|tiempos)$|no es (?:el |"
+                r"buen )?momento|mal momento|(?:el )?timing"
+            ),
+            M,
+        ),
         (
             (
                 r"cuando (?:me decida|lo decida|lo tenga claro|sepa|lo piense|"
@@ -1440,7 +1456,7 @@ OBJECTIONS: Final[RuleTable] = {
             ),
             S,
         ),
-        (r"not interested|no thanks|no thank you", S),
+        (r"not interested$|not interested at all|no thanks|no thank you", S),
         (
             (
                 r"no (?:es|son|seria) (?:para mi|lo mio|para nosotros|lo que (?:busco|"
@@ -2113,6 +2129,11 @@ NEED_CANCELS: Final[CancelTable] = {
     ),
     "rehab": (
         (
+            r"(?:espalda|rodilla|rodillas|hombro|cadera|lesion|tobillo|"
+            r"cuello)(?: ya)? (?:esta|estan|quedo|quedaron) (?:bien|mejor|perfecta|"
+            r"perfecto|recuperada|recuperado|sana|sano|al cien)"
+        ),
+        (
             r"(?:no|nunca) (?:tengo|he tenido|tuve) (?:ninguna |ningun )?(?:lesion|"
             r"lesiones|dolor|dolores|operacion|operaciones|cirugia|"
             r"problemas de espalda|problemas de rodilla)|sin (?:lesiones|dolor|"
@@ -2123,6 +2144,14 @@ NEED_CANCELS: Final[CancelTable] = {
 
 BUYING: Final[RuleTable] = {
     "buying_signal": (
+        (
+            (
+                r"no (?:lo )?(?:tengo|necesito) (?:nada )?que pensar(?:lo)?|"
+                r"no hay nada que pensar|ya (?:lo )?(?:decidi|pense)|ya me decidi|"
+                r"ya estoy decidido|ya estoy decidida"
+            ),
+            M,
+        ),
         (
             (
                 r"(?:hacer|hago|hacemos) (?:el |mi )?(?:sign up|signup|registro|pago|"
@@ -2469,7 +2498,7 @@ NEGATOR_EXCEPTIONS: Final[frozenset[str]] = frozenset(
 DOUBLE_NEGATION: Final = (
     r"\bno (?:es|era|fue|seria) (?:que|porque|por que|tanto que|como que)\b|\bno porque\b|"
     r"\bnunca dije que\b|\bno digo que\b|\bno creo que\b|\bno es que\b|"
-    r"\btampoco es que\b|\bno es por\b"
+    r"\btampoco es que\b|\bno es por\b|\bno diria que\b|\btampoco diria que\b|\bno dije que\b"
 )
 NEED_NEGATION: Final = (
     r"\b(?:no (?:necesito|quiero|busco|me interesa|me preocupa|"
