@@ -110,6 +110,9 @@ class Orchestrator:
         self.generator = generator
         self.deadline_s = deadline_ms / 1000.0
         self.executor = executor or ThreadPoolExecutor(max_workers=4, thread_name_prefix="analysis")
+        #: The rules have threads of their own: models that hang (and keep their threads
+        #: after the deadline) must not leave the fallback waiting behind them.
+        self.rules_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="rules")
         self.model_errors = dict(model_errors or {})
         self.clock = clock
         self._cache: dict[str, Conversation] = {}
@@ -189,7 +192,7 @@ class Orchestrator:
             reason = "unavailable"
         metrics.FALLBACKS.labels(kind, reason).inc()
         rules = getattr(self.fallback, kind)
-        result = await loop.run_in_executor(self.executor, rules.predict, inp)
+        result = await loop.run_in_executor(self.rules_executor, rules.predict, inp)
         ms = (time.perf_counter() - t0) * 1000
         metrics.ANALYSER_SECONDS.labels(kind, "rules").observe(ms / 1000)
         return result, reason, str(getattr(rules, "version", "rules")), ms
