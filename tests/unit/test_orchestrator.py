@@ -561,3 +561,27 @@ async def test_failed_reply_write_is_not_kept_in_memory(
     stored = await store.get_conversation(conv.id)
     assert stored is not None
     assert [t.index for t in stored.turns] == [0, 1, 2]
+
+
+async def test_hung_models_do_not_hang_turns(store: SQLiteStore) -> None:
+    """Models that never return fill the analysis threads; the rules must still answer."""
+    hung = [Slow({"price": 0.9}) for _ in range(4)]
+    executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="hung")
+    orch = Orchestrator(
+        store=store,
+        primary=dict(zip(KINDS, hung, strict=True)),
+        fallback=rules(),
+        policy=RulePolicy(),
+        generator=Generator(),
+        deadline_ms=30,
+        executor=executor,
+    )
+    try:
+        conv = await orch.create(lang="en")
+        for k in range(3):
+            result = await asyncio.wait_for(orch.turn(conv.id, f"hello {k}"), timeout=5)
+            assert result.insights.fallbacks == KINDS
+    finally:
+        for h in hung:
+            h.release.set()
+        executor.shutdown(wait=True)
