@@ -70,6 +70,12 @@ def test_malformed_authorization(anon: httpx.Client, header: str) -> None:
     expect_error(r, 401, "unauthorized")
 
 
+def test_rest_does_not_take_the_key_from_the_url(anon: httpx.Client) -> None:
+    """?api_key= is for browsers' WebSockets only; REST keys stay out of URLs and logs."""
+    r = anon.get("/v1/conversations", params={"api_key": API_KEY})
+    expect_error(r, 401, "unauthorized")
+
+
 def test_key_is_checked_before_the_body(anon: httpx.Client) -> None:
     r = anon.post("/v1/conversations", content=b"{not json")
     expect_error(r, 401, "unauthorized")
