@@ -264,3 +264,28 @@ def test_unusable_database_stops_the_server_before_it_listens(
     assert f"voice-agent: {db}: " in done.stderr, done.stderr
     assert problem in done.stderr
     assert _contents(db) == before, "the database was left as it was"
+
+
+# -- settings file ----------------------------------------------------------------------------
+def test_settings_file_is_applied(tmp_path: Path) -> None:
+    cfg = tmp_path / "voice-agent.yaml"
+    cfg.write_text(f"api_keys: {KEY}\nmax_text_chars: 40\n", encoding="utf-8")
+    srv = start_server(tmp_path / "data", {"VOICE_AGENT_CONFIG": str(cfg)})
+    try:
+        with srv.client(KEY) as c:
+            cid = c.post("/v1/conversations", json={}).json()["id"]
+            r = c.post(f"/v1/conversations/{cid}/messages", json={"text": "x" * 41})
+            assert r.status_code == 422
+            assert r.json()["error"]["code"] == "text_too_long"
+            assert "40" in r.json()["error"]["message"]
+    finally:
+        srv.stop()
+
+
+def test_unknown_key_in_settings_file_stops_the_server(tmp_path: Path) -> None:
+    cfg = tmp_path / "voice-agent.yaml"
+    cfg.write_text(f"api_keys: {KEY}\nmax_text_char: 40\n", encoding="utf-8")
+    done = run_serve_expecting_exit(tmp_path / "data", {"VOICE_AGENT_CONFIG": str(cfg)})
+    assert done.returncode == 2
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"voice-agent: {cfg}: unknown setting(s): max_text_char"), done.stderr
