@@ -53,6 +53,17 @@ OBJECTIONS: Final[RuleTable] = {
     "price": (
         (
             (
+                r"(?:hoping|looking|expecting|budgeted|thinking|planning) (?:for |to pay |"
+                r"to spend |on spending |on paying )?(?:something |anything |more like |"
+                r"closer to |like )?(?:under|less than|below|cheaper|at most|no more than|"
+                r"more affordable)|(?:need to|have to|would have to|d have to|id need to|"
+                r"id have to|got to|will have to) (?:budget|save|save up) for (?:it|this|"
+                r"that)"
+            ),
+            S,
+        ),
+        (
+            (
                 r"^(?:honestly |probably |mostly |just |i guess |well |i mean |"
                 r"um )*(?:the )?(?:price|cost|money|budget|investment|pricing|"
                 r"affordability)(?: honestly| mostly| i guess| really| to be honest|"
@@ -320,6 +331,15 @@ OBJECTIONS: Final[RuleTable] = {
         (r"waste of (?:my |our )?money|throw (?:my |our )?money (?:away|at)", W),
     ),
     "time": (
+        (
+            (
+                r"work (?:nights|night shifts|nights and weekends|weekends|two jobs|"
+                r"double shifts|doubles|overnights)|(?:night|rotating|split|"
+                r"graveyard) shifts?|(?:my|with my|the|with the|given my) (?:travel|work|"
+                r"crazy|busy|insane|hectic|packed|demanding) schedule"
+            ),
+            M,
+        ),
         (
             (
                 r"^(?:honestly |probably |mostly |just |i guess |well |i mean |"
@@ -882,6 +902,14 @@ OBJECTIONS: Final[RuleTable] = {
     "skepticism": (
         (
             (
+                r"(?:cant|dont|cannot|never|can not) (?:really )?see myself (?:sticking|"
+                r"doing|keeping|following|committing|continuing|getting up|showing up|"
+                r"being consistent)"
+            ),
+            S,
+        ),
+        (
+            (
                 r"(?:coach|coaches|trainer|trainers|program|programs|diet|diets|app|apps|"
                 r"plan|plans)(?: [a-z]+){0,4} (?:has been|have been|was|were|are|"
                 r"is) (?:all |always |totally |completely )?(?:useless|rubbish|a waste|"
@@ -1170,6 +1198,17 @@ OBJECTIONS: Final[RuleTable] = {
         ),
     ),
     "has_alternative": (
+        (
+            (
+                r"(?:trainer|coach|nutritionist|dietitian|personal trainer|gym membership|"
+                r"gym|physio|peloton|chef|personal chef|nutrition coach|meal service|"
+                r"meal plan) already|(?:company|employer|work|corporate|office|"
+                r"firm)(?: s)? (?:wellness|fitness|health|gym|"
+                r"corporate wellness) (?:program|plan|benefit|membership|stipend|coach|"
+                r"coaching)"
+            ),
+            S,
+        ),
         (
             (
                 r"(?:my|our) (?:mate|friend|buddy|brother|sister|cousin|neighbor|"
@@ -2116,6 +2155,14 @@ NEEDS: Final[RuleTable] = {
         ),
     ),
     "energy": (
+        (
+            (
+                r"(?:relying|rely|depend|depending|dependent|living|live|"
+                r"running) on (?:coffee|caffeine|energy drinks|red bull|sugar|naps|"
+                r"adrenaline)"
+            ),
+            S,
+        ),
         (r"knackered|shattered|pooped|zonked|dead on my feet|bone tired|dog tired", S),
         (
             r"(?:energy|energized|energised|energetic|tired|tiredness|exhausted|exhaustion|fatigue|"
@@ -2194,7 +2241,7 @@ NEEDS: Final[RuleTable] = {
             S,
         ),
         (
-            r"(?:for|before|by|until|till|in time for|ready for|prepare for|preparing for|prep for|"
+            r"(?:for|before|by|in time for|ready for|prepare for|preparing for|prep for|"
             r"prepping for|training for|train for|get ready for|getting ready for|"
             r"ahead of|look good for|"
             r"look good at|in shape for|fit for|build up to|building up to) (?:my|our|"
@@ -2234,7 +2281,7 @@ NEEDS: Final[RuleTable] = {
         ),
         (
             (
-                r"(?:by|before|for|until|in time for) (?:the |this |next )?(?:summer|june|"
+                r"(?:by|before|for|in time for) (?:the |this |next )?(?:summer|june|"
                 r"july|august|christmas|new year|new years|spring|my birthday|"
                 r"the holidays|beach season|swimsuit season|bikini season|september|"
                 r"october|may|april|march)"
@@ -2345,6 +2392,14 @@ NEED_CANCELS: Final[CancelTable] = {
 
 BUYING: Final[RuleTable] = {
     "buying_signal": (
+        (
+            (
+                r"(?:whats|what is|so whats|so what is) (?:the|our|my) next (?:move|step)|"
+                r"^(?:please |ok |okay |yes |sure |great |perfect )?book (?:it|that|"
+                r"me)(?: please| then| in)?$"
+            ),
+            S,
+        ),
         (
             (
                 r"(?:dont|do not) (?:really )?need to think (?:about it|it over|"

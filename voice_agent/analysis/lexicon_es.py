@@ -28,7 +28,10 @@ _SPOUSE = (
     r"media naranja|costilla|familia|mama|papa|madre|padre|jefa)"
 )
 _APPROVER = (
-    rf"(?:{_SPOUSE}|jefe|jefa|gerente|director|directora|supervisor|supervisora|socio|socia|"
+    rf"(?:{_SPOUSE}|jefe|jefa|gerente|director financiero|directora financiera|"
+    rf"director general|directora general|gerente general|director|directora|"
+    rf"cfo|ceo|jefe directo|jefa directa|la direccion|la gerencia|comite|"
+    rf"supervisor|supervisora|socio|socia|"
     r"socios|contador|contadora|asesor|asesora|asesor financiero|medico|medica|doctor|doctora|"
     r"cardiologo|cardiologa|nutriologo|nutriologa|nutricionista|fisioterapeuta|fisio|terapeuta|"
     r"psicologo|psicologa|psiquiatra|traumatologo|cirujano|empresa|compania|companero|rrhh|"
@@ -47,6 +50,25 @@ _ALT = (
 
 OBJECTIONS: Final[RuleTable] = {
     "price": (
+        (
+            (
+                r"(?:esperaba|pensaba|buscaba|creia|tenia pensado|tenia en mente|"
+                r"pensaba en) (?:algo |pagar |gastar |invertir )?(?:de |como )?(?:menos|"
+                r"mas barato|mas economico|por debajo|mas accesible)|(?:tendria|tengo|"
+                r"tendre|necesito|habria|tendriamos) que ahorrar|(?:juntar|"
+                r"ahorrar) (?:la |el )?(?:plata|dinero|lana|para eso|para esto|"
+                r"para pagarlo)"
+            ),
+            S,
+        ),
+        (
+            (
+                rf"{_MONEY} (?:es|son|seria) (?:muy |bastante |super |algo |un poco |"
+                rf"re )?(?:limitado|limitada|poco|poca|corto|corta|ajustado|ajustada|"
+                rf"reducido|reducida|bajo|baja|justo|justa|escaso|escasa)"
+            ),
+            S,
+        ),
         (
             (
                 r"no (?:se|creo|estoy seguro de|estoy segura de) (?:si|que) (?:me |"
@@ -335,6 +357,16 @@ OBJECTIONS: Final[RuleTable] = {
     "time": (
         (
             (
+                r"trabajo (?:de noche|en las noches|en la noche|turnos de noche|"
+                r"doble turno|en dos trabajos|dos trabajos|los fines de semana|"
+                r"fines de semana)|turnos? de noche|turnos rotativos|doble turno|(?:con|"
+                r"entre) (?:mis|los|tantos|todos los) (?:viajes|horarios|turnos|juntas|"
+                r"reuniones|pendientes)"
+            ),
+            S,
+        ),
+        (
+            (
                 r"^(?:la verdad |pues |mas que nada |sobre todo |honestamente |"
                 r"creo que )*(?:el |mi |la |los )?(?:tiempo|horario|horarios|agenda|"
                 r"trabajo|chamba|curro|laburo|viajes)(?: la verdad| mas que nada|"
@@ -421,6 +453,7 @@ OBJECTIONS: Final[RuleTable] = {
         (
             (
                 r"(?:estoy|ando|andamos|estamos|vivo|voy) (?:a mil|a full|full|a tope|"
+                r"hasta el tope|saturado|saturada|"
                 r"como loco|como loca|de arriba para abajo|de aqui para alla|corriendo|"
                 r"con el agua al cuello|hasta el cuello|hasta arriba|a las carreras|"
                 r"a la carrera|en mil cosas|tapado|tapada|hasta las manos|reventado|"
@@ -858,6 +891,13 @@ OBJECTIONS: Final[RuleTable] = {
     "skepticism": (
         (
             (
+                r"no me veo (?:siguiendo|siguiendolo|haciendo|haciendolo|cumpliendo|"
+                r"constante|yendo|levantandome|entrenando|comprometido|comprometida)"
+            ),
+            S,
+        ),
+        (
+            (
                 r"puro marketing|pura publicidad|pura mercadotecnia|puro humo|pura venta|"
                 r"pura mentira|no me (?:trago|creo) (?:eso|esto|el cuento)|no me lo trago|"
                 r"no me la trago|mala espina|me huele mal|me suena raro|me suena a"
@@ -1116,6 +1156,15 @@ OBJECTIONS: Final[RuleTable] = {
     "has_alternative": (
         (
             (
+                r"programa de (?:bienestar|salud|wellness) (?:de|en|que tiene|"
+                r"que da) (?:mi|la|nuestra) (?:empresa|trabajo|compania|oficina|chamba)|"
+                r"(?:mi|la) (?:empresa|compania|oficina)(?: ya)? (?:tiene|da|ofrece|paga|"
+                r"nos da|me da) (?:un )?(?:programa|plan) de (?:bienestar|salud|wellness)"
+            ),
+            S,
+        ),
+        (
+            (
                 r"(?:lo |esto |eso )?(?:puedo|podria) hacer(?:lo)? (?:yo )?(?:solo|sola|"
                 r"por mi cuenta|con una app|con youtube|con videos|en casa solo|"
                 r"en casa sola)"
@@ -1287,6 +1336,15 @@ OBJECTIONS: Final[RuleTable] = {
         ),
     ),
     "needs_approval": (
+        (
+            (
+                rf"(?:mi|la|el) {_APPROVER} (?:querria|quiere|querra|va a querer|"
+                rf"tendria que|tiene que|debe|deberia) (?:participar|opinar|estar|decidir|"
+                rf"dar su opinion|dar el visto bueno|estar de acuerdo|tener voz|aprobar|"
+                rf"autorizar|autorizarlo|aprobarlo|firmar)"
+            ),
+            S,
+        ),
         (
             rf"(?:hablarlo|hablar|consultarlo|consultar|platicarlo|platicar|comentarlo|comentar|"
             rf"verlo|checarlo|checar|chequearlo|chequear|preguntarle|preguntar|discutirlo|discutir|"
@@ -1912,7 +1970,7 @@ NEEDS: Final[RuleTable] = {
             ),
             S,
         ),
-        (r"(?:metabolismo|metabolico|metabolica|bienestar)", W),
+        (r"(?:metabolismo|metabolico|metabolica|(?<!programa de )bienestar)", W),
     ),
     "stress": (
         (r"stressed|stress|burned out|burnt out|anxious|anxiety|overwhelmed", S),
@@ -1951,6 +2009,14 @@ NEEDS: Final[RuleTable] = {
         ),
     ),
     "energy": (
+        (
+            (
+                r"(?:depender|dependo|dependiendo|vivir|vivo|funcionar|funciono) (?:del|"
+                r"de|a base de|con) (?:cafe|cafeina|bebidas energeticas|red bull|azucar|"
+                r"siestas|energeticas)"
+            ),
+            S,
+        ),
         (r"cabeza nublada|mente nublada|nublado|nublada|embotado|embotada|aturdido|aturdida", S),
         (
             (
@@ -2144,6 +2210,15 @@ NEED_CANCELS: Final[CancelTable] = {
 
 BUYING: Final[RuleTable] = {
     "buying_signal": (
+        (
+            (
+                r"^(?:si |dale |ok |okay |sale |va |listo |perfecto |bueno |"
+                r"entonces )?(?:reservalo|reservala|agendalo|agendala|apartalo|apartala|"
+                r"reservame|agendame|apuntame|anotame|inscribeme)(?: por favor| entonces|"
+                r" pues| ya)?$"
+            ),
+            S,
+        ),
         (
             (
                 r"no (?:lo )?(?:tengo|necesito) (?:nada )?que pensar(?:lo)?|"

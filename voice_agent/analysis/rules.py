@@ -85,7 +85,7 @@ class _Lexicon:
 
 def _compile(pattern: str) -> tuple[re.Pattern[str], bool]:
     question_sensitive = _Q_MARK in pattern
-    pattern = pattern.replace(_Q_MARK, "").replace(" ~ ", f" {_GAP}")
+    pattern = pattern.replace(_Q_MARK, "").replace("~ ", _GAP)
     return re.compile(rf"(?<![a-z0-9])(?:{pattern})(?![a-z0-9])"), question_sensitive
 
 
