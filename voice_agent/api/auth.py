@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import os
 import secrets
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -58,6 +59,9 @@ def ensure_key_file(data_dir: Path) -> tuple[str, Path, bool]:
             return key, path, False
     data_dir.mkdir(parents=True, exist_ok=True)
     key = "va_" + secrets.token_urlsafe(24)
-    path.write_text(key + "\n", encoding="utf-8")
-    path.chmod(0o600)
+    # created owner-only: write_text then chmod left the key readable by all for a moment
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key + "\n")
+    path.chmod(0o600)  # an existing empty file may have had wider permissions
     return key, path, True
