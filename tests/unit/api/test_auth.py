@@ -90,8 +90,10 @@ def test_key_file_is_created_once_and_reused(tmp_path: Path) -> None:
 
 def test_empty_key_file_is_replaced(tmp_path: Path) -> None:
     (tmp_path / "api_key").write_text("\n")
+    (tmp_path / "api_key").chmod(0o644)
     key, _, created = ensure_key_file(tmp_path)
     assert created
+    assert stat.S_IMODE((tmp_path / "api_key").stat().st_mode) == 0o600
     assert (tmp_path / "api_key").read_text().strip() == key
 
 
