@@ -4,10 +4,12 @@ Patterns are regular expressions over the text produced by
 ``voice_agent.analysis.normalize`` (lowercase ASCII, no apostrophes: "dont", "im",
 "cant", "okay", "yes"). Conventions understood by ``voice_agent.analysis.rules``:
 
-- each pattern is wrapped in word boundaries;
-- a ``~`` token stands for a gap of up to three words ("dont have ~ time");
-- a leading ``?`` marks a weak keyword cue that does not count inside a question
-  ("is it expensive?" asks, "it's expensive" objects).
+- each pattern is wrapped in word boundaries and matched within one sentence (``^`` and
+  ``$`` anchor to the sentence);
+- ``~ `` (a tilde and a space) stands for a gap of up to three words ("dont have ~ time");
+- an escaped question mark ``\\?`` anywhere in a pattern marks it as a weak keyword cue
+  that does not count inside a question ("is it expensive?" asks, "it's expensive"
+  objects).
 
 Weights: ``S`` a strong, unambiguous phrase; ``M`` a likely one; ``W`` a weak cue.
 ``CANCELS`` are phrases that explicitly deny a label ("it's not about the money").

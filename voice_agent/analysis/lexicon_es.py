@@ -6,7 +6,7 @@ speech from Mexico, Colombia, Argentina and Spain ("lana", "plata", "guita", "pa
 "chamba", "curro", "laburo", "mi senora", "ahorita", "vale", "dale", "che", "de una"),
 and the English words Spanish speakers mix in ("budget", "coach", "full", "sign up").
 
-Same conventions as ``lexicon_en``: word boundaries added around each pattern, ``~`` a
+Same conventions as ``lexicon_en``: word boundaries added around each pattern, ``~ `` a
 gap of up to three words, ``\\?`` marks a keyword cue that does not count in a question.
 """
 
