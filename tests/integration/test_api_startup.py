@@ -289,3 +289,20 @@ def test_unknown_key_in_settings_file_stops_the_server(tmp_path: Path) -> None:
     assert done.returncode == 2
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith(f"voice-agent: {cfg}: unknown setting(s): max_text_char"), done.stderr
+
+
+def test_rules_selected_on_the_command_line(trained_registry: Path, tmp_path: Path) -> None:
+    """--analysers rules uses the rules even when a healthy registry is configured."""
+    env = {"VOICE_AGENT_API_KEYS": KEY, "VOICE_AGENT_MODELS_DIR": str(trained_registry)}
+    srv = start_server(tmp_path / "data", env, args=("--analysers", "rules"))
+    try:
+        with srv.client(KEY) as c:
+            models = c.get("/readyz").json()["models"]
+            assert models["loaded"] == []
+            assert set(models["fallback"]) == set(KINDS)
+            assert all("rules selected" in e for e in models["errors"].values())
+            cid = c.post("/v1/conversations", json={}).json()["id"]
+            ins = c.post(f"/v1/conversations/{cid}/messages", json={"text": "hi"}).json()
+            assert set(ins["insights"]["fallbacks"]) == set(KINDS)
+    finally:
+        srv.stop()
