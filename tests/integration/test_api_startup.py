@@ -114,11 +114,24 @@ def test_bad_setting_stops_the_server(tmp_path: Path, var: str, value: str) -> N
 # -- model registries -----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def trained_registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small but real registry (champion + model card + sha256-checked files)."""
+    """A real registry (champion + model card + sha256-checked files): the bundled one
+    when the repository ships it, else a small one trained here."""
+    import shutil
+
+    from ml.registry import champion_version, default_registry_dir
+
+    root = tmp_path_factory.mktemp("registry") / "models"
+    bundled = default_registry_dir()
+    version = champion_version(bundled)
+    if version is not None:
+        root.mkdir()
+        shutil.copytree(bundled / version, root / version)
+        shutil.copy(bundled / "champion", root / "champion")
+        return root
+
     from ml.train import train
     from tests.unit.ml.sample import conversations, utterances
 
-    root = tmp_path_factory.mktemp("registry") / "models"
     train(utterances(300, 1), conversations(120, 2), root, seed=0, mlflow_uri=None, progress=False)
     return root
 
