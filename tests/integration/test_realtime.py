@@ -32,6 +32,7 @@ from tests.audio_fixtures import (
     asterisk_clips,
     silence,
     synthetic_clip,
+    white_noise,
     word_error_rate,
 )
 from voice_agent.audio import codec
@@ -333,7 +334,10 @@ async def test_backchannel_does_not_cut_the_agent_off(rt: tuple[Any, Events]) ->
     created = await events.next("response.created")
     await events.next("response.output_audio.delta")
     clip = synthetic_clip("piper_en_backchannel")
-    await send_audio(conn, pcm24k(np.concatenate([clip.samples, silence(900)])))
+    noise = white_noise(400, level=0.05)  # a burst of line noise, then "mm-hm"
+    await send_audio(
+        conn, pcm24k(np.concatenate([noise, silence(300), clip.samples, silence(900)]))
+    )
     done, _, _ = await events.response()
     assert done.response.id == created.response.id
     assert done.response.status == "completed"

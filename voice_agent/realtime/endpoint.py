@@ -160,7 +160,7 @@ class _ReplyStream:
         self.engines = engines
         self.out_rate = out_rate
         self.queue: asyncio.Queue[tuple[str, npt.NDArray[np.int16] | None] | None] = asyncio.Queue(
-            maxsize=32
+            maxsize=2
         )
         self.tts_first_ms: float | None = None
         self.error: str | None = None
