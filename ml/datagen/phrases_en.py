@@ -1197,3 +1197,176 @@ COMBOS: list[tuple[tuple[str, ...], tuple[str, ...], bool, str]] = [
         "{can we|could we} start {after|once} {my trip|the quarter ends|this project} {since|because} {i'm slammed|i'm traveling|i'm swamped} until then?",
     ),
 ]
+
+# --------------------------------------------------------------------------- casual spoken register
+# How people actually talk on the phone: short, informal, half-finished.
+
+_CASUAL_OBJECTIONS: dict[str, list[str]] = {
+    "price": [
+        "{that's|it's} {way |}more than i was {planning|hoping|expecting} to spend",
+        "{that's|it's} {a lot of cash|crazy money|a bit rich for my blood|out of my league|out of reach}",
+        "i {wasn't|was not} {planning on|budgeting for} spending {that|that much|that kind of money}",
+        "i'd have to {dip into|raid} {my savings|the savings|my retirement} {for that|}",
+        "{that's|it's} {like|basically} {a car payment|my rent|a mortgage payment|a vacation} {every month|}",
+        "i'm trying to keep {costs|spending|expenses} down {right now|this year|}",
+        "{not gonna lie|honestly|man} {that's|it's} {pricey|expensive|a lot}",
+        "i'm not gonna pay {that|that much|<amount>} {for coaching|for this|}",
+        "i don't have {that|that kind of money|<amount>} {lying around|sitting around|to spare}",
+        "{it's|that's} {a bit much|kind of a lot|too rich} for {me|my budget|my wallet}",
+        "my {budget's|budget is|wallet is} {pretty |really |}{limited|tight|small|empty} {right now|}",
+        "{hmm|wow|yikes|oof} {that|the price} {is|'s} {steep|high|a lot}",
+    ],
+    "time": [
+        "{i'm|i am} {crazy|super|insanely|ridiculously} busy {right now|these days|at work|}",
+        "my calendar's {a mess|a nightmare|insane|full}",
+        "i don't have a {minute|second|spare minute|free hour} {to myself|these days|}",
+        "{my job's|work's} {insane|crazy|killing me} {right now|lately|}",
+        "i {can't|cannot} commit to {a schedule|fixed times|regular sessions|anything regular}",
+        "i'm {like |}always on the road",
+        "i {travel|fly} like every {week|other week}",
+        "{it's|we're in} busy season {for me|at work|right now}",
+        "i {can't|cannot} even find time to {eat lunch|go for a walk|sleep|call my mom}",
+        "{when|how} {would|could} i {even |}{fit|squeeze} {that|this} in?",
+    ],
+    "think_it_over": [
+        "{let me|i'll} get back to you {on that|on it|later|}",
+        "i'll have a think {about it|and call you|}",
+        "{i need|i'll need|i want} some time {to think|to think it through|with this|}",
+        "{i'm|i am} not ready to decide {yet|today|right now|}",
+        "{maybe|call me} in a few months",
+        "{shoot|send} me {an email|something|the info} and {i'll take a look|i'll check it out|i'll let you know}",
+        "{can i|let me} get back to you {next week|tomorrow|in a few days|}?",
+        "{i'll|let me} {check it out|look it over} and let you know",
+        "{i|i'd} {need|want} to think it through",
+        "{not|nothing} today {maybe|perhaps} {next time|later|another day}",
+    ],
+    "skepticism": [
+        "{does|will} {this|it|that} {actually|really} work?",
+        "i'm not sure i buy {it|that|all that}",
+        "i {don't|do not} {really |}believe in {that stuff|coaching|these programs}",
+        "{yeah right|sure sure|i doubt it}",
+        "{it|that} {seems|sounds|looks} like a {gimmick|scam|fad|sales trick}",
+        "{i've|i have} {tried|done} stuff like this {and it never works|before|and quit}",
+        "{it|that} never works {for me|out|long term}",
+        "how do i know {you're|this is|it's} not {a scam|another gimmick|just hype}?",
+        "i'm {not|not really} {sold|convinced} on {it|this|the idea|coaching}",
+        "{honestly |}i don't think {anyone|a coach|this} {can|could} {help|fix} me",
+    ],
+    "has_alternative": [
+        "{i've|i have} got a trainer already",
+        "i go to the gym {like |}{four|five|six} times a week",
+        "i {just |}do my own thing",
+        "i use an app for {that|all that|workouts}",
+        "i {already |}have {someone|somebody|a guy|a person} for that",
+        "{my doctor's|my doctor has} got me on a {plan|program|diet} {already|}",
+        "i {work out|train} at home {already|on my own|}",
+        "i just {run|lift|swim|cycle} {on my own|myself|and that's it}",
+        "{i'm|i am} {covered|all set} {on that front|there|with my trainer|with my gym}",
+    ],
+    "needs_approval": [
+        "{gotta|i gotta|i have to} {check|talk} with {my wife|my husband|the wife|my partner|the boss} {first|}",
+        "{i|i'd} need to run it by {my wife|my husband|my partner|my boss|the boss} {first|}",
+        "{my wife|my husband|the wife} would {kill me|not be happy|want a say}",
+        "i'd have to ask {the boss|my boss|my manager|hr}",
+        "{the company|work|my employer} would have to pay {for it|}",
+        "{i need to|let me} see what {my wife|my husband|my partner} {thinks|says}",
+        "let me talk to {my partner|my wife|my husband|my family} {first|about it|}",
+    ],
+    "not_interested": [
+        "{not really|it's not really} my thing",
+        "{no thanks|nah} {i'm|i am} {all set|good|fine}",
+        "not interested {man|sorry|thanks|really}",
+        "{i|i really} {don't|do not} need {it|that|this}",
+        "{i'm|i am} {fine|good|ok} {thanks|really|honestly}",
+        "{please don't|don't} call {me |}{again|here again|anymore}",
+        "{i'm|i am} not looking for anything {like that|right now|}",
+        "{nope|no} {not for me|i'm good|not interested}",
+    ],
+}
+
+_CASUAL_NEEDS: dict[str, list[str]] = {
+    "weight_loss": [
+        "i {gotta|have to|need to} lose {some|the} {weight|pounds|belly|gut}",
+        "{i'm|i am} {kinda|kind of|a bit|getting} {chubby|heavy|fat|out of shape}",
+        "{just|mostly} {wanna|want to} {drop|lose} {a few|some|twenty|thirty} pounds",
+        "{i put on|i've put on|i gained} {a bunch of|a lot of|like thirty pounds of} weight",
+    ],
+    "muscle_gain": [
+        "i {wanna|want to} get {strong|stronger|bigger|buff|jacked|toned}",
+        "{i'd like|i want} {some|more} muscle",
+        "{i'm|i am} {weak|skinny|soft} {and|so} {i wanna|i want to} {bulk up|build muscle|get strong}",
+    ],
+    "health": [
+        "{my|the} {numbers|blood work|labs|cholesterol} {aren't great|are bad|are off}",
+        "{i|i just} {wanna|want to} be {healthy|healthier|around for my kids}",
+        "{doctor|the doc} {says|said} {i gotta|i have to|i need to} {get healthier|fix my numbers|take care of myself}",
+    ],
+    "stress": [
+        "{i'm|i am} {so|super|really} stressed {out|all the time|}",
+        "i {can't|don't} sleep {anymore|at all|well}",
+        "{i'm|i am} {burnt|burned} out",
+        "{the|my} anxiety {is|has been} {bad|rough|terrible} {lately|}",
+    ],
+    "energy": [
+        "{i'm|i am} {always|just|so} tired",
+        "i {got|have} no energy",
+        "{i'm|i am} {wiped|beat|dead|drained} {by|at} {like |}{three|four|noon}",
+        "i {wanna|want to} {have|get} {more|my} energy {back|}",
+        "i {can't|cannot} {focus|concentrate|think straight} {anymore|lately|}",
+    ],
+    "event_prep": [
+        "{got|i've got|i have} a {wedding|marathon|trip|race|reunion} {coming up|soon|in a few months}",
+        "i {wanna|want to} look good {for|at} {the wedding|my wedding|the reunion|the beach|my daughter's wedding}",
+        "{there's|i have} a {race|wedding|trip|big event} in {june|the spring|a few months|<n:2-9> months}",
+    ],
+    "rehab": [
+        "my {back|knee|shoulder|hip} {is|'s} {messed up|shot|bad|killing me}",
+        "{i had|i just had|i'm recovering from} {surgery|an operation|knee surgery|back surgery}",
+        "{i|i've} {hurt|injured|tweaked} my {back|knee|shoulder|ankle} {a while ago|last year|recently}",
+        "i {wanna|want to} get back {to normal|in shape|to running} after {my injury|the surgery|the accident}",
+    ],
+}
+
+for _label, _items in _CASUAL_OBJECTIONS.items():
+    OBJECTIONS[_label].extend(_items)
+for _label, _items in _CASUAL_NEEDS.items():
+    NEEDS[_label].extend(_items)
+OPENERS.append("{yeah no|i mean look|ok so like|honestly man|so yeah|well you know|ok well|um so}")
+
+LEXICON["amount"].extend(
+    [
+        "{one|two|three|four|five|six|seven|eight|nine} {ninety|fifty|ninety nine|twenty nine} a month",
+        "{a grand|fifteen hundred|twelve hundred|two grand} {a month|for three months|}",
+        "<n:2-9> {ninety|fifty} {a month|}",
+    ]
+)
+OBJECTIONS["price"].extend(
+    [
+        "what {am i|would i be} {getting|paying} for {exactly|with that money|at that price}?",
+        "i {don't|do not} {see|get} the value {for that price|for that kind of money|honestly|}",
+        "{is it|is that really} worth <amount>?",
+        "for <amount> i'd {expect|want} {a lot more|someone at my door every morning|miracles}",
+        "<amount> is more than {my car payment|i pay for my mortgage|my gym costs in a year}",
+        "i'm not {spending|paying} <amount> on {a coach|coaching|a program|zoom calls}",
+        "i'd {need|want} to see {the return|the roi|real value} on {that|that kind of money|<amount>}",
+        "{i'd have to|let me} see if {it fits|i can fit it} in {the budget|my budget}",
+        "{my kids'|the kids'} {tuition|school} comes first {money wise|}",
+        "{that price|<amount>} {is|seems} {hard to justify|a lot to swallow|tough to swallow}",
+        "{with|in} this economy {i can't|that's too much|no way}",
+        "{hmm|well} <amount> {huh|is a lot|that's steep}",
+        "{i|we} {can't|couldn't} {do|afford} <amount> {right now|every month|}",
+    ]
+)
+
+BUYING.extend(
+    [
+        "{ok |alright |}how do i pay {for it|for this|}?",
+        "{send|text} me the link and {i'll pay|i'll sign up|i'll do it} {today|tonight|now|}",
+        "{what do i need|what do you need from me} to {get going|get started|sign up}?",
+        "{yeah|yes|sure} {i'd like|i want} {that call|the consultation|the assessment} {with the coach|with the doctor|}",
+        "{do you have|got} {a spot|room|space} {on monday|this week|tomorrow}?",
+        "{ok|alright|fine} {let's|we can} {try it|give it a shot|give it a go}",
+        "{i'm|i am} {down|game|up for it} {let's do it|when do we start|}",
+        "{put me|sign me} {down|up} for {the assessment|the trial|monday}",
+    ]
+)

@@ -1284,3 +1284,37 @@ COMBOS: list[tuple[tuple[str, ...], tuple[str, ...], bool, str]] = [
         "{podemos|podríamos} empezar {después de|cuando termine} {mi viaje|el cierre|este proyecto} porque {ando <ocupado>|estoy de viaje} hasta entonces?",
     ),
 ]
+
+OBJECTIONS["price"].extend(
+    [
+        "qué {obtengo|recibo|me llevo} {exactamente|por ese precio|por <ese_dinero>}?",
+        "no {veo|le veo} el valor {para ese precio|por <ese_dinero>|la verdad|}",
+        "{vale|de verdad vale} {lo que cuesta|ese precio|tanto}?",
+        "por {ese precio|<ese_dinero>} {esperaría|quiero} {mucho más|a alguien en mi casa cada mañana|milagros}",
+        "{eso|<n:300-900> dólares} es más {que la letra del carro|que la cuota del coche|que mi renta|que mi alquiler}",
+        "no voy a {gastar|pagar} {tanto|<mucho_dinero>|eso} en {un coach|un programa|llamadas por zoom}",
+        "{tendría que|quiero} ver {el retorno|si vale la pena|el valor real} de {esa inversión|<ese_dinero>|eso}",
+        "{tendría que ver|déjame ver} si {entra|cabe} en {el presupuesto|mi presupuesto}",
+        "{el colegio de <ninos>|la universidad de <ninos>} va primero {en gastos|}",
+        "{con|en} {esta economía|la situación actual|cómo está el dólar} {no puedo|es mucho|ni de broma}",
+        "{uy|mmm|uf} {setecientos|cuatrocientos|ochocientos} {dólares|al mes} {es mucho|está caro|qué caro}",
+        "no {me puedo|podemos} {permitir|dar el lujo de} {eso|ese gasto} {cada mes|ahora|}",
+    ]
+)
+
+BUYING.extend(
+    [
+        "{y cómo|cómo} le hago para {pagar|inscribirme|empezar}?",
+        "{me pasas|me pasa|me pasás} los datos {para la transferencia|para pagar|de la cuenta}?",
+        "{va|dale|sale|<ok>} {cuándo empezamos|cuándo arrancamos|arranquemos ya}",
+        "{dónde|cómo} me {registro|anoto|apunto}?",
+        "{tienen|hay} cupo {el lunes|esta semana|para mañana}?",
+        "{agéndame|apártame un lugar|resérvame un espacio} {para la evaluación|para el lunes|}",
+        "qué {necesito|hace falta} para {arrancar|empezar|inscribirme}?",
+        "{listo|perfecto|<ok>} {me inscribo|lo tomo|lo quiero}",
+        "{me interesa|quiero} {la evaluación|el programa} {cuándo puedo ir|cuándo sería|}",
+        "{sí|claro} {quiero|me gustaría} {la llamada|una llamada|la consulta} {con el coach|con el médico|}",
+        "{puedo|se puede} pagar {con tarjeta|en línea|por transferencia} {ahora mismo|ya|hoy}?",
+        "{mándame|envíame} {el link|la liga|el enlace} y {pago|lo pago|me inscribo} {hoy|ahora|}",
+    ]
+)

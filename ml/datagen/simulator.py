@@ -129,7 +129,7 @@ class CustomerState:
 
 def latent_logit(t: Traits, s: CustomerState) -> float:
     """The customer's current inclination to buy (log-odds)."""
-    z = 0.6 + _BUDGET_W[t.budget]
+    z = 0.85 + _BUDGET_W[t.budget]
     z += 2.4 * (t.urgency - 0.5) - 2.0 * (t.scepticism - 0.5) + 2.6 * (t.interest - 0.5)
     z -= sum(0.5 + s.severity[o] for o in s.pending)
     z -= sum(0.25 + 0.5 * s.severity[o] for o in s.agenda)  # concerns not voiced yet

@@ -246,6 +246,41 @@ def compose_turn(spec: TurnSpec, lang: str, region: str, rng: random.Random) -> 
     return render(segments, lang, rng)
 
 
+_NEGATORS = frozenset(
+    [
+        "not",
+        "no",
+        "don't",
+        "dont",
+        "never",
+        "can't",
+        "cant",
+        "won't",
+        "wont",
+        "isn't",
+        "isnt",
+        "doesn't",
+        "doesnt",
+        "didn't",
+        "didnt",
+        "wasn't",
+        "aren't",
+        "nothing",
+        "nobody",
+        "nunca",
+        "ni",
+        "tampoco",
+        "nada",
+        "sin",
+        "jamás",
+        "ningún",
+        "ninguna",
+        "nop",
+        "nah",
+    ]
+)
+
+
 def _decorate(
     segments: list[Segment], bank: Bank, rng: random.Random, meta: dict[str, Any]
 ) -> list[Segment]:
@@ -256,6 +291,11 @@ def _decorate(
         out[0] = Segment(f"{opener} {out[0].text}", out[0].question)
     for i, seg in enumerate(out):
         words = seg.text.split()
+        if len(words) > 4 and rng.random() < 0.12:
+            # STT drops short words now and then; never a negation (it would flip a label)
+            k = rng.randrange(1, len(words))
+            if words[k].lower().strip("',.") not in _NEGATORS:
+                del words[k]
         if len(words) > 3 and rng.random() < 0.18:
             k = rng.randrange(1, len(words) - 1)
             words.insert(k, rng.choice(bank.fillers))
