@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import threading
 import time
@@ -92,6 +93,18 @@ class WhisperTranscriber:
     ``allow_download=True``). ``language``: the default language (``None`` = detect, slower).
     ``prompt``: text given to the decoder as previous context (e.g. "Altura Coaching" so the
     brand name is spelled right); costs a few decoder steps.
+
+    ``short_window`` (default on): Whisper's encoder normally reads a 30 s window, padded
+    with silence, whatever the utterance length, and that is most of the cost for a short
+    turn. With ``short_window`` an utterance of up to ``_SHORT_MAX_S`` seconds is encoded
+    in a window of its own length plus ``window_pad_s`` of silence (the encoder reads fewer
+    positions; the weights are unchanged), decoded greedily with a token budget
+    proportional to its length; if the budget runs out (a shortened window sometimes makes
+    the decoder loop instead of ending), the repeated tail is cut. Measured on 44 English
+    clips (asterisk prompts + test utterances): corpus WER 0.127 vs 0.110, median time
+    116 ms vs 812 ms; on 39 Spanish prompts with Whisper base: WER 0.283 vs 0.293, 201 ms
+    vs 1362 ms (2 busy cores; ``python -m voice_agent.speech.bench --only accuracy``).
+    Longer audio, language detection and ``beam_size > 1`` use faster-whisper's usual path.
     """
 
     def __init__(
@@ -105,6 +118,8 @@ class WhisperTranscriber:
         *,
         temperature: float | tuple[float, ...] = 0.0,
         prompt: str | None = None,
+        short_window: bool = True,
+        window_pad_s: float = 5.0,
         allow_download: bool = False,
         download_root: str | Path | None = None,
     ) -> None:
@@ -142,6 +157,8 @@ class WhisperTranscriber:
         self.beam_size = beam_size
         self.temperature = temperature
         self.prompt = prompt
+        self.short_window = short_window
+        self.window_pad_s = window_pad_s
         self.multilingual = bool(self._model.model.is_multilingual)
         if language is not None and not self.supports_language(language):
             raise SpeechError(
@@ -185,6 +202,25 @@ class WhisperTranscriber:
         }
         if self.prompt:
             kwargs["initial_prompt"] = self.prompt
+        if (
+            self.short_window
+            and lang is not None
+            and self.beam_size == 1
+            and audio.size <= _SHORT_MAX_S * SAMPLE_RATE
+        ):
+            with self._lock:
+                try:
+                    text, no_speech, logprob = self._short_window(audio, lang)
+                except Exception as exc:
+                    raise SpeechError("stt_failed", f"transcription failed: {exc}") from exc
+            return Transcript(
+                text=text,
+                language=lang,
+                duration_ms=duration_ms,
+                elapsed_ms=(time.perf_counter() - start) * 1000,
+                no_speech_prob=no_speech,
+                avg_logprob=logprob,
+            )
         with self._lock:
             try:
                 segments, info = self._model.transcribe(audio, **kwargs)
@@ -203,6 +239,86 @@ class WhisperTranscriber:
             no_speech_prob=float(no_speech),
             avg_logprob=logprob,
         )
+
+    def _short_window(self, audio: npt.NDArray[np.float32], lang: str) -> tuple[str, float, float]:
+        import ctranslate2
+        from faster_whisper.tokenizer import Tokenizer
+
+        model = self._model
+        tokenizer = Tokenizer(
+            model.hf_tokenizer,
+            model.model.is_multilingual,
+            task="transcribe",
+            language=lang if model.model.is_multilingual else None,
+        )
+        prompt: list[int] = []
+        if self.prompt:
+            prompt = [tokenizer.sot_prev, *tokenizer.encode(" " + self.prompt.strip())[:100]]
+        prompt += [*tokenizer.sot_sequence, tokenizer.no_timestamps]
+        features = model.feature_extractor(audio)  # (n_mels, frames), 100 frames per second
+        frames = min(_FULL_FRAMES, features.shape[-1] + int(self.window_pad_s * 100))
+        frames += frames % 2  # the encoder's convolution halves the length
+        window = np.zeros((1, features.shape[0], frames), dtype=np.float32)
+        used = min(frames, features.shape[-1])
+        window[0, :, :used] = features[:, :used]
+        budget = int(audio.size / SAMPLE_RATE * _TOKENS_PER_S) + 12  # tokens to generate
+        # ctranslate2 4.x stops Whisper at max_length // 2 generated tokens (measured);
+        # ask for twice the budget so either reading of max_length allows the budget.
+        max_length = min(_MAX_DECODE, 2 * (len(prompt) + budget))
+        result = model.model.generate(
+            ctranslate2.StorageView.from_array(window),
+            [prompt],
+            beam_size=1,
+            max_length=max_length,
+            return_scores=True,
+            return_no_speech_prob=True,
+            suppress_blank=True,
+            suppress_tokens=[-1],
+        )[0]
+        ids = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
+        text = tokenizer.decode(ids).strip()
+        if len(ids) >= budget - 2:  # out of budget: the decoder probably looped
+            text = _cut_loop(text)
+        # ctranslate2 returns the log-probability normalised by the length (penalty 1)
+        logprob = float(result.scores[0]) if result.scores else 0.0
+        no_speech = float(result.no_speech_prob)
+        # faster-whisper's rule: no speech if the model says so and is unsure of the words
+        if no_speech > _NO_SPEECH_THRESHOLD and logprob < _LOGPROB_THRESHOLD:
+            text = ""
+        return text, no_speech, logprob
+
+
+_SHORT_MAX_S: Final = 20.0
+_NO_SPEECH_THRESHOLD: Final = 0.6
+_LOGPROB_THRESHOLD: Final = -1.0
+_FULL_FRAMES: Final = 3000
+_TOKENS_PER_S: Final = 6.0  # fast speech is ~4 tokens/s
+_MAX_DECODE: Final = 448
+
+
+def _cut_loop(text: str) -> str:
+    """Keep one copy of words a looping decoder repeated: "Tell me more. Tell me more.
+    Tell me" -> "Tell me more."; "Echo Echo Echo Echo" -> "Echo". Called only when the
+    decoder ran out of its token budget, which is what a loop does. A loop is words that
+    repeat with a period up to the end (at least one copy and a bit), or three times in a
+    row anywhere; the text is cut after the first copy."""
+    words = text.split()
+    keys = [re.sub(r"[^\w']", "", w.lower()) for w in words]
+    n = len(keys)
+    for start in range(n):
+        rest = n - start
+        for period in range(1, rest):
+            periodic_to_end = rest >= period + min(period, 2) and all(
+                keys[start + i] == keys[start + i % period] for i in range(rest)
+            )
+            three_in_a_row = rest >= 3 * period and (
+                keys[start : start + period]
+                == keys[start + period : start + 2 * period]
+                == keys[start + 2 * period : start + 3 * period]
+            )
+            if periodic_to_end or three_in_a_row:
+                return " ".join(words[: start + period])
+    return text
 
 
 class MultilingualModel:

@@ -22,6 +22,7 @@ from voice_agent.speech.stt import (
     SpeechError,
     Transcriber,
     WhisperTranscriber,
+    _cut_loop,
     default_model_path,
 )
 
@@ -175,3 +176,39 @@ def test_prompt_helps_with_the_brand_name(piper_joe: object) -> None:
         audio = resample(piper_joe.synthesize_all(text), piper_joe.sample_rate, 16000)
         hits += "altura" in stt.transcribe(audio).text.lower()
     assert hits >= 2
+
+
+@pytest.mark.parametrize(
+    ("looped", "kept"),
+    [
+        ("Tell me more about the program. Tell me more about", "Tell me more about the program."),
+        ("Echo Echo Echo Echo Echo", "Echo"),
+        (
+            "Bluetooth Mobile Bluetooth Mobile Bluetooth Mobile Bluetooth Bluetooth",
+            "Bluetooth Mobile",
+        ),
+        ("It is fine. Call me. Call me. Call me. Call", "It is fine. Call me."),
+        ("I want to, I want to know the price", "I want to, I want to know the price"),
+        ("no no I said no", "no no I said no"),
+        ("Hello there", "Hello there"),
+    ],
+)
+def test_cut_loop(looped: str, kept: str) -> None:
+    assert _cut_loop(looped) == kept
+
+
+def test_short_window_matches_the_full_window(whisper_en: WhisperTranscriber) -> None:
+    """The fast path (encoder window sized to the utterance) must not lose accuracy."""
+    assert whisper_en.short_window
+    full = WhisperTranscriber(short_window=False)
+    clips = [c for c in synthetic_clips("en") if "backchannel" not in c.name]
+    clips += asterisk_clips([*ASTERISK_EN, "agent-newlocation", "conf-getpin", "vm-goodbye"])
+    err = {"short": 0.0, "full": 0.0}
+    words = 0
+    for clip in clips:
+        n = len(normalise_words(clip.text))
+        words += n
+        err["short"] += word_error_rate(clip.text, whisper_en.transcribe(clip.float32).text) * n
+        err["full"] += word_error_rate(clip.text, full.transcribe(clip.float32).text) * n
+    assert err["short"] / words <= err["full"] / words + 0.05
+    assert err["short"] / words <= 0.1
