@@ -5,7 +5,9 @@
 Measures (wall clock, models loaded and warmed up first):
 
 * ``stt``: Whisper time for a ~1.5 s and a ~3 s utterance (median / p95 of ``--runs``) under
-  several settings (threads, beam size);
+  several settings (short or full encoder window, threads, beam size);
+* ``stt_accuracy``: corpus word error rate and time, short vs full encoder window, on up to
+  40 human telephone prompts per language (Debian asterisk-core-sounds-en/es-wav);
 * ``tts``: Piper time to the first chunk of a sentence (median / p95 of ``--tts-runs``), for
   a short, a medium and a long (clause-cut) sentence, with 1 and 2 ONNX threads;
 * ``vad``: cost per 32 ms Silero frame, and of the whole input path per 20 ms chunk
@@ -24,12 +26,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
 import json
 import os
 import platform
+import re
 import statistics
 import sys
 import time
+import unicodedata
 import wave
 from pathlib import Path
 from typing import Any
@@ -84,15 +89,20 @@ def _stats(values_ms: list[float]) -> dict[str, float]:
 def bench_stt(runs: int, quick: bool) -> dict[str, Any]:
     clips = {"1.6s": _load("piper_en_short"), "3.2s": _load("piper_en_expensive")}
     settings = [
-        {"cpu_threads": 2, "beam_size": 1},
-        {"cpu_threads": 1, "beam_size": 1},
-        {"cpu_threads": 2, "beam_size": 5},
+        {"short_window": True, "cpu_threads": 2, "beam_size": 1},
+        {"short_window": True, "cpu_threads": 1, "beam_size": 1},
+        {"short_window": False, "cpu_threads": 2, "beam_size": 1},
+        {"short_window": False, "cpu_threads": 2, "beam_size": 5},
     ]
     if quick:
         settings = settings[:1]
     out: dict[str, Any] = {"model": "tiny.en int8 (bundled)", "results": []}
     for s in settings:
-        stt = WhisperTranscriber(cpu_threads=s["cpu_threads"], beam_size=s["beam_size"])
+        stt = WhisperTranscriber(
+            cpu_threads=int(s["cpu_threads"]),
+            beam_size=int(s["beam_size"]),
+            short_window=bool(s["short_window"]),
+        )
         row: dict[str, Any] = dict(s)
         for name, audio in clips.items():
             x = audio.astype(np.float32) / np.float32(32768.0)
@@ -105,6 +115,83 @@ def bench_stt(runs: int, quick: bool) -> dict[str, Any]:
                 text = r.text
             row[name] = {**_stats(times), "text": text}
         out["results"].append(row)
+    return out
+
+
+def _asterisk(lang: str, limit: int = 40) -> list[tuple[str, str, npt.NDArray[np.float32]]]:
+    """Up to ``limit`` human prompts (name, transcript, 16 kHz float32) spread over the
+    Debian asterisk-core-sounds-<lang> package; [] if it is not installed."""
+    folder = Path("/usr/share/asterisk/sounds") / lang
+    doc = Path(f"/usr/share/doc/asterisk-core-sounds-{lang}/core-sounds-{lang}.txt.gz")
+    if not folder.is_dir() or not doc.is_file():
+        return []
+    texts = {}
+    with gzip.open(doc, "rt", encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            key, sep, text = line.partition(":")
+            if sep and not line.startswith(";") and "[" not in text:
+                texts[key.strip()] = text.strip()
+    names = sorted(n for n in texts if (folder / f"{n}.wav").is_file())
+    names = names[:: max(1, len(names) // limit)][:limit]
+    out = []
+    for name in names:
+        with wave.open(str(folder / f"{name}.wav"), "rb") as w:
+            pcm = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
+            rate = w.getframerate()
+        audio = resample(pcm, rate, 16000)
+        if audio.size < 16000 * 15:
+            out.append((name, texts[name], audio.astype(np.float32) / np.float32(32768.0)))
+    return out
+
+
+def _words(text: str) -> list[str]:
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    plain = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    plain = re.sub(r"\([^)]*\)", " ", plain.replace("-", " "))
+    return re.sub(r"[^\w\s']", " ", plain).split()
+
+
+def _edits(ref: list[str], hyp: list[str]) -> int:
+    d = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, d[0] = d[0], i
+        for j, h in enumerate(hyp, 1):
+            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
+    return d[len(hyp)]
+
+
+def bench_accuracy() -> dict[str, Any]:
+    """Corpus word error rate and time of the short and full encoder windows on human
+    telephone prompts (English: tiny.en; Spanish: multilingual base, if installed)."""
+    from voice_agent.speech.stt import MultilingualModel
+
+    out: dict[str, Any] = {}
+    plans: list[tuple[str, str | None]] = [("en", None)]
+    if MultilingualModel.available():
+        cache = Path(os.environ.get("VOICE_AGENT_DATA_DIR", "data")) / "models"
+        plans.append(("es", str(MultilingualModel.ensure(cache))))
+    for lang, model in plans:
+        clips = _asterisk(lang)
+        if not clips:
+            out[lang] = {"skipped": f"asterisk-core-sounds-{lang}-wav not installed"}
+            continue
+        row: dict[str, Any] = {"clips": len(clips), "model": model or "tiny.en (bundled)"}
+        for short in (True, False):
+            stt = WhisperTranscriber(model, language=lang, short_window=short)
+            stt.transcribe(clips[0][2])
+            errors = words = 0
+            times: list[float] = []
+            for _name, text, audio in clips:
+                r = stt.transcribe(audio)
+                ref = _words(text)
+                errors += _edits(ref, _words(r.text))
+                words += len(ref)
+                times.append(r.elapsed_ms)
+            row["short_window" if short else "full_window"] = {
+                "corpus_wer": round(errors / max(1, words), 3),
+                **_stats(times),
+            }
+        out[lang] = row
     return out
 
 
@@ -255,7 +342,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--quick", action="store_true", help="fewer settings (smoke run)")
     ap.add_argument("--only", nargs="+", choices=["stt", "tts", "vad", "e2e"], default=None)
     args = ap.parse_args(argv)
-    only = set(args.only or ["stt", "tts", "vad", "e2e"])
+    only = set(args.only or ["stt", "accuracy", "tts", "vad", "e2e"])
     report: dict[str, Any] = {
         "machine": {
             "cpus": os.cpu_count(),
@@ -273,6 +360,8 @@ def main(argv: list[str] | None = None) -> None:
         report["vad"] = bench_vad()
     if "stt" in only:
         report["stt"] = bench_stt(args.runs, args.quick)
+    if "accuracy" in only:
+        report["stt_accuracy"] = bench_accuracy()
     if "tts" in only:
         report["tts"] = bench_tts(args.tts_runs, args.quick)
     if "e2e" in only:
