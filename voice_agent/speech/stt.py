@@ -13,7 +13,9 @@ generator itself): call it from a worker thread, e.g. through
 
 Fast settings for short turns already cut by our VAD: greedy decoding (``beam_size=1``),
 ``without_timestamps=True``, ``condition_on_previous_text=False``, ``vad_filter=False``, a
-fixed language (no detection pass) and a single temperature (no fallback re-decoding).
+fixed language (no detection pass), a single temperature (no fallback re-decoding), and an
+encoder window sized to the utterance instead of 30 s (``short_window``, see
+:class:`WhisperTranscriber`): together ~0.1 s instead of ~0.3-0.5 s for a 1.5 s turn.
 """
 
 from __future__ import annotations
