@@ -49,6 +49,29 @@ def error_response(exc: VoiceAgentError, headers: dict[str, str] | None = None) 
     return JSONResponse(exc.to_json(), status_code=exc.status, headers=headers)
 
 
+#: Deepest nesting of objects and arrays accepted in a request body.
+MAX_JSON_DEPTH = 32
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of a parsed JSON value (iterative: no recursion limit to hit)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_JSON_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 def _no_constant(name: str) -> float:
     raise ValueError(f"{name} is not JSON: numbers must be finite")
 
@@ -74,8 +97,15 @@ async def read_json(request: Request, model: type[M]) -> M:
         data = json.loads(body, parse_constant=_no_constant, parse_float=_finite_float)
     except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
         raise InvalidRequest(f"body is not valid JSON: {exc}", code="invalid_json") from exc
+    except RecursionError as exc:
+        raise InvalidRequest(
+            f"body nests deeper than {MAX_JSON_DEPTH} levels", code="invalid_json"
+        ) from exc
     if not isinstance(data, dict):
         raise InvalidRequest("body must be a JSON object", code="invalid_json")
+    if _depth(data) > MAX_JSON_DEPTH:
+        # deep values would fail later, wherever they are serialised (store, responses)
+        raise InvalidRequest(f"body nests deeper than {MAX_JSON_DEPTH} levels", code="invalid_json")
     try:  # \ud800-style escapes decode to lone surrogates, which no UTF-8 output can hold
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as exc:
