@@ -289,6 +289,35 @@ def test_unusual_but_valid_text_round_trips(client: httpx.Client, cid: str) -> N
     assert turns_of(client, cid)[3]["text"] == "\U0001f600 a surrogate pair escape is fine"
 
 
+def _nested(depth: int) -> bytes:
+    """A body ``depth`` levels deep: {"customer": {"a": [[...[1]...]]}}."""
+    lists = depth - 2
+    return ('{"customer": {"a": ' + "[" * lists + "1" + "]" * lists + "}}").encode()
+
+
+@pytest.mark.parametrize("depth", [33, 900, 1200])
+def test_too_deeply_nested_body_is_refused(client: httpx.Client, depth: int) -> None:
+    """Deep values blew the recursion limit in the JSON parser or, later, when stored or
+    rendered: 500, and a conversation no response could show."""
+    body = _nested(depth)
+    assert len(body) < MAX_BODY_BYTES
+    before = client.get("/v1/conversations", params={"limit": 1}).json()
+    r = client.post("/v1/conversations", content=body, headers={"Content-Type": "application/json"})
+    err = expect_error(r, 400, "invalid_json")
+    assert "32 levels" in err["message"]
+    assert client.get("/v1/conversations", params={"limit": 1}).json() == before
+
+
+def test_nesting_up_to_the_limit_is_accepted(client: httpx.Client) -> None:
+    r = client.post(
+        "/v1/conversations", content=_nested(32), headers={"Content-Type": "application/json"}
+    )
+    assert r.status_code == 201, r.text
+    got = client.get(f"/v1/conversations/{r.json()['id']}")
+    assert got.status_code == 200
+    assert "a" in got.json()["customer"]
+
+
 # -- 422 invalid_field ----------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("body", "field"),
