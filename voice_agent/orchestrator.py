@@ -52,6 +52,10 @@ T = TypeVar("T")
 #: Insights list only labels at least this likely (the detection threshold is 0.5).
 REPORT_FLOOR = 0.2
 KINDS = ("objections", "needs", "buying_signal", "conversion")
+#: Channels the server's own transports use: always labelled in metrics.
+KNOWN_CHANNELS = frozenset({"api", "cli", "realtime", "twilio"})
+#: Other distinct channel names the metrics label (see ``Orchestrator.channel_label``).
+MAX_CHANNEL_LABELS = 16
 
 
 @dataclass(slots=True)
@@ -117,6 +121,18 @@ class Orchestrator:
         self.clock = clock
         self._cache: dict[str, Conversation] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self._channel_labels: set[str] = set()
+
+    def channel_label(self, channel: str) -> str:
+        """The metrics label of a channel. Channels are client-chosen strings: the first
+        ``MAX_CHANNEL_LABELS`` seen get their own label, the rest share ``other``, so a
+        client cannot grow the metrics without bound."""
+        if channel in KNOWN_CHANNELS or channel in self._channel_labels:
+            return channel
+        if len(self._channel_labels) < MAX_CHANNEL_LABELS:
+            self._channel_labels.add(channel)
+            return channel
+        return "other"
 
     # -- conversations --------------------------------------------------------------------
     async def create(
@@ -131,7 +147,7 @@ class Orchestrator:
         )
         await self.store.create_conversation(conv)
         self._cache[conv.id] = conv
-        metrics.CONVERSATIONS.labels(channel, lang).inc()
+        metrics.CONVERSATIONS.labels(self.channel_label(channel), lang).inc()
         return conv
 
     async def get(self, conversation_id: str) -> Conversation:
@@ -291,7 +307,7 @@ class Orchestrator:
         conv.memory = prepared.memory
         conv.phase = prepared.context.phase
         await self._save(conv, turn, memory_before, phase_before)
-        metrics.TURNS.labels(conv.channel, conv.lang).inc()
+        metrics.TURNS.labels(self.channel_label(conv.channel), conv.lang).inc()
         return turn
 
     async def record_reply(
@@ -357,7 +373,9 @@ class Orchestrator:
             timings["generation"] = gen_ms
             timings["total"] = (time.perf_counter() - t0) * 1000
             agent_turn = await self.record_reply(conv, prepared, reply, timings_ms=timings)
-        metrics.TURN_SECONDS.labels(conv.channel).observe(timings["total"] / 1000)
+        metrics.TURN_SECONDS.labels(self.channel_label(conv.channel)).observe(
+            timings["total"] / 1000
+        )
         return TurnResult(conv, customer_turn, agent_turn, prepared.insights, reply, timings)
 
 
