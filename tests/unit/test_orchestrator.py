@@ -18,7 +18,7 @@ from voice_agent.core.decision import RulePolicy
 from voice_agent.core.types import AnalysisInput, BuyingSignal
 from voice_agent.errors import ConversationEnded, ConversationNotFound, InvalidRequest
 from voice_agent.generation.base import GenerationContext
-from voice_agent.orchestrator import KINDS, REPORT_FLOOR, Orchestrator
+from voice_agent.orchestrator import KINDS, MAX_CHANNEL_LABELS, REPORT_FLOOR, Orchestrator
 from voice_agent.store.sqlite import SQLiteStore
 
 
@@ -585,3 +585,30 @@ async def test_hung_models_do_not_hang_turns(store: SQLiteStore) -> None:
         for h in hung:
             h.release.set()
         executor.shutdown(wait=True)
+
+
+async def test_client_chosen_channels_cannot_grow_the_metrics(
+    store: SQLiteStore, executor: ThreadPoolExecutor
+) -> None:
+    orch = make(store, executor)
+    for i in range(MAX_CHANNEL_LABELS + 10):
+        conv = await orch.create(lang="en", channel=f"spam-{i}")
+        await orch.turn(conv.id, "hello")
+    conv = await orch.create(lang="en", channel="realtime")
+    await orch.turn(conv.id, "hello")
+    labelled = {
+        s.labels["channel"]
+        for metric in REGISTRY.collect()
+        if metric.name == "voice_agent_turn_seconds"
+        for s in metric.samples
+        if s.labels.get("channel", "").startswith("spam-")
+    }
+    assert len(labelled) == MAX_CHANNEL_LABELS
+    assert orch.channel_label("spam-999") == "other"
+    assert orch.channel_label("realtime") == "realtime"
+    assert orch.channel_label("spam-0") == "spam-0"
+    other = REGISTRY.get_sample_value("voice_agent_turns_total", {"channel": "other", "lang": "en"})
+    assert other is not None and other >= 10
+    # the conversations themselves keep their channel
+    stored = await store.get_conversation(conv.id)
+    assert stored is not None and stored.channel == "realtime"
