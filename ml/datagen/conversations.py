@@ -2,13 +2,13 @@
 
 Each row: ``{"id", "lang", "customer_profile": {"age", "profession", "budget"}, "turns":
 [{"role", "text"}, ...], "converted", "traits", "turn_labels", "latent_p"}``. ``traits``
-and ``latent_p`` are hidden (what the simulator knew); models must not use them as
-features, only to check that the outcome is learnable.
+and ``latent_p`` are hidden (what the simulator knew: ``latent_p`` is the probability
+that the customer accepted at one of the commit opportunities of this call); models must
+not use them as features, only to check that the outcome is learnable.
 """
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -21,7 +21,6 @@ from ml.datagen.simulator import (
     Traits,
     agent_policy,
     customer_spec_for,
-    latent_logit,
     sample_traits,
 )
 from ml.datagen.utterances import TurnSpec, compose_turn, pick_region, validate_langs
@@ -217,7 +216,8 @@ def simulate_conversation(rng: random.Random, lang: str) -> dict[str, Any]:
         say(spec)
         last = spec
 
-    p_final = 1.0 / (1.0 + math.exp(-latent_logit(t, s)))
+    # the probability of this outcome given what happened: the oracle a model can approach
+    p_final = 1.0 - s.p_no_accept
     return {
         "lang": lang,
         "customer_profile": _profile(t, lang, rng),

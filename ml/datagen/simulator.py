@@ -92,6 +92,8 @@ class CustomerState:
     trial_offered: bool = False
     discoveries: int = 0
     accepted: bool = False
+    #: probability that the customer refused every commit opportunity so far
+    p_no_accept: float = 1.0
 
     @classmethod
     def start(cls, traits: Traits, rng: random.Random) -> CustomerState:
@@ -143,7 +145,7 @@ def latent_logit(t: Traits, s: CustomerState) -> float:
 def acceptance_probability(t: Traits, s: CustomerState, kind: str) -> float:
     """Probability that the customer says yes to a close (``kind="close"``) or the paid
     assessment (``kind="trial"``) right now."""
-    p = 1.0 / (1.0 + math.exp(-latent_logit(t, s)))
+    p = 1.0 / (1.0 + math.exp(-(1.5 * latent_logit(t, s) + 0.5)))
     return p * (0.8 if kind == "close" else 0.7)
 
 
@@ -229,7 +231,9 @@ def customer_spec_for(
         if action == "offer_trial":
             s.trial_offered = True
         kind = "trial" if action == "offer_trial" else "close"
-        if rng.random() < acceptance_probability(t, s, kind):
+        accept_p = acceptance_probability(t, s, kind)
+        s.p_no_accept *= 1.0 - accept_p
+        if rng.random() < accept_p:
             s.accepted = True
             return TurnSpec(
                 buying=True, extras=("positive",) if rng.random() < 0.3 else ()
