@@ -136,7 +136,7 @@ def add_ml_commands(subparsers: Any) -> None:
     t = sub.add_parser("train", help="train every model and register a new version")
     t.add_argument("--utterances", action="append", help="extra labelled utterances (JSONL)")
     t.add_argument("--conversations", action="append", help="extra labelled conversations")
-    t.add_argument("--n-utterances", type=int, default=6000)
+    t.add_argument("--n-utterances", type=int, default=8000)
     t.add_argument("--n-conversations", type=int, default=1200)
     t.add_argument("--seed", type=int, default=7)
     t.add_argument("--registry", help="model registry dir (default: $VOICE_AGENT_DATA_DIR/models)")

@@ -202,7 +202,7 @@ def state_features(p: Prefix, utterance: UtteranceModel | None) -> np.ndarray:
         BUDGETS.get(str(budget).lower(), -1.0) if budget is not None else -1.0,
     ]
     if utterance is not None:
-        preds = [utterance.predict(t) for t in cust]
+        preds = [utterance.predict(t, p.lang) for t in cust]
         obj = np.array([[pr.objections[o] for o in OBJECTIONS] for pr in preds])
         need = np.array([[pr.needs[n] for n in NEEDS] for pr in preds])
         bs = np.array([pr.buying_signal for pr in preds])
@@ -250,6 +250,9 @@ def _lr_raw(params: tuple[Any, ...], x: np.ndarray) -> np.ndarray:
     coef, intercept, mean, scale = params
     return np.asarray(((x - mean) / scale) @ coef + intercept)
 
+
+#: Relative CV log-loss gain LightGBM needs over the logistic stacker to be chosen.
+LGBM_MARGIN = 0.03
 
 LGB_PARAMS: dict[str, Any] = {
     "objective": "binary",
@@ -360,7 +363,11 @@ def train_conversion_model(
     losses = {
         k: float(log_loss(rows.y, sigmoid(r), sample_weight=rows.w)) for k, r in oof_raw.items()
     }
+    # Prefer the smoother, monotone logistic stacker unless LightGBM is clearly better:
+    # synthetic training data rewards sharp trees that transfer worse to real calls.
     best = min(losses, key=lambda k: losses[k])
+    if "lr" in losses and best != "lr" and losses[best] > (1.0 - LGBM_MARGIN) * losses["lr"]:
+        best = "lr"
     model.stacker_kind = best
     if best == "lr":
         model.stacker = _fit_stacker_lr(feats, rows.y, rows.w, seed)

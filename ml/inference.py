@@ -23,7 +23,7 @@ class ModelObjectionAnalyser:
         self.version = version
 
     def predict(self, inp: AnalysisInput) -> Mapping[str, float]:
-        return self.model.predict(inp.text).objections
+        return self.model.predict(inp.text, inp.lang).objections
 
 
 class ModelNeedsAnalyser:
@@ -34,7 +34,7 @@ class ModelNeedsAnalyser:
         self.version = version
 
     def predict(self, inp: AnalysisInput) -> Mapping[str, float]:
-        return self.model.predict(inp.text).needs
+        return self.model.predict(inp.text, inp.lang).needs
 
 
 class ModelBuyingSignalAnalyser:
@@ -45,7 +45,7 @@ class ModelBuyingSignalAnalyser:
         self.version = version
 
     def predict(self, inp: AnalysisInput) -> BuyingSignal:
-        p = self.model.predict(inp.text).buying_signal
+        p = self.model.predict(inp.text, inp.lang).buying_signal
         return BuyingSignal(p >= DETECTION_THRESHOLD, p)
 
 

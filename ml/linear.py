@@ -17,7 +17,7 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
-THRESHOLD_GRID = np.round(np.arange(0.15, 0.76, 0.025), 3)
+THRESHOLD_GRID = np.round(np.arange(0.05, 0.81, 0.025), 3)
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -44,12 +44,20 @@ class LinearHead:
         return sigmoid(np.asarray(x @ self.weights, dtype=np.float64) + self.bias)
 
 
-def _fit_lr(x: sparse.csr_matrix, y: np.ndarray, c: float, seed: int) -> tuple[np.ndarray, float]:
+def _fit_lr(
+    x: sparse.csr_matrix, y: np.ndarray, c: float, seed: int, balanced: bool = False
+) -> tuple[np.ndarray, float]:
     if y.min() == y.max():
         # A label never (or always) seen: constant prediction, never detected.
         const = -8.0 if y.max() == 0 else 8.0
         return np.zeros(x.shape[1], dtype=np.float32), const
-    clf = LogisticRegression(C=c, solver="liblinear", max_iter=200, random_state=seed)
+    clf = LogisticRegression(
+        C=c,
+        solver="liblinear",
+        max_iter=200,
+        random_state=seed,
+        class_weight="balanced" if balanced else None,
+    )
     clf.fit(x, y)
     return clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
 
@@ -73,9 +81,10 @@ def train_head(
     y: np.ndarray,
     labels: Sequence[str],
     c: float = 4.0,
-    folds: int = 4,
+    folds: int = 3,
     seed: int = 0,
     tune_thresholds: bool = True,
+    balanced: bool = False,
 ) -> LinearHead:
     """Fit one logistic regression per column of ``y`` (n_rows x n_labels, 0/1)."""
     n_labels = y.shape[1]
@@ -85,13 +94,13 @@ def train_head(
     kf = KFold(n_splits=folds, shuffle=True, random_state=seed)
     for j in range(n_labels):
         yj = y[:, j].astype(np.int64)
-        w, b = _fit_lr(x, yj, c, seed)
+        w, b = _fit_lr(x, yj, c, seed, balanced)
         weights[:, j] = w
         bias[j] = b
         if tune_thresholds and 0 < yj.sum() < len(yj) and len(yj) >= folds * 4:
             oof = np.zeros(len(yj))
             for tr, te in kf.split(x):
-                wf, bf = _fit_lr(x[tr], yj[tr], c, seed)
+                wf, bf = _fit_lr(x[tr], yj[tr], c, seed, balanced)
                 oof[te] = sigmoid(np.asarray(x[te] @ wf, dtype=np.float64) + bf)
             thresholds[j] = best_threshold(yj, oof)
             bias[j] -= logit(thresholds[j])

@@ -17,7 +17,7 @@ from ml import registry
 from ml.conversion import train_conversion_model
 from ml.data import customer_turn_utterances, data_hash
 from ml.evaluate import evaluate, headline
-from ml.utterance import train_utterance_model
+from ml.utterance import rules_version, train_utterance_model
 
 EXPERIMENT = "voice-agent-models"
 REGISTERED_MODEL = "voice-agent-analysers"
@@ -171,6 +171,8 @@ def train(
         "params": {"seed": seed, **(params or {})},
         "models": {
             "utterance": {
+                "rule_features": utt.use_rules,
+                "rules_version": rules_version() if utt.use_rules else None,
                 "features": [
                     {"analyzer": s.analyzer, "ngram_range": list(s.ngram_range), "size": s.size}
                     for s in utt.spaces.spaces

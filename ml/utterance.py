@@ -1,7 +1,10 @@
 """Per-utterance text classifiers: objections, needs (multi-label) and buying signal.
 
 One model shared by both languages (their vocabularies barely overlap), on tf-idf word
-1-2 grams plus character 2-5 grams, which tolerates speech-to-text spelling noise.
+1-2 grams plus character 2-5 grams, which tolerates speech-to-text spelling noise. The
+rule-based analysers' 15 scores (``voice_agent.analysis.rules``) are appended as dense
+features: they were written independently of the training data, so they carry the model
+where the n-grams of the synthetic data do not reach.
 """
 
 from __future__ import annotations
@@ -12,12 +15,33 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from ml.linear import LinearHead, train_head
 from ml.textfeat import TextSpaces
-from voice_agent.core.labels import NEEDS, OBJECTIONS
+from voice_agent.core.labels import NEEDS, OBJECTIONS, Lang
 
 KINDS = ("objections", "needs", "buying_signal")
+N_RULE_FEATURES = len(OBJECTIONS) + len(NEEDS) + 1
+
+
+def rule_features(text: str, lang: str) -> np.ndarray:
+    """The rule analysers' scores for ``text``, rescaled to [0, 1]."""
+    from voice_agent.analysis import rules
+
+    lg: Lang = "es" if lang == "es" else "en"
+    vals = [p for _, p in rules.score_objections(text, lg)]
+    vals += [p for _, p in rules.score_needs(text, lg)]
+    vals.append(rules.score_buying(text, lg))
+    arr = np.asarray(vals, dtype=np.float32)
+    out: np.ndarray = np.clip((arr - 0.05) / 0.9, 0.0, 1.0).astype(np.float32)
+    return out
+
+
+def rules_version() -> str:
+    from voice_agent.analysis import rules
+
+    return str(getattr(rules, "VERSION", "unknown"))
 
 
 @dataclass(frozen=True)
@@ -30,19 +54,36 @@ class UtterancePrediction:
 class UtteranceModel:
     """The three utterance heads over one shared feature space."""
 
-    def __init__(self, spaces: TextSpaces, heads: Mapping[str, LinearHead]) -> None:
+    def __init__(
+        self, spaces: TextSpaces, heads: Mapping[str, LinearHead], use_rules: bool = False
+    ) -> None:
         self.spaces = spaces
         self.heads = dict(heads)
+        self.use_rules = use_rules
         self._cached = lru_cache(maxsize=4096)(self._predict_uncached)
 
+    @property
+    def n_features(self) -> int:
+        return self.spaces.size + (N_RULE_FEATURES if self.use_rules else 0)
+
     def __getstate__(self) -> dict[str, Any]:
-        return {"spaces": self.spaces, "heads": self.heads}
+        return {"spaces": self.spaces, "heads": self.heads, "use_rules": self.use_rules}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["spaces"], state["heads"])  # type: ignore[misc]
+        self.__init__(  # type: ignore[misc]
+            state["spaces"], state["heads"], bool(state.get("use_rules", False))
+        )
 
-    def _predict_uncached(self, text: str) -> UtterancePrediction:
+    def vector(self, text: str, lang: str) -> tuple[np.ndarray, np.ndarray]:
         idx, vals = self.spaces.vector(text)
+        if not self.use_rules:
+            return idx, vals
+        base = self.spaces.size
+        extra_idx = np.arange(base, base + N_RULE_FEATURES, dtype=np.int64)
+        return np.concatenate([idx, extra_idx]), np.concatenate([vals, rule_features(text, lang)])
+
+    def _predict_uncached(self, text: str, lang: str) -> UtterancePrediction:
+        idx, vals = self.vector(text, lang)
         obj = self.heads["objections"].predict_one(idx, vals)
         need = self.heads["needs"].predict_one(idx, vals)
         bs = self.heads["buying_signal"].predict_one(idx, vals)
@@ -52,12 +93,19 @@ class UtteranceModel:
             buying_signal=float(bs[0]),
         )
 
-    def predict(self, text: str) -> UtterancePrediction:
+    def predict(self, text: str, lang: str) -> UtterancePrediction:
         """Probabilities for one utterance (memoised: history turns are re-scored often)."""
-        return self._cached(text)
+        return self._cached(text, lang)
 
-    def predict_many(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+    def matrix(self, texts: Sequence[str], langs: Sequence[str]) -> sparse.csr_matrix:
         x = self.spaces.matrix(texts)
+        if not self.use_rules:
+            return x
+        dense = np.vstack([rule_features(t, lg) for t, lg in zip(texts, langs, strict=True)])
+        return sparse.hstack([x, sparse.csr_matrix(dense)], format="csr")
+
+    def predict_many(self, texts: Sequence[str], langs: Sequence[str]) -> dict[str, np.ndarray]:
+        x = self.matrix(texts, langs)
         return {k: self.heads[k].predict_matrix(x) for k in KINDS}
 
 
@@ -69,16 +117,21 @@ def label_matrix(rows: Sequence[Mapping[str, Any]]) -> dict[str, np.ndarray]:
 
 
 def train_utterance_model(
-    rows: Sequence[Mapping[str, Any]], seed: int = 0, c: float = 4.0, progress: Any = None
+    rows: Sequence[Mapping[str, Any]],
+    seed: int = 0,
+    c: float = 4.0,
+    progress: Any = None,
+    use_rules: bool = True,
 ) -> UtteranceModel:
     texts = [str(r["text"]) for r in rows]
+    langs = [str(r.get("lang", "en")) for r in rows]
     spaces = TextSpaces.fit_default(texts)
-    x = spaces.matrix(texts)
+    model = UtteranceModel(spaces, {}, use_rules=use_rules)
+    x = model.matrix(texts, langs)
     y = label_matrix(rows)
-    heads: dict[str, LinearHead] = {}
     names = {"objections": OBJECTIONS, "needs": NEEDS, "buying_signal": ("buying_signal",)}
     for kind in KINDS:
-        heads[kind] = train_head(x, y[kind], names[kind], c=c, seed=seed)
+        model.heads[kind] = train_head(x, y[kind], names[kind], c=c, seed=seed, balanced=True)
         if progress is not None:
             progress.update(1)
-    return UtteranceModel(spaces, heads)
+    return model
