@@ -265,7 +265,6 @@ async def _one_call(
     async def first_audio() -> npt.NDArray[np.int16]:
         assert stt_task is not None
         await stt_task
-        marks.setdefault("stt_done", time.perf_counter())
         async for c in engines.synthesize_stream(REPLY, 24000):
             return c
         raise RuntimeError("no audio")
@@ -280,6 +279,7 @@ async def _one_call(
             if isinstance(ev, SpeechStopped):
                 audio = caller.utterance(ev.speech_start_ms, ev.t_ms)
                 stt_task = asyncio.create_task(engines.transcribe(audio, "en"))
+                stt_task.add_done_callback(lambda _t: marks.update(stt_done=time.perf_counter()))
                 marks["stt_start"] = time.perf_counter()
                 if speculative_tts:
                     tts_task = asyncio.create_task(first_audio())
