@@ -1318,3 +1318,54 @@ BUYING.extend(
         "{mándame|envíame} {el link|la liga|el enlace} y {pago|lo pago|me inscribo} {hoy|ahora|}",
     ]
 )
+
+for _label, _items in {
+    "not_interested": [
+        "no le veo {el caso|sentido|la necesidad}",
+        "no es lo mío",
+        "no me llama la atención",
+        "{paso|yo paso} {gracias|de verdad|}",
+        "así estoy bien {gracias|la verdad|}",
+        "no estoy para {eso|esas cosas|esto}",
+        "no no no gracias",
+        "no me hace falta",
+        "ya {le|te} dije que no",
+        "no {insista|insistas|insistás} {por favor|}",
+        "no necesito que nadie me diga {qué comer|cómo vivir|qué hacer}",
+        "no busco nada {de eso|así|gracias}",
+    ],
+    "time": [
+        "no tengo ni un hueco {en la agenda|libre|}",
+        "{la agenda|el tiempo} no me da",
+        "no me da la vida",
+        "vivo en el avión",
+        "{no paro|no paro en todo el día|no paro nunca}",
+        "no tengo tiempo ni de respirar",
+        "entre el <trabajo> y <ninos> no llego",
+        "tengo la semana {llenísima|a reventar|completa}",
+        "{es|sería} imposible sacar tiempo",
+        "no tengo horarios fijos {así que no puedo|}",
+        "{estoy|voy a estar} viajando todo el mes",
+    ],
+    "skepticism": [
+        "no me lo creo",
+        "{suena a|me suena a} {chamuyo|cuento|vendehumo|pura publicidad}",
+        "{puro cuento|puro marketing|pura publicidad}",
+        "ya me han vendido eso antes",
+        "todos dicen lo mismo",
+        "esas cosas no funcionan",
+        "y eso funciona de verdad?",
+        "no me fío {de estas cosas|de eso|}",
+        "lo he intentado mil veces y nada",
+        "{seguro|seguramente} lo dejo {como siempre|al mes|a las dos semanas}",
+    ],
+    "has_alternative": [
+        "{tengo|me dan} {nutricionista|un coach de salud} por {el seguro|el <trabajo>|mi prepaga}",
+        "{hago|llevo haciendo} {pilates|spinning|yoga|funcional|crossfit} {hace años|tres veces por semana|desde hace tiempo}",
+        "{mi hijo|mi hija|mi primo|mi vecino} es {entrenador|coach|nutricionista} {y me ayuda|así que estoy bien|}",
+        "juego {fútbol|pádel|tenis|básquet} {dos veces por semana|cada fin de semana|en una liga}",
+        "{soy|me considero} {muy |}{independiente|autodidacta} {para entrenar|con el ejercicio|}",
+        "no me gusta que me digan qué hacer {en el gym|con la comida|}",
+    ],
+}.items():
+    OBJECTIONS[_label].extend(_items)
