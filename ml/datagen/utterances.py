@@ -246,37 +246,50 @@ def compose_turn(spec: TurnSpec, lang: str, region: str, rng: random.Random) -> 
     return render(segments, lang, rng)
 
 
-_NEGATORS = frozenset(
+_DROPPABLE = frozenset(
     [
-        "not",
-        "no",
-        "don't",
-        "dont",
-        "never",
-        "can't",
-        "cant",
-        "won't",
-        "wont",
-        "isn't",
-        "isnt",
-        "doesn't",
-        "doesnt",
-        "didn't",
-        "didnt",
-        "wasn't",
-        "aren't",
-        "nothing",
-        "nobody",
-        "nunca",
-        "ni",
-        "tampoco",
-        "nada",
-        "sin",
-        "jamás",
-        "ningún",
-        "ninguna",
-        "nop",
-        "nah",
+        "the",
+        "a",
+        "an",
+        "to",
+        "of",
+        "my",
+        "it",
+        "that",
+        "this",
+        "and",
+        "so",
+        "just",
+        "really",
+        "like",
+        "for",
+        "in",
+        "on",
+        "at",
+        "is",
+        "was",
+        "be",
+        "el",
+        "la",
+        "los",
+        "las",
+        "de",
+        "del",
+        "a",
+        "al",
+        "que",
+        "en",
+        "un",
+        "una",
+        "mi",
+        "me",
+        "lo",
+        "se",
+        "y",
+        "por",
+        "para",
+        "con",
+        "es",
     ]
 )
 
@@ -291,11 +304,12 @@ def _decorate(
         out[0] = Segment(f"{opener} {out[0].text}", out[0].question)
     for i, seg in enumerate(out):
         words = seg.text.split()
-        if len(words) > 4 and rng.random() < 0.12:
-            # STT drops short words now and then; never a negation (it would flip a label)
-            k = rng.randrange(1, len(words))
-            if words[k].lower().strip("',.") not in _NEGATORS:
-                del words[k]
+        if len(words) > 4 and rng.random() < 0.15:
+            # STT drops short function words now and then (never content words or a
+            # negation, which would change the labels)
+            droppable = [k for k in range(1, len(words)) if words[k].lower() in _DROPPABLE]
+            if droppable:
+                del words[rng.choice(droppable)]
         if len(words) > 3 and rng.random() < 0.18:
             k = rng.randrange(1, len(words) - 1)
             words.insert(k, rng.choice(bank.fillers))
