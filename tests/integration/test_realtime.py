@@ -62,10 +62,11 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def engines() -> Iterator[Any]:
+def engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from voice_agent.speech.engines import SpeechConfig, SpeechEngines
 
-    eng = SpeechEngines.load(SpeechConfig(stt_multilingual_model=None))
+    models = tmp_path_factory.mktemp("speech-data")
+    eng = SpeechEngines.load(SpeechConfig(stt_multilingual_model="auto", data_dir=str(models)))
     yield eng
     eng.close()
 
@@ -175,11 +176,11 @@ async def rt(server: Server) -> AsyncIterator[tuple[Any, Events]]:
             events.task.cancel()
 
 
-def transcribe_back(engines: Any, audio: bytes, fmt: str) -> str:
+def transcribe_back(engines: Any, audio: bytes, fmt: str, lang: str = "en") -> str:
     samples = codec.decode(audio, codec.AudioFormat.parse(fmt))
     rate = codec.sample_rate(codec.AudioFormat.parse(fmt))
     x16 = resample(samples, rate, 16000).astype(np.float32) / 32768.0
-    return str(engines.transcriber.transcribe(x16, "en").text)
+    return str(engines.transcriber_for(lang).transcribe(x16, lang).text)
 
 
 def conversation(server: Server, conversation_id: str) -> dict[str, Any]:
@@ -516,3 +517,34 @@ async def test_manual_turns_and_truncate(rt: tuple[Any, Events], server: Server)
     assert agent["role"] == "agent" and agent["truncated"] is True
     assert 0 < len(agent["text"].split()) < len(words)
     assert text.startswith(agent["text"])
+
+
+async def test_spanish_call(rt: tuple[Any, Events], server: Server, engines: Any) -> None:
+    """A Spanish session: Spanish greeting and reply, Spanish speech understood."""
+    if not engines.supports_language("es"):
+        pytest.skip(f"no Spanish speech-to-text model: {getattr(engines, 'unavailable', '')}")
+    conn, events = rt
+    await conn.session.update(
+        session={
+            "type": "realtime",
+            "audio": {"input": {"transcription": {"language": "es"}}},
+            "customer": {"name": "Lucía"},
+        }
+    )
+    updated = await events.next("session.updated")
+    assert updated.session.audio.input.transcription.language == "es"
+    greet, _, greet_text = await events.response()
+    assert greet.response.status == "completed"
+    conv = await wait_turns(server, greet.response.conversation_id, 1)
+    assert conv["lang"] == "es"
+    clip = synthetic_clip("espeak_es_caro")
+    await send_audio(conn, pcm24k(np.concatenate([silence(300), clip.samples, silence(1200)])))
+    tr = await events.next("conversation.item.input_audio_transcription.completed")
+    assert word_error_rate(clip.text, tr.transcript) <= 0.5, tr.transcript
+    ins = await events.next("conversation.item.insights")
+    assert "price" in [o["label"] for o in ins.insights["objections"]], tr.transcript
+    done, audio, text = await events.response()
+    assert done.response.status == "completed"
+    heard = await asyncio.to_thread(transcribe_back, engines, audio, "audio/pcm", "es")
+    assert word_error_rate(text, heard) <= 0.6, (text, heard)
+    assert greet_text != text

@@ -99,6 +99,9 @@ RECORD_TIMEOUT_S: Final = 5.0
 CONFIG_WAIT_S: Final = 0.3  # time a client gets to send session.update before the greeting
 MAX_UTTERANCE_MS: Final = 30_000.0
 SPEECH_PAD_MS: Final = 150.0
+#: A reply's next chunk is synthesized when less than this much audio is ready ahead of
+#: the caller's ear (synthesis of one chunk takes ~0.1-0.6 s on a busy 2-core machine).
+JIT_AHEAD_MS: Final = 1500.0
 #: Silence after speech before the speculative transcription starts. Shorter starts sooner
 #: but wastes more transcriptions on pauses inside a sentence (a started Whisper decode
 #: cannot be interrupted); 160 ms measured 8 resumptions on 14 test utterances, 200 ms 4.
@@ -164,6 +167,10 @@ class _ReplyStream:
         )
         self.tts_first_ms: float | None = None
         self.error: str | None = None
+        #: set when playback wants the next chunk synthesized (initially: the first one)
+        self.demand = asyncio.Event()
+        self.demand.set()
+        self.queued_ms = 0.0
         self._t0 = time.perf_counter()
         self.task = asyncio.create_task(self._produce())
 
@@ -180,14 +187,7 @@ class _ReplyStream:
                 pieces = split_first_clause(sentence) if first else [sentence]
                 first = False
                 for piece in pieces:
-                    t0 = time.perf_counter()
-                    stream = self.engines.synthesize_stream(
-                        piece, self.out_rate, language=self.language
-                    )
-                    async for chunk in stream:
-                        if self.tts_first_ms is None:
-                            self.tts_first_ms = (time.perf_counter() - t0) * 1000
-                        await self.queue.put((sentence, chunk))
+                    await self._synthesize(sentence, piece)
                 await self.queue.put((sentence, None))  # end of sentence
         except asyncio.CancelledError:
             raise
@@ -195,6 +195,43 @@ class _ReplyStream:
             self.error = f"{type(exc).__name__}: {exc}"
             log.warning("reply_stream_failed", error=self.error)
         await self.queue.put(None)
+
+    async def _synthesize(self, sentence: str, piece: str) -> None:
+        """Pull the synthesis of ``piece`` chunk by chunk, each only when playback needs it
+        (see :attr:`demand`), so replies do not crowd the shared TTS worker in bursts."""
+        stream = self.engines.synthesize_stream(piece, self.out_rate, language=self.language)
+        chunks = aiter(stream)
+        try:
+            while True:
+                await self.demand.wait()
+                t0 = time.perf_counter()
+                try:
+                    chunk = await anext(chunks)
+                except StopAsyncIteration:
+                    return
+                if self.tts_first_ms is None:
+                    self.tts_first_ms = (time.perf_counter() - t0) * 1000
+                self.demand.clear()
+                self.queued_ms += chunk.size * 1000.0 / self.out_rate
+                await self.queue.put((sentence, chunk))
+        finally:
+            await stream.aclose()
+
+    async def next_chunk(self) -> tuple[str, npt.NDArray[np.int16] | None] | None:
+        """The next item for playback: ``(sentence, chunk)``, ``(sentence, None)`` at the end
+        of a sentence, ``None`` at the end of the reply."""
+        if self.queue.empty():
+            self.demand.set()
+        got = await asyncio.wait_for(self.queue.get(), TTS_TIMEOUT_S)
+        if got is not None and got[1] is not None:
+            self.queued_ms -= got[1].size * 1000.0 / self.out_rate
+        return got
+
+    def wants_more(self, ahead_ms: float) -> None:
+        """Playback has ``ahead_ms`` of audio besides what is queued: ask for the next chunk
+        when that gets short."""
+        if ahead_ms + self.queued_ms < JIT_AHEAD_MS:
+            self.demand.set()
 
     def cancel(self) -> None:
         self.task.cancel()
@@ -895,7 +932,7 @@ class RealtimeCall:
         new_sentence = True
         try:
             while True:
-                got = await asyncio.wait_for(reply.queue.get(), TTS_TIMEOUT_S)
+                got = await reply.next_chunk()
                 if got is None:
                     break
                 sentence, chunk = got
@@ -931,6 +968,8 @@ class RealtimeCall:
                         self.ev.audio_delta(response_id, item_id, codec.encode(piece, out_fmt))
                     )
                     clock.sent(now, piece.size * 1000.0 / rate)
+                    unsent_ms = (chunk.size - i - piece.size) * 1000.0 / rate
+                    reply.wants_more(clock.remaining_ms(now) + unsent_ms)
             if reply.error:
                 status = "failed" if not segments else "incomplete"
         except asyncio.CancelledError:
