@@ -125,6 +125,8 @@ def _agent_text(
     }.get(action)
     if action == "handle_objection":
         slot = target or "think_it_over"
+    elif target is not None:  # answer the objection, then ask for the decision
+        parts.append(voice.line(target, rng, need=need, program=program, customer_name=name))
     if slot is None:
         raise ValueError(f"no agent line for action {action!r}")
     parts.append(voice.line(slot, rng, need=need, program=program, customer_name=name))

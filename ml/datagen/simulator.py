@@ -145,7 +145,7 @@ def latent_logit(t: Traits, s: CustomerState) -> float:
 def acceptance_probability(t: Traits, s: CustomerState, kind: str) -> float:
     """Probability that the customer says yes to a close (``kind="close"``) or the paid
     assessment (``kind="trial"``) right now."""
-    p = 1.0 / (1.0 + math.exp(-(1.5 * latent_logit(t, s) + 0.5)))
+    p = 1.0 / (1.0 + math.exp(-(2.0 * latent_logit(t, s) - 0.5)))
     return p * (0.8 if kind == "close" else 0.7)
 
 
@@ -228,6 +228,13 @@ def customer_spec_for(
         return TurnSpec(extras=("question",)), ""
 
     if action in ("offer_trial", "close"):
+        if (
+            target is not None
+            and target in s.pending
+            and rng.random() < resolve_probability(t, s, target)
+        ):
+            s.pending.remove(target)
+            s.resolved.append(target)
         if action == "offer_trial":
             s.trial_offered = True
         kind = "trial" if action == "offer_trial" else "close"
@@ -268,6 +275,15 @@ def agent_policy(
 ) -> tuple[str, str | None]:
     """The simulated agent's next action and its target objection (noisy)."""
     skill = t.agent_skill
+    if (
+        turns_left <= 2
+        and last is not None
+        and last.objections
+        and rng.random() < 0.3 + 0.6 * skill
+    ):
+        # last chance: answer the objection and ask for the decision in the same turn
+        target = last.objections[-1]
+        return ("offer_trial" if not s.trial_offered and rng.random() < 0.5 else "close"), target
     if last is not None and last.objections and not s.accepted:
         if rng.random() < skill:
             target = last.objections[-1] if rng.random() < 0.7 else last.objections[0]
