@@ -31,7 +31,8 @@ from sklearn.model_selection import GroupKFold
 from ml.linear import sigmoid
 from ml.textfeat import Counts, NgramSpace, add_counts, rows_to_csr
 from ml.utterance import UtteranceModel
-from voice_agent.core.labels import NEEDS, OBJECTIONS
+from voice_agent.core.labels import NEEDS, OBJECTIONS, Lang
+from voice_agent.core.types import AnalysisInput, Utterance
 
 BUDGETS = {"low": 0.0, "medium": 1.0, "mid": 1.0, "high": 2.0, "premium": 3.0}
 TEXT_PARTS = ("customer", "agent", "last")
@@ -82,6 +83,7 @@ def state_feature_names(with_utterance: bool) -> list[str]:
         "lang_es",
         "age",
         "budget",
+        "rule_conversion_logit",
     ]
     if with_utterance:
         names += [f"obj_max_{o}" for o in OBJECTIONS]
@@ -183,6 +185,24 @@ def _COUNTS_CACHE(space: NgramSpace, text: str) -> Counts:
 NgramSpace.__hash__ = object.__hash__  # type: ignore[method-assign]
 
 
+_RULE_CONVERSION: Any = None
+
+
+def rule_conversion_logit(p: Prefix) -> float:
+    """The rule-based conversion analyser's opinion (written independently of the
+    training data), as log-odds."""
+    global _RULE_CONVERSION
+    if _RULE_CONVERSION is None:
+        from voice_agent.analysis.rules import RuleConversion
+
+        _RULE_CONVERSION = RuleConversion()
+    lang: Lang = "es" if p.lang == "es" else "en"
+    history = tuple(Utterance("agent" if r == "agent" else "customer", t) for r, t in p.turns[:-1])
+    inp = AnalysisInput(text=p.turns[-1][1], lang=lang, history=history, profile=p.profile)
+    q = min(max(float(_RULE_CONVERSION.predict(inp)), 1e-4), 1 - 1e-4)
+    return math.log(q / (1 - q))
+
+
 def state_features(p: Prefix, utterance: UtteranceModel | None) -> np.ndarray:
     cust = [t for r, t in p.turns if r == "customer"]
     agent = [t for r, t in p.turns if r == "agent"]
@@ -200,6 +220,7 @@ def state_features(p: Prefix, utterance: UtteranceModel | None) -> np.ndarray:
         1.0 if p.lang == "es" else 0.0,
         _num(prof.get("age")),
         BUDGETS.get(str(budget).lower(), -1.0) if budget is not None else -1.0,
+        rule_conversion_logit(p),
     ]
     if utterance is not None:
         preds = [utterance.predict(t, p.lang) for t in cust]
@@ -315,8 +336,16 @@ def train_conversion_model(
     folds: int = 5,
     text_c: float = 1.0,
     stacker: str = "auto",
+    feature_utterance: UtteranceModel | None = None,
 ) -> tuple[ConversionModel, dict[str, Any]]:
-    """Train on every customer-turn prefix; returns the model and training diagnostics."""
+    """Train on every customer-turn prefix; returns the model and training diagnostics.
+
+    ``utterance`` is the model served with this one; ``feature_utterance`` (default: the
+    same) computes the utterance features of the training prefixes. Pass a model that did
+    not see these conversations' turns, so the stacker learns how far to trust utterance
+    predictions on text it has not seen (as at serving time), not in-sample ones.
+    """
+    feat_utt = feature_utterance if feature_utterance is not None else utterance
     rows = build_rows(conversations)
     if len(set(rows.y.tolist())) < 2:
         raise ValueError("conversion training data needs both converted and non-converted")
@@ -341,10 +370,10 @@ def train_conversion_model(
             w, b = _fit_text_lr(x[tr], rows.y[tr], rows.w[tr], text_c, seed)
             oof_text[te, j] = np.asarray(x[te] @ w) + b
         model.text_heads[part] = _fit_text_lr(x, rows.y, rows.w, text_c, seed)
-    state = np.vstack([state_features(p, utterance) for p in rows.prefixes])
+    state = np.vstack([state_features(p, feat_utt) for p in rows.prefixes])
     feats = np.hstack([oof_text, state])
     model.feature_names = [f"text_{p}" for p in TEXT_PARTS] + state_feature_names(
-        utterance is not None
+        feat_utt is not None
     )
     # Choose the stacker and fit Platt scaling on out-of-fold raw scores (training data only).
     oof_raw: dict[str, np.ndarray] = {}

@@ -131,8 +131,16 @@ def train(
     bar = tqdm(total=7, desc="ml train", disable=not progress, unit="step")
     bar.set_postfix_str("utterance models")
     utt = train_utterance_model(utt_rows, seed=seed, progress=bar)
+    # The conversion stacker's utterance features come from a model that has not seen
+    # the conversations' turns (cross-fitting), so it does not learn to over-trust them.
+    feature_utt = utt
+    if utterances and len(utt_rows) > len(utterances):
+        bar.set_postfix_str("utterance features for conversion")
+        feature_utt = train_utterance_model(list(utterances), seed=seed)
     bar.set_postfix_str("conversion model")
-    conv, conv_diag = train_conversion_model(conversations, utt, seed=seed)
+    conv, conv_diag = train_conversion_model(
+        conversations, utt, seed=seed, feature_utterance=feature_utt
+    )
     bar.update(1)
 
     from ml.inference import (
