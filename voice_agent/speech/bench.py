@@ -243,20 +243,24 @@ def bench_vad() -> dict[str, Any]:
 
 
 async def _one_call(
-    engines: SpeechEngines, audio16k: npt.NDArray[np.int16], lead_ms: int, speculative_tts: bool
+    engines: SpeechEngines,
+    audio16k: npt.NDArray[np.int16],
+    lead_ms: int,
+    speculative_tts: bool,
+    fmt: AudioFormat = AudioFormat.PCM24K,
 ) -> dict[str, float]:
     """Push one utterance at the real pace; return stage times relative to speech end."""
     tail_ms = int(engines.config.silence_ms) + 600
     signal = np.concatenate(
         [np.zeros(16 * lead_ms, np.int16), audio16k, np.zeros(16 * tail_ms, np.int16)]
     )
-    wire = encode(resample(signal, 16000, 24000), AudioFormat.PCM24K)
-    caller = CallerAudio(AudioFormat.PCM24K, engines.new_vad(), engines.new_turn_detector())
+    wire = encode(resample(signal, 16000, fmt.sample_rate), fmt)
+    caller = CallerAudio(fmt, engines.new_vad(), engines.new_turn_detector())
     # true end of the caller's speech: the last sample above 2 % of the peak (the clips end
     # with 150-400 ms of near-silence that must not count as speech)
     loud = np.nonzero(np.abs(audio16k.astype(np.int32)) > 0.02 * np.abs(audio16k).max())[0]
     speech_end_ms = lead_ms + (int(loud[-1]) + 1) / 16
-    chunk = 960  # 20 ms of 24 kHz PCM
+    chunk = 20 * fmt.sample_rate * fmt.sample_width // 1000  # 20 ms of wire audio
     stt_task: asyncio.Task[Transcript] | None = None
     tts_task: asyncio.Task[npt.NDArray[np.int16]] | None = None
     marks: dict[str, float] = {}
@@ -299,7 +303,9 @@ async def _one_call(
     raise RuntimeError("no end of turn detected")
 
 
-async def _bench_e2e(runs: int, silence_options: list[int]) -> dict[str, Any]:
+async def _bench_e2e(
+    runs: int, silence_options: list[int], formats: list[AudioFormat]
+) -> dict[str, Any]:
     stems = ["piper_en_short", "piper_en_schedule", "piper_en_expensive", "espeak_en_busy"]
     clips = [_load(s) for s in stems]
     out: dict[str, Any] = {"reply": REPLY, "utterances": stems, "results": []}
@@ -309,13 +315,14 @@ async def _bench_e2e(runs: int, silence_options: list[int]) -> dict[str, Any]:
             cfg = SpeechConfig(silence_ms=silence_ms, stt_multilingual_model=None)
             engines = SpeechEngines(cfg, base.vad_model, base.transcriber, base.synthesizer)
             try:
-                for speculative in (False, True):
+                for fmt, speculative in [(f, s) for f in formats for s in (False, True)]:
                     rows = [
-                        await _one_call(engines, clips[i % len(clips)], 400, speculative)
+                        await _one_call(engines, clips[i % len(clips)], 400, speculative, fmt)
                         for i in range(runs)
                     ]
                     out["results"].append(
                         {
+                            "input_format": fmt.value,
                             "silence_ms": silence_ms,
                             "speculative_tts": speculative,
                             "end_of_speech_to_first_audio": _stats(
@@ -339,6 +346,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--tts-runs", type=int, default=20, help="TTS repetitions per sentence")
     ap.add_argument("--e2e-runs", type=int, default=8, help="simulated turns per setting")
     ap.add_argument("--silence-ms", type=int, nargs="+", default=[500, 400])
+    ap.add_argument(
+        "--formats", nargs="+", default=["audio/pcm", "audio/pcmu"], help="caller wire formats"
+    )
     ap.add_argument("--quick", action="store_true", help="fewer settings (smoke run)")
     ap.add_argument("--only", nargs="+", choices=["stt", "tts", "vad", "e2e"], default=None)
     args = ap.parse_args(argv)
@@ -365,7 +375,8 @@ def main(argv: list[str] | None = None) -> None:
     if "tts" in only:
         report["tts"] = bench_tts(args.tts_runs, args.quick)
     if "e2e" in only:
-        report["e2e"] = asyncio.run(_bench_e2e(args.e2e_runs, args.silence_ms))
+        formats = [AudioFormat.parse(f) for f in args.formats]
+        report["e2e"] = asyncio.run(_bench_e2e(args.e2e_runs, args.silence_ms, formats))
     report["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(report, indent=2))
 
