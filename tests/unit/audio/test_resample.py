@@ -65,3 +65,18 @@ def test_rejects_bad_input() -> None:
         StreamResampler(0, 16000)
     with pytest.raises(TypeError):
         StreamResampler(8000, 16000).process(np.zeros(10, dtype=np.float32))  # type: ignore[arg-type]
+
+
+def test_caller_upsampling_has_no_block_delay() -> None:
+    """8 kHz telephone audio must reach the VAD chunk by chunk, not in 60-100 ms bursts."""
+    x = _tone(8000, 1.0)
+    rs = StreamResampler(8000, 16000)
+    assert rs.quality == "QQ"
+    sizes = [rs.process(x[i : i + 160]).size for i in range(0, len(x), 160)]
+    assert all(abs(n - 320) <= 8 for n in sizes)
+
+
+def test_downsampling_keeps_an_anti_alias_filter() -> None:
+    assert StreamResampler(24000, 16000).quality == "LQ"
+    assert StreamResampler(22050, 24000).quality == "LQ"
+    assert StreamResampler(8000, 16000, quality="MQ").quality == "MQ"
