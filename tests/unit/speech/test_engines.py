@@ -133,17 +133,27 @@ async def test_unsupported_language_fails_fast(parts: Any) -> None:
 
 async def test_cancelled_speculative_transcription_never_runs(parts: Any) -> None:
     engines, stt, _ = parts
-    long_audio = synthetic_clip("piper_en_long").float32
-    first = asyncio.create_task(engines.transcribe(long_audio, "en", timeout_s=30))
-    await asyncio.sleep(0.05)  # the single STT worker is now busy with `first`
-    speculative = asyncio.create_task(engines.transcribe(long_audio, "en", timeout_s=30))
-    await asyncio.sleep(0)
+    busy, release = threading.Event(), threading.Event()
+
+    def occupy() -> None:  # hold the single STT worker, as a long transcription would
+        busy.set()
+        release.wait(10)
+
+    blocker = engines._stt_pool.submit(occupy)
+    assert await asyncio.to_thread(busy.wait, 10)
+    speculative = asyncio.create_task(
+        engines.transcribe(synthetic_clip("piper_en_long").float32, "en", timeout_s=30)
+    )
+    await asyncio.sleep(0.05)
     speculative.cancel()  # the caller spoke again: drop it
     with pytest.raises(asyncio.CancelledError):
         await speculative
-    await first
+    release.set()
+    await asyncio.wrap_future(blocker)
     await asyncio.sleep(0.1)
-    assert stt.calls == 1
+    assert stt.calls == 0  # the queued job was dropped before it started
+    result = await engines.transcribe(synthetic_clip("piper_en_short").float32, "en")
+    assert result.text and stt.calls == 1
 
 
 async def test_synthesize_stream_resamples_and_runs_in_tts_thread(parts: Any) -> None:
