@@ -46,6 +46,7 @@ class Services:
                 else ("disabled" if not self.settings.speech else "unavailable")
             ),
             "speech_error": self.speech_error,
+            "speech_parts_unavailable": self.extras.get("speech_unavailable", {}),
         }
 
 

@@ -292,6 +292,10 @@ def create_app(settings: Settings | None = None, svc: Services | None = None) ->
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await svc.store.open()
+        if settings.speech and svc.speech is None:
+            from voice_agent.speech_runtime import start_speech
+
+            await start_speech(svc)
         log.info("server_ready", readiness=svc.readiness())
         try:
             yield
