@@ -1371,3 +1371,46 @@ for _label, _items in {
     ],
 }.items():
     OBJECTIONS[_label].extend(_items)
+
+for _label, _items in {
+    "weight_loss": [
+        "{tengo que|necesito} bajar {esta panza|estos kilos|la barriga|unos kilitos}",
+        "{estoy|ando} {gordito|gordita|rellenito|pasado de kilos|fuera de forma}",
+        "{nomás|solo} {quiero|quisiera} bajar {unos|como} {cinco|diez|quince} kilos",
+        "{subí|agarré} {un montón de|como diez kilos de} peso {con la pandemia|en el <trabajo>|}",
+    ],
+    "muscle_gain": [
+        "{quiero|quisiera} {ponerme fuerte|estar más fuerte|ganar fuerza|tener más músculo}",
+        "{estoy|me siento} {flojo|floja|débil|blandito} y {quiero|necesito} {músculo|fuerza}",
+        "{quiero|me gustaría} {marcar|tonificar|definir} {un poco|el cuerpo|los brazos}",
+    ],
+    "health": [
+        "{mis|los} {análisis|estudios|números} no {salieron bien|están bien|me gustan}",
+        "{solo|nada más} quiero {estar sano|estar sana|cuidarme|estar bien para mis hijos}",
+        "el {doctor|médico} {dice|dijo} que {me tengo que cuidar|tengo que mejorar mis números|tengo que bajar el colesterol}",
+    ],
+    "stress": [
+        "{estoy|ando|vivo} {súper|muy|re} estresado {todo el tiempo|últimamente|}",
+        "ya no {duermo|puedo dormir} {bien|nada|como antes}",
+        "{estoy|ando} {quemado|quemada|reventado|reventada} {del <trabajo>|de todo|}",
+        "la ansiedad {está|anda} {fatal|terrible|muy fuerte} {últimamente|estos meses|}",
+    ],
+    "energy": [
+        "{estoy|ando} {siempre|todo el día|súper} {cansado|cansada|sin pilas}",
+        "no tengo {nada de |}energía",
+        "a las {tres|cuatro|cinco} de la tarde {ya no doy más|estoy muerto|me apago}",
+        "no me puedo {concentrar|enfocar} {como antes|en nada|}",
+    ],
+    "event_prep": [
+        "{tengo|se viene} {una boda|un maratón|un viaje|una carrera|una reunión} {pronto|en unos meses|en <n:2-9> meses}",
+        "{quiero|necesito} verme bien {para|en} {la boda|mi boda|la playa|la reunión|la boda de mi hija}",
+        "{hay|tengo} {una carrera|una boda|un viaje|un evento importante} en {junio|la primavera|unos meses}",
+    ],
+    "rehab": [
+        "{la espalda|la rodilla|el hombro|la cadera} {me está matando|la tengo fatal|está fatal}",
+        "{me operaron|tuve una operación|me hicieron una cirugía} {hace poco|el año pasado|de la rodilla|de la espalda}",
+        "{me lastimé|me lesioné} {la espalda|la rodilla|el hombro|el tobillo} {hace un tiempo|el año pasado|jugando}",
+        "{quiero|necesito} volver {a la normalidad|a correr|a entrenar} después de {la lesión|la cirugía|el accidente}",
+    ],
+}.items():
+    NEEDS[_label].extend(_items)
