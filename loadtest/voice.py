@@ -301,6 +301,8 @@ async def run_load(
         vals = [t.timings_ms[stage] for r in results for t in r.turns if stage in t.timings_ms]
         stages[f"{stage}_ms"] = round(statistics.median(vals), 3) if vals else None
     errors = [e for r in results for e in r.errors]
+    measured = [t for r in results for t in r.turns if t.latency_ms is not None]
+    slowest = sorted(measured, key=lambda t: -(t.latency_ms or 0.0))[:3]
     report: dict[str, Any] = {
         "calls": calls,
         "turns_per_call": turns,
@@ -309,6 +311,14 @@ async def run_load(
         "turns_measured": len(lat),
         **summary(lat),
         "stage_medians": stages,
+        "slowest_turns": [
+            {
+                "utterance": t.utterance,
+                "latency_ms": round(t.latency_ms or 0.0, 1),
+                "timings_ms": {k: round(v, 1) for k, v in t.timings_ms.items()},
+            }
+            for t in slowest
+        ],
         "errors": len(errors),
         "error_samples": errors[:5],
         "wall_s": round(wall, 2),
@@ -327,11 +337,10 @@ def serve_with_speech() -> None:
     import uvicorn
 
     from voice_agent.api.app import create_app
+    from voice_agent.logging import configure_logging
     from voice_agent.services import build_services
     from voice_agent.settings import load_settings
     from voice_agent.speech.engines import SpeechConfig, SpeechEngines
-
-    from voice_agent.logging import configure_logging
 
     settings = load_settings(speech=False)
     configure_logging(settings.log_level, settings.log_format)

@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import json
 import time
+import weakref
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -141,6 +142,47 @@ class _Job:
     manual: bool = False
 
 
+class TtsGate:
+    """Lets the first chunk of a reply go before the next chunks of other replies.
+
+    All calls share one TTS worker. A caller waiting for the agent's first words matters
+    more than a chunk another caller will hear a second from now, so while any first chunk
+    is being synthesized, continuation chunks wait (at most ``max_wait_s``: playback keeps
+    about ``JIT_AHEAD_MS`` of audio ahead, so they have time).
+    """
+
+    def __init__(self, max_wait_s: float = 0.5) -> None:
+        self.max_wait_s = max_wait_s
+        self.pending = 0
+        self._clear = asyncio.Event()
+        self._clear.set()
+
+    def first_started(self) -> None:
+        self.pending += 1
+        self._clear.clear()
+
+    def first_done(self) -> None:
+        self.pending = max(0, self.pending - 1)
+        if self.pending == 0:
+            self._clear.set()
+
+    async def continuation(self) -> None:
+        if self.pending:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._clear.wait(), self.max_wait_s)
+
+
+_GATES: weakref.WeakKeyDictionary[Any, TtsGate] = weakref.WeakKeyDictionary()
+
+
+def tts_gate(engines: Any) -> TtsGate:
+    """The gate of one set of speech engines (one per server process)."""
+    gate = _GATES.get(engines)
+    if gate is None:
+        gate = _GATES[engines] = TtsGate()
+    return gate
+
+
 def split_first_clause(sentence: str, min_words: int = 2, max_chars: int = 60) -> list[str]:
     """Split a sentence after its first clause (a comma, semicolon or colon) when that
     clause is short; otherwise return it whole."""
@@ -171,6 +213,7 @@ class _ReplyStream:
         self.demand = asyncio.Event()
         self.demand.set()
         self.queued_ms = 0.0
+        self.gate = tts_gate(engines)
         self._t0 = time.perf_counter()
         self.task = asyncio.create_task(self._produce())
 
@@ -204,12 +247,20 @@ class _ReplyStream:
         try:
             while True:
                 await self.demand.wait()
+                first = self.tts_first_ms is None
+                if first:
+                    self.gate.first_started()
+                else:
+                    await self.gate.continuation()
                 t0 = time.perf_counter()
                 try:
                     chunk = await anext(chunks)
                 except StopAsyncIteration:
                     return
-                if self.tts_first_ms is None:
+                finally:
+                    if first:
+                        self.gate.first_done()
+                if first:
                     self.tts_first_ms = (time.perf_counter() - t0) * 1000
                 self.demand.clear()
                 self.queued_ms += chunk.size * 1000.0 / self.out_rate
