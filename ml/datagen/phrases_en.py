@@ -1431,3 +1431,51 @@ for _label, _items in {
     ],
 }.items():
     OBJECTIONS[_label].extend(_items)
+
+for _label, _items in {
+    "think_it_over": [
+        "can i {get back to you|think about it and call you back|let you know next week}?",
+        "{can|could} you send me something to {read|look at|review} {first|}?",
+        "is it ok if i think about it {first|for a few days|}?",
+        "{can|could} we {talk|pick this up} {next week|next month|after the holidays|another time}?",
+        "do you have a {website|brochure|pdf} i can {check|look at|read} {first|}?",
+        "{can|could} you call me back {next month|in a couple of weeks|after the summer}?",
+        "i'm {just |}not ready to commit {right now|yet|today}",
+        "i'll decide {next week|after the holidays|in a few days|later}",
+        "{i'm|i am} {gonna|going to} {hold off|wait} {for now|a little|till january}",
+        "{let's|we can} revisit {this|it} {in the new year|next quarter|in a few months}",
+        "not this {month|week|quarter} {maybe next|}",
+        "{i'd|i would} like to sleep on it",
+    ],
+    "price": [
+        "why so expensive?",
+        "can you do better on the price?",
+        "any discounts?",
+        "do you have anything for less?",
+        "{that's|it's} {double|twice|three times} what i {expected|was thinking|had in mind}",
+        "i was thinking more like <n:1-3> hundred {a month|tops|}",
+    ],
+    "has_alternative": [
+        "i already do that with my {trainer|coach|nutritionist|physio}",
+        "{i'm|i am} already working on that with {someone|a coach|my doctor|a trainer}",
+        "{i've|i have} got my own routine",
+        "my gym has {trainers|coaches|classes} {already|for that|}",
+        "my {physio|doctor|nutritionist} handles {that|all that|that side}",
+        "my {wife|husband|partner} already {cooks healthy|plans our meals|keeps me on track}",
+    ],
+    "not_interested": [
+        "i'm not interested in coaching",
+        "{i'm|i am} hanging up {now|}",
+        "not now not ever",
+        "i have no interest {in this|in that|whatsoever|}",
+        "i don't want to be sold {anything|to|anything today}",
+        "{stop|please stop} {calling|bothering me}",
+    ],
+    "skepticism": [
+        "how do i know {it works|this works|it'll work for me}?",
+        "do you have {any |}proof?",
+        "does that really work for {people my age|someone like me|busy people}?",
+        "{i'm|i am} {a bit |}skeptical {about|of} {online coaching|all this|these programs}",
+    ],
+}.items():
+    OBJECTIONS[_label].extend(_items)

@@ -43,7 +43,7 @@ def _matrix(rows: Sequence[dict[str, Any]], key: str, labels: Sequence[str]) -> 
 class QuickModels:
     """TF-IDF + logistic regression for objections, needs and buying signal."""
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, class_weight: str | None = "balanced") -> None:
         self.vec = FeatureUnion(
             [
                 ("w", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)),
@@ -55,9 +55,13 @@ class QuickModels:
                 ),
             ]
         )
-        self.obj = OneVsRestClassifier(LogisticRegression(C=4.0, max_iter=2000))
-        self.need = OneVsRestClassifier(LogisticRegression(C=4.0, max_iter=2000))
-        self.buy = LogisticRegression(C=4.0, max_iter=2000)
+
+        def lr() -> LogisticRegression:
+            return LogisticRegression(C=4.0, max_iter=2000, class_weight=class_weight)
+
+        self.obj = OneVsRestClassifier(lr())
+        self.need = OneVsRestClassifier(lr())
+        self.buy = lr()
 
     def fit(self, rows: Sequence[dict[str, Any]]) -> QuickModels:
         x = self.vec.fit_transform([r["text"].lower() for r in rows])
@@ -150,6 +154,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--conversations", type=int, default=4000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--eval-dir", type=Path, default=Path("../shared/eval"))
+    ap.add_argument(
+        "--class-weight",
+        choices=("balanced", "none"),
+        default="balanced",
+        help="class weights of the logistic regressions (default: balanced)",
+    )
     args = ap.parse_args(argv)
     utt_path = args.eval_dir / "utterances_dev.jsonl"
     conv_path = args.eval_dir / "conversations_dev.jsonl"
@@ -163,8 +173,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         cust = [t for t in c["turns"] if t["role"] == "customer"]
         for t, lab in zip(cust, c["turn_labels"], strict=True):
             utts.append({"lang": c["lang"], "text": t["text"], **lab})
-    models = QuickModels().fit(utts)
-    report: dict[str, Any] = {"utterances_dev": models.evaluate(_read_jsonl(utt_path))}
+    models = QuickModels(None if args.class_weight == "none" else "balanced").fit(utts)
+    report: dict[str, Any] = {
+        "class_weight": args.class_weight,
+        "utterances_dev": models.evaluate(_read_jsonl(utt_path)),
+    }
 
     x = np.array([conversion_features(models, c) for c in convs])
     y = np.array([int(c["converted"]) for c in convs])
