@@ -257,7 +257,9 @@ def customer_spec_for(
             extra = s.raise_next()
             if extra:
                 objections = (label, extra)
-        return TurnSpec(objections), "declined"
+        # interested but not now: "i'd like to start but let me ask my wife first"
+        keen = label != "not_interested" and rng.random() < 0.1 + 0.3 * accept_p
+        return TurnSpec(objections, buying=keen), "declined"
 
     if action == "schedule_follow_up":
         r = rng.random()
