@@ -102,10 +102,11 @@ class WhisperTranscriber:
     in a window of its own length plus ``window_pad_s`` of silence (the encoder reads fewer
     positions; the weights are unchanged), decoded greedily with a token budget
     proportional to its length; if the budget runs out (a shortened window sometimes makes
-    the decoder loop instead of ending), the repeated tail is cut. Measured on 44 English
-    clips (asterisk prompts + test utterances): corpus WER 0.127 vs 0.110, median time
-    116 ms vs 812 ms; on 39 Spanish prompts with Whisper base: WER 0.283 vs 0.293, 201 ms
-    vs 1362 ms (2 busy cores; ``python -m voice_agent.speech.bench --only accuracy``).
+    the decoder loop instead of ending), the repeated tail is cut. Measured on 37 English
+    human telephone prompts (tiny.en), three runs: corpus WER 0.127-0.154 vs 0.098-0.130
+    for the full window (a little worse, mostly one-word prompts), median 118 ms vs 707 ms;
+    on 39 Spanish prompts (Whisper base): WER 0.283 vs 0.272-0.293, 213 ms vs 1886 ms
+    (2 busy cores; ``python -m voice_agent.speech.bench --only accuracy``).
     Longer audio, language detection and ``beam_size > 1`` use faster-whisper's usual path.
     """
 
