@@ -132,7 +132,7 @@ def _agent_text(
     parts.append(voice.line(slot, rng, need=need, program=program, customer_name=name))
     if action == "greeting" and rng.random() < 0.5:
         parts.append(voice.line("discovery_questions", rng))
-    text = " ".join(parts)
+    text = " ".join(p for i, p in enumerate(parts) if i == 0 or p != parts[i - 1])
     if rng.random() < 0.15:  # sometimes the agent side is an STT transcript too
         text = " ".join("".join(c for c in text.lower() if c.isalnum() or c in " '$").split())
     return text
@@ -175,7 +175,7 @@ def simulate_conversation(rng: random.Random, lang: str) -> dict[str, Any]:
     last: TurnSpec | None
     if customer_opens:
         spec, _ = customer_spec_for("discover_need", None, t, s, rng, first=True)
-        spec.extras = ("smalltalk", *[e for e in spec.extras if e != "smalltalk"])
+        spec.extras = ("inbound", *[e for e in spec.extras if e != "smalltalk"])
         say(spec)
         agent("reply_greeting", None, None)
         turns[-1]["text"] += " " + voice.line("discovery_questions", rng)

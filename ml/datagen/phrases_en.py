@@ -1297,7 +1297,8 @@ _CASUAL_NEEDS: dict[str, list[str]] = {
         "{i'm|i am} {weak|skinny|soft} {and|so} {i wanna|i want to} {bulk up|build muscle|get strong}",
     ],
     "health": [
-        "{my|the} {numbers|blood work|labs|cholesterol} {aren't great|are bad|are off}",
+        "{my|the} {numbers|labs} {aren't great|are bad|are off}",
+        "{my|the} {blood work|cholesterol} {isn't great|is bad|is off}",
         "{i|i just} {wanna|want to} be {healthy|healthier|around for my kids}",
         "{doctor|the doc} {says|said} {i gotta|i have to|i need to} {get healthier|fix my numbers|take care of myself}",
     ],
@@ -1479,3 +1480,10 @@ for _label, _items in {
     ],
 }.items():
     OBJECTIONS[_label].extend(_items)
+
+INBOUND: list[str] = [
+    "{hi|hello|hey} {i'm calling about|i saw} {your ad|the coaching program|your website|the executive program}",
+    "{hi|hello} {yes|yeah} i filled out {a|the} form on your {website|site} {and wanted to talk|}",
+    "{hi|hey} {a friend|my colleague} {gave me your number|recommended you guys}",
+    "{hello|hi} {is this altura|is this the coaching company|i'm calling for some information}",
+]

@@ -1414,3 +1414,10 @@ for _label, _items in {
     ],
 }.items():
     NEEDS[_label].extend(_items)
+
+INBOUND: list[str] = [
+    "{hola|buenas|buenos días} {llamo por|vi} {su anuncio|el programa de coaching|su página|el programa ejecutivo}",
+    "{hola|buenas} {sí|} llené {un|el} formulario en {su página|la web} {y quería hablar|}",
+    "{hola|buenas} {un amigo|una colega} {me pasó su número|me los recomendó}",
+    "{hola|aló} {es altura|es la empresa de coaching|llamo para pedir información}",
+]

@@ -157,6 +157,8 @@ def compose_turn(spec: TurnSpec, lang: str, region: str, rng: random.Random) -> 
             head.append(_pick(bank, bank.t("POSITIVE"), rng))
         elif kind == "context":
             head.append(_pick(bank, bank.t("CONTEXT"), rng))
+        elif kind == "inbound":
+            head.insert(0, _pick(bank, bank.t("INBOUND"), rng))
 
     need_segs: list[Segment] = []
     for i, need in enumerate(n for n in spec.needs if n not in spec.carried):
