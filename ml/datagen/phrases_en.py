@@ -680,6 +680,7 @@ JOIN_CONTRAST: list[str] = [
     "the problem is",
 ]
 JOIN_ADD: list[str] = ["and", "and also", "also", "plus", "and on top of that", "and", "oh and"]
+JOIN_SO: list[str] = ["", "so", "ok so", "and"]
 JOIN_REASON: list[str] = ["because", "since", "cause", "because like"]
 JOIN_AFTER_NEGATION: list[str] = [
     "it's more that",

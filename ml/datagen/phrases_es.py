@@ -778,6 +778,7 @@ JOIN_CONTRAST: list[str] = [
     "pero o sea",
 ]
 JOIN_ADD: list[str] = ["y", "y también", "también", "además", "y aparte", "y encima", "ah y"]
+JOIN_SO: list[str] = ["", "entonces", "así que", "y"]
 JOIN_REASON: list[str] = ["porque", "ya que", "es que", "como"]
 JOIN_AFTER_NEGATION: list[str] = [
     "es más que",

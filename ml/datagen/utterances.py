@@ -212,23 +212,14 @@ def compose_turn(spec: TurnSpec, lang: str, region: str, rng: random.Random) -> 
     else:
         body = need_segs + obj_segs
     if buy_segs:
-        if obj_segs and rng.random() < 0.5:
+        buy = buy_segs[0]
+        if body and obj_segs and rng.random() < 0.5:
             # "i want to start but i need to ask my wife first"
-            first = buy_segs[0]
-            body = [first, _join(body[0], rng.choice(contrast)), *body[1:]] if body else [first]
+            body = [buy, _join(body[0], rng.choice(contrast)), *body[1:]]
+        elif body:
+            body = [*body, _join(buy, rng.choice(bank.t("JOIN_SO")))]
         else:
-            body = body + (
-                [
-                    _join(
-                        buy_segs[0],
-                        rng.choice(
-                            ["", "so", "ok so"] if lang == "en" else ["", "entonces", "así que"]
-                        ),
-                    )
-                ]
-                if body
-                else buy_segs
-            )
+            body = [buy]
     if spec.combo is not None:
         combo = _clause(bank, spec.combo, rng)
         if body and rng.random() < 0.5:
