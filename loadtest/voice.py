@@ -328,83 +328,10 @@ async def run_load(
     return report
 
 
-def serve_with_speech() -> None:
-    """Child process entry: the app from ``VOICE_AGENT_*`` settings with speech engines
-    attached, on a free port; prints the ``listening`` JSON line like ``voice-agent serve``.
-    Used when this build has no speech start-up hook (``voice_agent.speech_runtime``)."""
-    import socket
-
-    import uvicorn
-
-    from voice_agent.api.app import create_app
-    from voice_agent.logging import configure_logging
-    from voice_agent.services import build_services
-    from voice_agent.settings import load_settings
-    from voice_agent.speech.engines import SpeechConfig, SpeechEngines
-
-    settings = load_settings(speech=False)
-    configure_logging(settings.log_level, settings.log_format)
-    svc = build_services(settings)
-    svc.speech = SpeechEngines.load(
-        SpeechConfig(
-            stt_model=settings.stt_model,
-            stt_cpu_threads=settings.stt_threads,
-            silence_ms=float(settings.silence_ms),
-            stt_multilingual_model=None,
-            data_dir=str(settings.data_dir),
-        )
-    )
-    app = create_app(settings, svc)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    print(json.dumps({"event": "listening", "url": url, "port": port}), flush=True)
-    uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])
-
-
-class _SpeechServer(ServerProcess):
-    """:class:`ServerProcess` running :func:`serve_with_speech`."""
-
-    def start(self) -> ServerProcess:
-        import subprocess
-        import sys
-
-        env = dict(os.environ)
-        env.update(
-            {
-                "VOICE_AGENT_DATA_DIR": str(self.data_dir),
-                "VOICE_AGENT_API_KEYS": self.api_key,
-                "VOICE_AGENT_LOG_LEVEL": "warning",
-                "PYTHONUNBUFFERED": "1",
-            }
-        )
-        cmd = [sys.executable, "-c", "from loadtest.voice import serve_with_speech as s; s()"]
-        self.proc = subprocess.Popen(
-            cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-        )
-        assert self.proc.stdout is not None
-        deadline = time.monotonic() + self.start_timeout_s
-        for line in self.proc.stdout:
-            if line.startswith("{") and json.loads(line).get("event") == "listening":
-                self.url = json.loads(line)["url"]
-                break
-        if not self.url:
-            self.stop()
-            raise RuntimeError("realtime server did not start")
-        self.speech = False  # engines are attached directly; readiness reports "disabled"
-        self._wait_ready(deadline)
-        return self
-
-
 def start_server() -> ServerProcess:
-    """``voice-agent serve`` with speech when the build wires speech at start-up, else the
-    same app with the engines attached by :func:`serve_with_speech`."""
-    import importlib.util
-
-    if importlib.util.find_spec("voice_agent.speech_runtime") is not None:
-        return ServerProcess(speech=True).start()
-    return _SpeechServer().start()
+    """``voice-agent serve --port 0`` with speech, in a subprocess (ready when /readyz
+    reports speech ready)."""
+    return ServerProcess(speech=True).start()
 
 
 def machine() -> dict[str, Any]:
