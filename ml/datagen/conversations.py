@@ -101,12 +101,12 @@ def _agent_text(
     action: str,
     target: str | None,
     last: TurnSpec | None,
-    t: Traits,
     s: CustomerState,
     program: ProgramInfo,
-    name: str,
     rng: random.Random,
 ) -> str:
+    """The agent's turn for ``action``: the playbook's (or our own) line for it, after an
+    answer to the customer's question or an acknowledgement, now and then."""
     need = s.needs_told[0] if s.needs_told else None
     parts: list[str] = []
     if last is not None and "question" in last.extras and rng.random() < 0.7:
@@ -126,10 +126,10 @@ def _agent_text(
     if action == "handle_objection":
         slot = target or "think_it_over"
     elif target is not None:  # answer the objection, then ask for the decision
-        parts.append(voice.line(target, rng, need=need, program=program, customer_name=name))
+        parts.append(voice.line(target, rng, need=need, program=program))
     if slot is None:
         raise ValueError(f"no agent line for action {action!r}")
-    parts.append(voice.line(slot, rng, need=need, program=program, customer_name=name))
+    parts.append(voice.line(slot, rng, need=need, program=program))
     if action == "greeting" and rng.random() < 0.5:
         parts.append(voice.line("discovery_questions", rng))
     text = " ".join(p for i, p in enumerate(parts) if i == 0 or p != parts[i - 1])
@@ -144,7 +144,6 @@ def simulate_conversation(rng: random.Random, lang: str) -> dict[str, Any]:
     t = sample_traits(rng, region)
     s = CustomerState.start(t, rng)
     voice = agent_voice(lang)
-    name: str | None = None
     turns: list[dict[str, str]] = []
     labels: list[dict[str, Any]] = []
     converted = False
@@ -160,7 +159,7 @@ def simulate_conversation(rng: random.Random, lang: str) -> dict[str, Any]:
         if need not in programs:
             programs[need] = voice.choose_program(need, t.budget, rng)
         program = programs[need]
-        text = _agent_text(voice, action, target, last, t, s, program, name or "", rng)
+        text = _agent_text(voice, action, target, last, s, program, rng)
         turns.append({"role": "agent", "text": text})
 
     customer_opens = rng.random() < 0.3
