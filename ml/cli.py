@@ -66,6 +66,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         holdout_conversations=hold_c or None,
         params={"n_utterances": args.n_utterances, "n_conversations": args.n_conversations},
         progress=not args.no_progress,
+        conversion_features=args.conversion_features,
     )
     _print(
         {
@@ -146,6 +147,13 @@ def add_ml_commands(subparsers: Any) -> None:
     )
     t.add_argument("--eval-utterances", help="promotion gate: labelled utterances")
     t.add_argument("--eval-conversations", help="promotion gate: labelled conversations")
+    t.add_argument(
+        "--conversion-features",
+        choices=("semantic", "full"),
+        default="semantic",
+        help="semantic: rule/utterance-model features only (default, for simulated data); "
+        "full: also n-gram scores and surface statistics (for real dialogues)",
+    )
     t.add_argument("--no-progress", action="store_true")
     t.add_argument("--json", action="store_true")
     t.set_defaults(func=cmd_train)

@@ -71,6 +71,26 @@ def _num(v: Any) -> float:
     return f if math.isfinite(f) else -1.0
 
 
+#: Features that mean the same in synthetic and real calls: the rule-based opinion, the
+#: budget and what the utterance models read in the customer's turns. Surface statistics
+#: (turn counts, words, questions) and n-gram scores of the synthetic dialogues are left
+#: out of this set: they encode how the simulator writes, not why people buy.
+SEMANTIC_FEATURES: tuple[str, ...] = (
+    "budget",
+    "rule_conversion_logit",
+    *(f"obj_last_{o}" for o in OBJECTIONS),
+    "obj_max_not_interested",
+    "objections_raised",
+    "objections_resolved",
+    "objections_open",
+    "needs_found",
+    "bs_max",
+    "bs_last",
+    "bs_count",
+    "bs_last2_max",
+)
+
+
 def state_feature_names(with_utterance: bool) -> list[str]:
     names = [
         "n_customer_turns",
@@ -113,6 +133,10 @@ class ConversionModel:
     platt: tuple[float, float]
     feature_names: list[str]
     utterance: UtteranceModel | None = None
+    #: Indices of the used features within the full feature vector (None: all).
+    columns: np.ndarray | None = None
+    #: Whether the features include the utterance model's predictions.
+    utterance_features: bool = True
     _booster: Any = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -128,7 +152,7 @@ class ConversionModel:
 
     @property
     def uses_utterance(self) -> bool:
-        return any(n.startswith("obj_max_") for n in self.feature_names)
+        return self.utterance_features
 
     # -- features ---------------------------------------------------------------------
     def _text_vectors(self, p: Prefix) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -152,7 +176,8 @@ class ConversionModel:
             w, b = self.text_heads[part]
             idx, vals = vecs[part]
             scores.append(float(vals @ w[idx]) + b if len(idx) else b)
-        return np.concatenate([np.asarray(scores), self.state_features(p)])
+        full = np.concatenate([np.asarray(scores), self.state_features(p)])
+        return full if self.columns is None else full[self.columns]
 
     # -- prediction -------------------------------------------------------------------
     def _raw(self, feats: np.ndarray) -> float:
@@ -337,6 +362,7 @@ def train_conversion_model(
     text_c: float = 1.0,
     stacker: str = "auto",
     feature_utterance: UtteranceModel | None = None,
+    feature_set: str = "full",
 ) -> tuple[ConversionModel, dict[str, Any]]:
     """Train on every customer-turn prefix; returns the model and training diagnostics.
 
@@ -344,7 +370,12 @@ def train_conversion_model(
     same) computes the utterance features of the training prefixes. Pass a model that did
     not see these conversations' turns, so the stacker learns how far to trust utterance
     predictions on text it has not seen (as at serving time), not in-sample ones.
+
+    ``feature_set`` is ``"full"`` (text scores + all state features; for real dialogues)
+    or ``"semantic"`` (:data:`SEMANTIC_FEATURES`; for simulated training conversations).
     """
+    if feature_set not in ("full", "semantic"):
+        raise ValueError(f"unknown feature_set {feature_set!r}")
     feat_utt = feature_utterance if feature_utterance is not None else utterance
     rows = build_rows(conversations)
     if len(set(rows.y.tolist())) < 2:
@@ -372,9 +403,14 @@ def train_conversion_model(
         model.text_heads[part] = _fit_text_lr(x, rows.y, rows.w, text_c, seed)
     state = np.vstack([state_features(p, feat_utt) for p in rows.prefixes])
     feats = np.hstack([oof_text, state])
-    model.feature_names = [f"text_{p}" for p in TEXT_PARTS] + state_feature_names(
-        feat_utt is not None
-    )
+    names = [f"text_{p}" for p in TEXT_PARTS] + state_feature_names(feat_utt is not None)
+    model.utterance_features = feat_utt is not None
+    if feature_set == "semantic":
+        cols = [i for i, n in enumerate(names) if n in SEMANTIC_FEATURES]
+        model.columns = np.asarray(cols, dtype=np.int64)
+        feats = feats[:, cols]
+        names = [names[i] for i in cols]
+    model.feature_names = names
     # Choose the stacker and fit Platt scaling on out-of-fold raw scores (training data only).
     oof_raw: dict[str, np.ndarray] = {}
     kinds = ["lr", "lgbm"] if stacker == "auto" else [stacker]

@@ -6,7 +6,7 @@ Layout::
     <root>/<version>/conversion.joblib     conversion model (uses the utterance model)
     <root>/<version>/model_card.json       data hash, sizes, metrics, code version, date,
                                            sha256 of every file
-    <root>/champion                        {"version": "<version>"}
+    <root>/champion.json                   {"version": "<version>"}
 
 Loading never raises for a missing or corrupt file: the kinds that could not be loaded
 are listed in :attr:`LoadedModels.errors` with a human-readable message, and the server
@@ -41,7 +41,7 @@ KINDS: tuple[str, ...] = ("objections", "needs", "buying_signal", "conversion")
 UTTERANCE_FILE = "utterance.joblib"
 CONVERSION_FILE = "conversion.joblib"
 CARD_FILE = "model_card.json"
-CHAMPION_FILE = "champion"
+CHAMPION_FILE = "champion.json"
 
 #: Metrics compared by the promotion gate: name -> True when higher is better.
 HEADLINE_METRICS: Mapping[str, bool] = {
@@ -133,6 +133,7 @@ def save_version(
         raise RegistryError("version_exists", f"{vdir} already exists")
     Path(root).mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=root, prefix=f".{version}."))
+    tmp.chmod(0o755)
     joblib.dump(utterance, tmp / UTTERANCE_FILE, compress=3)
     joblib.dump(conversion, tmp / CONVERSION_FILE, compress=3)
     full = dict(card)

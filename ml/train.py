@@ -114,6 +114,7 @@ def train(
     params: Mapping[str, Any] | None = None,
     progress: bool = True,
     version: str | None = None,
+    conversion_features: str = "semantic",
 ) -> TrainResult:
     """Train all models on the given data and register the result.
 
@@ -139,7 +140,14 @@ def train(
         feature_utt = train_utterance_model(list(utterances), seed=seed)
     bar.set_postfix_str("conversion model")
     conv, conv_diag = train_conversion_model(
-        conversations, utt, seed=seed, feature_utterance=feature_utt
+        conversations,
+        utt,
+        seed=seed,
+        feature_utterance=feature_utt,
+        feature_set=conversion_features,
+        # Few semantic features: the low-capacity, monotone logistic stacker transfers
+        # best from simulated to real calls; LightGBM is a candidate only with "full".
+        stacker="lr" if conversion_features == "semantic" else "auto",
     )
     bar.update(1)
 
@@ -176,7 +184,7 @@ def train(
             "n_utterance_rows": len(utt_rows),
             "n_conversion_prefixes": conv_diag["n_prefixes"],
         },
-        "params": {"seed": seed, **(params or {})},
+        "params": {"seed": seed, "conversion_features": conversion_features, **(params or {})},
         "models": {
             "utterance": {
                 "rule_features": utt.use_rules,
@@ -192,6 +200,7 @@ def train(
             },
             "conversion": {
                 "stacker": conv.stacker_kind,
+                "feature_set": conversion_features,
                 "cv_log_loss": conv_diag["cv_log_loss"],
                 "features": conv.feature_names,
                 "calibration": "platt on out-of-fold training predictions",
