@@ -170,12 +170,13 @@ class ConversionModel:
         return state_features(p, self.utterance if self.uses_utterance else None)
 
     def features(self, p: Prefix) -> np.ndarray:
-        vecs = self._text_vectors(p)
-        scores = []
-        for part in TEXT_PARTS:
-            w, b = self.text_heads[part]
-            idx, vals = vecs[part]
-            scores.append(float(vals @ w[idx]) + b if len(idx) else b)
+        scores = [0.0] * len(TEXT_PARTS)
+        if self.columns is None or int(self.columns.min()) < len(TEXT_PARTS):
+            vecs = self._text_vectors(p)
+            for j, part in enumerate(TEXT_PARTS):
+                w, b = self.text_heads[part]
+                idx, vals = vecs[part]
+                scores[j] = float(vals @ w[idx]) + b if len(idx) else b
         full = np.concatenate([np.asarray(scores), self.state_features(p)])
         return full if self.columns is None else full[self.columns]
 

@@ -9,9 +9,10 @@ where the n-grams of the synthetic data do not reach.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,7 @@ from voice_agent.core.labels import NEEDS, OBJECTIONS, Lang
 
 KINDS = ("objections", "needs", "buying_signal")
 N_RULE_FEATURES = len(OBJECTIONS) + len(NEEDS) + 1
+CACHE_SIZE = 4096
 
 
 def rule_features(text: str, lang: str) -> np.ndarray:
@@ -60,7 +62,8 @@ class UtteranceModel:
         self.spaces = spaces
         self.heads = dict(heads)
         self.use_rules = use_rules
-        self._cached = lru_cache(maxsize=4096)(self._predict_uncached)
+        self._cache: OrderedDict[tuple[str, str], UtterancePrediction] = OrderedDict()
+        self._lock = threading.Lock()
 
     @property
     def n_features(self) -> int:
@@ -94,8 +97,24 @@ class UtteranceModel:
         )
 
     def predict(self, text: str, lang: str) -> UtterancePrediction:
-        """Probabilities for one utterance (memoised: history turns are re-scored often)."""
-        return self._cached(text, lang)
+        """Probabilities for one utterance.
+
+        Memoised, single-flight: the four analysers of one turn run in parallel threads
+        on the same text, and only the first computes it (the others wait for it rather
+        than repeating the work under the GIL); history turns are re-read every turn.
+        """
+        key = (text, lang)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is None:
+                hit = self._predict_uncached(text, lang)
+                self._cache[key] = hit
+                if len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return hit
 
     def matrix(self, texts: Sequence[str], langs: Sequence[str]) -> sparse.csr_matrix:
         x = self.spaces.matrix(texts)
