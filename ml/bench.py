@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import statistics
 import time
@@ -68,6 +69,8 @@ def bench_turns(
         "mean_ms": round(statistics.fmean(timings), 4),
         "max_ms": round(float(arr.max()), 4),
         "machine": {
+            "cpus": os.cpu_count(),
+            "load_avg_1m": round(os.getloadavg()[0], 2),
             "python": platform.python_version(),
             "processor": platform.processor() or platform.machine(),
             "system": platform.system(),

@@ -207,10 +207,6 @@ def _COUNTS_CACHE(space: NgramSpace, text: str) -> Counts:
     return space.counts(text)
 
 
-# NgramSpace must be hashable by identity for the cache above.
-NgramSpace.__hash__ = object.__hash__  # type: ignore[method-assign]
-
-
 _RULE_CONVERSION: Any = None
 
 

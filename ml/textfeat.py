@@ -27,7 +27,7 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text.strip().lower())
 
 
-@dataclass
+@dataclass(eq=False)  # identity equality and hash: used as a cache key
 class NgramSpace:
     """A fitted n-gram vocabulary with idf weights (l2-normalised tf-idf vectors)."""
 
