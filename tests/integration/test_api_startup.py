@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+from ml.registry import CHAMPION_FILE
 from tests.integration.server import run_serve_expecting_exit, start_server
 from voice_agent.orchestrator import KINDS
 from voice_agent.playbook import default_playbook_path
@@ -126,7 +127,7 @@ def trained_registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if version is not None:
         root.mkdir()
         shutil.copytree(bundled / version, root / version)
-        shutil.copy(bundled / "champion", root / "champion")
+        shutil.copy(bundled / CHAMPION_FILE, root / CHAMPION_FILE)
         return root
 
     from ml.train import train
@@ -140,7 +141,7 @@ def _copy_registry(src: Path, dst: Path) -> tuple[Path, str]:
     import shutil
 
     shutil.copytree(src, dst)
-    version = json.loads((dst / "champion").read_text())["version"]
+    version = json.loads((dst / CHAMPION_FILE).read_text())["version"]
     return dst, version
 
 
@@ -163,7 +164,7 @@ def _scenario(name: str, root: Path, version: str) -> set[str]:
         (vdir / "model_card.json").write_text("{ not json", encoding="utf-8")
         return set(KINDS)
     if name == "champion_missing_version":
-        (root / "champion").write_text(json.dumps({"version": "20990101-gone"}))
+        (root / CHAMPION_FILE).write_text(json.dumps({"version": "20990101-gone"}))
         return set(KINDS)
     raise AssertionError(name)
 
