@@ -10,7 +10,7 @@ import structlog
 
 from voice_agent.analysis.base import AnalyserSet
 from voice_agent.api.auth import KeyChecker, ensure_key_file
-from voice_agent.core.decision import RulePolicy
+from voice_agent.core.decision import Policy, RulePolicy
 from voice_agent.orchestrator import KINDS, Orchestrator
 from voice_agent.settings import Settings
 from voice_agent.store.sqlite import SQLiteStore
@@ -40,6 +40,7 @@ class Services:
                 "errors": self.model_errors,
             },
             "generator": self.orchestrator.generator.name,
+            "policy": self.orchestrator.policy.name,
             "speech": (
                 "ready"
                 if self.speech is not None
@@ -104,7 +105,11 @@ def build_services(settings: Settings) -> Services:
         llm_timeout_s=settings.llm_timeout_s,
     )
     primary, fallback, errors, version = load_analysers(settings)
-    policy: Any = RulePolicy()
+    policy: Policy = RulePolicy()
+    if settings.policy == "model":
+        from ml.policy import ModelPolicy
+
+        policy = ModelPolicy()
     store = SQLiteStore(settings.sqlite_path)
     orch = Orchestrator(
         store=store,

@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=4.0, gt=0)
     models_dir: Path | None = None
     analysers: Literal["models", "rules"] = "models"
+    policy: Literal["model", "rules"] = "model"
     analysis_deadline_ms: float = Field(default=40.0, gt=0)
     max_text_chars: int = Field(default=2000, gt=0)
     max_body_bytes: int = Field(default=64_000, gt=0)
