@@ -7,6 +7,8 @@ need nothing: SQLite under ``./data``, the bundled playbook, models and speech v
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -117,8 +119,29 @@ class Settings(BaseSettings):
         return [k.strip() for k in (self.api_keys or "").split(",") if k.strip()]
 
 
+#: ``VOICE_AGENT_*`` variables read by something other than :class:`Settings`.
+OTHER_VARIABLES = frozenset({"VOICE_AGENT_CONFIG", "VOICE_AGENT_API_KEY"})
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """``VOICE_AGENT_*`` environment variables that no setting reads (typos, usually)."""
+    env = os.environ if environ is None else environ
+    known = {f"VOICE_AGENT_{name.upper()}" for name in Settings.model_fields}
+    return sorted(
+        k for k in env if k.startswith("VOICE_AGENT_") and k not in known | OTHER_VARIABLES
+    )
+
+
 def load_settings(**overrides: Any) -> Settings:
-    """Build settings, turning validation errors into a ConfigError naming the variable."""
+    """Build settings, turning validation errors into a ConfigError naming the variable.
+
+    Unknown ``VOICE_AGENT_*`` variables are reported on stderr (they are ignored)."""
+    unknown = unknown_variables()
+    if unknown:
+        print(
+            f"voice-agent: warning: ignoring unknown setting(s): {', '.join(unknown)}",
+            file=sys.stderr,
+        )
     try:
         return Settings(**overrides)
     except ValidationError as exc:

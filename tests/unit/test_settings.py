@@ -125,3 +125,16 @@ def test_database_url(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
     s = Settings()
     with pytest.raises(ConfigError, match="VOICE_AGENT_DATABASE_URL"):
         _ = s.sqlite_path
+
+
+def test_unknown_variables_are_named() -> None:
+    from voice_agent.settings import unknown_variables
+
+    env = {
+        "VOICE_AGENT_PORT": "1",
+        "VOICE_AGENT_CONFIG": "x.yaml",
+        "VOICE_AGENT_API_KEY": "k",
+        "VOICE_AGENT_SILENCE_MSS": "300",
+        "OTHER": "1",
+    }
+    assert unknown_variables(env) == ["VOICE_AGENT_SILENCE_MSS"]
