@@ -22,6 +22,7 @@ import asyncio
 import copy
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -106,6 +107,7 @@ class Orchestrator:
         executor: ThreadPoolExecutor | None = None,
         model_errors: Mapping[str, str] | None = None,
         clock: Callable[[], float] = time.time,
+        max_cached: int = 10_000,
     ) -> None:
         self.store = store
         self.primary = dict(primary)
@@ -119,8 +121,11 @@ class Orchestrator:
         self.rules_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="rules")
         self.model_errors = dict(model_errors or {})
         self.clock = clock
-        self._cache: dict[str, Conversation] = {}
+        #: Open conversations by recent use; the least recently used beyond ``max_cached``
+        #: are dropped (they reload from the store) unless a turn holds their lock.
+        self._cache: OrderedDict[str, Conversation] = OrderedDict()
         self._locks: dict[str, asyncio.Lock] = {}
+        self.max_cached = max_cached
         self._channel_labels: set[str] = set()
 
     def channel_label(self, channel: str) -> str:
@@ -146,9 +151,21 @@ class Orchestrator:
             created_at=self.clock(),
         )
         await self.store.create_conversation(conv)
-        self._cache[conv.id] = conv
+        self._remember(conv)
         metrics.CONVERSATIONS.labels(self.channel_label(channel), lang).inc()
         return conv
+
+    def _remember(self, conv: Conversation) -> None:
+        self._cache[conv.id] = conv
+        self._cache.move_to_end(conv.id)
+        excess = len(self._cache) - self.max_cached
+        if excess <= 0:
+            return
+        for cid in list(self._cache)[:excess]:
+            lock = self._locks.get(cid)
+            if lock is not None and lock.locked():
+                continue
+            self.forget(cid)
 
     async def get(self, conversation_id: str) -> Conversation:
         conv = self._cache.get(conversation_id)
@@ -156,8 +173,9 @@ class Orchestrator:
             conv = await self.store.get_conversation(conversation_id)
             if conv is None:
                 raise ConversationNotFound(conversation_id)
-            if not conv.ended:
-                self._cache[conversation_id] = conv
+            if conv.ended:
+                return conv
+        self._remember(conv)
         return conv
 
     def lock(self, conversation_id: str) -> asyncio.Lock:

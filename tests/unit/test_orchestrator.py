@@ -612,3 +612,18 @@ async def test_client_chosen_channels_cannot_grow_the_metrics(
     # the conversations themselves keep their channel
     stored = await store.get_conversation(conv.id)
     assert stored is not None and stored.channel == "realtime"
+
+
+async def test_conversation_cache_is_bounded_and_reloads(
+    store: SQLiteStore, executor: ThreadPoolExecutor
+) -> None:
+    orch = make(store, executor)
+    orch.max_cached = 3
+    convs = [await orch.create(lang="en") for _ in range(5)]
+    assert len(orch._cache) == 3
+    # the oldest were dropped from memory, not from the store
+    again = await orch.get(convs[0].id)
+    assert again.id == convs[0].id and again is not convs[0]
+    result = await orch.turn(convs[0].id, "it's too expensive")
+    assert result.customer_turn.index == 0
+    assert len(orch._cache) == 3
