@@ -1488,3 +1488,31 @@ INBOUND: list[str] = [
     "{hi|hey} {a friend|my colleague} {gave me your number|recommended you guys}",
     "{hello|hi} {is this altura|is this the coaching company|i'm calling for some information}",
 ]
+
+# words of one label in another label's mouth (so "trainer" or "week" alone is no label)
+OBJECTIONS["skepticism"].extend(
+    [
+        "i've had {trainers|coaches|personal trainers} before and {it never worked|i always quit|nothing changed}",
+        "{i paid for|i had} a {gym membership|trainer|nutritionist} {for years|last year} and {never went|it didn't help|got nothing out of it}",
+    ]
+)
+OBJECTIONS["time"].extend(
+    [
+        "i never make it to the gym {because of work|with my schedule|anymore}",
+        "{i pay for|i have} a gym membership but {i never have time to go|there's no time to use it}",
+    ]
+)
+QUESTIONS.extend(
+    [
+        "do i get my own {trainer|coach}?",
+        "{would|does} the coach {come to my gym|work with my trainer|see me in person}?",
+        "{what|which} days {would|are} the sessions {on|}?",
+        "{is it|are the calls} {in the morning|in the evening|on weekends}?",
+    ]
+)
+POSITIVE.extend(
+    [
+        "i need {someone|a coach} to {keep me accountable|push me|check on me}",
+        "{mornings|early mornings|tuesdays and thursdays} {work|would work} {best|well} for me",
+    ]
+)

@@ -1422,3 +1422,39 @@ INBOUND: list[str] = [
     "{hola|buenas} {un amigo|una colega} {me pasó su número|me los recomendó}",
     "{hola|aló} {es altura|es la empresa de coaching|llamo para pedir información}",
 ]
+
+# palabras de una etiqueta en boca de otra (para que "entrenador" o "semana" solas no etiqueten)
+OBJECTIONS["skepticism"].extend(
+    [
+        "ya tuve {entrenadores|coaches|entrenador personal} y {nunca funcionó|siempre lo dejé|no cambió nada}",
+        "{pagué|tuve} {el gimnasio|un entrenador|una nutricionista} {años|el año pasado} y {nunca fui|no me sirvió|no vi nada}",
+    ]
+)
+OBJECTIONS["time"].extend(
+    [
+        "nunca llego al gimnasio {por el <trabajo>|con mis horarios|ya}",
+        "{pago|tengo} el gimnasio pero {no tengo tiempo de ir|nunca me da tiempo de usarlo}",
+    ]
+)
+OBJECTIONS["not_interested"].extend(
+    [
+        "no {gracias|muchas gracias} {no estoy buscando nada|no me interesa|estoy bien así}",
+        "{mire|mira|mirá} {le|te} {agradezco|agradezco la llamada} pero no",
+        "no {quiero|necesito} nada {gracias|de esto|}",
+        "{no me interesa|no gracias} {ni ahora ni nunca|para nada|de ninguna manera}",
+    ]
+)
+QUESTIONS.extend(
+    [
+        "{me toca|tendría} mi propio {entrenador|coach}?",
+        "el coach {viene a mi gimnasio|trabaja con mi entrenador|me ve en persona}?",
+        "qué días {serían|son} las sesiones?",
+        "{las llamadas son|es} {en la mañana|en la tarde|los fines de semana}?",
+    ]
+)
+POSITIVE.extend(
+    [
+        "{necesito|me hace falta} alguien que me {exija|haga rendir cuentas|empuje}",
+        "{las mañanas|los martes y jueves|temprano} me {quedan|vendrían} {bien|mejor}",
+    ]
+)
