@@ -242,9 +242,11 @@ def customer_spec_for(
         s.p_no_accept *= 1.0 - accept_p
         if rng.random() < accept_p:
             s.accepted = True
-            return TurnSpec(
-                buying=True, extras=("positive",) if rng.random() < 0.3 else ()
-            ), "accepted"
+            # yes despite a doubt: "it's a lot of money but ok let's do the assessment"
+            doubts = [o for o in (*s.pending, *s.resolved) if o != "not_interested"]
+            still: tuple[str, ...] = (rng.choice(doubts),) if doubts and rng.random() < 0.25 else ()
+            cheer: tuple[str, ...] = ("positive",) if rng.random() < 0.3 else ()
+            return TurnSpec(still, buying=True, extras=cheer), "accepted"
         s.declines += 1
         label = s.raise_next()
         if label is None and s.pending:
