@@ -13,6 +13,15 @@ One :class:`RealtimeCall` per connection owns these tasks, all cancelled on hang
   transcript and the insights, and runs the response (paced audio deltas);
 * the *writer* sends server events from a bounded queue; a client that stops reading is
   disconnected instead of growing memory without bound.
+
+Replies are synthesized clause by clause just in time for playback (about 1.5 s ahead) and
+sent at most ``PlaybackClock.lead_ms`` ahead of the caller's ear, so a barge-in stops the
+agent at once and the text that was really heard can be stored; first chunks of replies go
+before other calls' continuation chunks on the shared TTS worker (:class:`TtsGate`).
+
+Protocol extensions: ``session.customer`` (profile), ``session.greeting`` (agent speaks
+first), ``session.language``; server events ``conversation.item.insights`` (a customer
+turn's insights and next best action) and ``response.timings`` (per-stage milliseconds).
 """
 
 from __future__ import annotations
