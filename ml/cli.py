@@ -47,6 +47,11 @@ def cmd_train(args: argparse.Namespace) -> int:
                 convs += load_conversations(f)
         gate_u = load_utterances(args.eval_utterances) if args.eval_utterances else None
         gate_c = load_conversations(args.eval_conversations) if args.eval_conversations else None
+        cal_c = (
+            load_conversations(args.calibration_conversations)
+            if args.calibration_conversations
+            else None
+        )
         hold_u, hold_c = generate_training_data(
             min(1000, args.n_utterances), min(200, args.n_conversations), args.seed + 7919
         )
@@ -67,6 +72,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         params={"n_utterances": args.n_utterances, "n_conversations": args.n_conversations},
         progress=not args.no_progress,
         conversion_features=args.conversion_features,
+        calibration_conversations=cal_c,
     )
     _print(
         {
@@ -149,10 +155,16 @@ def add_ml_commands(subparsers: Any) -> None:
     t.add_argument("--eval-conversations", help="promotion gate: labelled conversations")
     t.add_argument(
         "--conversion-features",
-        choices=("semantic", "full"),
-        default="semantic",
-        help="semantic: rule/utterance-model features only (default, for simulated data); "
+        choices=("end", "semantic", "full"),
+        default="end",
+        help="end: rule score + last-turn buying/stall cues, sign-constrained (default, for "
+        "simulated data); semantic: rule/utterance-model features; "
         "full: also n-gram scores and surface statistics (for real dialogues)",
+    )
+    t.add_argument(
+        "--calibration-conversations",
+        help="labelled conversations (e.g. ml/validation/handwritten_conversations.jsonl) "
+        "added to the conversion model's Platt scaling",
     )
     t.add_argument("--no-progress", action="store_true")
     t.add_argument("--json", action="store_true")

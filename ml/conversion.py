@@ -91,6 +91,22 @@ SEMANTIC_FEATURES: tuple[str, ...] = (
 )
 
 
+#: The ``end`` feature set (the default for simulated training data) and the sign each
+#: feature's weight is constrained to: the rule-based opinion plus what the utterance
+#: model reads in the last customer turns, where real calls show commitment ("send me the
+#: link") or a stall ("i'll think about it"). Budget, counts and surface statistics are
+#: left out: in the simulator they decide outcomes far more than in human-written calls.
+END_FEATURES: dict[str, int] = {
+    "rule_conversion_logit": 1,
+    "bs_last": 1,
+    "bs_last2_max": 1,
+    "obj_last_think_it_over": -1,
+    "obj_last_not_interested": -1,
+}
+
+FEATURE_SETS = ("end", "semantic", "full")
+
+
 def state_feature_names(with_utterance: bool) -> list[str]:
     names = [
         "n_customer_turns",
@@ -137,6 +153,8 @@ class ConversionModel:
     columns: np.ndarray | None = None
     #: Whether the features include the utterance model's predictions.
     utterance_features: bool = True
+    #: Probability floor (and 1 - ceiling) of the calibrated output, see :func:`_platt`.
+    floor: float = 0.0
     _booster: Any = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -195,7 +213,8 @@ class ConversionModel:
 
     def predict_prefix(self, p: Prefix) -> float:
         a, b = self.platt
-        return float(sigmoid(np.asarray(a * self._raw(self.features(p)) + b)))
+        s = float(sigmoid(np.asarray(a * self._raw(self.features(p)) + b)))
+        return self.floor + (1.0 - 2.0 * self.floor) * s
 
 
 def _cached_counts(space: NgramSpace, text: str) -> Counts:
@@ -289,6 +308,36 @@ def _fit_stacker_lr(x: np.ndarray, y: np.ndarray, w: np.ndarray, seed: int) -> t
     return (clf.coef_[0].astype(np.float64), float(clf.intercept_[0]), mean, scale)
 
 
+def _fit_stacker_signed(
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, signs: Sequence[int], l2: float = 1.0
+) -> tuple[Any, ...]:
+    """Logistic regression whose weights keep the given signs (+1: >= 0, -1: <= 0), with
+    an L2 penalty; same parameters as :func:`_fit_stacker_lr` (standardised features)."""
+    from scipy.optimize import minimize
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (x - mean) / scale
+    wn = w / w.sum()
+    n = len(y)
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        b, c = theta[0], theta[1:]
+        p = sigmoid(z @ c + b)
+        eps = 1e-12
+        ll = -float((wn * (y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps))).sum())
+        ll += 0.5 * l2 * float(c @ c) / n
+        g = wn * (p - y)
+        return ll, np.concatenate([[g.sum()], z.T @ g + l2 * c / n])
+
+    bounds = [(None, None)] + [(0.0, None) if s > 0 else (None, 0.0) for s in signs]
+    res = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    if not res.success:
+        raise RuntimeError(f"signed logistic stacker did not converge: {res.message}")
+    return (np.asarray(res.x[1:], dtype=np.float64), float(res.x[0]), mean, scale)
+
+
 def _lr_raw(params: tuple[Any, ...], x: np.ndarray) -> np.ndarray:
     coef, intercept, mean, scale = params
     return np.asarray(((x - mean) / scale) @ coef + intercept)
@@ -317,10 +366,39 @@ def _fit_stacker_lgb(x: np.ndarray, y: np.ndarray, w: np.ndarray, seed: int) -> 
     return lgb.train(params, ds, num_boost_round=150)
 
 
-def _platt(raw: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
-    clf = LogisticRegression(C=1e4, max_iter=1000)
-    clf.fit(raw.reshape(-1, 1), y, sample_weight=w)
-    return float(clf.coef_[0][0]), float(clf.intercept_[0])
+def _platt(
+    raw: np.ndarray, y: np.ndarray, w: np.ndarray, floor: float = 0.0, smoothing: float = 0.0
+) -> tuple[float, float]:
+    """Platt scaling ``p = floor + (1 - 2 floor) sigmoid(a raw + b)``, by maximum
+    likelihood. ``floor`` is the chance that a call ends against everything it showed
+    (label noise): it keeps the probabilities off the extremes that the nearly separable
+    simulated data would push them to. ``smoothing`` moves the targets from 0/1 to
+    ``smoothing``/``1 - smoothing`` (each row counted with both labels), which lowers
+    the slope: simulated calls are more predictable than real ones."""
+    if smoothing > 0.0:
+        raw = np.concatenate([raw, raw])
+        w = np.concatenate([w * (1.0 - smoothing), w * smoothing])
+        y = np.concatenate([y, 1 - y])
+    if floor <= 0.0:
+        clf = LogisticRegression(C=1e4, max_iter=1000)
+        clf.fit(raw.reshape(-1, 1), y, sample_weight=w)
+        return float(clf.coef_[0][0]), float(clf.intercept_[0])
+    from scipy.optimize import minimize
+
+    wn = w / w.sum()
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        s = sigmoid(theta[0] * raw + theta[1])
+        p = floor + (1.0 - 2.0 * floor) * s
+        ll = -float((wn * (y * np.log(p) + (1 - y) * np.log(1 - p))).sum())
+        # d ll / d z, with z = a raw + b
+        dz = -wn * (y / p - (1 - y) / (1 - p)) * (1.0 - 2.0 * floor) * s * (1 - s)
+        return ll, np.array([float(dz @ raw), float(dz.sum())])
+
+    res = minimize(loss, np.array([1.0, 0.0]), jac=True, method="L-BFGS-B")
+    if not res.success:
+        raise RuntimeError(f"Platt scaling did not converge: {res.message}")
+    return float(res.x[0]), float(res.x[1])
 
 
 @dataclass
@@ -360,6 +438,9 @@ def train_conversion_model(
     stacker: str = "auto",
     feature_utterance: UtteranceModel | None = None,
     feature_set: str = "full",
+    calibration_conversations: Sequence[Mapping[str, Any]] | None = None,
+    label_noise: float = 0.0,
+    smoothing: float = 0.0,
 ) -> tuple[ConversionModel, dict[str, Any]]:
     """Train on every customer-turn prefix; returns the model and training diagnostics.
 
@@ -369,10 +450,23 @@ def train_conversion_model(
     predictions on text it has not seen (as at serving time), not in-sample ones.
 
     ``feature_set`` is ``"full"`` (text scores + all state features; for real dialogues)
-    or ``"semantic"`` (:data:`SEMANTIC_FEATURES`; for simulated training conversations).
+    or ``"semantic"`` (:data:`SEMANTIC_FEATURES`) or ``"end"`` (:data:`END_FEATURES` with
+    a sign-constrained logistic stacker; for simulated training conversations).
+
+    Platt scaling is fitted on the out-of-fold raw scores of the last prefixes of the
+    training conversations (all prefixes for ``full``/``semantic``), plus, when given, the
+    last prefixes of ``calibration_conversations`` (e.g. hand-written calls; the two sets
+    weigh the same in total), with ``label_noise`` as the probability floor (see
+    :func:`_platt`) and ``smoothing`` of the calibration targets.
     """
-    if feature_set not in ("full", "semantic"):
+    if feature_set not in FEATURE_SETS:
         raise ValueError(f"unknown feature_set {feature_set!r}")
+    if not (0.0 <= label_noise < 0.5 and 0.0 <= smoothing < 0.5):
+        raise ValueError("label_noise and smoothing must be in [0, 0.5)")
+    if feature_set == "end":
+        if feature_utterance is None and utterance is None:
+            raise ValueError("feature_set 'end' needs an utterance model")
+        stacker = "signed"
     feat_utt = feature_utterance if feature_utterance is not None else utterance
     rows = build_rows(conversations)
     if len(set(rows.y.tolist())) < 2:
@@ -402,7 +496,12 @@ def train_conversion_model(
     feats = np.hstack([oof_text, state])
     names = [f"text_{p}" for p in TEXT_PARTS] + state_feature_names(feat_utt is not None)
     model.utterance_features = feat_utt is not None
-    if feature_set == "semantic":
+    if feature_set == "end":
+        cols = [names.index(n) for n in END_FEATURES]
+        model.columns = np.asarray(cols, dtype=np.int64)
+        feats = feats[:, cols]
+        names = [names[i] for i in cols]
+    elif feature_set == "semantic":
         cols = [i for i, n in enumerate(names) if n in SEMANTIC_FEATURES]
         model.columns = np.asarray(cols, dtype=np.int64)
         feats = feats[:, cols]
@@ -417,6 +516,11 @@ def train_conversion_model(
             if kind == "lr":
                 raw[te] = _lr_raw(
                     _fit_stacker_lr(feats[tr], rows.y[tr], rows.w[tr], seed), feats[te]
+                )
+            elif kind == "signed":
+                signs = [END_FEATURES[n] for n in names]
+                raw[te] = _lr_raw(
+                    _fit_stacker_signed(feats[tr], rows.y[tr], rows.w[tr], signs), feats[te]
                 )
             else:
                 bst = _fit_stacker_lgb(feats[tr], rows.y[tr], rows.w[tr], seed)
@@ -433,15 +537,40 @@ def train_conversion_model(
     model.stacker_kind = best
     if best == "lr":
         model.stacker = _fit_stacker_lr(feats, rows.y, rows.w, seed)
+    elif best == "signed":
+        model.stacker = _fit_stacker_signed(feats, rows.y, rows.w, [END_FEATURES[n] for n in names])
     else:
         model.stacker = _fit_stacker_lgb(feats, rows.y, rows.w, seed).model_to_string()
-    model.platt = _platt(oof_raw[best], rows.y, rows.w)
+    # The served model computes "lr" and "signed" stackers the same way.
+    model.stacker_kind = "lgbm" if best == "lgbm" else "lr"
+    if feature_set == "end":
+        # Calibrate what is served: the probability after the customer's latest turn,
+        # judged on the calls' outcomes (last prefixes).
+        cal_raw, cal_y = oof_raw[best][rows.is_last], rows.y[rows.is_last]
+        cal_w = np.ones(len(cal_y))
+    else:
+        cal_raw, cal_y, cal_w = oof_raw[best], rows.y, rows.w
+    n_cal = 0
+    if calibration_conversations:
+        extra = [c for c in calibration_conversations if prefixes(c)]
+        n_cal = len(extra)
+        if n_cal:
+            ex_raw = np.array([model._raw(model.features(last_prefix(c))) for c in extra])
+            ex_y = np.array([int(bool(c["converted"])) for c in extra])
+            cal_raw = np.concatenate([cal_raw, ex_raw])
+            cal_y = np.concatenate([cal_y, ex_y])
+            cal_w = np.concatenate([cal_w, np.full(n_cal, cal_w.sum() / n_cal)])
+    model.platt = _platt(cal_raw, cal_y, cal_w, label_noise, smoothing)
+    model.floor = label_noise
     diag = {
         "stacker": best,
         "cv_log_loss": losses,
         "n_conversations": len(conversations),
         "n_prefixes": len(rows.y),
         "n_features": feats.shape[1],
+        "n_calibration_conversations": n_cal,
+        "label_noise": label_noise,
+        "smoothing": smoothing,
     }
     return model, diag
 

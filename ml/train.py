@@ -114,12 +114,16 @@ def train(
     params: Mapping[str, Any] | None = None,
     progress: bool = True,
     version: str | None = None,
-    conversion_features: str = "semantic",
+    conversion_features: str = "end",
+    calibration_conversations: Sequence[Mapping[str, Any]] | None = None,
+    conversion_label_noise: float = 0.05,
 ) -> TrainResult:
     """Train all models on the given data and register the result.
 
     ``eval_*`` are the promotion-gate files (the new version is compared with the current
-    champion on them); ``holdout_*`` are extra data reported in the model card only.
+    champion on them); ``holdout_*`` are extra data reported in the model card only;
+    ``calibration_conversations`` (e.g. hand-written calls) join the conversion model's
+    Platt scaling, whose probabilities stay within ``conversion_label_noise`` of 0 and 1.
     """
     started = time.time()
     utt_rows = list(utterances) + customer_turn_utterances(conversations)
@@ -145,9 +149,12 @@ def train(
         seed=seed,
         feature_utterance=feature_utt,
         feature_set=conversion_features,
-        # Few semantic features: the low-capacity, monotone logistic stacker transfers
-        # best from simulated to real calls; LightGBM is a candidate only with "full".
+        # Few semantic features: a low-capacity, sign-constrained ("end") or plain
+        # logistic stacker transfers best from simulated to real calls; LightGBM is a
+        # candidate only with "full".
         stacker="lr" if conversion_features == "semantic" else "auto",
+        calibration_conversations=calibration_conversations,
+        label_noise=conversion_label_noise if conversion_features == "end" else 0.0,
     )
     bar.update(1)
 
@@ -203,7 +210,13 @@ def train(
                 "feature_set": conversion_features,
                 "cv_log_loss": conv_diag["cv_log_loss"],
                 "features": conv.feature_names,
-                "calibration": "platt on out-of-fold training predictions",
+                "calibration": "platt on out-of-fold training predictions"
+                + (
+                    f" + {conv_diag['n_calibration_conversations']} calibration conversations"
+                    if conv_diag["n_calibration_conversations"]
+                    else ""
+                ),
+                "probability_floor": conv.floor,
             },
         },
         "metrics": metrics,

@@ -6,11 +6,15 @@ import numpy as np
 import pytest
 
 from ml.conversion import (
+    END_FEATURES,
     SEMANTIC_FEATURES,
+    _fit_stacker_signed,
+    _platt,
     last_prefix,
     prefixes,
     train_conversion_model,
 )
+from ml.linear import sigmoid
 from ml.train import TrainResult
 from ml.utterance import UtteranceModel
 from tests.unit.ml.sample import conversations
@@ -61,3 +65,68 @@ def test_full_feature_set_without_utterance_model() -> None:
 def test_unknown_feature_set() -> None:
     with pytest.raises(ValueError):
         train_conversion_model(conversations(40, 1), None, feature_set="everything")
+
+
+def test_end_feature_set_keeps_signs_and_floor(utt: UtteranceModel) -> None:
+    convs = conversations(80, 11)
+    model, diag = train_conversion_model(convs, utt, feature_set="end", label_noise=0.05)
+    assert model.feature_names == list(END_FEATURES)
+    assert diag["stacker"] == "signed"
+    assert model.stacker_kind == "lr"
+    coef = model.stacker[0]
+    for name, c in zip(model.feature_names, coef, strict=True):
+        assert c * END_FEATURES[name] >= 0.0, name
+    assert model.floor == 0.05
+    ps = np.array([model.predict_prefix(last_prefix(c)) for c in conversations(30, 12)])
+    assert ((ps >= 0.05 - 1e-12) & (ps <= 0.95 + 1e-12)).all()
+    assert ps.max() - ps.min() > 0.3  # it still tells calls apart
+    copy = pickle.loads(pickle.dumps(model))
+    copy.utterance = utt
+    c = conversations(1, 13)[0]
+    assert copy.predict_prefix(last_prefix(c)) == pytest.approx(
+        model.predict_prefix(last_prefix(c))
+    )
+
+
+def test_end_feature_set_with_calibration_conversations(utt: UtteranceModel) -> None:
+    extra = conversations(10, 14)
+    _, diag = train_conversion_model(
+        conversations(60, 15), utt, feature_set="end", calibration_conversations=extra
+    )
+    assert diag["n_calibration_conversations"] == 10
+
+
+def test_end_feature_set_needs_an_utterance_model() -> None:
+    with pytest.raises(ValueError, match="utterance model"):
+        train_conversion_model(conversations(40, 1), None, feature_set="end")
+
+
+def test_label_noise_out_of_range(utt: UtteranceModel) -> None:
+    with pytest.raises(ValueError, match="label_noise"):
+        train_conversion_model(conversations(40, 1), utt, feature_set="end", label_noise=0.5)
+
+
+def test_signed_stacker_holds_the_constraint() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 2))
+    y = (x[:, 0] - x[:, 1] + rng.normal(scale=0.5, size=400) > 0).astype(int)
+    w = np.ones(400)
+    free = _fit_stacker_signed(x, y, w, [1, -1])[0]
+    assert free[0] > 0.5 and free[1] < -0.5
+    # The second feature lowers the odds, but it is constrained to a weight >= 0.
+    held = _fit_stacker_signed(x, y, w, [1, 1])[0]
+    assert held[0] > 0.5 and held[1] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_platt_floor_bounds_separable_scores() -> None:
+    raw = np.linspace(-5, 5, 200)
+    y = (raw > 0).astype(int)
+    w = np.ones(200)
+    a, b = _platt(raw, y, w, floor=0.05)
+    p = 0.05 + 0.9 * sigmoid(a * raw + b)
+    assert p.min() >= 0.05 and p.max() <= 0.95
+    assert p[0] < 0.1 and p[-1] > 0.9
+    # Smoothed targets lower the slope.
+    a_smooth, _ = _platt(raw, y, w, smoothing=0.1)
+    a_plain, _ = _platt(raw, y, w)
+    assert 0 < a_smooth < a_plain
