@@ -94,14 +94,17 @@ SEMANTIC_FEATURES: tuple[str, ...] = (
 #: The ``end`` feature set (the default for simulated training data) and the sign each
 #: feature's weight is constrained to: the rule-based opinion plus what the utterance
 #: model reads in the last customer turns, where real calls show commitment ("send me the
-#: link") or a stall ("i'll think about it"). Budget, counts and surface statistics are
-#: left out: in the simulator they decide outcomes far more than in human-written calls.
+#: link") or a stall ("i'll think about it"), the objections still open there and how many
+#: buying signals the call had. Budget, needs and surface statistics are left out: in the
+#: simulator they decide outcomes far more than in human-written calls.
 END_FEATURES: dict[str, int] = {
     "rule_conversion_logit": 1,
     "bs_last": 1,
     "bs_last2_max": 1,
     "obj_last_think_it_over": -1,
     "obj_last_not_interested": -1,
+    "objections_open": -1,
+    "bs_count": 1,
 }
 
 FEATURE_SETS = ("end", "semantic", "full")
