@@ -444,6 +444,7 @@ def train_conversion_model(
     calibration_conversations: Sequence[Mapping[str, Any]] | None = None,
     label_noise: float = 0.0,
     smoothing: float = 0.0,
+    calibration_prefixes: str = "last",
 ) -> tuple[ConversionModel, dict[str, Any]]:
     """Train on every customer-turn prefix; returns the model and training diagnostics.
 
@@ -457,13 +458,16 @@ def train_conversion_model(
     a sign-constrained logistic stacker; for simulated training conversations).
 
     Platt scaling is fitted on the out-of-fold raw scores of the last prefixes of the
-    training conversations (all prefixes for ``full``/``semantic``), plus, when given, the
-    last prefixes of ``calibration_conversations`` (e.g. hand-written calls; the two sets
-    weigh the same in total), with ``label_noise`` as the probability floor (see
+    training conversations (all prefixes, weighted as in training, for ``full``/``semantic``
+    or with ``calibration_prefixes="all"``: better mid-call, less sharp at the end),
+    plus, when given, the last prefixes of ``calibration_conversations`` (e.g. hand-written
+    calls; the two sets weigh the same in total), with ``label_noise`` as the probability floor (see
     :func:`_platt`) and ``smoothing`` of the calibration targets.
     """
     if feature_set not in FEATURE_SETS:
         raise ValueError(f"unknown feature_set {feature_set!r}")
+    if calibration_prefixes not in ("last", "all"):
+        raise ValueError(f"unknown calibration_prefixes {calibration_prefixes!r}")
     if not (0.0 <= label_noise < 0.5 and 0.0 <= smoothing < 0.5):
         raise ValueError("label_noise and smoothing must be in [0, 0.5)")
     if feature_set == "end":
@@ -546,7 +550,7 @@ def train_conversion_model(
         model.stacker = _fit_stacker_lgb(feats, rows.y, rows.w, seed).model_to_string()
     # The served model computes "lr" and "signed" stackers the same way.
     model.stacker_kind = "lgbm" if best == "lgbm" else "lr"
-    if feature_set == "end":
+    if feature_set == "end" and calibration_prefixes == "last":
         # Calibrate what is served: the probability after the customer's latest turn,
         # judged on the calls' outcomes (last prefixes).
         cal_raw, cal_y = oof_raw[best][rows.is_last], rows.y[rows.is_last]

@@ -130,3 +130,15 @@ def test_platt_floor_bounds_separable_scores() -> None:
     a_smooth, _ = _platt(raw, y, w, smoothing=0.1)
     a_plain, _ = _platt(raw, y, w)
     assert 0 < a_smooth < a_plain
+
+
+def test_calibration_on_all_prefixes_is_less_sharp(utt: UtteranceModel) -> None:
+    convs = conversations(80, 16)
+    last, _ = train_conversion_model(convs, utt, feature_set="end", label_noise=0.05)
+    every, _ = train_conversion_model(
+        convs, utt, feature_set="end", label_noise=0.05, calibration_prefixes="all"
+    )
+    assert every.stacker[0] == pytest.approx(last.stacker[0])
+    assert every.platt != last.platt
+    with pytest.raises(ValueError, match="calibration_prefixes"):
+        train_conversion_model(convs, utt, feature_set="end", calibration_prefixes="first")
