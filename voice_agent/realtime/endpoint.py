@@ -59,7 +59,7 @@ from voice_agent.audio.turn_detector import (
     is_backchannel,
 )
 from voice_agent.audio.vad import SileroVAD
-from voice_agent.core.conversation import Conversation
+from voice_agent.core.conversation import Conversation, Turn
 from voice_agent.errors import Unauthorized, VoiceAgentError
 from voice_agent.realtime.events import (
     FORMAT_RATE,
@@ -330,6 +330,8 @@ class RealtimeCall:
         self.last_item_id: str | None = None
         self.pending_prepared: tuple[Any, _Job, _Speculation] | None = None
         self.agent_items: dict[str, tuple[Any, list[tuple[str, float]]]] = {}
+        #: item id -> audio_end_ms of a truncate that came before its reply was recorded
+        self.pending_truncations: dict[str, float] = {}
         #: a barge-in came while a turn was being prepared (no response yet): skip its reply
         self.barge_flag = False
         self._reset_audio()
@@ -714,27 +716,28 @@ class RealtimeCall:
             spec.stt_ms = (time.perf_counter() - t0) * 1000
             if not prepare or not spec.transcript:
                 return
-            await self.conv_ready.wait()
-            assert self.conv is not None
-            t1 = time.perf_counter()
-            try:
-                spec.prepared = await asyncio.wait_for(
-                    self.orch.prepare(self.conv, spec.transcript), PREPARE_TIMEOUT_S
-                )
-            except (TimeoutError, VoiceAgentError) as exc:
-                spec.error = f"prepare_failed: {exc}"
-                return
-            spec.orch_ms = (time.perf_counter() - t1) * 1000
             td = self.cfg.turn_detection
-            if td is None or td.create_response:
-                spec.reply = _ReplyStream(
-                    spec.prepared,
-                    self.engines,
-                    FORMAT_RATE[self.cfg.output_format],
-                    self.cfg.language,
-                )
+            await self._prepare(spec, reply=td is None or td.create_response)
         finally:
             spec.done.set()
+
+    async def _prepare(self, spec: _Speculation, *, reply: bool) -> None:
+        """Analyse and decide the transcribed turn (nothing stored); start its reply stream."""
+        await self.conv_ready.wait()
+        assert self.conv is not None
+        t1 = time.perf_counter()
+        try:
+            spec.prepared = await asyncio.wait_for(
+                self.orch.prepare(self.conv, spec.transcript), PREPARE_TIMEOUT_S
+            )
+        except (TimeoutError, VoiceAgentError) as exc:
+            spec.error = f"prepare_failed: {exc}"
+            return
+        spec.orch_ms = (time.perf_counter() - t1) * 1000
+        if reply:
+            spec.reply = _ReplyStream(
+                spec.prepared, self.engines, FORMAT_RATE[self.cfg.output_format], self.cfg.language
+            )
 
     async def _interjection(self, job: _Job, start_ms: float) -> None:
         """Short speech over the agent: a backchannel is ignored, anything else barges in."""
@@ -756,20 +759,7 @@ class RealtimeCall:
     async def _prepare_only(self, spec: _Speculation) -> None:
         """Prepare a turn that was only transcribed (it came over the agent's voice)."""
         try:
-            await self.conv_ready.wait()
-            assert self.conv is not None
-            t1 = time.perf_counter()
-            try:
-                spec.prepared = await asyncio.wait_for(
-                    self.orch.prepare(self.conv, spec.transcript), PREPARE_TIMEOUT_S
-                )
-            except (TimeoutError, VoiceAgentError) as exc:
-                spec.error = f"prepare_failed: {exc}"
-                return
-            spec.orch_ms = (time.perf_counter() - t1) * 1000
-            spec.reply = _ReplyStream(
-                spec.prepared, self.engines, FORMAT_RATE[self.cfg.output_format], self.cfg.language
-            )
+            await self._prepare(spec, reply=True)
         finally:
             spec.done.set()
 
@@ -1079,6 +1069,9 @@ class RealtimeCall:
                 RECORD_TIMEOUT_S,
             )
             self.agent_items[item_id] = (turn, segments)
+            end_ms = self.pending_truncations.pop(item_id, None)
+            if end_ms is not None:  # the client truncated while the reply was being recorded
+                await self._apply_truncation(turn, segments, end_ms)
         except Exception as exc:
             log.error("record_reply_failed", error=repr(exc))
         finally:
@@ -1107,14 +1100,21 @@ class RealtimeCall:
                 f"audio_end_ms {event.audio_end_ms} is past the item's audio ({total:.0f} ms)",
                 param="audio_end_ms",
             )
-        heard, truncated = played_text(segments, float(event.audio_end_ms))
-        from voice_agent.core.conversation import Turn
-
-        if isinstance(turn, Turn) and self.conv is not None:
-            turn.text = heard
-            turn.truncated = truncated or turn.truncated
-            await self.orch.store.save_turns(self.conv, [turn])
+        if isinstance(turn, Turn):
+            await self._apply_truncation(turn, segments, float(event.audio_end_ms))
+        else:  # still a PreparedTurn: applied once the reply is recorded
+            self.pending_truncations[event.item_id] = float(event.audio_end_ms)
         self.send(self.ev.item_truncated(event.item_id, event.audio_end_ms))
+
+    async def _apply_truncation(
+        self, turn: Turn, segments: list[tuple[str, float]], audio_end_ms: float
+    ) -> None:
+        """Keep in the stored agent turn only what was heard in ``audio_end_ms``."""
+        heard, truncated = played_text(segments, audio_end_ms)
+        turn.text = heard
+        turn.truncated = truncated or turn.truncated
+        if self.conv is not None:
+            await self.orch.store.save_turns(self.conv, [turn])
 
 
 # ------------------------------------------------------------------------------ the route
