@@ -10,21 +10,12 @@ import sys
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m loadtest")
     sub = parser.add_subparsers(dest="kind", required=True)
-    from loadtest import text
+    from loadtest import text, voice
 
     text.add_arguments(sub.add_parser("text", help="REST text conversations"))
-    try:
-        from loadtest import voice
-    except ImportError:
-        voice = None  # type: ignore[assignment]
-    else:
-        voice.add_arguments(sub.add_parser("voice", help="realtime voice calls"))
+    voice.add_arguments(sub.add_parser("voice", help="realtime voice calls"))
     args = parser.parse_args()
-    if args.kind == "text":
-        report = text.run_from_args(args)
-    else:
-        assert voice is not None
-        report = voice.run_from_args(args)
+    report = text.run_from_args(args) if args.kind == "text" else voice.run_from_args(args)
     print(json.dumps(report, indent=None if args.json else 2))
     return 0 if report.get("errors", 0) == 0 else 1
 

@@ -62,10 +62,5 @@ class ConversationEnded(Conflict):
         super().__init__(f"conversation {conversation_id!r} has ended; start a new one")
 
 
-class ServiceUnavailable(VoiceAgentError):
-    code = "unavailable"
-    status = 503
-
-
 class ConfigError(Exception):
     """Raised at start-up for bad settings; the message names the setting and the problem."""

@@ -25,13 +25,13 @@ import uuid
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import structlog
 
 from voice_agent import metrics
-from voice_agent.analysis.base import DETECTION_THRESHOLD, AnalyserSet
+from voice_agent.analysis.base import AnalyserSet
 from voice_agent.core.conversation import Conversation, Memory, Turn
 from voice_agent.core.decision import PHASE_AFTER, Policy, PolicyState, apply_action
 from voice_agent.core.labels import Lang, Phase
@@ -105,7 +105,6 @@ class Orchestrator:
         generator: ResponseGenerator,
         deadline_ms: float = 40.0,
         executor: ThreadPoolExecutor | None = None,
-        model_errors: Mapping[str, str] | None = None,
         clock: Callable[[], float] = time.time,
         max_cached: int = 10_000,
     ) -> None:
@@ -119,7 +118,6 @@ class Orchestrator:
         #: The rules have threads of their own: models that hang (and keep their threads
         #: after the deadline) must not leave the fallback waiting behind them.
         self.rules_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="rules")
-        self.model_errors = dict(model_errors or {})
         self.clock = clock
         #: Open conversations by recent use; the least recently used beyond ``max_cached``
         #: are dropped (they reload from the store) unless a turn holds their lock.
@@ -283,7 +281,7 @@ class Orchestrator:
         phase = PHASE_AFTER[action.name]
         timings["decision"] = (time.perf_counter() - t1) * 1000
         metrics.DECISION_SECONDS.observe(timings["decision"] / 1000)
-        insights = _with(insights, next_action=action, phase=phase)
+        insights = replace(insights, next_action=action, phase=phase)
         ctx = GenerationContext(
             action=action,
             lang=conv.lang,
@@ -402,10 +400,4 @@ def _scores(probs: Mapping[str, float]) -> tuple[LabelScore, ...]:
     return tuple(LabelScore(k, v) for k, v in items if v >= REPORT_FLOOR)
 
 
-def _with(ins: Insights, **changes: Any) -> Insights:
-    import dataclasses
-
-    return dataclasses.replace(ins, **changes)
-
-
-__all__ = ["DETECTION_THRESHOLD", "Orchestrator", "PreparedTurn", "TurnResult"]
+__all__ = ["Orchestrator", "PreparedTurn", "TurnResult"]

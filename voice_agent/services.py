@@ -118,7 +118,6 @@ def build_services(settings: Settings) -> Services:
         policy=policy,
         generator=generator,
         deadline_ms=settings.analysis_deadline_ms,
-        model_errors=errors,
     )
     return Services(
         settings=settings,

@@ -24,7 +24,6 @@ from voice_agent.errors import (
     ConversationEnded,
     InvalidRequest,
     PayloadTooLarge,
-    ServiceUnavailable,
     Unauthorized,
     VoiceAgentError,
 )
@@ -318,4 +317,4 @@ def create_app(settings: Settings | None = None, svc: Services | None = None) ->
     return app
 
 
-__all__ = ["PUBLIC_PATHS", "ServiceUnavailable", "create_app"]
+__all__ = ["PUBLIC_PATHS", "create_app"]
