@@ -18,7 +18,7 @@ import re
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -152,11 +152,16 @@ class PiperSynthesizer:
 
     def synthesize_all(self, text: str) -> Int16Array:
         """The whole text as one int16 array (empty for empty text)."""
-        chunks = list(self.synthesize(text))
-        if not chunks:
-            return np.zeros(0, dtype=np.int16)
-        out: Int16Array = np.concatenate(chunks)
-        return out
+        return join_chunks(self.synthesize(text))
+
+
+def join_chunks(chunks: Iterable[Int16Array]) -> Int16Array:
+    """Synthesized chunks as one int16 array (empty when there are none)."""
+    parts = list(chunks)
+    if not parts:
+        return np.zeros(0, dtype=np.int16)
+    out: Int16Array = np.concatenate(parts)
+    return out
 
 
 def _check_text(text: str) -> str:
@@ -243,8 +248,4 @@ class EspeakSynthesizer:
                     yield audio
 
     def synthesize_all(self, text: str) -> Int16Array:
-        chunks = list(self.synthesize(text))
-        if not chunks:
-            return np.zeros(0, dtype=np.int16)
-        out: Int16Array = np.concatenate(chunks)
-        return out
+        return join_chunks(self.synthesize(text))
