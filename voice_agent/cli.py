@@ -151,7 +151,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from voice_agent.bench_voice import bench_voice
 
         result = bench_voice(args)
-    else:  # text
+    else:  # text: the same run as `python -m loadtest text`
         from loadtest.text import run_from_args
 
         result = run_from_args(args)
@@ -203,6 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
     bv.add_argument("--json", action="store_true")
     bv.add_argument("--turns", type=int, default=10)
     bv.add_argument("--url")
+    from loadtest.text import add_arguments as add_text_arguments
+
+    add_text_arguments(
+        bench_sub.add_parser("text", help="concurrent text conversations over HTTP (the load test)")
+    )
     bench.set_defaults(func=cmd_bench)
     return parser
 
