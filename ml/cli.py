@@ -16,6 +16,11 @@ from typing import Any
 from ml.data import DataError
 
 
+def bundled_call_files() -> list[Path]:
+    """The hand-written calls shipped with the package (``ml/handwritten/*.jsonl``)."""
+    return sorted((Path(__file__).parent / "handwritten").glob("*.jsonl"))
+
+
 def _data_dir() -> Path:
     return Path(os.environ.get("VOICE_AGENT_DATA_DIR", "data"))
 
@@ -37,14 +42,20 @@ def cmd_train(args: argparse.Namespace) -> int:
     from ml.data import load_conversations, load_utterances
     from ml.train import default_mlflow_uri, generate_training_data, train
 
+    if not args.real_share > 0.0:
+        return _fail("bad_argument", f"--real-share must be positive, got {args.real_share}")
     try:
         utts, convs = generate_training_data(args.n_utterances, args.n_conversations, args.seed)
         if args.utterances:
             for f in args.utterances:
                 utts += load_utterances(f)
-        if args.conversations:
-            for f in args.conversations:
-                convs += load_conversations(f)
+        real: list[dict[str, Any]] = []
+        sources: list[str] = []
+        files = [] if args.no_bundled_calls else bundled_call_files()
+        for f in [*files, *(Path(x) for x in args.conversations or ())]:
+            rows = load_conversations(f)
+            real += rows
+            sources += [Path(f).name] * len(rows)
         gate_u = load_utterances(args.eval_utterances) if args.eval_utterances else None
         gate_c = load_conversations(args.eval_conversations) if args.eval_conversations else None
         cal_c = (
@@ -73,6 +84,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
         conversion_features=args.conversion_features,
         calibration_conversations=cal_c,
+        real_conversations=real,
+        real_sources=sources,
+        real_share=args.real_share,
+        real_cv=not args.no_real_cv,
     )
     _print(
         {
@@ -142,7 +157,28 @@ def add_ml_commands(subparsers: Any) -> None:
 
     t = sub.add_parser("train", help="train every model and register a new version")
     t.add_argument("--utterances", action="append", help="extra labelled utterances (JSONL)")
-    t.add_argument("--conversations", action="append", help="extra labelled conversations")
+    t.add_argument(
+        "--conversations",
+        action="append",
+        help="your own labelled call transcripts (JSONL, repeatable): real calls that train "
+        "and calibrate the conversion model next to the simulated ones",
+    )
+    t.add_argument(
+        "--no-bundled-calls",
+        action="store_true",
+        help="leave out the hand-written calls bundled in ml/handwritten/",
+    )
+    t.add_argument(
+        "--real-share",
+        type=float,
+        default=1.0,
+        help="total weight of the real calls relative to the simulated ones (default 1)",
+    )
+    t.add_argument(
+        "--no-real-cv",
+        action="store_true",
+        help="skip the leave-one-source-out estimate on the real calls",
+    )
     t.add_argument("--n-utterances", type=int, default=8000)
     t.add_argument("--n-conversations", type=int, default=1200)
     t.add_argument("--seed", type=int, default=7)

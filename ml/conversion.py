@@ -107,6 +107,18 @@ END_FEATURES: dict[str, int] = {
     "bs_count": 1,
 }
 
+#: Added to :data:`END_FEATURES` when real (recorded or hand-written) conversations are
+#: in the training data: the n-gram scores of the agent's turns and of the customer's
+#: last turn (what was agreed: "you're booked for thursday", "go on then") and a
+#: needs-approval stall at the end. Learned from simulated calls alone, the n-gram scores
+#: encode how the simulator writes and transfer worse than the plain ``end`` set
+#: (measured by cross-validation over the hand-written calls, see ml/README.md).
+REAL_END_FEATURES: dict[str, int] = {
+    "obj_last_needs_approval": -1,
+    "text_last": 1,
+    "text_agent": 1,
+}
+
 FEATURE_SETS = ("end", "semantic", "full")
 
 
@@ -411,25 +423,36 @@ class _Rows:
     w: np.ndarray
     groups: np.ndarray
     is_last: np.ndarray
+    #: Whether the row comes from a real (recorded or hand-written) conversation.
+    real: np.ndarray
 
 
-def build_rows(conversations: Sequence[Mapping[str, Any]]) -> _Rows:
+def build_rows(
+    conversations: Sequence[Mapping[str, Any]],
+    real_conversations: Sequence[Mapping[str, Any]] = (),
+    real_weight: float = 1.0,
+) -> _Rows:
+    """One row per customer-turn prefix. Every conversation weighs 2 (its last prefix 1,
+    the earlier ones share 1), a real one ``2 * real_weight``."""
     ps: list[Prefix] = []
     ys: list[int] = []
     ws: list[float] = []
     gs: list[int] = []
     last: list[bool] = []
-    for g, conv in enumerate(conversations):
+    real: list[bool] = []
+    tagged = [(c, False) for c in conversations] + [(c, True) for c in real_conversations]
+    for g, (conv, is_real) in enumerate(tagged):
         prs = prefixes(conv)
+        scale = real_weight if is_real else 1.0
         for i, pr in enumerate(prs):
             ps.append(pr)
             ys.append(int(bool(conv["converted"])))
             is_last = i == len(prs) - 1
-            # Every conversation weighs 2: its last prefix 1, the earlier ones share 1.
-            ws.append(1.0 + 1.0 / len(prs) if is_last else 1.0 / len(prs))
+            ws.append(scale * (1.0 + 1.0 / len(prs) if is_last else 1.0 / len(prs)))
             gs.append(g)
             last.append(is_last)
-    return _Rows(ps, np.array(ys), np.array(ws), np.array(gs), np.array(last))
+            real.append(is_real)
+    return _Rows(ps, np.array(ys), np.array(ws), np.array(gs), np.array(last), np.array(real))
 
 
 def train_conversion_model(
@@ -445,6 +468,8 @@ def train_conversion_model(
     label_noise: float = 0.0,
     smoothing: float = 0.0,
     calibration_prefixes: str = "last",
+    real_conversations: Sequence[Mapping[str, Any]] | None = None,
+    real_share: float = 1.0,
 ) -> tuple[ConversionModel, dict[str, Any]]:
     """Train on every customer-turn prefix; returns the model and training diagnostics.
 
@@ -475,11 +500,16 @@ def train_conversion_model(
             raise ValueError("feature_set 'end' needs an utterance model")
         stacker = "signed"
     feat_utt = feature_utterance if feature_utterance is not None else utterance
-    rows = build_rows(conversations)
+    real = [c for c in real_conversations or () if prefixes(c)]
+    if real and not real_share > 0.0:
+        raise ValueError("real_share must be positive")
+    real_weight = real_share * len(conversations) / len(real) if real and conversations else 1.0
+    rows = build_rows(conversations, real, real_weight)
     if len(set(rows.y.tolist())) < 2:
         raise ValueError("conversion training data needs both converted and non-converted")
-    cust_texts = [t for c in conversations for r, t in _turns(c) if r == "customer"]
-    agent_texts = [t for c in conversations for r, t in _turns(c) if r == "agent"] or [""]
+    every = [*conversations, *real]
+    cust_texts = [t for c in every for r, t in _turns(c) if r == "customer"]
+    agent_texts = [t for c in every for r, t in _turns(c) if r == "agent"] or [""]
     cspace = NgramSpace.fit(cust_texts, "word", (1, 2), min_df=2)
     aspace = NgramSpace.fit(agent_texts, "word", (1, 2), min_df=2)
     model = ConversionModel(cspace, aspace, {}, "lr", None, (1.0, 0.0), [], utterance)
@@ -488,7 +518,7 @@ def train_conversion_model(
         part: rows_to_csr([v[part] for v in vecs], (aspace if part == "agent" else cspace).size)
         for part in TEXT_PARTS
     }
-    n_folds = max(2, min(folds, len(conversations) // 4))
+    n_folds = max(2, min(folds, len(every) // 4))
     gkf = GroupKFold(n_splits=n_folds)
     splits = list(gkf.split(rows.y, rows.y, rows.groups))
     # Out-of-fold text scores for the stacker; full-data heads for serving.
@@ -503,8 +533,9 @@ def train_conversion_model(
     feats = np.hstack([oof_text, state])
     names = [f"text_{p}" for p in TEXT_PARTS] + state_feature_names(feat_utt is not None)
     model.utterance_features = feat_utt is not None
+    signed = dict(END_FEATURES, **(REAL_END_FEATURES if real else {}))
     if feature_set == "end":
-        cols = [names.index(n) for n in END_FEATURES]
+        cols = [names.index(n) for n in signed]
         model.columns = np.asarray(cols, dtype=np.int64)
         feats = feats[:, cols]
         names = [names[i] for i in cols]
@@ -525,7 +556,7 @@ def train_conversion_model(
                     _fit_stacker_lr(feats[tr], rows.y[tr], rows.w[tr], seed), feats[te]
                 )
             elif kind == "signed":
-                signs = [END_FEATURES[n] for n in names]
+                signs = [signed[n] for n in names]
                 raw[te] = _lr_raw(
                     _fit_stacker_signed(feats[tr], rows.y[tr], rows.w[tr], signs), feats[te]
                 )
@@ -545,12 +576,17 @@ def train_conversion_model(
     if best == "lr":
         model.stacker = _fit_stacker_lr(feats, rows.y, rows.w, seed)
     elif best == "signed":
-        model.stacker = _fit_stacker_signed(feats, rows.y, rows.w, [END_FEATURES[n] for n in names])
+        model.stacker = _fit_stacker_signed(feats, rows.y, rows.w, [signed[n] for n in names])
     else:
         model.stacker = _fit_stacker_lgb(feats, rows.y, rows.w, seed).model_to_string()
     # The served model computes "lr" and "signed" stackers the same way.
     model.stacker_kind = "lgbm" if best == "lgbm" else "lr"
-    if feature_set == "end" and calibration_prefixes == "last":
+    if real and calibration_prefixes == "last":
+        # Real calls are what the model will see: calibrate on their out-of-fold scores
+        # after the last customer turn only.
+        cal = rows.is_last & rows.real
+        cal_raw, cal_y, cal_w = oof_raw[best][cal], rows.y[cal], np.ones(int(cal.sum()))
+    elif feature_set == "end" and calibration_prefixes == "last":
         # Calibrate what is served: the probability after the customer's latest turn,
         # judged on the calls' outcomes (last prefixes).
         cal_raw, cal_y = oof_raw[best][rows.is_last], rows.y[rows.is_last]
@@ -573,6 +609,8 @@ def train_conversion_model(
         "stacker": best,
         "cv_log_loss": losses,
         "n_conversations": len(conversations),
+        "n_real_conversations": len(real),
+        "real_weight": real_weight,
         "n_prefixes": len(rows.y),
         "n_features": feats.shape[1],
         "n_calibration_conversations": n_cal,

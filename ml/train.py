@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from ml import registry
 from ml.conversion import train_conversion_model
+from ml.crossval import crossval_real
 from ml.data import customer_turn_utterances, data_hash
 from ml.evaluate import evaluate, headline
 from ml.utterance import rules_version, train_utterance_model
@@ -117,6 +118,10 @@ def train(
     conversion_features: str = "end",
     calibration_conversations: Sequence[Mapping[str, Any]] | None = None,
     conversion_label_noise: float = 0.05,
+    real_conversations: Sequence[Mapping[str, Any]] | None = None,
+    real_sources: Sequence[str] | None = None,
+    real_share: float = 1.0,
+    real_cv: bool = True,
 ) -> TrainResult:
     """Train all models on the given data and register the result.
 
@@ -124,16 +129,26 @@ def train(
     champion on them); ``holdout_*`` are extra data reported in the model card only;
     ``calibration_conversations`` (e.g. hand-written calls) join the conversion model's
     Platt scaling, whose probabilities stay within ``conversion_label_noise`` of 0 and 1.
+
+    ``real_conversations`` (recorded or hand-written calls, ``real_sources`` naming the
+    file each came from) train the conversion model next to the simulated
+    ``conversations``, weighing ``real_share`` times as much in total, and calibrate it;
+    with ``real_cv`` the model card gets a leave-one-source-out estimate on them
+    (:mod:`ml.crossval`).
     """
     started = time.time()
-    utt_rows = list(utterances) + customer_turn_utterances(conversations)
+    real = list(real_conversations or ())
+    utt_rows = list(utterances) + customer_turn_utterances([*conversations, *real])
     if not utt_rows:
         raise ValueError("no utterance training data")
-    if not conversations:
+    if not conversations and not real:
         raise ValueError("no conversation training data")
-    dhash = data_hash(utterances, conversations)
+    sources = list(real_sources) if real_sources is not None else ["real"] * len(real)
+    if len(sources) != len(real):
+        raise ValueError("one source per real conversation")
+    dhash = data_hash(utterances, conversations, real)
     version = version or f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{dhash[:8]}"
-    bar = tqdm(total=7, desc="ml train", disable=not progress, unit="step")
+    bar = tqdm(total=8, desc="ml train", disable=not progress, unit="step")
     bar.set_postfix_str("utterance models")
     utt = train_utterance_model(utt_rows, seed=seed, progress=bar)
     # The conversion stacker's utterance features come from a model that has not seen
@@ -143,19 +158,32 @@ def train(
         bar.set_postfix_str("utterance features for conversion")
         feature_utt = train_utterance_model(list(utterances), seed=seed)
     bar.set_postfix_str("conversion model")
-    conv, conv_diag = train_conversion_model(
-        conversations,
-        utt,
-        seed=seed,
-        feature_utterance=feature_utt,
-        feature_set=conversion_features,
-        # Few semantic features: a low-capacity, sign-constrained ("end") or plain
-        # logistic stacker transfers best from simulated to real calls; LightGBM is a
-        # candidate only with "full".
-        stacker="lr" if conversion_features == "semantic" else "auto",
-        calibration_conversations=calibration_conversations,
-        label_noise=conversion_label_noise if conversion_features == "end" else 0.0,
-    )
+
+    def fit_conversion(real_part: Sequence[Mapping[str, Any]]) -> Any:
+        return train_conversion_model(
+            conversations,
+            utt,
+            seed=seed,
+            feature_utterance=feature_utt,
+            feature_set=conversion_features,
+            # Few semantic features: a low-capacity, sign-constrained ("end") or plain
+            # logistic stacker transfers best from simulated to real calls; LightGBM is a
+            # candidate only with "full".
+            stacker="lr" if conversion_features == "semantic" else "auto",
+            calibration_conversations=calibration_conversations,
+            label_noise=conversion_label_noise if conversion_features == "end" else 0.0,
+            real_conversations=real_part,
+            real_share=real_share,
+        )
+
+    conv, conv_diag = fit_conversion(real)
+    bar.update(1)
+    real_estimate: dict[str, Any] | None = None
+    if real and real_cv:
+        bar.set_postfix_str("cross-validation on real calls")
+        real_estimate = crossval_real(
+            real, sources, lambda part: fit_conversion(part)[0], seed=seed
+        )
     bar.update(1)
 
     from ml.inference import (
@@ -173,6 +201,8 @@ def train(
     }
     bar.set_postfix_str("evaluation")
     metrics: dict[str, Any] = {}
+    if real_estimate is not None:
+        metrics["real_cv"] = real_estimate
     if holdout_utterances or holdout_conversations:
         metrics["holdout"] = evaluate(analysers, holdout_utterances, holdout_conversations)
     gate_report: dict[str, Any] | None = None
@@ -188,6 +218,8 @@ def train(
             "hash": dhash,
             "n_utterances": len(utterances),
             "n_conversations": len(conversations),
+            "n_real_conversations": len(real),
+            "real_sources": {s: sources.count(s) for s in sorted(set(sources))},
             "n_utterance_rows": len(utt_rows),
             "n_conversion_prefixes": conv_diag["n_prefixes"],
         },
@@ -210,13 +242,18 @@ def train(
                 "feature_set": conversion_features,
                 "cv_log_loss": conv_diag["cv_log_loss"],
                 "features": conv.feature_names,
-                "calibration": "platt on out-of-fold training predictions"
+                "calibration": (
+                    "platt on out-of-fold predictions of the real calls' last customer turn"
+                    if real
+                    else "platt on out-of-fold training predictions"
+                )
                 + (
                     f" + {conv_diag['n_calibration_conversations']} calibration conversations"
                     if conv_diag["n_calibration_conversations"]
                     else ""
                 ),
                 "probability_floor": conv.floor,
+                "real_share": real_share if real else None,
             },
         },
         "metrics": metrics,

@@ -62,6 +62,7 @@ def test_train_eval_bench(files: dict[str, Path]) -> None:
             str(files["train_u"]),
             "--conversations",
             str(files["train_c"]),
+            "--no-bundled-calls",
             "--eval-utterances",
             str(files["eval_u"]),
             "--eval-conversations",
@@ -76,6 +77,11 @@ def test_train_eval_bench(files: dict[str, Path]) -> None:
     assert out["promoted"] is True and out["mlflow_run_id"]
     assert (data_dir / "models" / out["version"] / "model_card.json").is_file()
     assert (data_dir / "mlruns").is_dir()
+    # The given calls are real data: they train the conversion model and are scored
+    # out of fold (one source, so stratified folds).
+    cv = out["metrics"]["real_cv"]
+    assert cv["scheme"] == "stratified-folds" and cv["n"] == 100
+    assert 0.0 <= cv["ece"] <= 1.0 and cv["auc"] is not None
 
     r = _run(
         [
@@ -120,3 +126,10 @@ def test_benchmark_conversion_cli(files: dict[str, Path]) -> None:
     assert r.returncode == 0, r.stderr
     rep = json.loads(r.stdout)
     assert {"auc", "brier", "ece"} <= set(rep["model"]) and {"auc"} <= set(rep["baseline"])
+
+
+def test_train_rejects_a_non_positive_real_share() -> None:
+    r = _run(["ml", "train", "--real-share", "0", "--json"], {})
+    assert r.returncode == 2
+    err = json.loads(r.stderr.strip().splitlines()[-1])
+    assert err["error"]["code"] == "bad_argument"

@@ -142,3 +142,40 @@ def test_calibration_on_all_prefixes_is_less_sharp(utt: UtteranceModel) -> None:
     assert every.platt != last.platt
     with pytest.raises(ValueError, match="calibration_prefixes"):
         train_conversion_model(convs, utt, feature_set="end", calibration_prefixes="first")
+
+
+def test_real_conversations_weigh_in_and_calibrate(utt: UtteranceModel) -> None:
+    sim, real = conversations(60, 17), conversations(20, 18)
+    model, diag = train_conversion_model(
+        sim, utt, feature_set="end", real_conversations=real, real_share=2.0
+    )
+    assert diag["n_real_conversations"] == 20
+    # Real calls weigh real_share times the simulated ones in total.
+    assert diag["real_weight"] == pytest.approx(2.0 * 60 / 20)
+    plain, _ = train_conversion_model(sim, utt, feature_set="end")
+    assert model.platt != plain.platt
+    p = model.predict_prefix(last_prefix(real[0]))
+    assert 0.0 < p < 1.0
+
+
+def test_build_rows_marks_and_weighs_real_rows() -> None:
+    from ml.conversion import build_rows
+
+    sim, real = conversations(3, 19), conversations(2, 20)
+    rows = build_rows(sim, real, real_weight=4.0)
+    n_sim = sum(len(prefixes(c)) for c in sim)
+    assert not rows.real[:n_sim].any() and rows.real[n_sim:].all()
+    assert rows.w[:n_sim].sum() == pytest.approx(2.0 * 3)
+    assert rows.w[n_sim:].sum() == pytest.approx(4.0 * 2.0 * 2)
+    assert len(set(rows.groups[n_sim:].tolist())) == 2
+
+
+def test_real_share_must_be_positive(utt: UtteranceModel) -> None:
+    with pytest.raises(ValueError, match="real_share"):
+        train_conversion_model(
+            conversations(40, 1),
+            utt,
+            feature_set="end",
+            real_conversations=conversations(8, 2),
+            real_share=0.0,
+        )
