@@ -88,6 +88,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         real_sources=sources,
         real_share=args.real_share,
         real_cv=not args.no_real_cv,
+        conversion_calibration=args.conversion_calibration,
     )
     _print(
         {
@@ -173,6 +174,14 @@ def add_ml_commands(subparsers: Any) -> None:
         type=float,
         default=1.0,
         help="total weight of the real calls relative to the simulated ones (default 1)",
+    )
+    t.add_argument(
+        "--conversion-calibration",
+        choices=("last", "all", "progress"),
+        default="last",
+        help="which prefixes calibrate the conversion probability: the calls' last customer "
+        "turn (default, sharpest at the end of a call), every turn, or every turn with "
+        "terms in 1/turns (best mid-call)",
     )
     t.add_argument(
         "--no-real-cv",

@@ -108,15 +108,17 @@ END_FEATURES: dict[str, int] = {
 }
 
 #: Added to :data:`END_FEATURES` when real (recorded or hand-written) conversations are
-#: in the training data: the n-gram scores of the agent's turns and of the customer's
-#: last turn (what was agreed: "you're booked for thursday", "go on then") and a
-#: needs-approval stall at the end. Learned from simulated calls alone, the n-gram scores
-#: encode how the simulator writes and transfer worse than the plain ``end`` set
-#: (measured by cross-validation over the hand-written calls, see ml/README.md).
+#: in the training data: the n-gram scores of the agent's turns, of the customer's turns
+#: and of the customer's last turn (what was agreed: "you're booked for thursday", "go on
+#: then", "it's a visa") and a needs-approval stall at the end. Learned from simulated
+#: calls alone, the n-gram scores encode how the simulator writes and transfer worse than
+#: the plain ``end`` set (measured by cross-validation over the hand-written calls, see
+#: ml/README.md).
 REAL_END_FEATURES: dict[str, int] = {
     "obj_last_needs_approval": -1,
     "text_last": 1,
     "text_agent": 1,
+    "text_customer": 1,
 }
 
 FEATURE_SETS = ("end", "semantic", "full")
@@ -170,6 +172,10 @@ class ConversionModel:
     utterance_features: bool = True
     #: Probability floor (and 1 - ceiling) of the calibrated output, see :func:`_platt`.
     floor: float = 0.0
+    #: Progress terms of the calibration, ``(c, d)`` in
+    #: ``a raw + b + (c + d raw) / customer_turns``: early in a call a low score means
+    #: "nothing decided yet", at the end it means "no" (see :func:`_platt_progress`).
+    progress: tuple[float, float] = (0.0, 0.0)
     _booster: Any = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -228,8 +234,17 @@ class ConversionModel:
 
     def predict_prefix(self, p: Prefix) -> float:
         a, b = self.platt
-        s = float(sigmoid(np.asarray(a * self._raw(self.features(p)) + b)))
+        c, d = self.progress
+        raw = self._raw(self.features(p))
+        z = a * raw + b
+        if c or d:
+            z += (c + d * raw) / _customer_turns(p)
+        s = float(sigmoid(np.asarray(z)))
         return self.floor + (1.0 - 2.0 * self.floor) * s
+
+
+def _customer_turns(p: Prefix) -> int:
+    return max(1, sum(1 for r, _ in p.turns if r == "customer"))
 
 
 def _cached_counts(space: NgramSpace, text: str) -> Counts:
@@ -416,6 +431,32 @@ def _platt(
     return float(res.x[0]), float(res.x[1])
 
 
+def _platt_progress(
+    raw: np.ndarray, inv_turns: np.ndarray, y: np.ndarray, w: np.ndarray, floor: float
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Calibration over every prefix of a call:
+    ``p = floor + (1 - 2 floor) sigmoid(a raw + b + (c + d raw) inv_turns)``, by maximum
+    likelihood, ``inv_turns`` being 1 / the customer turns so far. Returns ``(a, b), (c, d)``."""
+    from scipy.optimize import minimize
+
+    x = np.column_stack([raw, np.ones_like(raw), inv_turns, raw * inv_turns])
+    wn = w / w.sum()
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        s = sigmoid(x @ theta)
+        p = floor + (1.0 - 2.0 * floor) * s
+        p = np.clip(p, 1e-12, 1 - 1e-12)
+        ll = -float((wn * (y * np.log(p) + (1 - y) * np.log(1 - p))).sum())
+        dz = -wn * (y / p - (1 - y) / (1 - p)) * (1.0 - 2.0 * floor) * s * (1 - s)
+        return ll, x.T @ dz
+
+    res = minimize(loss, np.array([1.0, 0.0, 0.0, 0.0]), jac=True, method="L-BFGS-B")
+    if not res.success:
+        raise RuntimeError(f"progress calibration did not converge: {res.message}")
+    a, b, c, d = (float(v) for v in res.x)
+    return (a, b), (c, d)
+
+
 @dataclass
 class _Rows:
     prefixes: list[Prefix]
@@ -488,10 +529,17 @@ def train_conversion_model(
     plus, when given, the last prefixes of ``calibration_conversations`` (e.g. hand-written
     calls; the two sets weigh the same in total), with ``label_noise`` as the probability floor (see
     :func:`_platt`) and ``smoothing`` of the calibration targets.
+
+    ``real_conversations`` (recorded or hand-written calls) join the training with
+    ``real_share`` times the simulated calls' total weight; with the ``end`` features they
+    add :data:`REAL_END_FEATURES`, and the calibration is fitted on their out-of-fold
+    scores only. ``calibration_prefixes="progress"`` fits it on every prefix with terms in
+    1 / customer turns (:func:`_platt_progress`): better calibrated mid-call, a little
+    less at the end of a call.
     """
     if feature_set not in FEATURE_SETS:
         raise ValueError(f"unknown feature_set {feature_set!r}")
-    if calibration_prefixes not in ("last", "all"):
+    if calibration_prefixes not in ("last", "all", "progress"):
         raise ValueError(f"unknown calibration_prefixes {calibration_prefixes!r}")
     if not (0.0 <= label_noise < 0.5 and 0.0 <= smoothing < 0.5):
         raise ValueError("label_noise and smoothing must be in [0, 0.5)")
@@ -581,11 +629,12 @@ def train_conversion_model(
         model.stacker = _fit_stacker_lgb(feats, rows.y, rows.w, seed).model_to_string()
     # The served model computes "lr" and "signed" stackers the same way.
     model.stacker_kind = "lgbm" if best == "lgbm" else "lr"
-    if real and calibration_prefixes == "last":
+    if real:
         # Real calls are what the model will see: calibrate on their out-of-fold scores
-        # after the last customer turn only.
-        cal = rows.is_last & rows.real
-        cal_raw, cal_y, cal_w = oof_raw[best][cal], rows.y[cal], np.ones(int(cal.sum()))
+        # (after the last customer turn, or after every turn weighted as in training).
+        cal = rows.real & (rows.is_last if calibration_prefixes == "last" else True)
+        cal_raw, cal_y = oof_raw[best][cal], rows.y[cal]
+        cal_w = np.ones(int(cal.sum())) if calibration_prefixes == "last" else rows.w[cal]
     elif feature_set == "end" and calibration_prefixes == "last":
         # Calibrate what is served: the probability after the customer's latest turn,
         # judged on the calls' outcomes (last prefixes).
@@ -603,7 +652,14 @@ def train_conversion_model(
             cal_raw = np.concatenate([cal_raw, ex_raw])
             cal_y = np.concatenate([cal_y, ex_y])
             cal_w = np.concatenate([cal_w, np.full(n_cal, cal_w.sum() / n_cal)])
-    model.platt = _platt(cal_raw, cal_y, cal_w, label_noise, smoothing)
+    if calibration_prefixes == "progress":
+        sel = rows.real if real else np.ones(len(rows.y), dtype=bool)
+        inv = np.array([1.0 / _customer_turns(p) for p in rows.prefixes])
+        model.platt, model.progress = _platt_progress(
+            oof_raw[best][sel], inv[sel], rows.y[sel], rows.w[sel], label_noise
+        )
+    else:
+        model.platt = _platt(cal_raw, cal_y, cal_w, label_noise, smoothing)
     model.floor = label_noise
     diag = {
         "stacker": best,

@@ -117,18 +117,22 @@ def train(
     version: str | None = None,
     conversion_features: str = "end",
     calibration_conversations: Sequence[Mapping[str, Any]] | None = None,
-    conversion_label_noise: float = 0.05,
+    conversion_label_noise: float | None = None,
     real_conversations: Sequence[Mapping[str, Any]] | None = None,
     real_sources: Sequence[str] | None = None,
     real_share: float = 1.0,
     real_cv: bool = True,
+    conversion_calibration: str = "last",
 ) -> TrainResult:
     """Train all models on the given data and register the result.
 
     ``eval_*`` are the promotion-gate files (the new version is compared with the current
     champion on them); ``holdout_*`` are extra data reported in the model card only;
     ``calibration_conversations`` (e.g. hand-written calls) join the conversion model's
-    Platt scaling, whose probabilities stay within ``conversion_label_noise`` of 0 and 1.
+    Platt scaling, whose probabilities stay within ``conversion_label_noise`` of 0 and 1
+    (default: 0.02 with real conversations, 0.05 without); ``conversion_calibration`` is
+    ``last``, ``all`` or ``progress`` (which prefixes calibrate it, see
+    :func:`ml.conversion.train_conversion_model`).
 
     ``real_conversations`` (recorded or hand-written calls, ``real_sources`` naming the
     file each came from) train the conversion model next to the simulated
@@ -158,6 +162,13 @@ def train(
         bar.set_postfix_str("utterance features for conversion")
         feature_utt = train_utterance_model(list(utterances), seed=seed)
     bar.set_postfix_str("conversion model")
+    # The probability floor: calibrated on simulated calls alone the model needs a wide
+    # one (they are nearly separable); calibrated on real calls a narrow one (chosen by
+    # leave-one-writer-out cross-validation on the hand-written calls, ml/README.md).
+    if conversion_label_noise is not None:
+        label_noise = conversion_label_noise
+    else:
+        label_noise = (0.02 if real else 0.05) if conversion_features == "end" else 0.0
 
     def fit_conversion(real_part: Sequence[Mapping[str, Any]]) -> Any:
         return train_conversion_model(
@@ -171,9 +182,10 @@ def train(
             # candidate only with "full".
             stacker="lr" if conversion_features == "semantic" else "auto",
             calibration_conversations=calibration_conversations,
-            label_noise=conversion_label_noise if conversion_features == "end" else 0.0,
+            label_noise=label_noise,
             real_conversations=real_part,
             real_share=real_share,
+            calibration_prefixes=conversion_calibration,
         )
 
     conv, conv_diag = fit_conversion(real)
@@ -254,6 +266,7 @@ def train(
                 ),
                 "probability_floor": conv.floor,
                 "real_share": real_share if real else None,
+                "calibration_prefixes": conversion_calibration,
             },
         },
         "metrics": metrics,

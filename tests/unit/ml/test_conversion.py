@@ -179,3 +179,27 @@ def test_real_share_must_be_positive(utt: UtteranceModel) -> None:
             real_conversations=conversations(8, 2),
             real_share=0.0,
         )
+
+
+def test_progress_calibration_pulls_early_turns_toward_the_middle(utt: UtteranceModel) -> None:
+    from ml.conversion import _platt_progress
+
+    rng = np.random.default_rng(3)
+    n = 600
+    inv = 1.0 / rng.integers(1, 8, n)
+    raw = rng.normal(size=n)
+    # Scores mean little on the first turns and a lot at the end.
+    y = (rng.random(n) < sigmoid(3.0 * raw * (1.0 - inv))).astype(int)
+    (a, _b), (_c, d) = _platt_progress(raw, inv, y, np.ones(n), floor=0.02)
+    assert a > 1.0 and d < -1.0  # the slope shrinks as 1/turns grows
+
+    model, _ = train_conversion_model(
+        conversations(60, 21),
+        utt,
+        feature_set="end",
+        real_conversations=conversations(20, 22),
+        calibration_prefixes="progress",
+    )
+    assert model.progress != (0.0, 0.0)
+    p = model.predict_prefix(prefixes(conversations(1, 23)[0])[0])
+    assert 0.0 < p < 1.0
