@@ -431,6 +431,13 @@ def _platt(
     return float(res.x[0]), float(res.x[1])
 
 
+#: Extra weight of each call's last prefix in the ``progress`` calibration (on top of the
+#: training weights, where a call's last prefix weighs as much as all its earlier ones):
+#: by leave-one-writer-out on the hand-written calls, 2 keeps the end-of-call ECE near the
+#: ``last`` calibration's (0.049 vs 0.038) while mid-call ECE drops from 0.27-0.36 to 0.17-0.20.
+PROGRESS_LAST_WEIGHT = 2.0
+
+
 def _platt_progress(
     raw: np.ndarray, inv_turns: np.ndarray, y: np.ndarray, w: np.ndarray, floor: float
 ) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -656,7 +663,11 @@ def train_conversion_model(
         sel = rows.real if real else np.ones(len(rows.y), dtype=bool)
         inv = np.array([1.0 / _customer_turns(p) for p in rows.prefixes])
         model.platt, model.progress = _platt_progress(
-            oof_raw[best][sel], inv[sel], rows.y[sel], rows.w[sel], label_noise
+            oof_raw[best][sel],
+            inv[sel],
+            rows.y[sel],
+            rows.w[sel] + PROGRESS_LAST_WEIGHT * rows.is_last[sel],
+            label_noise,
         )
     else:
         model.platt = _platt(cal_raw, cal_y, cal_w, label_noise, smoothing)
