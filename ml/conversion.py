@@ -413,22 +413,33 @@ def _platt(
         clf = LogisticRegression(C=1e4, max_iter=1000)
         clf.fit(raw.reshape(-1, 1), y, sample_weight=w)
         return float(clf.coef_[0][0]), float(clf.intercept_[0])
+    a, b = _fit_floored_logistic(np.column_stack([raw, np.ones_like(raw)]), y, w, floor)
+    return a, b
+
+
+def _fit_floored_logistic(
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, floor: float
+) -> tuple[float, ...]:
+    """Weighted maximum likelihood of ``p = floor + (1 - 2 floor) sigmoid(x @ theta)``
+    (no penalty), starting from ``theta = (1, 0, ...)``: the first column is the score."""
     from scipy.optimize import minimize
 
     wn = w / w.sum()
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        s = sigmoid(theta[0] * raw + theta[1])
-        p = floor + (1.0 - 2.0 * floor) * s
+        s = sigmoid(x @ theta)
+        p = np.clip(floor + (1.0 - 2.0 * floor) * s, 1e-12, 1 - 1e-12)
         ll = -float((wn * (y * np.log(p) + (1 - y) * np.log(1 - p))).sum())
-        # d ll / d z, with z = a raw + b
+        # d ll / d z, with z = x @ theta
         dz = -wn * (y / p - (1 - y) / (1 - p)) * (1.0 - 2.0 * floor) * s * (1 - s)
-        return ll, np.array([float(dz @ raw), float(dz.sum())])
+        return ll, x.T @ dz
 
-    res = minimize(loss, np.array([1.0, 0.0]), jac=True, method="L-BFGS-B")
+    theta0 = np.zeros(x.shape[1])
+    theta0[0] = 1.0
+    res = minimize(loss, theta0, jac=True, method="L-BFGS-B")
     if not res.success:
-        raise RuntimeError(f"Platt scaling did not converge: {res.message}")
-    return float(res.x[0]), float(res.x[1])
+        raise RuntimeError(f"calibration did not converge: {res.message}")
+    return tuple(float(v) for v in res.x)
 
 
 #: Extra weight of each call's last prefix in the ``progress`` calibration (on top of the
@@ -444,23 +455,8 @@ def _platt_progress(
     """Calibration over every prefix of a call:
     ``p = floor + (1 - 2 floor) sigmoid(a raw + b + (c + d raw) inv_turns)``, by maximum
     likelihood, ``inv_turns`` being 1 / the customer turns so far. Returns ``(a, b), (c, d)``."""
-    from scipy.optimize import minimize
-
     x = np.column_stack([raw, np.ones_like(raw), inv_turns, raw * inv_turns])
-    wn = w / w.sum()
-
-    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        s = sigmoid(x @ theta)
-        p = floor + (1.0 - 2.0 * floor) * s
-        p = np.clip(p, 1e-12, 1 - 1e-12)
-        ll = -float((wn * (y * np.log(p) + (1 - y) * np.log(1 - p))).sum())
-        dz = -wn * (y / p - (1 - y) / (1 - p)) * (1.0 - 2.0 * floor) * s * (1 - s)
-        return ll, x.T @ dz
-
-    res = minimize(loss, np.array([1.0, 0.0, 0.0, 0.0]), jac=True, method="L-BFGS-B")
-    if not res.success:
-        raise RuntimeError(f"progress calibration did not converge: {res.message}")
-    a, b, c, d = (float(v) for v in res.x)
+    a, b, c, d = _fit_floored_logistic(x, y, w, floor)
     return (a, b), (c, d)
 
 
@@ -548,6 +544,10 @@ def train_conversion_model(
         raise ValueError(f"unknown feature_set {feature_set!r}")
     if calibration_prefixes not in ("last", "all", "progress"):
         raise ValueError(f"unknown calibration_prefixes {calibration_prefixes!r}")
+    if calibration_prefixes == "progress" and (calibration_conversations or smoothing):
+        raise ValueError(
+            "'progress' calibration takes neither calibration_conversations nor smoothing"
+        )
     if not (0.0 <= label_noise < 0.5 and 0.0 <= smoothing < 0.5):
         raise ValueError("label_noise and smoothing must be in [0, 0.5)")
     if feature_set == "end":
@@ -636,31 +636,14 @@ def train_conversion_model(
         model.stacker = _fit_stacker_lgb(feats, rows.y, rows.w, seed).model_to_string()
     # The served model computes "lr" and "signed" stackers the same way.
     model.stacker_kind = "lgbm" if best == "lgbm" else "lr"
-    if real:
-        # Real calls are what the model will see: calibrate on their out-of-fold scores
-        # (after the last customer turn, or after every turn weighted as in training).
-        cal = rows.real & (rows.is_last if calibration_prefixes == "last" else True)
-        cal_raw, cal_y = oof_raw[best][cal], rows.y[cal]
-        cal_w = np.ones(int(cal.sum())) if calibration_prefixes == "last" else rows.w[cal]
-    elif feature_set == "end" and calibration_prefixes == "last":
-        # Calibrate what is served: the probability after the customer's latest turn,
-        # judged on the calls' outcomes (last prefixes).
-        cal_raw, cal_y = oof_raw[best][rows.is_last], rows.y[rows.is_last]
-        cal_w = np.ones(len(cal_y))
-    else:
-        cal_raw, cal_y, cal_w = oof_raw[best], rows.y, rows.w
     n_cal = 0
-    if calibration_conversations:
-        extra = [c for c in calibration_conversations if prefixes(c)]
-        n_cal = len(extra)
-        if n_cal:
-            ex_raw = np.array([model._raw(model.features(last_prefix(c))) for c in extra])
-            ex_y = np.array([int(bool(c["converted"])) for c in extra])
-            cal_raw = np.concatenate([cal_raw, ex_raw])
-            cal_y = np.concatenate([cal_y, ex_y])
-            cal_w = np.concatenate([cal_w, np.full(n_cal, cal_w.sum() / n_cal)])
+    # Calibrate on real calls when there are any: they are what the model will see.
+    sel = rows.real if real else np.ones(len(rows.y), dtype=bool)
+    calibrated_on = "the real calls" if real else "the training calls"
     if calibration_prefixes == "progress":
-        sel = rows.real if real else np.ones(len(rows.y), dtype=bool)
+        calibration = (
+            f"platt with 1/turns terms on out-of-fold scores of {calibrated_on}' every prefix"
+        )
         inv = np.array([1.0 / _customer_turns(p) for p in rows.prefixes])
         model.platt, model.progress = _platt_progress(
             oof_raw[best][sel],
@@ -670,6 +653,26 @@ def train_conversion_model(
             label_noise,
         )
     else:
+        if calibration_prefixes == "last" and (real or feature_set == "end"):
+            # Calibrate what is served: the probability after the customer's latest
+            # turn, judged on the calls' outcomes (last prefixes), each call once.
+            sel = sel & rows.is_last
+            cal_w = np.ones(int(sel.sum()))
+            calibration = f"platt on out-of-fold scores of {calibrated_on}' last customer turn"
+        else:
+            cal_w = rows.w[sel]
+            calibration = f"platt on out-of-fold scores of {calibrated_on}' every prefix"
+        cal_raw, cal_y = oof_raw[best][sel], rows.y[sel]
+        if calibration_conversations:
+            extra = [c for c in calibration_conversations if prefixes(c)]
+            n_cal = len(extra)
+            if n_cal:
+                ex_raw = np.array([model._raw(model.features(last_prefix(c))) for c in extra])
+                ex_y = np.array([int(bool(c["converted"])) for c in extra])
+                cal_raw = np.concatenate([cal_raw, ex_raw])
+                cal_y = np.concatenate([cal_y, ex_y])
+                cal_w = np.concatenate([cal_w, np.full(n_cal, cal_w.sum() / n_cal)])
+                calibration += f" + {n_cal} calibration conversations"
         model.platt = _platt(cal_raw, cal_y, cal_w, label_noise, smoothing)
     model.floor = label_noise
     diag = {
@@ -681,6 +684,7 @@ def train_conversion_model(
         "n_prefixes": len(rows.y),
         "n_features": feats.shape[1],
         "n_calibration_conversations": n_cal,
+        "calibration": calibration,
         "label_noise": label_noise,
         "smoothing": smoothing,
     }

@@ -254,16 +254,7 @@ def train(
                 "feature_set": conversion_features,
                 "cv_log_loss": conv_diag["cv_log_loss"],
                 "features": conv.feature_names,
-                "calibration": (
-                    "platt on out-of-fold predictions of the real calls' last customer turn"
-                    if real
-                    else "platt on out-of-fold training predictions"
-                )
-                + (
-                    f" + {conv_diag['n_calibration_conversations']} calibration conversations"
-                    if conv_diag["n_calibration_conversations"]
-                    else ""
-                ),
+                "calibration": conv_diag["calibration"],
                 "probability_floor": conv.floor,
                 "real_share": real_share if real else None,
                 "calibration_prefixes": conversion_calibration,

@@ -203,3 +203,34 @@ def test_progress_calibration_pulls_early_turns_toward_the_middle(utt: Utterance
     assert model.progress != (0.0, 0.0)
     p = model.predict_prefix(prefixes(conversations(1, 23)[0])[0])
     assert 0.0 < p < 1.0
+
+
+def test_progress_calibration_refuses_what_it_would_ignore(utt: UtteranceModel) -> None:
+    with pytest.raises(ValueError, match="progress"):
+        train_conversion_model(
+            conversations(40, 24),
+            utt,
+            feature_set="end",
+            calibration_prefixes="progress",
+            calibration_conversations=conversations(8, 25),
+        )
+    with pytest.raises(ValueError, match="progress"):
+        train_conversion_model(
+            conversations(40, 24),
+            utt,
+            feature_set="end",
+            calibration_prefixes="progress",
+            smoothing=0.1,
+        )
+
+
+def test_diagnostics_say_what_calibrated_the_model(utt: UtteranceModel) -> None:
+    sim, real = conversations(60, 26), conversations(20, 27)
+    _, last = train_conversion_model(sim, utt, feature_set="end", real_conversations=real)
+    assert (
+        last["calibration"] == "platt on out-of-fold scores of the real calls' last customer turn"
+    )
+    _, every = train_conversion_model(
+        sim, utt, feature_set="end", real_conversations=real, calibration_prefixes="progress"
+    )
+    assert "every prefix" in every["calibration"] and "real calls" in every["calibration"]
