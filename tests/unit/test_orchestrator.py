@@ -19,6 +19,7 @@ from voice_agent.core.types import AnalysisInput, BuyingSignal
 from voice_agent.errors import ConversationEnded, ConversationNotFound, InvalidRequest
 from voice_agent.generation.base import GenerationContext
 from voice_agent.orchestrator import KINDS, MAX_CHANNEL_LABELS, REPORT_FLOOR, Orchestrator
+from voice_agent.store.base import Store
 from voice_agent.store.sqlite import SQLiteStore
 
 
@@ -152,7 +153,7 @@ def executor() -> Any:
 
 
 def make(
-    store: SQLiteStore,
+    store: Store,
     executor: ThreadPoolExecutor,
     primary: dict[str, Any] | None = None,
     generator: Generator | None = None,
@@ -509,14 +510,7 @@ async def test_failed_customer_turn_write_changes_nothing(
     store: SQLiteStore, executor: ThreadPoolExecutor
 ) -> None:
     flaky = FlakyStore(store)
-    orch = Orchestrator(
-        store=flaky,
-        primary=models(),
-        fallback=rules(),
-        policy=RulePolicy(),
-        generator=Generator(),
-        executor=executor,
-    )
+    orch = make(flaky, executor, deadline_ms=40.0)
     conv = await orch.create(lang="en")
     await orch.greet(conv)
     before = (conv.to_json(), conv.memory.to_json())
@@ -540,14 +534,7 @@ async def test_failed_reply_write_is_not_kept_in_memory(
     store: SQLiteStore, executor: ThreadPoolExecutor
 ) -> None:
     flaky = FlakyStore(store)
-    orch = Orchestrator(
-        store=flaky,
-        primary=models(),
-        fallback=rules(),
-        policy=RulePolicy(),
-        generator=Generator(),
-        executor=executor,
-    )
+    orch = make(flaky, executor, deadline_ms=40.0)
     conv = await orch.create(lang="en")
     prepared = await orch.prepare(conv, "too expensive")
     await orch.commit(conv, prepared)
@@ -567,15 +554,7 @@ async def test_hung_models_do_not_hang_turns(store: SQLiteStore) -> None:
     """Models that never return fill the analysis threads; the rules must still answer."""
     hung = [Slow({"price": 0.9}) for _ in range(4)]
     executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="hung")
-    orch = Orchestrator(
-        store=store,
-        primary=dict(zip(KINDS, hung, strict=True)),
-        fallback=rules(),
-        policy=RulePolicy(),
-        generator=Generator(),
-        deadline_ms=30,
-        executor=executor,
-    )
+    orch = make(store, executor, primary=dict(zip(KINDS, hung, strict=True)), deadline_ms=30)
     try:
         conv = await orch.create(lang="en")
         for k in range(3):
