@@ -61,3 +61,6 @@ CONVERSATIONS = Counter(
 )
 OUTCOMES = Counter("voice_agent_outcomes_total", "Outcomes recorded.", ["converted"])
 OPEN_SESSIONS = Gauge("voice_agent_realtime_sessions", "Open realtime sessions.")
+CALLS_ENDED = Counter(
+    "voice_agent_calls_ended_total", "Calls ended, by transport and reason.", ["channel", "reason"]
+)

@@ -33,7 +33,13 @@ import structlog
 from voice_agent import metrics
 from voice_agent.analysis.base import AnalyserSet
 from voice_agent.core.conversation import Conversation, Memory, Turn
-from voice_agent.core.decision import PHASE_AFTER, Policy, PolicyState, apply_action
+from voice_agent.core.decision import (
+    PHASE_AFTER,
+    Policy,
+    PolicyState,
+    apply_action,
+    next_action,
+)
 from voice_agent.core.labels import Lang, Phase
 from voice_agent.core.types import (
     Action,
@@ -72,6 +78,7 @@ class PreparedTurn:
     generator: ResponseGenerator
     timings_ms: dict[str, float] = field(default_factory=dict)
     greeting: bool = False
+    dtmf: str = ""
 
     async def sentences(self) -> AsyncIterator[str]:
         """The reply, sentence by sentence, as the generator produces it."""
@@ -189,16 +196,41 @@ class Orchestrator:
     async def end(
         self, conv: Conversation, *, converted: bool | None, value: float | None = None
     ) -> Conversation:
-        if conv.ended:
+        """Record the outcome and end the conversation. A call that ended (hang-up,
+        hand-off) still takes its outcome, once."""
+        if conv.outcome is not None or (conv.ended and conv.end_reason is None):
             raise ConversationEnded(conv.id)
         conv.phase = "ended"
-        conv.ended_at = self.clock()
+        conv.ended_at = conv.ended_at or self.clock()
         if converted is not None:
             conv.outcome = {"converted": converted, "value": value}
             metrics.OUTCOMES.labels(str(converted).lower()).inc()
         await self.store.update_conversation(conv)
         self.forget(conv.id)
         return conv
+
+    async def end_call(self, conv: Conversation, reason: str) -> None:
+        """The call carrying ``conv`` is over: the conversation ends with ``reason``."""
+        if conv.ended_at is None:
+            conv.ended_at = self.clock()
+        conv.phase = "ended"
+        conv.end_reason = reason
+        await self.store.update_conversation(conv)
+        self.forget(conv.id)
+
+    async def update_profile(
+        self, conv: Conversation, *, lang: Lang, customer: Mapping[str, Any]
+    ) -> None:
+        """The caller's language or profile changed during a call."""
+        conv.lang = lang
+        conv.customer = dict(customer)
+        await self.store.update_conversation(conv)
+
+    async def revise_reply(self, conv: Conversation, turn: Turn, text: str) -> None:
+        """Replace a stored agent turn's text with what the caller really heard (the
+        client reported less playback than was estimated)."""
+        turn.text = text
+        await self.store.save_turns(conv, [turn])
 
     # -- analysis ---------------------------------------------------------------------------
     async def _call(self, kind: str, inp: AnalysisInput) -> tuple[Any, str | None, str, float]:
@@ -257,12 +289,13 @@ class Orchestrator:
         return insights, timings
 
     # -- the three steps of a turn ----------------------------------------------------------
-    async def prepare(self, conv: Conversation, text: str) -> PreparedTurn:
-        """Analyse ``text`` and decide the next action. Stores nothing."""
+    async def prepare(self, conv: Conversation, text: str, *, dtmf: str = "") -> PreparedTurn:
+        """Analyse ``text`` and decide the next action. Stores nothing. ``dtmf``: phone keys
+        pressed during the turn (a key press alone is a turn too)."""
         if conv.ended:
             raise ConversationEnded(conv.id)
         text = text.strip()
-        if not text:
+        if not text and not dtmf:
             raise InvalidRequest("text must not be empty", code="empty_text")
         t0 = time.perf_counter()
         insights, timings = await self.analyse(conv, text)
@@ -275,8 +308,9 @@ class Orchestrator:
             insights=insights,
             memory=memory,
             profile=conv.customer,
+            dtmf=dtmf,
         )
-        action = self.policy.decide(state)
+        action = next_action(self.policy, state)
         apply_action(memory, action, insights)
         phase = PHASE_AFTER[action.name]
         timings["decision"] = (time.perf_counter() - t1) * 1000
@@ -291,7 +325,9 @@ class Orchestrator:
             memory=memory,
             insights=insights,
         )
-        return PreparedTurn(conv.id, text, insights, action, memory, ctx, self.generator, timings)
+        return PreparedTurn(
+            conv.id, text, insights, action, memory, ctx, self.generator, timings, dtmf=dtmf
+        )
 
     async def prepare_greeting(self, conv: Conversation) -> PreparedTurn:
         memory = copy.deepcopy(conv.memory)
@@ -318,6 +354,7 @@ class Orchestrator:
             raise ConversationEnded(conv.id)
         memory_before, phase_before = conv.memory, conv.phase
         turn = conv.add_turn("customer", prepared.text, self.clock())
+        turn.dtmf = prepared.dtmf
         turn.insights = prepared.insights
         turn.timings_ms = {**prepared.timings_ms, **(timings_ms or {})}
         conv.memory = prepared.memory

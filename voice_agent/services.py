@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 
@@ -14,6 +14,11 @@ from voice_agent.core.decision import Policy, RulePolicy
 from voice_agent.orchestrator import KINDS, Orchestrator
 from voice_agent.settings import Settings
 from voice_agent.store.sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from voice_agent.call.core import CallLimits
+    from voice_agent.playbook.schema import Playbook
+    from voice_agent.speech.engines import SpeechEngines
 
 log = structlog.get_logger("voice_agent.services")
 
@@ -26,9 +31,19 @@ class Services:
     keys: KeyChecker
     model_version: str | None = None
     model_errors: dict[str, str] = field(default_factory=dict)
-    speech: Any = None
+    playbook: Playbook | None = None
+    #: loaded at start-up by ``speech_runtime.start_speech`` unless speech is off
+    speech: SpeechEngines | None = None
     speech_error: str | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    #: optional speech parts that could not be loaded (name -> why)
+    speech_unavailable: dict[str, str] = field(default_factory=dict)
+
+    def call_limits(self) -> CallLimits:
+        from voice_agent.call.core import CallLimits
+
+        return CallLimits(
+            idle_s=self.settings.call_idle_timeout_s, max_s=self.settings.call_max_duration_s
+        )
 
     def readiness(self) -> dict[str, Any]:
         fallbacks = sorted(k for k in KINDS if k not in self.orchestrator.primary)
@@ -47,7 +62,7 @@ class Services:
                 else ("disabled" if not self.settings.speech else "unavailable")
             ),
             "speech_error": self.speech_error,
-            "speech_parts_unavailable": self.extras.get("speech_unavailable", {}),
+            "speech_parts_unavailable": dict(self.speech_unavailable),
         }
 
 
@@ -126,5 +141,5 @@ def build_services(settings: Settings) -> Services:
         keys=KeyChecker(keys),
         model_version=version,
         model_errors=errors,
-        extras={"playbook": playbook},
+        playbook=playbook,
     )

@@ -85,6 +85,16 @@ class Settings(BaseSettings):
     tts_config: Path | None = None
     silence_ms: int = Field(default=500, ge=100, le=5000)
     greet_first: bool = True
+    call_idle_timeout_s: float = Field(default=300.0, gt=0)
+    call_max_duration_s: float = Field(default=3600.0, gt=0)
+
+    # telephony
+    public_url: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_hand_off_number: str | None = None
+    audiosocket_port: int | None = Field(default=None, ge=0, le=65535)
+    audiosocket_host: str = "127.0.0.1"
+    audiosocket_allow: str = "127.0.0.1/32,::1/128"
 
     @field_validator("api_keys")
     @classmethod

@@ -33,10 +33,11 @@ async def start_speech(svc: Services) -> None:
         log.error("speech_unavailable", error=svc.speech_error)
         return
     svc.speech = engines
-    svc.extras["speech_unavailable"] = dict(engines.unavailable)
+    svc.speech_unavailable = dict(engines.unavailable)
     log.info("speech_ready", warm_up_ms=engines.warm_up_ms, unavailable=engines.unavailable)
 
-    async def stop() -> None:
-        engines.close(wait=False)
 
-    svc.extras["stop_speech"] = stop
+def stop_speech(svc: Services) -> None:
+    """Stop the speech engines' worker threads (queued jobs are dropped)."""
+    if svc.speech is not None:
+        svc.speech.close(wait=False)

@@ -187,8 +187,10 @@ async def post_outcome(request: Request) -> Response:
     conversation_id = request.path_params["id"]
     svc = services(request)
     body = await read_json(request, PostOutcome)
-    # unknown and ended ids fail here, before a lock is made for them (it would never go)
-    if (await svc.orchestrator.get(conversation_id)).ended:
+    # unknown ids and recorded outcomes fail here, before a lock is made for them (it would
+    # never go); a call that ended (hang-up, hand-off) still takes its outcome
+    first = await svc.orchestrator.get(conversation_id)
+    if first.outcome is not None or (first.ended and first.end_reason is None):
         raise ConversationEnded(conversation_id)
     async with svc.orchestrator.lock(conversation_id):
         conv = await svc.orchestrator.get(conversation_id)
@@ -299,9 +301,9 @@ def create_app(settings: Settings | None = None, svc: Services | None = None) ->
         try:
             yield
         finally:
-            stop = svc.extras.get("stop_speech")
-            if stop is not None:
-                await stop()
+            from voice_agent.speech_runtime import stop_speech
+
+            stop_speech(svc)
             await svc.store.close()
 
     app = Starlette(

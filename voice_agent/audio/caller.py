@@ -17,7 +17,7 @@ Not thread-safe: one push at a time per caller (await each before the next).
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -25,7 +25,18 @@ import numpy.typing as npt
 from voice_agent.audio.codec import AudioFormat, decode
 from voice_agent.audio.resample import StreamResampler
 from voice_agent.audio.turn_detector import TurnDetector, TurnEvent
-from voice_agent.audio.vad import FRAME_MS, SAMPLE_RATE, SileroVAD
+from voice_agent.audio.vad import FRAME_MS, SAMPLE_RATE
+
+
+class VoiceActivity(Protocol):
+    """Per-stream speech probabilities (:class:`~voice_agent.audio.vad.SileroVAD`)."""
+
+    def process(
+        self, samples16k: npt.NDArray[np.float32] | npt.NDArray[np.int16]
+    ) -> list[float]: ...
+
+    def reset(self) -> None: ...
+
 
 __all__ = ["CallerAudio"]
 
@@ -38,7 +49,7 @@ class CallerAudio:
     def __init__(
         self,
         fmt: AudioFormat | str,
-        vad: SileroVAD,
+        vad: VoiceActivity,
         detector: TurnDetector,
         *,
         keep_s: float = 60.0,
@@ -60,14 +71,40 @@ class CallerAudio:
         """Stream time of the audio received so far (16 kHz clock)."""
         return self._total / _SAMPLES_PER_MS
 
-    def push(self, data: bytes) -> list[TurnEvent]:
-        """Feed wire bytes (raises ``AudioFormatError`` for malformed data, nothing kept)."""
-        return self.push_samples(decode(data, self.format))
+    @property
+    def start_ms(self) -> float:
+        """Stream time of the oldest sample still kept."""
+        return max(0, self._total - self._capacity) / _SAMPLES_PER_MS
 
-    def push_samples(self, samples: npt.NDArray[np.int16]) -> list[TurnEvent]:
+    @property
+    def frames_ms(self) -> float:
+        """Stream time of the next VAD frame (the detector's clock)."""
+        return self._frames * FRAME_MS
+
+    def set_format(self, fmt: AudioFormat | str) -> None:
+        """The wire format changes; stream time and kept audio go on."""
+        self.format = AudioFormat.parse(fmt)
+        self._resampler = StreamResampler(self.format.sample_rate, SAMPLE_RATE)
+
+    def set_detector(self, detector: TurnDetector) -> None:
+        """New turn-detection settings; the VAD restarts, stream time goes on."""
+        self.detector = detector
+        self.vad.reset()
+
+    def push(self, data: bytes, *, detect: bool = True) -> list[TurnEvent]:
+        """Feed wire bytes (raises ``AudioFormatError`` for malformed data, nothing kept).
+        ``detect=False`` keeps the audio without voice-activity detection (manual turns)."""
+        return self.push_samples(decode(data, self.format), detect=detect)
+
+    def push_samples(
+        self, samples: npt.NDArray[np.int16], *, detect: bool = True
+    ) -> list[TurnEvent]:
         """Feed int16 samples at the wire rate (already decoded)."""
         pcm16k = self._resampler.process(samples)
         self._append(pcm16k)
+        if not detect:
+            self.last_probs = []
+            return []
         probs = self.vad.process(pcm16k)
         self.last_probs = probs
         events: list[TurnEvent] = []
@@ -88,13 +125,20 @@ class CallerAudio:
                 self._frames += 1
         return events + self.detector.force_end(self.now_ms)
 
-    def utterance(self, start_ms: float, end_ms: float) -> npt.NDArray[np.float32]:
-        """16 kHz float32 audio between two stream times, padded by ``pad_ms`` each side
-        (clipped to what is still kept)."""
-        first = max(
-            int((start_ms - self.pad_ms) * _SAMPLES_PER_MS), self._total - self._capacity, 0
-        )
-        last = min(int((end_ms + self.pad_ms) * _SAMPLES_PER_MS), self._total)
+    def utterance(
+        self,
+        start_ms: float,
+        end_ms: float,
+        *,
+        before_ms: float | None = None,
+        after_ms: float | None = None,
+    ) -> npt.NDArray[np.float32]:
+        """16 kHz float32 audio between two stream times, padded by ``before_ms`` and
+        ``after_ms`` (default ``pad_ms`` each side), clipped to what is still kept."""
+        before = self.pad_ms if before_ms is None else before_ms
+        after = self.pad_ms if after_ms is None else after_ms
+        first = max(int((start_ms - before) * _SAMPLES_PER_MS), self._total - self._capacity, 0)
+        last = min(int((end_ms + after) * _SAMPLES_PER_MS), self._total)
         if last <= first:
             return np.zeros(0, dtype=np.float32)
         idx = np.arange(first, last) % self._capacity

@@ -4,6 +4,8 @@ Two wire formats are spoken (the OpenAI Realtime names):
 
 * ``audio/pcm``  -> :attr:`AudioFormat.PCM24K`: 24 kHz, signed 16-bit little-endian, mono.
 * ``audio/pcmu`` -> :attr:`AudioFormat.PCMU8K`: 8 kHz G.711 mu-law, one byte per sample, mono.
+* ``audio/L16;rate=8000`` -> :attr:`AudioFormat.PCM8K`: 8 kHz signed 16-bit little-endian, mono
+  (Asterisk's ``slin``, what AudioSocket carries; not offered on ``/v1/realtime``).
 
 The mu-law tables reproduce bit for bit what the removed ``audioop`` module did
 (``audioop.lin2ulaw(data, 2)`` / ``audioop.ulaw2lin(data, 2)``), which is the classic
@@ -57,6 +59,7 @@ class AudioFormat(StrEnum):
 
     PCM24K = "audio/pcm"
     PCMU8K = "audio/pcmu"
+    PCM8K = "audio/L16;rate=8000"
 
     @classmethod
     def parse(cls, value: str | AudioFormat) -> AudioFormat:
@@ -81,8 +84,16 @@ class AudioFormat(StrEnum):
         return _WIDTHS[self]
 
 
-_RATES: Final[dict[AudioFormat, int]] = {AudioFormat.PCM24K: 24_000, AudioFormat.PCMU8K: 8_000}
-_WIDTHS: Final[dict[AudioFormat, int]] = {AudioFormat.PCM24K: 2, AudioFormat.PCMU8K: 1}
+_RATES: Final[dict[AudioFormat, int]] = {
+    AudioFormat.PCM24K: 24_000,
+    AudioFormat.PCMU8K: 8_000,
+    AudioFormat.PCM8K: 8_000,
+}
+_WIDTHS: Final[dict[AudioFormat, int]] = {
+    AudioFormat.PCM24K: 2,
+    AudioFormat.PCMU8K: 1,
+    AudioFormat.PCM8K: 2,
+}
 
 
 def sample_rate(fmt: AudioFormat | str) -> int:
@@ -164,7 +175,7 @@ def decode(data: bytes | bytearray | memoryview, fmt: AudioFormat | str) -> Int1
     if n % 2:
         raise AudioFormatError(
             "audio_odd_length",
-            f"audio/pcm data must hold whole 16-bit samples; got {n} bytes",
+            f"{f.value} data must hold whole 16-bit samples; got {n} bytes",
         )
     pcm = np.frombuffer(data, dtype="<i2").astype(np.int16)  # copy: writable, native order
     return pcm

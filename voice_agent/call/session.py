@@ -1,9 +1,14 @@
-"""The pure core of a realtime voice session: turn-taking, barge-in, playback accounting.
+"""The pure core of a call: turn-taking, the reply lifecycle, barge-in, playback accounting.
 
 Nothing here does I/O, sleeps or reads a clock: callers pass the stream time (``t_ms``, the
 position in the caller's audio) or the wall time (``now``, seconds) and get back values or
-actions to carry out. The endpoint (``endpoint.py``) feeds these classes and performs what
-they return.
+actions to carry out. The call driver (``core.py``) feeds these classes and performs what
+they return, whatever transport carries the call.
+
+* :class:`CallSession` is the state of the call's floor: who may speak, and where the
+  agent's reply is in its life (:class:`Floor`: listening, preparing, held, speaking,
+  stopping, dropped, ended), with the transitions the driver may ask for. It owns the
+  :class:`TurnTaking` below and keeps its idea of "the agent holds the floor" in step.
 
 * :class:`TurnTaking` turns voice-activity events into protocol actions: when to announce
   speech, when to start the speculative transcription (at end of speech, before the
@@ -11,7 +16,6 @@ they return.
   a short interjection ("mm-hm") must be checked before it may cut the agent off.
 * :class:`PlaybackClock` paces the agent's audio and tells how much of it the caller has
   really heard; :func:`played_text` maps that to the words heard.
-* :class:`UtteranceBuffer` keeps the caller's recent 16 kHz audio, bounded.
 * :class:`StreamClock` maps stream time to wall time, to anchor latency at end of speech.
 """
 
@@ -21,11 +25,9 @@ import bisect
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
-import numpy as np
-import numpy.typing as npt
-
-from voice_agent.realtime.events import new_id
+from voice_agent.call.events import new_id
 
 # --------------------------------------------------------------------------- turn taking
 
@@ -194,6 +196,181 @@ class TurnTaking:
         return []
 
 
+# --------------------------------------------------------------------------- the floor
+
+
+class Floor(StrEnum):
+    """Where the agent's reply is in its life. One reply at a time."""
+
+    #: No reply under way: the caller has the floor.
+    LISTENING = "listening"
+    #: A caller turn ended and the agent will answer it: transcription, analysis, storage.
+    PREPARING = "preparing"
+    #: The caller talked over the agent while its answer was being prepared: the answer
+    #: is moot, the turn is still stored when ready.
+    DROPPED = "dropped"
+    #: A prepared answer waits for the client to ask for it (``response.create``), as with
+    #: manual turns or ``create_response: false``.
+    HELD = "held"
+    #: The agent's reply is streaming.
+    SPEAKING = "speaking"
+    #: The caller barged in: the reply is being stopped and what was heard recorded.
+    STOPPING = "stopping"
+    #: The call is over.
+    ENDED = "ended"
+
+
+@dataclass(frozen=True, slots=True)
+class CancelResponse:
+    """Stop the streaming reply now (the caller barged in)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakReply:
+    """The prepared answer goes out now."""
+
+
+@dataclass(frozen=True, slots=True)
+class HoldReply:
+    """Keep the prepared answer until the client asks for it."""
+
+
+@dataclass(frozen=True, slots=True)
+class DropReply:
+    """Discard the prepared answer (the caller talked over it)."""
+
+
+FloorAction = CancelResponse | SpeakReply | HoldReply | DropReply
+
+
+class FloorError(Exception):
+    """A transition the current :class:`Floor` does not allow; ``code`` names it."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class CallSession:
+    """The floor of one call: the reply lifecycle plus turn-taking, kept consistent.
+
+    The agent *holds the floor* (speech over it is an interjection, see
+    :class:`TurnTaking`) while a reply is being prepared or spoken, and while ended turns
+    that it will answer wait in line (``queued``). Every transition returns the
+    turn-taking actions it caused (a pending interjection becoming an ordinary turn when
+    the agent lets go) together with what to do with the reply.
+    """
+
+    def __init__(self, turns: TurnTaking | None = None) -> None:
+        self.turns = turns or TurnTaking()
+        self.floor = Floor.LISTENING
+        #: Ended caller turns the agent will answer, not yet started.
+        self.queued = 0
+
+    @property
+    def agent_has_floor(self) -> bool:
+        return self.queued > 0 or self.floor in (Floor.PREPARING, Floor.SPEAKING)
+
+    @property
+    def responding(self) -> bool:
+        """A reply is streaming or being stopped."""
+        return self.floor in (Floor.SPEAKING, Floor.STOPPING)
+
+    def replace_turn_taking(self, turns: TurnTaking) -> None:
+        """New turn-detection settings: a fresh :class:`TurnTaking`, same floor."""
+        self.turns = turns
+        self._sync()
+
+    def _sync(self) -> list[TurnAction]:
+        if self.agent_has_floor and not self.turns.agent_speaking:
+            self.turns.agent_started()
+            return []
+        if not self.agent_has_floor and self.turns.agent_speaking:
+            return self.turns.agent_stopped()
+        return []
+
+    def _check_open(self) -> None:
+        if self.floor is Floor.ENDED:
+            raise FloorError("call_ended", "the call is over")
+
+    # -- caller turns -----------------------------------------------------------------------
+    def turn_queued(self, auto: bool) -> list[TurnAction]:
+        """A caller turn ended and waits for the turn worker; ``auto``: the agent will
+        answer it by itself (it holds the floor from now on)."""
+        self._check_open()
+        if auto:
+            self.queued += 1
+        return self._sync()
+
+    def turn_started(self, auto: bool) -> list[TurnAction]:
+        """The turn worker takes the next ended turn (no reply is streaming then)."""
+        self._check_open()
+        if auto:
+            self.queued = max(0, self.queued - 1)
+        if self.responding:
+            raise FloorError("response_active", "a reply is still streaming")
+        # a held answer is superseded by the new turn
+        self.floor = Floor.PREPARING if auto else Floor.LISTENING
+        return self._sync()
+
+    def turn_ready(self, auto: bool) -> tuple[FloorAction, list[TurnAction]]:
+        """The turn is stored and its answer prepared: what to do with the answer."""
+        self._check_open()
+        action: FloorAction
+        if self.floor is Floor.DROPPED:
+            self.floor, action = Floor.LISTENING, DropReply()
+        elif auto and self.floor is Floor.PREPARING:
+            self.floor, action = Floor.SPEAKING, SpeakReply()
+        else:
+            self.floor, action = Floor.HELD, HoldReply()
+        return action, self._sync()
+
+    def turn_failed(self) -> list[TurnAction]:
+        """Nothing to answer (no transcript, an engine failed)."""
+        if self.floor in (Floor.PREPARING, Floor.DROPPED):
+            self.floor = Floor.LISTENING
+        return self._sync()
+
+    def barge_in(self) -> tuple[FloorAction | None, list[TurnAction]]:
+        """The caller really talks over the agent."""
+        action: FloorAction | None = None
+        if self.floor is Floor.SPEAKING:
+            self.floor, action = Floor.STOPPING, CancelResponse()
+        elif self.floor is Floor.PREPARING:
+            self.floor = Floor.DROPPED
+        turn_actions = self.turns.agent_stopped() if self.turns.agent_speaking else []
+        return action, turn_actions + self._sync()
+
+    # -- agent replies ----------------------------------------------------------------------
+    def response_requested(self) -> list[TurnAction]:
+        """A reply starts that no ended turn asked for: the greeting, ``response.create``."""
+        self._check_open()
+        if self.responding:
+            raise FloorError(
+                "conversation_already_has_active_response",
+                "a response is in progress; cancel it first",
+            )
+        self.floor = Floor.SPEAKING
+        return self._sync()
+
+    def response_cancelled(self) -> FloorAction | None:
+        """The client cancels the streaming reply (not a barge-in)."""
+        if self.floor is Floor.SPEAKING:
+            self.floor = Floor.STOPPING
+            return CancelResponse()
+        return None
+
+    def response_ended(self) -> list[TurnAction]:
+        if self.responding:
+            self.floor = Floor.LISTENING
+        return self._sync()
+
+    def end(self) -> None:
+        self.floor = Floor.ENDED
+        self.queued = 0
+
+
 # --------------------------------------------------------------------------- playback
 
 
@@ -254,81 +431,7 @@ def played_text(segments: Sequence[tuple[str, float]], played_ms: float) -> tupl
     return " ".join(heard), False
 
 
-# --------------------------------------------------------------------------- input audio
-
-
-class UtteranceBuffer:
-    """The caller's most recent 16 kHz audio, kept as float32 in [-1, 1], at most ``max_ms``.
-
-    Stream time 0 is the first sample ever appended (clears keep counting).
-    """
-
-    RATE = 16000
-
-    def __init__(self, max_ms: float = 60_000.0) -> None:
-        self.max_samples = int(max_ms * self.RATE / 1000)
-        self._chunks: deque[npt.NDArray[np.float32]] = deque()
-        self._first = 0  # absolute index of the first kept sample
-        self._total = 0  # absolute index after the last sample
-
-    @property
-    def end_ms(self) -> float:
-        return self._total * 1000.0 / self.RATE
-
-    @property
-    def start_ms(self) -> float:
-        return self._first * 1000.0 / self.RATE
-
-    def append(self, samples: npt.NDArray[np.float32] | npt.NDArray[np.int16]) -> None:
-        if samples.dtype == np.int16:
-            chunk = samples.astype(np.float32) / 32768.0
-        else:
-            chunk = np.asarray(samples, dtype=np.float32)
-        if chunk.size == 0:
-            return
-        self._chunks.append(chunk)
-        self._total += chunk.size
-        while self._total - self._first > self.max_samples and self._chunks:
-            excess = self._total - self._first - self.max_samples
-            head = self._chunks[0]
-            if head.size <= excess:
-                self._chunks.popleft()
-                self._first += head.size
-            else:
-                self._chunks[0] = head[excess:]
-                self._first += excess
-
-    def slice(self, t0_ms: float, t1_ms: float) -> npt.NDArray[np.float32]:
-        """Audio between two stream times (clipped to what is kept)."""
-        a = max(self._first, int(t0_ms * self.RATE / 1000))
-        b = min(self._total, int(t1_ms * self.RATE / 1000))
-        if b <= a:
-            return np.zeros(0, dtype=np.float32)
-        out: list[npt.NDArray[np.float32]] = []
-        pos = self._first
-        for chunk in self._chunks:
-            end = pos + chunk.size
-            if end > a and pos < b:
-                out.append(chunk[max(0, a - pos) : min(chunk.size, b - pos)])
-            pos = end
-            if pos >= b:
-                break
-        return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
-
-    def discard_before(self, t_ms: float) -> None:
-        cut = min(self._total, int(t_ms * self.RATE / 1000))
-        while self._chunks and self._first < cut:
-            head = self._chunks[0]
-            if self._first + head.size <= cut:
-                self._chunks.popleft()
-                self._first += head.size
-            else:
-                self._chunks[0] = head[cut - self._first :]
-                self._first = cut
-
-    def clear(self) -> None:
-        self._chunks.clear()
-        self._first = self._total
+# --------------------------------------------------------------------------- clocks
 
 
 class StreamClock:

@@ -25,6 +25,8 @@ class Turn:
     action: str | None = None
     #: For agent turns interrupted by the caller: the text actually played.
     truncated: bool = False
+    #: Phone keys the caller pressed during this (customer) turn.
+    dtmf: str = ""
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -41,6 +43,8 @@ class Turn:
             out["action"] = self.action
         if self.truncated:
             out["truncated"] = True
+        if self.dtmf:
+            out["dtmf"] = self.dtmf
         return out
 
 
@@ -103,6 +107,9 @@ class Conversation:
     outcome: dict[str, Any] | None = None
     #: A/B strategy arm or other experiment tags.
     tags: dict[str, Any] = field(default_factory=dict)
+    #: Why a call ended (``caller_hung_up``, ``agent_hand_off``, ``timeout``, ``error``,
+    #: ``no_customer_turn``); ``None`` for text conversations and calls still going on.
+    end_reason: str | None = None
 
     @property
     def ended(self) -> bool:
@@ -133,6 +140,7 @@ class Conversation:
             "created_at": self.created_at,
             "ended_at": self.ended_at,
             "outcome": self.outcome,
+            "end_reason": self.end_reason,
             "tags": self.tags,
         }
         if with_turns:

@@ -37,12 +37,26 @@ class PolicyState:
     insights: Insights
     memory: Memory
     profile: Mapping[str, Any] = field(default_factory=dict)
+    #: Phone keys the caller pressed during this turn.
+    dtmf: str = ""
 
 
 class Policy(Protocol):
     name: str
 
     def decide(self, state: PolicyState) -> Action: ...
+
+
+#: The phone key that asks for a person, on every call.
+HAND_OFF_KEY = "0"
+
+
+def next_action(policy: Policy, state: PolicyState) -> Action:
+    """The policy's decision, except that a caller who pressed ``0`` gets a person: what
+    the caller asks for outright is not the model's to weigh."""
+    if HAND_OFF_KEY in state.dtmf:
+        return Action("hand_off", f"the caller pressed {HAND_OFF_KEY} to speak with a person")
+    return policy.decide(state)
 
 
 def _top(scores: tuple[Any, ...]) -> tuple[str, float] | None:

@@ -20,7 +20,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal, cast
 
+from voice_agent.call.config import TurnDetection
+from voice_agent.call.events import CallError, new_id
 from voice_agent.core.labels import LANGS, Lang
+
+__all__ = ["RealtimeProtocolError", "TurnDetectionConfig", "new_id"]
 
 AudioFormatName = Literal["audio/pcm", "audio/pcmu"]
 AUDIO_FORMATS: Final[tuple[AudioFormatName, ...]] = ("audio/pcm", "audio/pcmu")
@@ -39,48 +43,15 @@ DEFAULT_MAX_APPEND_BYTES: Final = 15 * 48000  # 15 s of 24 kHz pcm16
 DEFAULT_MAX_MESSAGE_CHARS: Final = 2 * 1024 * 1024
 
 
-class RealtimeProtocolError(Exception):
-    """A client event that cannot be honoured. ``code`` goes into the ``error`` event."""
-
-    def __init__(
-        self,
-        code: str,
-        message: str,
-        *,
-        param: str | None = None,
-        event_id: str | None = None,
-        error_type: str = "invalid_request_error",
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.param = param
-        self.event_id = event_id
-        self.error_type = error_type
+#: A client event that cannot be honoured; ``code`` goes into the ``error`` event.
+RealtimeProtocolError = CallError
 
 
 # --------------------------------------------------------------------------- session config
 
 
-@dataclass(frozen=True, slots=True)
-class TurnDetectionConfig:
-    """``session.audio.input.turn_detection`` (only ``server_vad`` is supported)."""
-
-    silence_duration_ms: int = 500
-    threshold: float = 0.5
-    prefix_padding_ms: int = 300
-    create_response: bool = True
-    interrupt_response: bool = True
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "type": "server_vad",
-            "silence_duration_ms": self.silence_duration_ms,
-            "threshold": self.threshold,
-            "prefix_padding_ms": self.prefix_padding_ms,
-            "create_response": self.create_response,
-            "interrupt_response": self.interrupt_response,
-        }
+#: ``session.audio.input.turn_detection`` (``server_vad``; ``semantic_vad`` is treated alike).
+TurnDetectionConfig = TurnDetection
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,11 +427,6 @@ def _parse_known(
 
 
 # --------------------------------------------------------------------------- server events
-
-
-def new_id(prefix: str) -> str:
-    """An OpenAI-style id such as ``item_3f9a0c...``."""
-    return f"{prefix}_{secrets.token_hex(10)}"
 
 
 class ServerEvents:

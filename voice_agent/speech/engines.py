@@ -268,6 +268,10 @@ class SpeechEngines:
     def new_turn_detector(self) -> TurnDetector:
         return TurnDetector(self.config.turn_config())
 
+    def turn_config(self) -> TurnConfig:
+        """The turn-detection settings these engines were configured with."""
+        return self.config.turn_config()
+
     async def vad(
         self, vad: SileroVAD, samples16k: npt.NDArray[Any], timeout_s: float = 2.0
     ) -> list[float]:

@@ -49,6 +49,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX conversations_created ON conversations(created_at);
     """,
+    # 2: calls: why they ended, the keys pressed on a turn
+    """
+    ALTER TABLE conversations ADD COLUMN end_reason TEXT;
+    ALTER TABLE turns ADD COLUMN dtmf TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -141,20 +146,21 @@ class SQLiteStore:
             conv.ended_at,
             converted,
             json.dumps(conv.outcome) if conv.outcome is not None else None,
+            conv.end_reason,
             conv.id,
         )
 
     def _create_sync(self, conv: Conversation) -> None:
         self.conn.execute(
             "INSERT INTO conversations (lang, channel, customer, phase, memory, tags, created_at,"
-            " ended_at, converted, outcome, id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " ended_at, converted, outcome, end_reason, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             self._conv_row(conv),
         )
 
     def _update_sync(self, conv: Conversation) -> None:
         self.conn.execute(
             "UPDATE conversations SET lang=?, channel=?, customer=?, phase=?, memory=?, tags=?,"
-            " created_at=?, ended_at=?, converted=?, outcome=? WHERE id=?",
+            " created_at=?, ended_at=?, converted=?, outcome=?, end_reason=? WHERE id=?",
             self._conv_row(conv),
         )
 
@@ -165,7 +171,8 @@ class SQLiteStore:
             for t in turns:
                 c.execute(
                     "INSERT OR REPLACE INTO turns (conversation_id, idx, role, text, insights,"
-                    " timings, action, truncated, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                    " timings, action, truncated, created_at, dtmf)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (
                         conv.id,
                         t.index,
@@ -176,6 +183,7 @@ class SQLiteStore:
                         t.action,
                         int(t.truncated),
                         t.created_at,
+                        t.dtmf,
                     ),
                 )
             self._update_sync(conv)
@@ -197,15 +205,15 @@ class SQLiteStore:
     def _load_sync(self, conversation_id: str) -> Conversation | None:
         row = self.conn.execute(
             "SELECT id, lang, channel, customer, phase, memory, tags, created_at, ended_at,"
-            " outcome FROM conversations WHERE id=?",
+            " outcome, end_reason FROM conversations WHERE id=?",
             (conversation_id,),
         ).fetchone()
         if row is None:
             return None
         conv = _conv_from_row(row)
         for t in self.conn.execute(
-            "SELECT idx, role, text, insights, timings, action, truncated, created_at FROM turns"
-            " WHERE conversation_id=? ORDER BY idx",
+            "SELECT idx, role, text, insights, timings, action, truncated, created_at, dtmf"
+            " FROM turns WHERE conversation_id=? ORDER BY idx",
             (conversation_id,),
         ):
             conv.turns.append(
@@ -218,6 +226,7 @@ class SQLiteStore:
                     action=t[5],
                     truncated=bool(t[6]),
                     created_at=t[7],
+                    dtmf=t[8] or "",
                 )
             )
         return conv
@@ -233,7 +242,7 @@ class SQLiteStore:
             where = "WHERE phase != 'ended'"
         rows = self.conn.execute(
             "SELECT id, lang, channel, customer, phase, memory, tags, created_at, ended_at,"
-            f" outcome FROM conversations {where} ORDER BY created_at DESC LIMIT ?",
+            f" outcome, end_reason FROM conversations {where} ORDER BY created_at DESC LIMIT ?",
             (limit,),
         ).fetchall()
         return [_conv_from_row(r) for r in rows]
@@ -256,6 +265,7 @@ def _conv_from_row(row: tuple[Any, ...]) -> Conversation:
         created_at=row[7],
         ended_at=row[8],
         outcome=json.loads(row[9]) if row[9] else None,
+        end_reason=row[10],
     )
 
 

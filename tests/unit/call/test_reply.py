@@ -1,8 +1,8 @@
-"""Pure helpers of the realtime endpoint."""
+"""The reply stream's pure helpers: first-clause splitting and the TTS gate."""
 
 from __future__ import annotations
 
-from voice_agent.realtime.endpoint import split_first_clause
+from voice_agent.call.reply import split_first_clause
 
 
 def test_split_first_clause() -> None:
@@ -25,7 +25,7 @@ def test_split_first_clause() -> None:
 async def test_tts_gate_lets_first_chunks_go_first() -> None:
     import asyncio
 
-    from voice_agent.realtime.endpoint import TtsGate
+    from voice_agent.call.reply import TtsGate
 
     gate = TtsGate(max_wait_s=5.0)
     order: list[str] = []
@@ -49,7 +49,7 @@ async def test_tts_gate_wait_is_bounded() -> None:
     import asyncio
     import time
 
-    from voice_agent.realtime.endpoint import TtsGate
+    from voice_agent.call.reply import TtsGate
 
     gate = TtsGate(max_wait_s=0.1)
     gate.first_started()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-import numpy as np
-
-from voice_agent.realtime.session import (
+from voice_agent.call.session import (
     BargeIn,
     CancelSpeculation,
     EmitSpeechStarted,
@@ -15,7 +13,6 @@ from voice_agent.realtime.session import (
     StartSpeculation,
     StreamClock,
     TurnTaking,
-    UtteranceBuffer,
     played_text,
 )
 
@@ -113,24 +110,6 @@ def test_played_text() -> None:
     assert played_text(segs, 2000.0) == ("Hello there. How are", True)
     assert played_text(segs, 0.0) == ("", True)
     assert played_text([], 10.0) == ("", False)
-
-
-def test_utterance_buffer_slices_and_bounds() -> None:
-    buf = UtteranceBuffer(max_ms=1000)
-    for i in range(30):  # 30 x 100 ms, values = chunk index
-        buf.append(np.full(1600, i, dtype=np.int16))
-    assert buf.end_ms == 3000.0
-    assert buf.start_ms == 2000.0  # bounded to 1 s
-    part = buf.slice(2050, 2250)
-    assert part.size == 3200
-    assert np.allclose(part[:800] * 32768, 20) and np.allclose(part[-800:] * 32768, 22)
-    assert buf.slice(0, 1000).size == 0
-    buf.discard_before(2500)
-    assert buf.start_ms == 2500.0
-    buf.clear()
-    assert buf.slice(0, 5000).size == 0
-    buf.append(np.zeros(160, dtype=np.float32))
-    assert buf.start_ms == 3000.0 and buf.end_ms == 3010.0
 
 
 def test_stream_clock_maps_stream_time_to_wall_time() -> None:

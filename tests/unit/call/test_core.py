@@ -1,0 +1,326 @@
+"""The call core with fake speech engines (no models) and the real orchestrator on SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tests.unit.call.fakes import FakeSpeech, Harness, open_store, orchestrator, silence, tone
+from voice_agent.call import events as ev
+from voice_agent.call.core import CallLimits
+from voice_agent.call.events import CallError, EndReason
+from voice_agent.orchestrator import Orchestrator
+from voice_agent.speech.stt import SpeechError
+from voice_agent.store.sqlite import SQLiteStore
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
+    s = await open_store(tmp_path / "calls.sqlite3")
+    yield s
+    await s.close()
+
+
+@pytest.fixture
+def orch(store: SQLiteStore) -> Orchestrator:
+    executor = ThreadPoolExecutor(2)
+    return orchestrator(store, executor)
+
+
+async def stored(store: SQLiteStore, h: Harness) -> list[tuple[str, str, bool]]:
+    assert h.call.conv is not None
+    conv = await store.get_conversation(h.call.conv.id)
+    assert conv is not None
+    return [(t.role, t.text, t.truncated) for t in conv.turns]
+
+
+async def one_turn(h: Harness, speech_ms: float = 900.0) -> ev.ResponseDone:
+    await h.send(tone(speech_ms) + silence(700))
+    done: ev.ResponseDone = await h.next(ev.ResponseDone)
+    return done
+
+
+async def test_a_turn_is_transcribed_stored_and_answered(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    h = Harness(orch, FakeSpeech(deque(["I have no energy in the afternoons"])))
+    await h.start()
+    done = await one_turn(h)
+    assert done.status == "completed" and done.reason is None
+    kinds = [type(e).__name__ for e in h.events]
+    for a, b in [
+        ("SpeechStarted", "SpeechStopped"),
+        ("SpeechStopped", "InputCommitted"),
+        ("InputCommitted", "TranscriptionCompleted"),
+        ("TranscriptionCompleted", "TurnInsights"),
+        ("TurnInsights", "ResponseStarted"),
+        ("ResponseStarted", "ResponseAudio"),
+        ("ResponseAudio", "ResponseDone"),
+    ]:
+        assert kinds.index(a) < kinds.index(b), kinds
+    insights = h.of(ev.TurnInsights)[0]
+    assert insights.transcript == "I have no energy in the afternoons"
+    assert "energy" in [s.label for s in insights.insights.needs]
+    audio = h.of(ev.ResponseAudio)
+    assert audio[-1].end_ms == pytest.approx(sum(a.samples.size for a in audio) / 24.0)
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+    turns = await stored(store, h)
+    assert turns[0] == ("customer", "I have no energy in the afternoons", False)
+    assert turns[1][0] == "agent" and turns[1][1] == done.heard and not turns[1][2]
+    assert h.call.conv is not None
+    conv = await store.get_conversation(h.call.conv.id)
+    assert conv is not None and conv.end_reason == "caller_hung_up" and conv.ended
+
+
+async def test_barge_in_stops_the_reply_and_stores_what_was_heard(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    speech = FakeSpeech(deque(["I want more energy", "wait, how much does it cost?"]))
+    h = Harness(orch, speech)
+    await h.start()
+    await h.send(tone(900) + silence(700))
+    await h.next(ev.ResponseAudio)
+    await asyncio.sleep(0.3)  # the caller hears a little of the reply
+    await h.send(tone(900), pace=1.0)  # and talks over it for real
+    done: ev.ResponseDone = await h.next(ev.ResponseDone)
+    assert done.status == "cancelled" and done.reason == "turn_detected"
+    full = " ".join(h.speech.synthesized)
+    assert done.heard != full and full.startswith(done.heard.split(",")[0])
+    await h.send(silence(700))
+    second: ev.TurnInsights = await h.next(ev.TurnInsights)
+    assert second.transcript == "wait, how much does it cost?"
+    await h.next(ev.ResponseDone)
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+    turns = await stored(store, h)
+    assert [r for r, _, _ in turns] == ["customer", "agent", "customer", "agent"]
+    assert turns[1][2] is True and turns[1][1] == done.heard
+
+
+async def test_truncate_keeps_only_what_the_client_played(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    h = Harness(orch, FakeSpeech(deque(["tell me about the program"])))
+    await h.start()
+    done = await one_turn(h)
+    assert len(done.heard.split()) >= 4
+    with pytest.raises(CallError) as bad:
+        await h.call.truncate("item_nope", 0, 10)
+    assert bad.value.code == "item_not_found"
+    with pytest.raises(CallError) as past:
+        await h.call.truncate(done.item_id, 0, 10_000_000)
+    assert past.value.code == "invalid_value"
+    await h.call.truncate(done.item_id, 0, 240)  # three words at 80 ms each
+    assert h.of(ev.ItemTruncated) == [ev.ItemTruncated(done.item_id, 240)]
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+    turns = await stored(store, h)
+    assert turns[1][2] is True
+    assert turns[1][1] and turns[1][1] != done.heard
+    assert done.heard.startswith(turns[1][1])
+
+
+async def test_hang_up_in_the_middle_of_a_reply(orch: Orchestrator, store: SQLiteStore) -> None:
+    h = Harness(orch, FakeSpeech(deque(["I am always stressed at work"])))
+    await h.start()
+    await h.send(tone(900) + silence(700))
+    await h.next(ev.ResponseAudio)
+    await asyncio.sleep(0.25)
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+    done = h.of(ev.ResponseDone)[-1]
+    assert done.status == "cancelled" and done.reason == "client_disconnected"
+    turns = await stored(store, h)
+    assert turns[0][:2] == ("customer", "I am always stressed at work")
+    assert turns[1][0] == "agent" and turns[1][2] is True
+    assert turns[1][1] == done.heard
+    assert h.call.conv is not None
+    conv = await store.get_conversation(h.call.conv.id)
+    assert conv is not None and conv.end_reason == "caller_hung_up"
+    assert not [t for t in h.call.tasks if not t.done()]
+    await h.call.close(EndReason.CALLER_HUNG_UP)  # idempotent
+
+
+async def test_hang_up_mid_sentence_still_stores_what_was_said(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    h = Harness(orch, FakeSpeech(deque(["I need help sleeping"])))
+    await h.start()
+    await h.send(tone(800))  # no end-of-turn silence: the caller hangs up talking
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+    turns = await stored(store, h)
+    assert turns == [("customer", "I need help sleeping", False)]
+    assert not h.of(ev.ResponseStarted)  # no reply to a caller who is gone
+
+
+async def test_a_connection_without_a_customer_turn_is_recorded_as_such(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    h = Harness(orch, FakeSpeech())
+    await h.start()
+    await h.send(silence(300))
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+    assert h.call.conv is not None
+    conv = await store.get_conversation(h.call.conv.id)
+    assert conv is not None and conv.ended and conv.end_reason == "no_customer_turn"
+
+
+async def test_speech_resuming_during_speculation_drops_it(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    speech = FakeSpeech(deque(["I have", "I have no time to cook healthy food"]))
+    speech.transcribe_delay_s = 0.05
+    h = Harness(orch, speech)
+    await h.start()
+    # a 250 ms pause: past the speculation hangover (160 ms), short of the 500 ms silence
+    await h.send(tone(700) + silence(250), pace=1.0)
+    await h.send(tone(700) + silence(700))
+    insights: ev.TurnInsights = await h.next(ev.TurnInsights)
+    assert insights.transcript == "I have no time to cook healthy food"
+    assert len(speech.transcribed) == 2 and speech.transcribed[1] > speech.transcribed[0]
+    assert len(h.of(ev.InputCommitted)) == 1
+    await h.next(ev.ResponseDone)
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+    assert [r for r, _, _ in await stored(store, h)] == ["customer", "agent"]
+
+
+async def test_marks_decide_what_was_heard(orch: Orchestrator, store: SQLiteStore) -> None:
+    """A transport that reports playback (Twilio marks): a slow listener heard less than
+    was sent, and truncation follows the reports, not the estimate."""
+    h = Harness(orch, FakeSpeech(deque(["tell me about the program"])), playback_reports=True)
+    await h.start()
+    await h.send(tone(900) + silence(700))
+    first: ev.ResponseAudio = await h.next(ev.ResponseAudio)
+    h.call.played(first.item_id, 160.0)  # two words played, whatever was sent
+    await asyncio.sleep(0.4)
+    await h.send(tone(900), pace=1.0)
+    done: ev.ResponseDone = await h.next(ev.ResponseDone)
+    assert done.status == "cancelled"
+    assert len(done.heard.split()) == 2
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+
+
+async def test_a_failing_transcriber_reports_and_the_call_goes_on(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    broken = SpeechError("stt_failed", "decoder broke")
+    speech = FakeSpeech(deque([broken, "I want to lose weight"]))
+    h = Harness(orch, speech)
+    await h.start()
+    await h.send(tone(900) + silence(700))
+    failed: ev.TranscriptionFailed = await h.next(ev.TranscriptionFailed)
+    assert "decoder broke" in failed.message
+    await h.send(tone(900) + silence(700))
+    done: ev.ResponseDone = await h.next(ev.ResponseDone)
+    assert done.status == "completed"
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+    assert [r for r, _, _ in await stored(store, h)] == ["customer", "agent"]
+
+
+async def test_a_failing_synthesizer_fails_the_response_not_the_call(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    speech = FakeSpeech(deque(["I want more energy"]), tts_fail=True)
+    h = Harness(orch, speech)
+    await h.start()
+    await h.send(tone(900) + silence(700))
+    done: ev.ResponseDone = await h.next(ev.ResponseDone)
+    assert done.status == "failed" and done.heard == ""
+    speech.tts_fail = False
+    await h.send(tone(900) + silence(700))
+    again: ev.ResponseDone = await h.next(ev.ResponseDone)
+    assert again.status == "completed"
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+    turns = await stored(store, h)
+    assert [r for r, _, _ in turns] == ["customer", "agent", "customer", "agent"]
+
+
+async def test_zero_asks_for_a_person(orch: Orchestrator, store: SQLiteStore) -> None:
+    h = Harness(orch, FakeSpeech(deque(["hello"])), hand_off_ends_call=True)
+    await h.start()
+    h.call.dtmf("5")
+    h.call.dtmf("0")
+    insights: ev.TurnInsights = await h.next(ev.TurnInsights)
+    assert insights.insights.next_action is not None
+    assert insights.insights.next_action.name == "hand_off"
+    ended: ev.CallEnded = await h.next(ev.CallEnded)
+    assert ended.reason is EndReason.AGENT_HAND_OFF
+    assert await asyncio.wait_for(h.call.end_requested(), 1.0) is EndReason.AGENT_HAND_OFF
+    await h.call.close(EndReason.CALLER_HUNG_UP)  # the transport's close keeps the reason
+    assert h.call.conv is not None
+    conv = await store.get_conversation(h.call.conv.id)
+    assert conv is not None and conv.end_reason == "agent_hand_off"
+    assert conv.turns[0].dtmf == "50" and conv.turns[1].action == "hand_off"
+
+
+async def test_keys_pressed_while_speaking_are_kept_on_the_turn(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    h = Harness(orch, FakeSpeech(deque(["my account number is"])))
+    await h.start()
+    await h.send(tone(600))
+    h.call.dtmf("4")
+    h.call.dtmf("2")
+    await h.send(tone(300) + silence(700))
+    await h.next(ev.ResponseDone)
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+    assert h.call.conv is not None
+    conv = await store.get_conversation(h.call.conv.id)
+    assert conv is not None and conv.turns[0].dtmf == "42"
+    assert conv.turns[0].text == "my account number is"
+
+
+async def test_an_idle_call_times_out(orch: Orchestrator, store: SQLiteStore) -> None:
+    h = Harness(orch, FakeSpeech(), limits=CallLimits(idle_s=0.3, watchdog_period_s=0.05))
+    await h.start()
+    reason = await asyncio.wait_for(h.call.end_requested(), 3.0)
+    assert reason is EndReason.TIMEOUT
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+    assert h.call.conv is not None
+    conv = await store.get_conversation(h.call.conv.id)
+    assert conv is not None and conv.end_reason == "timeout"
+
+
+async def test_bad_audio_and_overflow_are_errors(orch: Orchestrator) -> None:
+    h = Harness(orch, FakeSpeech())
+    await h.start()
+    with pytest.raises(CallError) as odd:
+        h.call.audio(b"\x00\x01\x02")
+    assert odd.value.code == "invalid_audio_length"
+    with pytest.raises(CallError) as flood:
+        for _ in range(1000):
+            h.call.audio(silence(500))
+    assert flood.value.code == "input_audio_buffer_overflow"
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+
+
+async def test_greeting_then_manual_turns(orch: Orchestrator, store: SQLiteStore) -> None:
+    from voice_agent.audio.codec import AudioFormat
+    from voice_agent.call.config import CallConfig
+
+    cfg = CallConfig(
+        channel="test",
+        input_format=AudioFormat.PCM24K,
+        output_format=AudioFormat.PCM24K,
+        turn_detection=None,
+        greeting=True,
+    )
+    h = Harness(orch, FakeSpeech(deque(["what does it cost"])), config=cfg)
+    await h.start()
+    greeting: ev.ResponseDone = await h.next(ev.ResponseDone)
+    assert greeting.status == "completed" and greeting.heard
+    await h.send(tone(600))
+    await h.call.commit_input()
+    await h.next(ev.TurnInsights)
+    await asyncio.sleep(0.1)
+    assert not [e for e in h.events if isinstance(e, ev.ResponseStarted)][1:]  # held
+    await h.call.create_response()
+    done: ev.ResponseDone = await h.next(ev.ResponseDone)
+    assert done.status == "completed"
+    with pytest.raises(CallError) as nothing:
+        await h.call.create_response()
+    assert nothing.value.code == "no_pending_turn"
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+    assert [r for r, _, _ in await stored(store, h)] == ["agent", "customer", "agent"]

@@ -1,0 +1,1039 @@
+"""One call, whatever carries it: caller audio in, agent audio out, the conversation stored.
+
+:class:`Call` is to a transport what python-websockets' protocol is to its connection: the
+transport feeds it what arrives (:meth:`Call.audio`, :meth:`Call.dtmf`, :meth:`Call.played`
+and the OpenAI Realtime commands) and writes out the :mod:`~voice_agent.call.events` it
+emits; the call never touches a socket. Its decisions live in the pure
+:class:`~voice_agent.call.session.CallSession` (turn-taking and the reply lifecycle); this
+module only runs them, with these tasks, all owned and cancelled at the end:
+
+* the *audio worker* decodes, resamples and runs the VAD on the caller's audio in the speech
+  engines' audio pool (:class:`~voice_agent.audio.caller.CallerAudio`, the one input path)
+  and feeds the turn events to the session;
+* *speculation* tasks start when the caller stops speaking (before the end-of-turn silence
+  has elapsed): transcription, then the orchestrator's ``prepare`` and the first sentence's
+  synthesis; they are dropped when the caller goes on;
+* the *turn worker* handles ended turns in order: stores the customer turn through the
+  orchestrator, reports transcript and insights, and starts the reply;
+* the *response* streams the reply (:class:`~voice_agent.call.reply.ReplyStream`) at most
+  ``PlaybackClock.lead_ms`` ahead of the caller's ear, so a barge-in stops the agent at once
+  and what was really heard is stored (from the transport's playback reports when it has
+  them: Twilio marks, AudioSocket's paced writer);
+* a *watchdog* ends silent or overlong calls (``timeout``).
+
+:meth:`Call.close` ends the call for any reason (hang-up, hand-off, timeout, error): it stops
+the reply and records what was heard, stores what the caller finished saying, and ends the
+conversation with the reason. Every wait has a deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+import structlog
+
+from voice_agent import metrics
+from voice_agent.audio import codec
+from voice_agent.audio.caller import CallerAudio
+from voice_agent.audio.turn_detector import (
+    BargeIn as DetectedBargeIn,
+)
+from voice_agent.audio.turn_detector import (
+    EndOfTurn,
+    SpeechResumed,
+    TurnConfig,
+    TurnDetector,
+    TurnEvent,
+    is_backchannel,
+)
+from voice_agent.audio.turn_detector import SpeechStarted as DetectedSpeechStarted
+from voice_agent.audio.turn_detector import SpeechStopped as DetectedSpeechStopped
+from voice_agent.call import events as ev
+from voice_agent.call.config import CallConfig, TurnDetection
+from voice_agent.call.events import CallError, EndReason, new_id
+from voice_agent.call.ports import Conversations, Speech
+from voice_agent.call.reply import ReplyStream
+from voice_agent.call.session import (
+    BargeIn,
+    CallSession,
+    CancelResponse,
+    CancelSpeculation,
+    DropReply,
+    EmitSpeechStarted,
+    FinishTurn,
+    Floor,
+    FloorError,
+    HoldReply,
+    PlaybackClock,
+    SpeakReply,
+    StartSpeculation,
+    StreamClock,
+    TurnAction,
+    TurnTaking,
+    played_text,
+)
+from voice_agent.core.conversation import Conversation, Turn
+from voice_agent.core.decision import HAND_OFF_KEY
+from voice_agent.errors import VoiceAgentError
+from voice_agent.orchestrator import PreparedTurn
+
+log = structlog.get_logger("voice_agent.call")
+
+Float32Array = npt.NDArray[np.float32]
+
+IN_QUEUE_MAX_MS: Final = 20_000.0  # caller audio waiting for the audio worker
+IN_QUEUE_MAX_CHUNKS: Final = 2_000
+DELTA_MS: Final = 100.0  # agent audio per ResponseAudio
+TRANSCRIBE_TIMEOUT_S: Final = 10.0
+PREPARE_TIMEOUT_S: Final = 10.0
+RECORD_TIMEOUT_S: Final = 5.0
+AUDIO_TIMEOUT_S: Final = 2.0
+#: How long a call's end may take to store what was said and heard.
+CLOSE_TIMEOUT_S: Final = 8.0
+#: Time a client gets to configure the session before the greeting.
+CONFIG_WAIT_S: Final = 0.3
+MAX_UTTERANCE_MS: Final = 30_000.0
+SPEECH_PAD_MS: Final = 150.0
+#: Silence after speech before the speculative transcription starts. Shorter starts sooner
+#: but wastes more transcriptions on pauses inside a sentence (a started Whisper decode
+#: cannot be interrupted); 160 ms measured 8 resumptions on 14 test utterances, 200 ms 4.
+SPECULATION_HANGOVER_MS: Final = 160.0
+
+
+@dataclass(frozen=True, slots=True)
+class CallLimits:
+    """``idle_s``: no caller speech and no agent audio for that long ends the call
+    (``timeout``); ``max_s``: the longest call."""
+
+    idle_s: float = 300.0
+    max_s: float = 3600.0
+    watchdog_period_s: float = 1.0
+
+
+@dataclass(slots=True)
+class _Speculation:
+    """Speculative work for one caller utterance."""
+
+    item_id: str
+    task: asyncio.Task[None] | None = None
+    transcript: str = ""
+    stt_ms: float = 0.0
+    audio_ms: float = 0.0
+    prepared: PreparedTurn | None = None
+    orch_ms: float = 0.0
+    reply: ReplyStream | None = None
+    error: str | None = None
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+        if self.reply is not None:
+            self.reply.cancel()
+
+
+@dataclass(slots=True)
+class _Job:
+    """An ended caller turn waiting for the turn worker."""
+
+    item_id: str
+    spec: _Speculation | None
+    speech_end_ms: float
+    detected_at: float  # wall time the end of turn was decided
+    manual: bool = False
+    auto: bool = True
+    dtmf: str = ""
+
+
+@dataclass(slots=True)
+class _Held:
+    """A prepared answer waiting for ``response.create``."""
+
+    prepared: PreparedTurn
+    job: _Job
+
+
+@dataclass(slots=True)
+class _AgentItem:
+    """An agent reply item: what was prepared, the stored turn once recorded, and the
+    ``(sentence, audio ms)`` segments that map playback to words."""
+
+    prepared: PreparedTurn
+    segments: list[tuple[str, float]]
+    turn: Turn | None = None
+    pending_truncation_ms: float | None = None
+
+
+@dataclass(slots=True)
+class _Response:
+    response_id: str
+    item_id: str
+    task: asyncio.Task[None]
+    cancel_reason: str = "turn_detected"
+    #: ``ResponseDone`` went out; the reply is being recorded
+    finishing: bool = False
+
+
+class Call:
+    """One call over any transport (see the module docstring)."""
+
+    def __init__(
+        self,
+        conversations: Conversations,
+        speech: Speech,
+        config: CallConfig,
+        emit: Callable[[ev.CallEvent], None],
+        *,
+        call_id: str | None = None,
+        limits: CallLimits | None = None,
+        playback_reports: bool = False,
+        hand_off_ends_call: bool = False,
+        wait_for_config: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.conversations = conversations
+        self.speech = speech
+        self.config = config
+        self._emit = emit
+        self.call_id = call_id or new_id("call")
+        self.limits = limits or CallLimits()
+        #: the transport reports what was played (:meth:`played`); else it is estimated
+        self.playback_reports = playback_reports
+        self.hand_off_ends_call = hand_off_ends_call
+        self.clock = clock
+        self.conv: Conversation | None = None
+        self.conv_ready = asyncio.Event()
+        self.configured = asyncio.Event()
+        if not wait_for_config:
+            self.configured.set()
+        self.session = CallSession(self._new_turn_taking())
+        self.caller = CallerAudio(
+            config.input_format, speech.new_vad(), self._new_detector(), pad_ms=SPEECH_PAD_MS
+        )
+        self.stream_clock = StreamClock()
+        self.audio_in: asyncio.Queue[tuple[bytes, codec.AudioFormat, float, float]] = (
+            asyncio.Queue(maxsize=IN_QUEUE_MAX_CHUNKS)
+        )
+        self.pending_in_ms = 0.0
+        self.jobs: asyncio.Queue[_Job] = asyncio.Queue(maxsize=8)
+        self.tasks: set[asyncio.Task[Any]] = set()
+        self.specs: dict[str, _Speculation] = {}
+        self.response: _Response | None = None
+        self.held: _Held | None = None
+        self.agent_items: dict[str, _AgentItem] = {}
+        self.played_ms: dict[str, float] = {}
+        self.last_item_id: str | None = None
+        self.manual_start_ms = 0.0
+        self.dtmf_digits = ""
+        self.started_at = clock()
+        self.last_activity = self.started_at
+        self.end_reason: EndReason | None = None
+        self._end_requested = asyncio.Event()
+        self._turn_busy = False
+        self._closed = False
+
+    # -- construction helpers ---------------------------------------------------------------
+    def _new_turn_taking(self) -> TurnTaking:
+        td = self.config.turn_detection
+        return TurnTaking(interrupt_response=td.interrupt_response if td else True)
+
+    def _new_detector(self) -> TurnDetector:
+        td = self.config.turn_detection or TurnDetection()
+        base = self.speech.turn_config()
+        return TurnDetector(
+            TurnConfig(
+                start_threshold=td.threshold,
+                stop_threshold=min(base.stop_threshold, td.threshold),
+                silence_ms=float(td.silence_duration_ms),
+                stop_hangover_ms=min(SPECULATION_HANGOVER_MS, float(td.silence_duration_ms)),
+                min_speech_ms=base.min_speech_ms,
+                resume_min_ms=base.resume_min_ms,
+                barge_in_min_ms=base.barge_in_min_ms,
+            )
+        )
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def emit(self, event: ev.CallEvent) -> None:
+        self._emit(event)
+
+    def error(self, exc: CallError) -> None:
+        metrics.ERRORS.labels(exc.code).inc()
+        self.emit(ev.ErrorRaised(exc))
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        task = asyncio.create_task(coro, name=name)
+        self.tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self.tasks.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None:
+            log.error("call_task_failed", task=task.get_name(), error=repr(exc))
+            self.request_end(EndReason.ERROR)
+
+    def request_end(self, reason: EndReason) -> None:
+        """The call wants to end (hand-off, timeout, error): the transport closes its
+        connection and calls :meth:`close`."""
+        if self.end_reason is None:
+            self.end_reason = reason
+        if not self._end_requested.is_set():
+            self._end_requested.set()
+            self.emit(ev.CallEnded(reason, self.conv.id if self.conv else None))
+
+    async def end_requested(self) -> EndReason:
+        """Returns when the call itself decided to end (see :meth:`request_end`)."""
+        await self._end_requested.wait()
+        return self.end_reason or EndReason.ERROR
+
+    def _carry_out_all(self, actions: list[TurnAction]) -> None:
+        for action in actions:
+            self._carry_out(action)
+
+    # -- the call ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the call: the conversation (and greeting), audio and turn workers."""
+        metrics.OPEN_SESSIONS.inc()
+        self.spawn(self._start_conversation(), "call-start")
+        self.spawn(self._audio_worker(), "call-audio")
+        self.spawn(self._turn_worker(), "call-turns")
+        self.spawn(self._watchdog(), "call-watchdog")
+
+    async def close(self, reason: EndReason) -> None:
+        """End the call: stop the reply (what was heard is recorded), store what the caller
+        finished saying, end the conversation with ``reason``. Idempotent."""
+        if self._closed:
+            return
+        reason = self.end_reason or reason
+        self.end_reason = reason
+        deadline = time.monotonic() + CLOSE_TIMEOUT_S
+        # 1. the reply stops; its task records what was heard
+        resp = self.response
+        if resp is not None and not resp.task.done():
+            if not resp.finishing:  # else it is only being recorded: let it be
+                resp.cancel_reason = "client_disconnected"
+                resp.task.cancel()
+            await asyncio.wait({resp.task}, timeout=RECORD_TIMEOUT_S)
+        # 2. speech the caller finished (or was in the middle of) is still stored
+        if self.caller.detector.in_turn:
+            self._on_detector_events(self.caller.detector.force_end(self.caller.frames_ms))
+        self.session.end()
+        if self.jobs.qsize() or self._turn_busy:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.jobs.join(), max(0.1, deadline - time.monotonic()))
+        self._closed = True
+        for spec in list(self.specs.values()):
+            spec.cancel()
+        self.held = None
+        for task in list(self.tasks):
+            task.cancel()
+        if self.tasks:
+            await asyncio.wait(list(self.tasks), timeout=max(0.1, deadline - time.monotonic()))
+        metrics.OPEN_SESSIONS.dec()
+        conv = self.conv
+        if conv is not None:
+            stored = reason
+            if reason is EndReason.CALLER_HUNG_UP and conv.customer_turn_count() == 0:
+                stored = EndReason.NO_CUSTOMER_TURN
+            try:
+                await asyncio.wait_for(
+                    self.conversations.end_call(conv, stored.value), RECORD_TIMEOUT_S
+                )
+            except (TimeoutError, VoiceAgentError, OSError) as exc:
+                log.error("call_end_not_stored", error=repr(exc))
+            self.conversations.forget(conv.id)
+            reason = stored
+        metrics.CALLS_ENDED.labels(self.config.channel, reason.value).inc()
+        log.info(
+            "call_ended",
+            reason=reason.value,
+            conversation_id=conv.id if conv else None,
+            duration_s=round(self.clock() - self.started_at, 3),
+        )
+
+    async def _watchdog(self) -> None:
+        while True:
+            await asyncio.sleep(self.limits.watchdog_period_s)
+            now = self.clock()
+            busy = self.session.responding or self.session.turns.in_speech
+            if busy:
+                self.last_activity = now
+            if now - self.started_at > self.limits.max_s:
+                log.info("call_timeout", why="max_duration", limit_s=self.limits.max_s)
+                self.request_end(EndReason.TIMEOUT)
+                return
+            if now - self.last_activity > self.limits.idle_s:
+                log.info("call_timeout", why="idle", limit_s=self.limits.idle_s)
+                self.request_end(EndReason.TIMEOUT)
+                return
+
+    # -- what the transport feeds -------------------------------------------------------------
+    def audio(self, data: bytes, arrival: float | None = None) -> None:
+        """Caller audio in the configured input format. Raises :class:`CallError` for audio
+        that is not whole samples and when too much is waiting (the chunk is dropped)."""
+        fmt = self.config.input_format
+        width = fmt.sample_width
+        if len(data) % width:
+            raise CallError(
+                "invalid_audio_length",
+                f"{fmt.value} audio must be a whole number of {width}-byte samples",
+                param="audio",
+            )
+        if not data:
+            return
+        ms = len(data) / width * 1000.0 / fmt.sample_rate
+        if self.pending_in_ms + ms > IN_QUEUE_MAX_MS or self.audio_in.full():
+            raise CallError(
+                "input_audio_buffer_overflow",
+                f"more than {IN_QUEUE_MAX_MS / 1000:.0f} s of audio is waiting to be processed;"
+                " this chunk was dropped: send audio at real-time pace",
+                param="audio",
+                error_type="rate_limit_error",
+            )
+        self.pending_in_ms += ms
+        self.audio_in.put_nowait((data, fmt, ms, self.clock() if arrival is None else arrival))
+
+    def played(self, item_id: str, end_ms: float) -> None:
+        """The transport's report: the caller has heard ``item_id``'s audio up to ``end_ms``."""
+        if end_ms > self.played_ms.get(item_id, 0.0):
+            self.played_ms[item_id] = end_ms
+
+    def dtmf(self, digit: str) -> None:
+        """A key the caller pressed. Kept on the next customer turn; ``0`` asks for a person
+        (the decision engine hands off)."""
+        self.dtmf_digits = (self.dtmf_digits + digit)[-32:]
+        self.last_activity = self.clock()
+        log.info("dtmf", digit=digit)
+        if digit == HAND_OFF_KEY and self.session.floor is not Floor.ENDED:
+            self._barge_in()
+            job = _Job(
+                new_id("item"), None, self.caller.now_ms, self.clock(), dtmf=self.dtmf_digits
+            )
+            self._enqueue(job)
+
+    def reconfigure(self, config: CallConfig) -> None:
+        """New settings mid-call (``session.update``). The input format cannot change
+        while the caller is speaking."""
+        old = self.config
+        if config.input_format != old.input_format and self.session.turns.in_speech:
+            raise CallError(
+                "session_busy",
+                "the input format cannot change during a turn or a response",
+                param="session.audio.input.format",
+            )
+        if config.language != old.language and not self.speech.supports_language(
+            config.language
+        ):
+            raise CallError(
+                "unsupported_language",
+                f"no speech-to-text model for language {config.language!r} on this server",
+                param="session.audio.input.transcription.language",
+            )
+        self.config = config
+        if config.input_format != old.input_format:
+            self.caller.set_format(config.input_format)
+        if config.turn_detection != old.turn_detection:
+            self.caller.set_detector(self._new_detector())
+            self.session.replace_turn_taking(self._new_turn_taking())
+        self.configured.set()
+        if self.conv is not None and (
+            old.language != config.language or old.customer != config.customer
+        ):
+            self.spawn(self._update_profile(), "call-profile")
+
+    async def _update_profile(self) -> None:
+        assert self.conv is not None
+        await self.conversations.update_profile(
+            self.conv, lang=self.config.language, customer=self.config.customer
+        )
+
+    def clear_input(self) -> None:
+        """Forget the caller's pending audio (``input_audio_buffer.clear``)."""
+        self._carry_out_all(self.session.turns.clear())
+        self.caller.detector.reset()
+        self.manual_start_ms = self.caller.now_ms
+        self.emit(ev.InputCleared())
+
+    async def commit_input(self, event_id: str | None = None) -> None:
+        """End the caller's turn now (``input_audio_buffer.commit``)."""
+        if self.config.turn_detection is not None:
+            if not self.caller.detector.in_turn:
+                raise CallError(
+                    "input_audio_buffer_commit_empty",
+                    "no speech in the input audio buffer to commit",
+                    event_id=event_id,
+                )
+            self._on_detector_events(self.caller.detector.force_end(self.caller.frames_ms))
+            return
+        # wait for queued audio to be processed (bounded)
+        for _ in range(200):
+            if self.audio_in.empty() and self.pending_in_ms <= 0:
+                break
+            await asyncio.sleep(0.01)
+        start = max(self.manual_start_ms, self.caller.start_ms)
+        end = self.caller.now_ms
+        if end - start < 100:
+            raise CallError(
+                "input_audio_buffer_commit_empty",
+                "buffer too small: at least 100 ms of audio is needed to commit",
+                event_id=event_id,
+            )
+        self.manual_start_ms = end
+        item_id = new_id("item")
+        audio = self.caller.utterance(start, end, before_ms=0.0, after_ms=0.0)
+        spec = self._new_speculation(item_id, audio, prepare=True)
+        self.stream_clock.record(end, self.clock())
+        self._enqueue(_Job(item_id, spec, end, self.clock(), manual=True, auto=False))
+
+    async def create_response(self, event_id: str | None = None) -> None:
+        """Speak the held answer, or the greeting when nothing was said yet
+        (``response.create``)."""
+        resp = self.response
+        if resp is not None and resp.finishing:  # the client saw it end: let it be recorded
+            await asyncio.wait({resp.task}, timeout=RECORD_TIMEOUT_S)
+        if self.session.responding:
+            raise CallError(
+                "conversation_already_has_active_response",
+                "a response is in progress; cancel it first",
+                event_id=event_id,
+            )
+        held, self.held = self.held, None
+        if held is not None:
+            self._carry_out_all(self.session.response_requested())
+            spec = held.job.spec
+            reply = spec.reply if spec is not None and spec.reply is not None else None
+            self._start_response(held.prepared, reply, held.job, {})
+            return
+        await asyncio.wait_for(self.conv_ready.wait(), PREPARE_TIMEOUT_S)
+        assert self.conv is not None
+        if any(t.role == "agent" for t in self.conv.turns):
+            raise CallError(
+                "no_pending_turn",
+                "nothing to respond to: commit the caller's audio first",
+                event_id=event_id,
+            )
+        prepared = await self.conversations.prepare_greeting(self.conv)
+        self._carry_out_all(self.session.response_requested())
+        self._start_response(prepared, None, None, {})
+
+    def cancel_response(self, response_id: str | None = None) -> None:
+        """Stop the agent (``response.cancel``)."""
+        resp = self.response
+        if (
+            resp is None
+            or resp.task.done()
+            or (response_id is not None and response_id != resp.response_id)
+        ):
+            raise CallError(
+                "response_cancel_not_active",
+                "there is no active response to cancel",
+                param="response_id",
+            )
+        if self.session.response_cancelled() is not None:
+            resp.cancel_reason = "client_cancelled"
+            resp.task.cancel()
+
+    async def truncate(self, item_id: str, content_index: int, audio_end_ms: int) -> None:
+        """The client played only ``audio_end_ms`` of an agent item
+        (``conversation.item.truncate``): keep only the words heard."""
+        item = self.agent_items.get(item_id)
+        if item is None:
+            raise CallError("item_not_found", f"no assistant item {item_id!r}", param="item_id")
+        if content_index != 0:
+            raise CallError("invalid_value", "content_index must be 0", param="content_index")
+        total = sum(d for _, d in item.segments)
+        if audio_end_ms > total + 1:
+            raise CallError(
+                "invalid_value",
+                f"audio_end_ms {audio_end_ms} is past the item's audio ({total:.0f} ms)",
+                param="audio_end_ms",
+            )
+        if item.turn is not None:
+            await self._apply_truncation(item, float(audio_end_ms))
+        else:  # applied once the reply is recorded
+            item.pending_truncation_ms = float(audio_end_ms)
+        self.emit(ev.ItemTruncated(item_id, audio_end_ms))
+
+    async def _apply_truncation(self, item: _AgentItem, audio_end_ms: float) -> None:
+        """Keep in the stored agent turn only what was heard in ``audio_end_ms``."""
+        assert item.turn is not None and self.conv is not None
+        heard, truncated = played_text(item.segments, audio_end_ms)
+        item.turn.truncated = truncated or item.turn.truncated
+        await self.conversations.revise_reply(self.conv, item.turn, heard)
+
+    # -- conversation -----------------------------------------------------------------------
+    async def _start_conversation(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.configured.wait(), CONFIG_WAIT_S)
+        self.conv = await self.conversations.create(
+            lang=self.config.language,
+            customer=dict(self.config.customer),
+            channel=self.config.channel,
+        )
+        self.conv.tags["call_id"] = self.call_id
+        structlog.contextvars.bind_contextvars(conversation_id=self.conv.id)
+        self.conv_ready.set()
+        self.emit(ev.ConversationStarted(self.conv.id, self.conv.lang))
+        log.info("call_started", channel=self.config.channel, lang=self.conv.lang)
+        if (
+            self.config.greeting
+            and self.session.floor is Floor.LISTENING
+            and not self.session.agent_has_floor
+            and not self.session.turns.in_speech
+        ):
+            prepared = await self.conversations.prepare_greeting(self.conv)
+            if self.session.floor is Floor.LISTENING and not self.session.agent_has_floor:
+                self._carry_out_all(self.session.response_requested())
+                self._start_response(prepared, None, None, {})
+
+    # -- caller audio -----------------------------------------------------------------------
+    async def _audio_worker(self) -> None:
+        while True:
+            data, fmt, ms, arrival = await self.audio_in.get()
+            self.pending_in_ms = max(0.0, self.pending_in_ms - ms)
+            manual = self.config.turn_detection is None
+            if fmt != self.caller.format:
+                self.caller.set_format(fmt)
+            try:
+                events = await self.speech.run_audio(
+                    functools.partial(self.caller.push, detect=not manual),
+                    data,
+                    timeout_s=AUDIO_TIMEOUT_S,
+                )
+            except codec.AudioFormatError as exc:
+                self.error(CallError(exc.code, str(exc), param="audio"))
+                continue
+            except Exception as exc:  # a broken chunk must not end the call
+                log.warning("audio_processing_failed", error=repr(exc))
+                self.error(
+                    CallError(
+                        "audio_processing_failed",
+                        f"input audio could not be processed: {exc}",
+                        error_type="server_error",
+                    )
+                )
+                continue
+            self.stream_clock.record(self.caller.now_ms, arrival)
+            self._on_detector_events(events)
+            turns = self.session.turns
+            if turns.in_speech and self.caller.detector.in_turn:
+                s_start = turns.speech_start_ms
+                if s_start is not None and self.caller.frames_ms - s_start > MAX_UTTERANCE_MS:
+                    self._on_detector_events(
+                        self.caller.detector.force_end(self.caller.frames_ms)
+                    )
+
+    def _on_detector_events(self, events: list[TurnEvent]) -> None:
+        turns = self.session.turns
+        for event in events:
+            actions: list[TurnAction]
+            if isinstance(event, DetectedSpeechStarted):
+                self.last_activity = self.clock()
+                actions = turns.speech_started(event.t_ms)
+            elif isinstance(event, DetectedBargeIn):
+                actions = turns.barge_in(event.t_ms)
+            elif isinstance(event, DetectedSpeechStopped):
+                actions = turns.speech_stopped(event.t_ms)
+            elif isinstance(event, SpeechResumed):
+                actions = turns.speech_resumed(event.t_ms)
+            elif isinstance(event, EndOfTurn):
+                actions = turns.end_of_turn(event.t_ms, event.speech_end_ms)
+            else:  # pragma: no cover - exhaustive
+                actions = []
+            self._carry_out_all(actions)
+
+    def _carry_out(self, action: TurnAction) -> None:
+        if isinstance(action, EmitSpeechStarted):
+            self.emit(ev.SpeechStarted(action.item_id, action.audio_start_ms))
+        elif isinstance(action, StartSpeculation):
+            self._speculate(action)
+        elif isinstance(action, CancelSpeculation):
+            spec = self.specs.pop(action.item_id, None)
+            if spec is not None:
+                spec.cancel()
+        elif isinstance(action, BargeIn):
+            self.emit(ev.SpeechStarted(action.item_id, action.audio_start_ms))
+            self._barge_in()
+        elif isinstance(action, FinishTurn):
+            spec = self.specs.get(action.item_id)
+            job = _Job(action.item_id, spec, action.audio_end_ms, self.clock())
+            job.auto = self.config.auto_respond
+            if action.interjection:
+                self.spawn(self._interjection(job, action.audio_start_ms), "call-interjection")
+            else:
+                self._enqueue(job)
+
+    def _enqueue(self, job: _Job) -> None:
+        if self.session.floor is Floor.ENDED and job.spec is None:
+            return
+        try:
+            self.jobs.put_nowait(job)
+        except asyncio.QueueFull:
+            self.error(
+                CallError(
+                    "too_many_turns",
+                    "too many turns are waiting; this one was dropped",
+                    error_type="server_error",
+                )
+            )
+            return
+        if self.session.floor is not Floor.ENDED:
+            self._carry_out_all(self.session.turn_queued(job.auto))
+
+    def _barge_in(self) -> None:
+        action, turn_actions = self.session.barge_in()
+        if isinstance(action, CancelResponse) and self.response is not None:
+            self.response.cancel_reason = "turn_detected"
+            self.response.task.cancel()
+        self._carry_out_all(turn_actions)
+
+    # -- speculation ------------------------------------------------------------------------
+    def _speculate(self, action: StartSpeculation) -> None:
+        old = self.specs.pop(action.item_id, None)
+        if old is not None:
+            old.cancel()
+        audio = self.caller.utterance(
+            action.audio_start_ms,
+            action.audio_end_ms,
+            before_ms=self.config.prefix_padding_ms,
+            after_ms=SPEECH_PAD_MS,
+        )
+        # speech over the agent is only transcribed: it may be a backchannel
+        self._new_speculation(
+            action.item_id, audio, prepare=not self.session.turns.agent_speaking
+        )
+
+    def _new_speculation(self, item_id: str, audio: Float32Array, *, prepare: bool) -> _Speculation:
+        spec = _Speculation(item_id)
+        self.specs[item_id] = spec
+        spec.task = self.spawn(self._run_speculation(spec, audio, prepare=prepare), "call-spec")
+        return spec
+
+    async def _run_speculation(
+        self, spec: _Speculation, audio: Float32Array, *, prepare: bool
+    ) -> None:
+        try:
+            spec.audio_ms = audio.size / 16.0
+            t0 = time.perf_counter()
+            try:
+                tr = await self.speech.transcribe(
+                    audio, self.config.language, TRANSCRIBE_TIMEOUT_S
+                )
+                spec.transcript = str(tr.text).strip()
+            except TimeoutError:
+                spec.error = "transcription_timeout"
+                return
+            except Exception as exc:
+                spec.error = f"transcription_failed: {exc}"
+                log.warning("transcription_failed", error=repr(exc))
+                return
+            spec.stt_ms = (time.perf_counter() - t0) * 1000
+            if not prepare or not spec.transcript:
+                return
+            await self._prepare(spec, reply=self.config.auto_respond)
+        finally:
+            spec.done.set()
+
+    async def _prepare(self, spec: _Speculation, *, reply: bool, dtmf: str = "") -> None:
+        """Analyse and decide the transcribed turn (nothing stored); start its reply stream."""
+        await asyncio.wait_for(self.conv_ready.wait(), PREPARE_TIMEOUT_S)
+        assert self.conv is not None
+        t1 = time.perf_counter()
+        try:
+            spec.prepared = await asyncio.wait_for(
+                self.conversations.prepare(self.conv, spec.transcript, dtmf=dtmf),
+                PREPARE_TIMEOUT_S,
+            )
+        except (TimeoutError, VoiceAgentError) as exc:
+            spec.error = f"prepare_failed: {exc}"
+            return
+        spec.orch_ms = (time.perf_counter() - t1) * 1000
+        if reply:
+            spec.reply = ReplyStream(
+                spec.prepared,
+                self.speech,
+                self.config.output_format.sample_rate,
+                self.config.language,
+            )
+
+    async def _interjection(self, job: _Job, start_ms: float) -> None:
+        """Short speech over the agent: a backchannel is ignored, anything else barges in."""
+        spec = job.spec
+        if spec is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(spec.done.wait(), TRANSCRIBE_TIMEOUT_S)
+        text = spec.transcript if spec is not None else ""
+        if not text or is_backchannel(text, self.config.language):
+            self.specs.pop(job.item_id, None)
+            log.info("backchannel_ignored", text=text)
+            return
+        self.emit(ev.SpeechStarted(job.item_id, start_ms))
+        self._barge_in()
+        # transcribed over the agent, not prepared: the turn worker prepares it once the
+        # interrupted reply is recorded
+        self._enqueue(job)
+
+    # -- turns ------------------------------------------------------------------------------
+    async def _turn_worker(self) -> None:
+        while True:
+            job = await self.jobs.get()
+            self._turn_busy = True
+            try:
+                await self._handle_turn(job)
+            finally:
+                self._turn_busy = False
+                self.jobs.task_done()
+
+    async def _handle_turn(self, job: _Job) -> None:
+        ending = self.session.floor is Floor.ENDED
+        # a previous response still running (an interjection barged in): let it finish
+        resp = self.response
+        if resp is not None and not resp.task.done():
+            await asyncio.wait({resp.task}, timeout=RECORD_TIMEOUT_S + 1.0)
+        if not ending:
+            try:
+                self._carry_out_all(self.session.turn_started(job.auto))
+            except FloorError as exc:  # the reply did not stop in time: skip this turn
+                log.error("turn_skipped", code=exc.code, error=exc.message)
+                return
+        spec = job.spec
+        if job.dtmf and spec is None:  # a key press without speech is a turn of its own
+            spec = job.spec = _Speculation(job.item_id)
+            spec.done.set()
+        if spec is None:
+            self._turn_failed()
+            return
+        if not job.manual and not job.dtmf:
+            self.emit(ev.SpeechStopped(job.item_id, job.speech_end_ms))
+        self.emit(ev.InputCommitted(job.item_id, self.last_item_id))
+        self.last_item_id = job.item_id
+        try:
+            await asyncio.wait_for(spec.done.wait(), TRANSCRIBE_TIMEOUT_S + PREPARE_TIMEOUT_S)
+        except TimeoutError:
+            spec.error = spec.error or "speculation_timeout"
+        self.specs.pop(job.item_id, None)
+        if spec.error and not spec.transcript:
+            self.emit(ev.TranscriptionFailed(job.item_id, "transcription_failed", spec.error))
+            self._turn_failed()
+            return
+        if not job.dtmf:
+            self.emit(
+                ev.TranscriptionCompleted(
+                    job.item_id, spec.transcript, spec.audio_ms / 1000.0, self.config.language
+                )
+            )
+        dtmf = job.dtmf or self.dtmf_digits
+        if (spec.transcript or dtmf) and (
+            spec.prepared is None or dtmf
+        ) and spec.error is None:
+            # transcribed over the agent, a key press, or keys pressed during the turn
+            if spec.reply is not None:
+                spec.reply.cancel()
+                spec.reply = None
+            spec.prepared = None
+            await self._prepare(spec, reply=job.auto and not ending, dtmf=dtmf)
+        if spec.prepared is None:
+            if spec.error:
+                self.error(
+                    CallError(
+                        "turn_failed",
+                        f"the turn could not be processed: {spec.error}",
+                        error_type="server_error",
+                    )
+                )
+            self._turn_failed()
+            return
+        self.dtmf_digits = ""
+        assert self.conv is not None
+        speech_end_wall = self.stream_clock.wall_at(job.speech_end_ms) or job.detected_at
+        timings = {
+            "vad_end": max(0.0, (job.detected_at - speech_end_wall) * 1000),
+            "transcription": spec.stt_ms,
+            "orchestrator": spec.orch_ms,
+            "audio_ms": spec.audio_ms,
+        }
+        if job.dtmf:
+            timings = {"orchestrator": spec.orch_ms}
+        await asyncio.wait_for(
+            self.conversations.commit(self.conv, spec.prepared, timings_ms=timings),
+            RECORD_TIMEOUT_S,
+        )
+        self.emit(ev.TurnInsights(job.item_id, spec.transcript, spec.prepared.insights, timings))
+        if self.session.floor is Floor.ENDED:  # hung up: the turn is stored, no reply
+            if spec.reply is not None:
+                spec.reply.cancel()
+            return
+        action, turn_actions = self.session.turn_ready(job.auto)
+        self._carry_out_all(turn_actions)
+        if isinstance(action, DropReply):  # the caller went on over this turn
+            if spec.reply is not None:
+                spec.reply.cancel()
+            return
+        if isinstance(action, HoldReply):
+            if spec.reply is not None:
+                spec.reply.cancel()
+                spec.reply = None
+            self.held = _Held(spec.prepared, job)
+            return
+        assert isinstance(action, SpeakReply)
+        self._start_response(
+            spec.prepared, spec.reply, job, timings, speech_end_wall=speech_end_wall
+        )
+        resp = self.response
+        if resp is not None:
+            await asyncio.wait({resp.task})
+
+    def _turn_failed(self) -> None:
+        if self.session.floor is not Floor.ENDED:
+            self._carry_out_all(self.session.turn_failed())
+
+    # -- responses --------------------------------------------------------------------------
+    def _start_response(
+        self,
+        prepared: PreparedTurn,
+        reply: ReplyStream | None,
+        job: _Job | None,
+        timings: dict[str, float],
+        speech_end_wall: float | None = None,
+    ) -> None:
+        if reply is None:
+            reply = ReplyStream(
+                prepared,
+                self.speech,
+                self.config.output_format.sample_rate,
+                self.config.language,
+            )
+        response_id, item_id = new_id("resp"), new_id("item")
+        task = self.spawn(
+            self._respond(
+                response_id, item_id, prepared, reply, job, dict(timings), speech_end_wall
+            ),
+            "call-response",
+        )
+        self.response = _Response(response_id, item_id, task)
+
+    async def _respond(
+        self,
+        response_id: str,
+        item_id: str,
+        prepared: PreparedTurn,
+        reply: ReplyStream,
+        job: _Job | None,
+        timings: dict[str, float],
+        speech_end_wall: float | None,
+    ) -> None:
+        assert self.conv is not None
+        rate = self.config.output_format.sample_rate
+        clock = PlaybackClock()
+        item = _AgentItem(prepared, [])
+        segments = item.segments
+        self.agent_items[item_id] = item
+        status: ev.ResponseStatus = "completed"
+        self.emit(ev.ResponseStarted(response_id, item_id, self.conv.id))
+        t_resp = time.perf_counter()
+        step = int(rate * DELTA_MS / 1000)
+        sent_ms = 0.0
+        new_sentence = True
+        try:
+            while True:
+                got = await reply.next_chunk()
+                if got is None:
+                    break
+                sentence, chunk = got
+                if chunk is None:
+                    new_sentence = True
+                    continue
+                dur = chunk.size * 1000.0 / rate
+                if new_sentence:
+                    new_sentence = False
+                    segments.append((sentence, dur))
+                    delta = sentence if len(segments) == 1 else " " + sentence
+                    self.emit(ev.ResponseText(response_id, item_id, delta))
+                else:
+                    segments[-1] = (sentence, segments[-1][1] + dur)
+                for i in range(0, chunk.size, step):
+                    piece = chunk[i : i + step]
+                    delay = clock.send_delay(self.clock())
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                    now = self.clock()
+                    if clock.start is None:
+                        if speech_end_wall is not None:
+                            timings["first_audio"] = (now - speech_end_wall) * 1000
+                        timings["response_start_to_first_audio"] = (
+                            time.perf_counter() - t_resp
+                        ) * 1000
+                        if reply.tts_first_ms is not None:
+                            timings["tts_first_chunk"] = reply.tts_first_ms
+                    piece_ms = piece.size * 1000.0 / rate
+                    sent_ms += piece_ms
+                    self.emit(ev.ResponseAudio(response_id, item_id, piece, sent_ms))
+                    clock.sent(now, piece_ms)
+                    self.last_activity = now
+                    unsent_ms = (chunk.size - i - piece.size) * 1000.0 / rate
+                    reply.wants_more(clock.remaining_ms(now) + unsent_ms)
+            if reply.error:
+                status = "failed" if not segments else "incomplete"
+        except asyncio.CancelledError:
+            status = "cancelled"
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()  # finish the bookkeeping below, then re-raise
+        except TimeoutError:
+            status = "incomplete"
+            log.warning("tts_timeout")
+        finally:
+            reply.cancel()
+        full = " ".join(s for s, _ in segments)
+        heard, truncated = full, False
+        if status != "completed":
+            played = (
+                self.played_ms.get(item_id, 0.0)
+                if self.playback_reports
+                else clock.played_ms(self.clock())
+            )
+            heard, truncated = played_text(segments, played)
+            if status == "incomplete" and not truncated:
+                truncated = True
+        resp = self.response
+        reason = resp.cancel_reason if status == "cancelled" and resp is not None else None
+        if resp is not None:
+            resp.finishing = True
+        self.emit(ev.ResponseDone(response_id, item_id, self.conv.id, status, heard, reason))
+        self.last_item_id = item_id
+        for k, v in timings.items():
+            if k in ("vad_end", "transcription", "orchestrator", "tts_first_chunk", "first_audio"):
+                metrics.STAGE_SECONDS.labels(k).observe(v / 1000.0)
+        if timings:
+            self.emit(ev.ResponseTimings(job.item_id if job else None, response_id, timings))
+        try:
+            item.turn = await asyncio.wait_for(
+                self.conversations.record_reply(
+                    self.conv, prepared, heard, truncated=truncated, timings_ms=timings
+                ),
+                RECORD_TIMEOUT_S,
+            )
+            if item.pending_truncation_ms is not None:
+                await self._apply_truncation(item, item.pending_truncation_ms)
+        except Exception as exc:
+            log.error("record_reply_failed", error=repr(exc))
+        finally:
+            if self.response is not None and self.response.task is asyncio.current_task():
+                self.response = None
+            if self.session.floor is not Floor.ENDED:
+                self._carry_out_all(self.session.response_ended())
+        if prepared.action.name == "hand_off" and self.hand_off_ends_call:
+            self.request_end(EndReason.AGENT_HAND_OFF)
+        if status == "cancelled":
+            raise asyncio.CancelledError
