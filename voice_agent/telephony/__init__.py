@@ -1,0 +1,1 @@
+"""Phone-call transports: Twilio Media Streams and Asterisk AudioSocket."""

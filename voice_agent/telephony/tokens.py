@@ -1,0 +1,283 @@
+"""One-call stream tokens: the voice webhook hands one to the Media Stream it opens.
+
+The flow: Twilio POSTs the call's webhook (signature checked by
+:mod:`voice_agent.telephony.signature`); the server answers with
+``<Connect><Stream>`` TwiML carrying a token minted here as a custom ``<Parameter>``; Twilio
+opens the WebSocket and repeats the parameter in the ``start`` message's
+``customParameters``; the stream handler redeems the token. A token names the call, the
+caller's language and a few webhook fields, expires after ``ttl_s`` and can be redeemed once.
+
+Wire format, URL-safe and unpadded base64 (RFC 4648 section 5) throughout::
+
+    base64url(payload JSON) "." base64url(HMAC-SHA256(secret, first segment as ASCII))
+
+The payload is a compact JSON object with one-letter keys: ``c`` call SID, ``l`` language,
+``u`` customer fields (name to value), ``e`` expiry (Unix seconds, a JSON number), ``n``
+nonce. Twilio wants each ``<Parameter>``'s name and value together under 500 characters
+(https://www.twilio.com/docs/voice/twiml/stream), so minting keeps the token within
+:data:`MAX_TOKEN_CHARS`: customer values are cut to 64 characters and names to 32, at most 8
+fields are kept, and trailing fields are dropped while the token is still too long.
+
+No state is shared between server instances except the secret (see :func:`derive_secret`);
+single use is enforced per instance by remembering redeemed nonces until they expire, at
+most :data:`MAX_USED_NONCES` of them (the oldest is forgotten first, so under a flood a
+still-valid token could be redeemed twice; memory stays bounded). Not thread-safe: one
+event loop owns an instance.
+
+No I/O here.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import math
+import re
+import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final
+
+from voice_agent.core.labels import LANGS
+
+#: Longest token :meth:`StreamTokens.mint` produces (well under Twilio's 500 per parameter).
+MAX_TOKEN_CHARS: Final = 400
+#: Longest input :meth:`StreamTokens.redeem` looks at; anything longer is ``token_invalid``.
+MAX_REDEEM_CHARS: Final = 4096
+#: Customer fields kept, and how long a field's name and value may be.
+MAX_CUSTOMER_FIELDS: Final = 8
+MAX_CUSTOMER_VALUE_CHARS: Final = 64
+MAX_CUSTOMER_NAME_CHARS: Final = 32
+#: Longest call SID accepted (Twilio's are 34 characters: ``CA`` + 32 hex digits).
+MAX_CALL_SID_CHARS: Final = 64
+#: Redeemed nonces remembered at most.
+MAX_USED_NONCES: Final = 100_000
+
+_SEGMENT = re.compile(r"[A-Za-z0-9_-]+")
+_CALL_SID = re.compile(rf"[\x21-\x7e]{{1,{MAX_CALL_SID_CHARS}}}")
+_PAYLOAD_KEYS: Final = frozenset({"c", "l", "u", "e", "n"})
+_ALLOWED_LANGS: Final[frozenset[str]] = frozenset((*LANGS, ""))
+
+
+class TokenError(Exception):
+    """A stream token that cannot be accepted.
+
+    ``code`` is one of ``token_missing`` (no token at all), ``token_invalid`` (malformed or
+    forged), ``token_expired`` and ``token_used`` (already redeemed on this instance).
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class StreamClaims:
+    """What a redeemed token vouches for."""
+
+    call_sid: str
+    #: ``"en"``, ``"es"`` or ``""`` (not known when the token was minted).
+    lang: str
+    #: Caller number and other webhook fields, as truncated at minting (read-only).
+    customer: Mapping[str, str]
+    #: Unix time from which the token is refused.
+    expires_at: float
+    #: Random, unique per token; what single use is enforced on.
+    nonce: str
+
+
+def derive_secret(master: str, purpose: str) -> bytes:
+    """HMAC-SHA256 keyed with ``master`` over ``"voice-agent/" + purpose``.
+
+    The server derives the token secret from the Twilio auth token, so every instance with
+    the same settings accepts the others' tokens while the auth token itself never keys
+    anything but Twilio's signatures. An empty ``master`` raises :class:`ValueError`.
+    """
+    if not master:
+        raise ValueError("cannot derive a secret from an empty master key")
+    message = ("voice-agent/" + purpose).encode("utf-8", "surrogatepass")
+    return hmac.new(master.encode("utf-8", "surrogatepass"), message, hashlib.sha256).digest()
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64url(segment: str) -> bytes:
+    # ``segment`` already matched _SEGMENT; a length of 1 mod 4 is not base64 at all.
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def _clean(text: str, limit: int) -> str:
+    # Lone surrogates would not survive UTF-8; replace them (with "?") before cutting.
+    return text.encode("utf-8", "replace").decode("utf-8")[:limit]
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"non-finite number {name}")
+
+
+def _invalid(message: str) -> TokenError:
+    return TokenError("token_invalid", message)
+
+
+class StreamTokens:
+    """Mints and redeems one-call stream tokens signed with ``secret``.
+
+    ``clock`` returns Unix seconds (injectable for tests); ``max_used`` bounds the memory of
+    redeemed nonces.
+    """
+
+    def __init__(
+        self,
+        secret: bytes,
+        *,
+        ttl_s: float = 300.0,
+        clock: Callable[[], float] = time.time,
+        max_used: int = MAX_USED_NONCES,
+    ) -> None:
+        if len(secret) < 16:
+            raise ValueError("the token secret must be at least 16 bytes")
+        if not (math.isfinite(ttl_s) and ttl_s > 0):
+            raise ValueError(f"ttl_s must be a positive number of seconds, got {ttl_s!r}")
+        if max_used < 1:
+            raise ValueError(f"max_used must be at least 1, got {max_used!r}")
+        self._secret = bytes(secret)
+        self._ttl_s = ttl_s
+        self._clock = clock
+        self._max_used = max_used
+        # nonce -> expiry, in redemption order; OrderedDict pops from the front in O(1).
+        self._used: OrderedDict[str, float] = OrderedDict()
+
+    @property
+    def used_count(self) -> int:
+        """How many redeemed nonces are remembered right now."""
+        return len(self._used)
+
+    def _mac(self, segment: str) -> str:
+        return _b64url(hmac.new(self._secret, segment.encode("ascii"), hashlib.sha256).digest())
+
+    def _seal(self, payload: dict[str, object]) -> str:
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        segment = _b64url(body.encode("utf-8"))
+        return f"{segment}.{self._mac(segment)}"
+
+    def mint(self, call_sid: str, lang: str, customer: Mapping[str, str]) -> str:
+        """A token for ``call_sid``, valid for ``ttl_s`` from now and for one redemption.
+
+        ``lang`` must be ``"en"``, ``"es"`` or ``""``; ``call_sid`` 1 to
+        :data:`MAX_CALL_SID_CHARS` printable ASCII characters (else :class:`ValueError`).
+        ``customer`` is trimmed as the module docstring says; the result is at most
+        :data:`MAX_TOKEN_CHARS` long.
+        """
+        if not _CALL_SID.fullmatch(call_sid):
+            raise ValueError(f"call_sid must be 1..{MAX_CALL_SID_CHARS} printable ASCII characters")
+        if lang not in _ALLOWED_LANGS:
+            raise ValueError(f"lang must be one of {sorted(_ALLOWED_LANGS)}, got {lang!r}")
+        fields: dict[str, str] = {}
+        for name, value in customer.items():
+            if len(fields) == MAX_CUSTOMER_FIELDS:
+                break
+            key = _clean(name, MAX_CUSTOMER_NAME_CHARS)
+            if key not in fields:
+                fields[key] = _clean(value, MAX_CUSTOMER_VALUE_CHARS)
+        payload: dict[str, object] = {
+            "c": call_sid,
+            "l": lang,
+            "u": fields,
+            "e": self._clock() + self._ttl_s,
+            "n": secrets.token_urlsafe(12),
+        }
+        token = self._seal(payload)
+        while len(token) > MAX_TOKEN_CHARS and fields:
+            fields.popitem()
+            token = self._seal(payload)
+        # Without customer fields a token is under 300 characters, so this always fits.
+        assert len(token) <= MAX_TOKEN_CHARS
+        return token
+
+    def redeem(self, token: str | None) -> StreamClaims:
+        """Check ``token`` and mark it used; raise :class:`TokenError` if it is not good.
+
+        Order of checks: present (``token_missing``), well formed and correctly signed
+        (``token_invalid``; the MAC is compared in constant time before the payload is
+        decoded), not expired (``token_expired``), not redeemed before (``token_used``).
+        Whatever is passed (a non-string off a JSON message included), nothing but
+        :class:`TokenError` is ever raised.
+        """
+        now = self._clock()
+        self._prune(now)
+        if token is None:
+            raise TokenError("token_missing", "no stream token")
+        if not isinstance(token, str):
+            raise _invalid("the stream token is not a string")
+        if not token:
+            raise TokenError("token_missing", "no stream token")
+        if len(token) > MAX_REDEEM_CHARS:
+            raise _invalid("the stream token is too long")
+        segment, dot, mac = token.partition(".")
+        if not dot or not _SEGMENT.fullmatch(segment) or not _SEGMENT.fullmatch(mac):
+            raise _invalid("the stream token is not two base64url segments")
+        if not hmac.compare_digest(self._mac(segment).encode("ascii"), mac.encode("ascii")):
+            raise _invalid("the stream token's signature does not match")
+        claims = self._decode(segment)
+        if now >= claims.expires_at:
+            raise TokenError("token_expired", "the stream token has expired")
+        if claims.nonce in self._used:
+            raise TokenError("token_used", "the stream token was already used")
+        while len(self._used) >= self._max_used:
+            self._used.popitem(last=False)
+        self._used[claims.nonce] = claims.expires_at
+        return claims
+
+    def _prune(self, now: float) -> None:
+        """Forget redeemed nonces whose tokens have expired (oldest first)."""
+        used = self._used
+        while used:
+            expires_at = next(iter(used.values()))
+            if expires_at > now:
+                break
+            used.popitem(last=False)
+
+    @staticmethod
+    def _decode(segment: str) -> StreamClaims:
+        """The claims of a correctly signed payload segment, each field type-checked."""
+        try:
+            raw = _unb64url(segment)
+            payload: object = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        except (binascii.Error, ValueError, RecursionError) as exc:
+            raise _invalid(f"the stream token's payload is not JSON: {exc}") from None
+        if not isinstance(payload, dict) or set(payload) != _PAYLOAD_KEYS:
+            raise _invalid("the stream token's payload has the wrong shape")
+        call_sid, lang, customer = payload["c"], payload["l"], payload["u"]
+        expires_at, nonce = payload["e"], payload["n"]
+        if not isinstance(call_sid, str) or not call_sid:
+            raise _invalid("the stream token's call SID is not a string")
+        if not isinstance(lang, str) or lang not in _ALLOWED_LANGS:
+            raise _invalid("the stream token's language is not known")
+        if not isinstance(customer, dict) or not all(
+            isinstance(value, str) for value in customer.values()
+        ):
+            raise _invalid("the stream token's customer fields are not strings")
+        if (
+            isinstance(expires_at, bool)
+            or not isinstance(expires_at, int | float)
+            or not math.isfinite(expires_at)
+        ):
+            raise _invalid("the stream token's expiry is not a number")
+        if not isinstance(nonce, str) or not nonce:
+            raise _invalid("the stream token's nonce is not a string")
+        return StreamClaims(
+            call_sid=call_sid,
+            lang=lang,
+            customer=MappingProxyType(dict(customer)),
+            expires_at=float(expires_at),
+            nonce=nonce,
+        )
