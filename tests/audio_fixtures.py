@@ -109,7 +109,7 @@ def asterisk_clips(names: list[str], lang: str = "en") -> list[Clip]:
     if not folder.is_dir() or not transcripts:
         pytest.skip(
             f"asterisk-core-sounds-{lang}-wav (and its transcripts) not installed: "
-            f"apt-get install -y asterisk-core-sounds-{lang}-wav"
+            f"apt-get install -y asterisk-core-sounds-{lang}-wav asterisk-core-sounds-{lang}"
         )
     clips = []
     for name in names:

@@ -64,10 +64,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((settings.host, settings.port))
     port = sock.getsockname()[1]
-    print(
-        json.dumps({"event": "listening", "url": f"http://{settings.host}:{port}", "port": port}),
-        flush=True,
-    )
+    listening: dict[str, object] = {
+        "event": "listening",
+        "url": f"http://{settings.host}:{port}",
+        "port": port,
+    }
+    if settings.audiosocket_port is not None:
+        from voice_agent.telephony.audiosocket import bind_socket
+
+        try:
+            as_sock = bind_socket(settings.audiosocket_host, settings.audiosocket_port)
+        except OSError as exc:
+            raise ConfigError(
+                f"VOICE_AGENT_AUDIOSOCKET_PORT: cannot listen on "
+                f"{settings.audiosocket_host}:{settings.audiosocket_port}: {exc.strerror}"
+            ) from exc
+        app.state.audiosocket_socket = as_sock
+        listening["audiosocket_port"] = as_sock.getsockname()[1]
+    print(json.dumps(listening), flush=True)
     config = uvicorn.Config(
         app,
         log_level="warning",

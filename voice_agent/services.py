@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from voice_agent.call.core import CallLimits
     from voice_agent.playbook.schema import Playbook
     from voice_agent.speech.engines import SpeechEngines
+    from voice_agent.telephony.tokens import StreamTokens
 
 log = structlog.get_logger("voice_agent.services")
 
@@ -37,6 +38,8 @@ class Services:
     speech_error: str | None = None
     #: optional speech parts that could not be loaded (name -> why)
     speech_unavailable: dict[str, str] = field(default_factory=dict)
+    #: signs and redeems Twilio stream tokens (made on first use)
+    telephony_tokens: StreamTokens | None = None
 
     def call_limits(self) -> CallLimits:
         from voice_agent.call.core import CallLimits

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from voice_agent.errors import ConfigError
@@ -101,6 +101,35 @@ class Settings(BaseSettings):
     def _keys_not_blank(cls, v: str | None) -> str | None:
         if v is not None and not [k for k in v.split(",") if k.strip()]:
             raise ValueError("must list at least one non-empty key, comma separated")
+        return v
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith(("https://", "http://")):
+            raise ValueError("must be the http(s):// address carriers reach this server at")
+        return v.rstrip("/") if v else v
+
+    @field_validator("twilio_auth_token")
+    @classmethod
+    def _twilio_needs_url(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v and not info.data.get("public_url"):
+            raise ValueError(
+                "needs VOICE_AGENT_PUBLIC_URL too (the https:// address Twilio reaches)"
+            )
+        return v
+
+    @field_validator("audiosocket_allow")
+    @classmethod
+    def _cidrs(cls, v: str) -> str:
+        import ipaddress
+
+        for part in v.split(","):
+            if part.strip():
+                try:
+                    ipaddress.ip_network(part.strip(), strict=False)
+                except ValueError as exc:
+                    raise ValueError(f"not an address or CIDR block: {part.strip()!r}") from exc
         return v
 
     @classmethod

@@ -37,8 +37,9 @@ def server_env(data_dir: Path, extra: Mapping[str, str] | None = None) -> dict[s
     return env
 
 
-def serve_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "voice_agent.cli", "serve", "--port", "0", "--no-speech", *args]
+def serve_command(*args: str, speech: bool = False) -> list[str]:
+    cmd = [sys.executable, "-m", "voice_agent.cli", "serve", "--port", "0"]
+    return cmd + ([] if speech else ["--no-speech"]) + list(args)
 
 
 @dataclass
@@ -49,6 +50,7 @@ class ServerProcess:
     lines: list[str] = field(default_factory=list)
     url: str = ""
     port: int = 0
+    listening: dict[str, Any] = field(default_factory=dict)
     _queue: queue.Queue[str | None] = field(default_factory=queue.Queue)
 
     # -- output ------------------------------------------------------------------------------
@@ -77,6 +79,7 @@ class ServerProcess:
                 if event.get("event") == "listening":
                     self.url = f"http://127.0.0.1:{event['port']}"
                     self.port = int(event["port"])
+                    self.listening = dict(event)
                     return dict(event)
 
     def stderr(self) -> str:
@@ -129,13 +132,16 @@ def start_server(
     env: Mapping[str, str] | None = None,
     args: tuple[str, ...] = (),
     timeout: float = START_TIMEOUT_S,
+    *,
+    speech: bool = False,
 ) -> ServerProcess:
-    """Start a server on a free port and wait until it answers /healthz."""
+    """Start a server on a free port and wait until it answers /healthz (with ``speech``,
+    after the speech models are loaded and warmed up)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     stderr_path = data_dir.parent / f"{data_dir.name}.stderr.{time.monotonic_ns()}.log"
     with open(stderr_path, "w", encoding="utf-8") as err:
         proc = subprocess.Popen(
-            serve_command(*args),
+            serve_command(*args, speech=speech),
             cwd=REPO_ROOT,
             env=server_env(data_dir, env),
             stdin=subprocess.DEVNULL,
@@ -147,7 +153,7 @@ def start_server(
     threading.Thread(target=server._drain, name="server-stdout", daemon=True).start()
     try:
         server.wait_listening(timeout)
-        server.wait_ready()
+        server.wait_ready(timeout=timeout if speech else 30.0)
     except BaseException:
         server.kill()
         raise

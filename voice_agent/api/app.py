@@ -6,7 +6,7 @@ import contextlib
 import json
 import math
 from collections.abc import AsyncIterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import structlog
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -29,6 +29,9 @@ from voice_agent.errors import (
 )
 from voice_agent.services import Services, build_services
 from voice_agent.settings import Settings
+
+if TYPE_CHECKING:
+    from voice_agent.telephony.audiosocket import AudioSocketServer
 
 log = structlog.get_logger("voice_agent.api")
 M = TypeVar("M", bound=BaseModel)
@@ -278,11 +281,33 @@ def routes() -> list[BaseRoute]:
         Route("/v1/conversations/{id}/messages", post_message, methods=["POST"]),
         Route("/v1/conversations/{id}/outcome", post_outcome, methods=["POST"]),
     ]
-    with contextlib.suppress(ImportError):
-        from voice_agent.realtime.endpoint import realtime_routes
+    from voice_agent.realtime.endpoint import realtime_routes
+    from voice_agent.telephony.twilio import twilio_routes
 
-        out += realtime_routes()
-    return out
+    return out + realtime_routes() + twilio_routes()
+
+
+async def start_audiosocket(app: Starlette, svc: Services) -> AudioSocketServer | None:
+    """The AudioSocket listener when ``VOICE_AGENT_AUDIOSOCKET_PORT`` is set (on the socket
+    ``serve`` bound before listening, if it did)."""
+    from voice_agent.telephony.audiosocket import AudioSocketServer, bind_socket, parse_allow
+
+    settings = svc.settings
+    if settings.audiosocket_port is None:
+        return None
+    sock = getattr(app.state, "audiosocket_socket", None) or bind_socket(
+        settings.audiosocket_host, settings.audiosocket_port
+    )
+    server = AudioSocketServer(svc, sock, parse_allow(settings.audiosocket_allow))
+    await server.start()
+    app.state.audiosocket = server
+    return server
+
+
+def describe_telephony(settings: Settings) -> dict[str, object]:
+    from voice_agent.telephony.twilio import describe
+
+    return describe(settings)
 
 
 def create_app(settings: Settings | None = None, svc: Services | None = None) -> Starlette:
@@ -297,12 +322,15 @@ def create_app(settings: Settings | None = None, svc: Services | None = None) ->
             from voice_agent.speech_runtime import start_speech
 
             await start_speech(svc)
-        log.info("server_ready", readiness=svc.readiness())
+        audiosocket = await start_audiosocket(app, svc)
+        log.info("server_ready", readiness=svc.readiness(), **describe_telephony(settings))
         try:
             yield
         finally:
             from voice_agent.speech_runtime import stop_speech
 
+            if audiosocket is not None:
+                await audiosocket.stop()
             stop_speech(svc)
             await svc.store.close()
 

@@ -1,0 +1,390 @@
+"""Twilio Media Streams transport (also spoken by Telnyx, SignalWire and Exotel).
+
+Two routes:
+
+* ``POST /v1/telephony/twilio/voice`` - the carrier's voice webhook. It checks
+  ``X-Twilio-Signature`` against ``VOICE_AGENT_PUBLIC_URL`` + the path and the POST
+  parameters (keyed with ``VOICE_AGENT_TWILIO_AUTH_TOKEN``), refuses missing or forged
+  signatures with 403, and answers TwiML connecting the call to the stream below with a
+  signed token valid for that call, a few minutes, once. The caller's number and the other
+  form fields become the customer profile; ``?lang=es`` on the webhook URL picks the
+  language (one webhook per phone number).
+* ``WS /v1/telephony/twilio/stream`` - the call: inbound ``connected``, ``start`` (the token
+  in ``customParameters``), ``media`` (mu-law 8 kHz), ``mark``, ``dtmf``, ``stop``; outbound
+  ``media`` in 20 ms frames with a ``mark`` after each piece of agent audio (the marks that
+  come back are what the caller heard) and ``clear`` when the caller barges in.
+
+The stream only translates between these messages and a :class:`~voice_agent.call.core.Call`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import Final
+from urllib.parse import parse_qsl
+
+import structlog
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from voice_agent import metrics
+from voice_agent.audio import codec
+from voice_agent.call import events as ev
+from voice_agent.call.config import CallConfig, TurnDetection
+from voice_agent.call.core import Call
+from voice_agent.call.events import CallError, EndReason
+from voice_agent.core.labels import Lang
+from voice_agent.services import Services
+from voice_agent.settings import Settings
+from voice_agent.telephony import twilio_media as tm
+from voice_agent.telephony.signature import valid_signature
+from voice_agent.telephony.tokens import StreamClaims, StreamTokens, TokenError, derive_secret
+
+log = structlog.get_logger("voice_agent.telephony.twilio")
+
+VOICE_PATH: Final = "/v1/telephony/twilio/voice"
+STREAM_PATH: Final = "/v1/telephony/twilio/stream"
+#: How long a stream token stays valid after the webhook answered.
+TOKEN_TTL_S: Final = 300.0
+MAX_WEBHOOK_BYTES: Final = 32_000
+#: Webhook fields kept in the customer profile (the token carries them to the stream).
+PROFILE_FIELDS: Final = (
+    ("From", "phone"),
+    ("To", "called"),
+    ("CallSid", "call_sid"),
+    ("FromCity", "city"),
+    ("FromState", "state"),
+    ("FromCountry", "country"),
+    ("CallerName", "name"),
+)
+FRAME_BYTES: Final = 160  # 20 ms of mu-law at 8 kHz
+OUT_QUEUE_MAX: Final = 2048  # outbound messages (about 30 s of audio)
+START_TIMEOUT_S: Final = 10.0
+SEND_TIMEOUT_S: Final = 10.0
+#: After the agent's last words (a hand-off), how long to wait for their marks.
+DRAIN_TIMEOUT_S: Final = 15.0
+
+
+class TwilioConfigError(Exception):
+    pass
+
+
+def _tokens(svc: Services) -> StreamTokens:
+    tokens = svc.telephony_tokens
+    if tokens is None:
+        token = svc.settings.twilio_auth_token
+        if not token:
+            raise TwilioConfigError("VOICE_AGENT_TWILIO_AUTH_TOKEN is not set")
+        tokens = svc.telephony_tokens = StreamTokens(
+            derive_secret(token, "twilio-stream"), ttl_s=TOKEN_TTL_S
+        )
+    return tokens
+
+
+def _not_configured(settings: Settings) -> str | None:
+    if not settings.twilio_auth_token:
+        return "set VOICE_AGENT_TWILIO_AUTH_TOKEN (the auth token of your Twilio account)"
+    if not settings.public_url:
+        return "set VOICE_AGENT_PUBLIC_URL (the https:// address the carrier reaches)"
+    return None
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    metrics.ERRORS.labels(code).inc()
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+# --------------------------------------------------------------------------- the webhook
+
+
+async def voice_webhook(request: Request) -> Response:
+    svc: Services = request.app.state.services
+    settings = svc.settings
+    missing = _not_configured(settings)
+    if missing is not None:
+        return _error(503, "telephony_not_configured", f"Twilio is not set up: {missing}")
+    assert settings.twilio_auth_token is not None and settings.public_url is not None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_WEBHOOK_BYTES:
+            return _error(413, "payload_too_large", "webhook body is too large")
+    try:
+        params = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+    except UnicodeDecodeError:
+        return _error(400, "invalid_body", "webhook body is not UTF-8 form data")
+    public = settings.public_url.rstrip("/")
+    url = public + request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    signature = request.headers.get("x-twilio-signature")
+    if not valid_signature(url, params, signature, settings.twilio_auth_token):
+        log.warning("twilio_signature_refused", url=url, signed=signature is not None)
+        code = "signature_missing" if not signature else "signature_invalid"
+        return _error(403, code, "X-Twilio-Signature does not match this request")
+    form = dict(params)
+    lang = request.query_params.get("lang") or settings.stt_language
+    lang = "es" if lang.lower().startswith("es") else "en"
+    customer = {key: form[name] for name, key in PROFILE_FIELDS if form.get(name)}
+    call_sid = form.get("CallSid") or "unknown"
+    try:
+        token = _tokens(svc).mint(call_sid[:64], lang, customer)
+    except ValueError as exc:
+        return _error(400, "invalid_call", f"cannot accept this call: {exc}")
+    scheme, _, rest = public.partition("://")
+    ws_base = ("wss://" if scheme == "https" else "ws://") + rest
+    try:
+        twiml = tm.twiml_connect_stream(
+            ws_base + STREAM_PATH,
+            {"token": token},
+            dial_after=settings.twilio_hand_off_number,
+        )
+    except ValueError as exc:
+        return _error(500, "telephony_not_configured", f"VOICE_AGENT_PUBLIC_URL: {exc}")
+    log.info("twilio_call_accepted", call_sid=call_sid, lang=lang)
+    return Response(twiml, media_type="text/xml")
+
+
+# --------------------------------------------------------------------------- the stream
+
+
+def _mark_name(item_id: str, end_ms: float) -> str:
+    return f"{item_id}:{end_ms:.0f}"
+
+
+def _parse_mark(name: str) -> tuple[str, float] | None:
+    item_id, _, end = name.rpartition(":")
+    if not item_id or not end.isdigit():
+        return None
+    return item_id, float(end)
+
+
+class TwilioStream:
+    """One Media Streams connection: a reader, a writer and the call they carry."""
+
+    def __init__(self, ws: WebSocket, svc: Services) -> None:
+        self.ws = ws
+        self.svc = svc
+        self.stream_sid = ""
+        self.call: Call | None = None
+        self.out: asyncio.Queue[str | None] = asyncio.Queue(maxsize=OUT_QUEUE_MAX)
+        self.closing = False
+        #: items whose audio was cleared: their marks come back but were not played
+        self.cleared: set[str] = set()
+        #: (item id, end ms) of the last mark sent, and whether it came back
+        self.last_mark: tuple[str, float] | None = None
+        self.marks_back = asyncio.Event()
+
+    # -- writing -----------------------------------------------------------------------------
+    def send(self, message: str) -> None:
+        if self.closing:
+            return
+        try:
+            self.out.put_nowait(message)
+        except asyncio.QueueFull:
+            log.warning("carrier_not_reading")
+            self.closing = True
+            with contextlib.suppress(asyncio.QueueFull):
+                self.out.put_nowait(None)
+
+    async def _writer(self) -> None:
+        while True:
+            message = await self.out.get()
+            if message is None:
+                return
+            try:
+                await asyncio.wait_for(self.ws.send_text(message), SEND_TIMEOUT_S)
+            except (TimeoutError, WebSocketDisconnect, RuntimeError, OSError):
+                return
+
+    def on_call_event(self, e: ev.CallEvent) -> None:
+        if isinstance(e, ev.ResponseAudio):
+            payload = codec.encode(e.samples, codec.AudioFormat.PCMU8K)
+            for i in range(0, len(payload), FRAME_BYTES):
+                self.send(tm.media_message(self.stream_sid, payload[i : i + FRAME_BYTES]))
+            self.send(tm.mark_message(self.stream_sid, _mark_name(e.item_id, e.end_ms)))
+            self.last_mark = (e.item_id, e.end_ms)
+            self.marks_back.clear()
+        elif isinstance(e, ev.ResponseDone):
+            if e.status != "completed":
+                self.cleared.add(e.item_id)
+                self.send(tm.clear_message(self.stream_sid))
+                self.marks_back.set()
+        elif isinstance(e, ev.TurnInsights):
+            action = e.insights.next_action
+            log.info(
+                "turn",
+                transcript=e.transcript,
+                action=action.name if action else None,
+                p_conversion=round(e.insights.conversion_probability, 3),
+            )
+        elif isinstance(e, ev.ErrorRaised):
+            log.warning("call_error", code=e.error.code, error=e.error.message)
+
+    # -- reading -----------------------------------------------------------------------------
+    async def _receive(self) -> tm.InboundMessage | None:
+        """The next valid message; ``None`` when the carrier hung up."""
+        while True:
+            try:
+                msg = await self.ws.receive()
+            except (WebSocketDisconnect, RuntimeError, OSError):
+                return None
+            if msg["type"] == "websocket.disconnect":
+                return None
+            text = msg.get("text")
+            if text is None:
+                log.warning("twilio_binary_frame_ignored")
+                continue
+            try:
+                return tm.parse_message(text)
+            except tm.TwilioProtocolError as exc:
+                metrics.ERRORS.labels(exc.code).inc()
+                log.warning("twilio_message_refused", code=exc.code, error=exc.message)
+
+    async def _start(self) -> StreamClaims | None:
+        """Wait for ``start`` and check its token; ``None`` (and the socket closed with the
+        reason) when the stream may not go on."""
+        while True:
+            message = await self._receive()
+            if message is None:
+                return None
+            if isinstance(message, tm.Connected):
+                continue
+            if not isinstance(message, tm.Start):
+                await self._refuse("stream_not_started", "the stream must begin with start")
+                return None
+            self.stream_sid = message.stream_sid
+            try:
+                claims = _tokens(self.svc).redeem(message.custom_parameters.get("token"))
+            except TokenError as exc:
+                await self._refuse(exc.code, exc.message)
+                return None
+            except TwilioConfigError as exc:
+                await self._refuse("telephony_not_configured", str(exc))
+                return None
+            if claims.call_sid not in ("unknown", message.call_sid):
+                await self._refuse("token_invalid", "the token was issued for another call")
+                return None
+            return claims
+
+    async def _refuse(self, code: str, message: str) -> None:
+        metrics.ERRORS.labels(code).inc()
+        log.warning("twilio_stream_refused", code=code, error=message)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.ws.close(1008, f"{code}: {message}"[:120]), 2.0)
+
+    async def _reader(self, call: Call) -> EndReason:
+        while True:
+            message = await self._receive()
+            if message is None or isinstance(message, tm.Stop):
+                return EndReason.CALLER_HUNG_UP
+            try:
+                if isinstance(message, tm.Media):
+                    if message.track in ("inbound", "inbound_track"):
+                        call.audio(message.payload)
+                elif isinstance(message, tm.Mark):
+                    mark = _parse_mark(message.name)
+                    if mark is not None:
+                        if mark[0] not in self.cleared:
+                            call.played(*mark)
+                        if mark == self.last_mark:
+                            self.marks_back.set()
+                elif isinstance(message, tm.Dtmf):
+                    call.dtmf(message.digit)
+            except CallError as exc:
+                metrics.ERRORS.labels(exc.code).inc()
+                log.warning("twilio_audio_refused", code=exc.code, error=exc.message)
+
+    # -- the call ----------------------------------------------------------------------------
+    async def run(self) -> None:
+        claims = await asyncio.wait_for(self._start(), START_TIMEOUT_S)
+        if claims is None:
+            return
+        svc, settings = self.svc, self.svc.settings
+        assert svc.speech is not None
+        structlog.contextvars.bind_contextvars(call_id=claims.call_sid)
+        lang: Lang = "es" if claims.lang == "es" else "en"
+        call = self.call = Call(
+            svc.orchestrator,
+            svc.speech,
+            CallConfig(
+                channel="twilio",
+                language=lang,
+                input_format=codec.AudioFormat.PCMU8K,
+                output_format=codec.AudioFormat.PCMU8K,
+                turn_detection=TurnDetection(silence_duration_ms=settings.silence_ms),
+                customer=dict(claims.customer),
+                greeting=settings.greet_first,
+            ),
+            self.on_call_event,
+            call_id=claims.call_sid,
+            limits=svc.call_limits(),
+            playback_reports=True,
+            hand_off_ends_call=True,
+        )
+        writer = asyncio.create_task(self._writer(), name="twilio-writer")
+        call.start()
+        reader = asyncio.create_task(self._reader(call), name="twilio-reader")
+        ending = asyncio.create_task(call.end_requested(), name="twilio-end")
+        reason = EndReason.CALLER_HUNG_UP
+        try:
+            done, _ = await asyncio.wait(
+                {reader, writer, ending}, return_when=asyncio.FIRST_COMPLETED
+            )
+            if ending in done:
+                reason = ending.result()
+                if reason is EndReason.AGENT_HAND_OFF:  # let the last words be heard
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.marks_back.wait(), DRAIN_TIMEOUT_S)
+            elif reader in done:
+                reason = reader.result()
+            else:
+                reason = EndReason.ERROR
+        finally:
+            reader.cancel()
+            ending.cancel()
+            await call.close(reason)
+            self.closing = True
+            with contextlib.suppress(asyncio.QueueFull):
+                self.out.put_nowait(None)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(writer, 2.0)
+            writer.cancel()
+            if self.ws.client_state == WebSocketState.CONNECTED:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(self.ws.close(1000, reason.value), 2.0)
+
+
+async def stream_endpoint(ws: WebSocket) -> None:
+    svc: Services = ws.app.state.services
+    await ws.accept()
+    stream = TwilioStream(ws, svc)
+    if svc.speech is None:
+        reason = svc.speech_error or "speech engines are not loaded"
+        await stream._refuse("speech_unavailable", f"voice is unavailable: {reason}")
+        return
+    t0 = time.monotonic()
+    try:
+        await stream.run()
+    except TimeoutError:
+        await stream._refuse("stream_not_started", f"no start within {START_TIMEOUT_S:.0f} s")
+    finally:
+        log.info("twilio_stream_closed", seconds=round(time.monotonic() - t0, 3))
+        structlog.contextvars.unbind_contextvars("call_id", "conversation_id")
+
+
+def twilio_routes() -> list[BaseRoute]:
+    return [
+        Route(VOICE_PATH, voice_webhook, methods=["POST"]),
+        WebSocketRoute(STREAM_PATH, stream_endpoint),
+    ]
+
+
+def describe(settings: Settings) -> dict[str, object]:
+    """For the start-up log: where a carrier should point its webhook."""
+    if _not_configured(settings) is not None:
+        return {"twilio": "off"}
+    assert settings.public_url is not None
+    return {"twilio_webhook": settings.public_url.rstrip("/") + VOICE_PATH}
