@@ -24,6 +24,7 @@ class ServerProcess:
         data_dir: Path | None = None,
         env: dict[str, str] | None = None,
         start_timeout_s: float = 120.0,
+        port: int = 0,
     ) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if data_dir is None:
@@ -36,6 +37,9 @@ class ServerProcess:
         self.proc: subprocess.Popen[str] | None = None
         self.url = ""
         self.api_key = API_KEY
+        self.port = port
+        #: the server's ``listening`` line (``port``, ``audiosocket_port`` ...)
+        self.listening: dict[str, object] = {}
 
     def start(self) -> ServerProcess:
         env = dict(os.environ)
@@ -48,7 +52,7 @@ class ServerProcess:
             }
         )
         env.update(self.extra_env)
-        cmd = [sys.executable, "-m", "voice_agent.cli", "serve", "--port", "0"]
+        cmd = [sys.executable, "-m", "voice_agent.cli", "serve", "--port", str(self.port)]
         if not self.speech:
             cmd.append("--no-speech")
         self.proc = subprocess.Popen(
@@ -64,6 +68,7 @@ class ServerProcess:
                 event = json.loads(line)
                 if event.get("event") == "listening":
                     self.url = event["url"]
+                    self.listening = dict(event)
                     break
         if not self.url:
             self.stop()

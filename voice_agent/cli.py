@@ -165,6 +165,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from voice_agent.bench_voice import bench_voice
 
         result = bench_voice(args)
+    elif args.what == "telephony-wer":
+        from voice_agent.bench_voice import bench_telephony_wer
+
+        result = bench_telephony_wer(args)
     else:  # text: the same run as `python -m loadtest text`
         from loadtest.text import run_from_args
 
@@ -213,10 +217,20 @@ def build_parser() -> argparse.ArgumentParser:
     bm.add_argument("--json", action="store_true")
     bm.add_argument("--n", type=int, default=2000)
     bm.add_argument("--registry", type=Path)
-    bv = bench_sub.add_parser("voice", help="one call over /v1/realtime: latency per stage")
+    bv = bench_sub.add_parser("voice", help="one call: end of speech to first agent audio")
     bv.add_argument("--json", action="store_true")
     bv.add_argument("--turns", type=int, default=10)
-    bv.add_argument("--url")
+    bv.add_argument("--url", help="a running server (realtime only; default: start one)")
+    bv.add_argument(
+        "--transport", choices=["realtime", "twilio", "audiosocket"], default="realtime"
+    )
+    bv.add_argument("--format", choices=["audio/pcm", "audio/pcmu"], default="audio/pcm")
+    bw = bench_sub.add_parser(
+        "telephony-wer", help="word errors of human recordings through the Twilio path"
+    )
+    bw.add_argument("--json", action="store_true")
+    bw.add_argument("--recordings", type=int, default=50)
+    bw.add_argument("--concurrency", type=int, default=2)
     from loadtest.text import add_arguments as add_text_arguments
 
     add_text_arguments(

@@ -106,9 +106,20 @@ class Settings(BaseSettings):
     @field_validator("public_url")
     @classmethod
     def _public_url(cls, v: str | None) -> str | None:
-        if v is not None and not v.startswith(("https://", "http://")):
-            raise ValueError("must be the http(s):// address carriers reach this server at")
-        return v.rstrip("/") if v else v
+        if v is None:
+            return v
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(v)
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if not parts.hostname or not (
+            parts.scheme == "https" or (parts.scheme == "http" and loopback)
+        ):
+            raise ValueError(
+                "must be the https:// address carriers reach this server at"
+                " (http:// only for 127.0.0.1, for local testing)"
+            )
+        return v.rstrip("/")
 
     @field_validator("twilio_auth_token")
     @classmethod

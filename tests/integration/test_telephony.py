@@ -358,3 +358,21 @@ async def test_realtime_hang_up_in_the_middle_of_a_reply(server: ServerProcess) 
     assert conv["channel"] == "realtime" and conv["end_reason"] == "no_customer_turn"
     assert conv["turns"][0]["role"] == "agent" and conv["turns"][0]["truncated"] is True
     assert_clean_log(server)
+
+
+def test_webhook_answers_match_the_openapi_document(server: ServerProcess) -> None:
+    from tests.integration.test_api_openapi import Checker
+
+    doc = httpx.get(server.url + "/v1/openapi.json", timeout=10).json()
+    params = voice_webhook_params(
+        call_sid="CA" + "3" * 32, account_sid="AC" + "4" * 32, from_number="+1", to_number="+2"
+    )
+    url = server.url + WEBHOOK
+    signed = {"X-Twilio-Signature": twilio_signature(url, params, AUTH_TOKEN)}
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        c = Checker(doc, http)
+        ok = c.call("POST", WEBHOOK, data=dict(params), headers=signed)
+        assert ok.text.startswith("<?xml") and "<Parameter name=\"token\"" in ok.text
+        c.call("POST", WEBHOOK, data=dict(params))
+        c.call("POST", WEBHOOK, content=b"x=" + b"y" * 40_000, headers=signed)
+    assert {status for _, _, status in c.seen} == {"200", "403", "413"}

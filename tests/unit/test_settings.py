@@ -138,3 +138,32 @@ def test_unknown_variables_are_named() -> None:
         "OTHER": "1",
     }
     assert unknown_variables(env) == ["VOICE_AGENT_SILENCE_MSS"]
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"VOICE_AGENT_PUBLIC_URL": "ftp://example.com"}, "VOICE_AGENT_PUBLIC_URL"),
+        ({"VOICE_AGENT_PUBLIC_URL": "http://example.com"}, "VOICE_AGENT_PUBLIC_URL"),
+        ({"VOICE_AGENT_TWILIO_AUTH_TOKEN": "abc"}, "VOICE_AGENT_TWILIO_AUTH_TOKEN"),
+        ({"VOICE_AGENT_AUDIOSOCKET_ALLOW": "10.0.0.0/8,nope"}, "VOICE_AGENT_AUDIOSOCKET_ALLOW"),
+        ({"VOICE_AGENT_AUDIOSOCKET_PORT": "70000"}, "VOICE_AGENT_AUDIOSOCKET_PORT"),
+        ({"VOICE_AGENT_CALL_IDLE_TIMEOUT_S": "0"}, "VOICE_AGENT_CALL_IDLE_TIMEOUT_S"),
+    ],
+)
+def test_telephony_settings_name_the_variable(
+    clean_env: pytest.MonkeyPatch, env: dict[str, str], named: str
+) -> None:
+    for key, value in env.items():
+        clean_env.setenv(key, value)
+    with pytest.raises(ConfigError, match=named):
+        load_settings()
+
+
+def test_telephony_settings(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("VOICE_AGENT_PUBLIC_URL", "https://agent.example.com/")
+    clean_env.setenv("VOICE_AGENT_TWILIO_AUTH_TOKEN", "secret")
+    clean_env.setenv("VOICE_AGENT_AUDIOSOCKET_ALLOW", "10.1.0.0/16, 192.168.1.5")
+    s = load_settings()
+    assert s.public_url == "https://agent.example.com"
+    assert s.audiosocket_port is None and s.audiosocket_host == "127.0.0.1"

@@ -36,7 +36,14 @@ if TYPE_CHECKING:
 log = structlog.get_logger("voice_agent.api")
 M = TypeVar("M", bound=BaseModel)
 
-PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics", "/v1/openapi.json"}
+#: Paths that need no API key (the Twilio webhook is checked by its signature instead).
+PUBLIC_PATHS = {
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/v1/openapi.json",
+    "/v1/telephony/twilio/voice",
+}
 
 
 def services(request: Request) -> Services:

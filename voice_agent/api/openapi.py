@@ -110,6 +110,7 @@ def openapi_document() -> dict[str, Any]:
                 "timings_ms": {"type": "object", "additionalProperties": {"type": "number"}},
                 "action": {"type": "string"},
                 "truncated": {"type": "boolean"},
+                "dtmf": {"type": "string", "description": "Phone keys pressed in the turn"},
             },
         },
         "Conversation": {
@@ -125,6 +126,18 @@ def openapi_document() -> dict[str, Any]:
                 "created_at": {"type": "number"},
                 "ended_at": {"type": ["number", "null"]},
                 "outcome": {"type": ["object", "null"]},
+                "end_reason": {
+                    "type": ["string", "null"],
+                    "enum": [
+                        "caller_hung_up",
+                        "agent_hand_off",
+                        "timeout",
+                        "error",
+                        "no_customer_turn",
+                        None,
+                    ],
+                    "description": "Why a call ended; null for text conversations",
+                },
                 "tags": {"type": "object"},
                 "turns": {"type": "array", "items": {"$ref": "#/components/schemas/Turn"}},
             },
@@ -262,6 +275,51 @@ def openapi_document() -> dict[str, Any]:
                 },
             }
         },
+        "/v1/telephony/twilio/voice": {
+            "post": {
+                "operationId": "twilioVoiceWebhook",
+                "summary": "Twilio's voice webhook: answers TwiML connecting the call to the "
+                "media stream at /v1/telephony/twilio/stream (signed with X-Twilio-Signature)",
+                "security": [],
+                "parameters": [
+                    {
+                        "name": "lang",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": ["en", "es"]},
+                    },
+                    {
+                        "name": "X-Twilio-Signature",
+                        "in": "header",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/x-www-form-urlencoded": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "CallSid": {"type": "string"},
+                                    "From": {"type": "string"},
+                                    "To": {"type": "string"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "TwiML <Connect><Stream>",
+                        "content": {"text/xml": {"schema": {"type": "string"}}},
+                    },
+                    "403": _err("`signature_missing` or `signature_invalid`"),
+                    "413": _err("`payload_too_large`"),
+                    "503": _err("`telephony_not_configured`: set the Twilio settings"),
+                },
+            }
+        },
         "/healthz": {
             "get": {
                 "operationId": "healthz",
@@ -306,7 +364,10 @@ def openapi_document() -> dict[str, Any]:
             "title": "voice-agent",
             "version": __version__,
             "description": "Real-time voice sales agent. The realtime voice API is a "
-            "WebSocket at /v1/realtime speaking a subset of the OpenAI Realtime protocol.",
+            "WebSocket at /v1/realtime speaking a subset of the OpenAI Realtime protocol. "
+            "Phone calls: Twilio Media Streams at the WebSocket /v1/telephony/twilio/stream "
+            "(opened by the TwiML of the voice webhook), and Asterisk AudioSocket on its own "
+            "TCP port (VOICE_AGENT_AUDIOSOCKET_PORT).",
             "license": {"name": "GPL-3.0-or-later", "identifier": "GPL-3.0-or-later"},
         },
         "security": [{"bearer": []}],
