@@ -339,5 +339,8 @@ async def run_wer(
         "budget": 0.01,
         "within_budget": path_wer - direct_wer <= 0.01,
         "empty_turns": sum(1 for _, p in results if not p.strip()),
+        "empty_turn_recordings": [
+            rec.name for rec, (_, p) in zip(recordings, results, strict=True) if not p.strip()
+        ],
         "largest_differences": worst,
     }

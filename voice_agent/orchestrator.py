@@ -52,6 +52,7 @@ from voice_agent.core.types import (
 from voice_agent.errors import ConversationEnded, ConversationNotFound, InvalidRequest
 from voice_agent.generation.base import GenerationContext, ResponseGenerator
 from voice_agent.store.base import Store
+from voice_agent.workers import pool
 
 log = structlog.get_logger("voice_agent.orchestrator")
 T = TypeVar("T")
@@ -112,6 +113,7 @@ class Orchestrator:
         generator: ResponseGenerator,
         deadline_ms: float = 40.0,
         executor: ThreadPoolExecutor | None = None,
+        rules_executor: ThreadPoolExecutor | None = None,
         clock: Callable[[], float] = time.time,
         max_cached: int = 10_000,
     ) -> None:
@@ -121,10 +123,10 @@ class Orchestrator:
         self.policy = policy
         self.generator = generator
         self.deadline_s = deadline_ms / 1000.0
-        self.executor = executor or ThreadPoolExecutor(max_workers=4, thread_name_prefix="analysis")
+        self.executor = executor or pool("analysis", 4)
         #: The rules have threads of their own: models that hang (and keep their threads
         #: after the deadline) must not leave the fallback waiting behind them.
-        self.rules_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="rules")
+        self.rules_executor = rules_executor or pool("rules", 2)
         self.clock = clock
         #: Open conversations by recent use; the least recently used beyond ``max_cached``
         #: are dropped (they reload from the store) unless a turn holds their lock.

@@ -14,6 +14,7 @@ from voice_agent.core.decision import Policy, RulePolicy
 from voice_agent.orchestrator import KINDS, Orchestrator
 from voice_agent.settings import Settings
 from voice_agent.store.sqlite import SQLiteStore
+from voice_agent.workers import Workers
 
 if TYPE_CHECKING:
     from voice_agent.call.core import CallLimits
@@ -40,6 +41,8 @@ class Services:
     speech_unavailable: dict[str, str] = field(default_factory=dict)
     #: signs and redeems Twilio stream tokens (made on first use)
     telephony_tokens: StreamTokens | None = None
+    #: every worker thread pool of the process
+    workers: Workers = field(default_factory=Workers.create)
 
     def call_limits(self) -> CallLimits:
         from voice_agent.call.core import CallLimits
@@ -128,7 +131,8 @@ def build_services(settings: Settings) -> Services:
         from ml.policy import ModelPolicy
 
         policy = ModelPolicy()
-    store = SQLiteStore(settings.sqlite_path)
+    workers = Workers.create()
+    store = SQLiteStore(settings.sqlite_path, executor=workers.store)
     orch = Orchestrator(
         store=store,
         primary=primary,
@@ -136,6 +140,8 @@ def build_services(settings: Settings) -> Services:
         policy=policy,
         generator=generator,
         deadline_ms=settings.analysis_deadline_ms,
+        executor=workers.analysis,
+        rules_executor=workers.rules,
     )
     return Services(
         settings=settings,
@@ -145,4 +151,5 @@ def build_services(settings: Settings) -> Services:
         model_version=version,
         model_errors=errors,
         playbook=playbook,
+        workers=workers,
     )

@@ -27,7 +27,7 @@ async def start_speech(svc: Services) -> None:
     """Load and warm up VAD, Whisper and Piper off the event loop. A failure leaves the
     text API up: ``/readyz`` reports speech as unavailable with the reason."""
     try:
-        engines = await SpeechEngines.aload(speech_config(svc.settings))
+        engines = await SpeechEngines.aload(speech_config(svc.settings), workers=svc.workers)
     except Exception as exc:
         svc.speech_error = f"{type(exc).__name__}: {exc}"
         log.error("speech_unavailable", error=svc.speech_error)

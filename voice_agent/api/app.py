@@ -340,6 +340,7 @@ def create_app(settings: Settings | None = None, svc: Services | None = None) ->
                 await audiosocket.stop()
             stop_speech(svc)
             await svc.store.close()
+            svc.workers.shutdown()
 
     app = Starlette(
         routes=routes(),

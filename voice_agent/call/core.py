@@ -150,7 +150,8 @@ class _Job:
     detected_at: float  # wall time the end of turn was decided
     manual: bool = False
     auto: bool = True
-    dtmf: str = ""
+    #: phone keys without speech: a turn of its own (the keys pressed so far)
+    keys_only: bool = False
 
 
 @dataclass(slots=True)
@@ -238,6 +239,8 @@ class Call:
         self.end_reason: EndReason | None = None
         self._end_requested = asyncio.Event()
         self._turn_busy = False
+        self._closing = asyncio.Event()
+        self._closed_event = asyncio.Event()
         self._closed = False
 
     # -- construction helpers ---------------------------------------------------------------
@@ -313,8 +316,10 @@ class Call:
     async def close(self, reason: EndReason) -> None:
         """End the call: stop the reply (what was heard is recorded), store what the caller
         finished saying, end the conversation with ``reason``. Idempotent."""
-        if self._closed:
+        if self._closing.is_set():  # a second close waits for the first
+            await self._closed_event.wait()
             return
+        self._closing.set()
         reason = self.end_reason or reason
         self.end_reason = reason
         deadline = time.monotonic() + CLOSE_TIMEOUT_S
@@ -326,8 +331,14 @@ class Call:
                 resp.task.cancel()
             await asyncio.wait({resp.task}, timeout=RECORD_TIMEOUT_S)
         # 2. speech the caller finished (or was in the middle of) is still stored
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.audio_in.join(), AUDIO_TIMEOUT_S)
         if self.caller.detector.in_turn:
             self._on_detector_events(self.caller.detector.force_end(self.caller.frames_ms))
+        if self.dtmf_digits and self.conv is not None:  # keys pressed after the last turn
+            keys = _Job(new_id("item"), None, self.caller.now_ms, self.clock(), keys_only=True)
+            keys.auto = False
+            self._enqueue(keys)
         self.session.end()
         if self.jobs.qsize() or self._turn_busy:
             with contextlib.suppress(TimeoutError):
@@ -355,6 +366,7 @@ class Call:
             self.conversations.forget(conv.id)
             reason = stored
         metrics.CALLS_ENDED.labels(self.config.channel, reason.value).inc()
+        self._closed_event.set()
         log.info(
             "call_ended",
             reason=reason.value,
@@ -417,9 +429,7 @@ class Call:
         log.info("dtmf", digit=digit)
         if digit == HAND_OFF_KEY and self.session.floor is not Floor.ENDED:
             self._barge_in()
-            job = _Job(
-                new_id("item"), None, self.caller.now_ms, self.clock(), dtmf=self.dtmf_digits
-            )
+            job = _Job(new_id("item"), None, self.caller.now_ms, self.clock(), keys_only=True)
             self._enqueue(job)
 
     def reconfigure(self, config: CallConfig) -> None:
@@ -582,10 +592,14 @@ class Call:
             channel=self.config.channel,
         )
         self.conv.tags["call_id"] = self.call_id
-        structlog.contextvars.bind_contextvars(conversation_id=self.conv.id)
         self.conv_ready.set()
         self.emit(ev.ConversationStarted(self.conv.id, self.conv.lang))
-        log.info("call_started", channel=self.config.channel, lang=self.conv.lang)
+        log.info(
+            "call_started",
+            conversation_id=self.conv.id,
+            channel=self.config.channel,
+            lang=self.conv.lang,
+        )
         if (
             self.config.greeting
             and self.session.floor is Floor.LISTENING
@@ -601,38 +615,46 @@ class Call:
     async def _audio_worker(self) -> None:
         while True:
             data, fmt, ms, arrival = await self.audio_in.get()
-            self.pending_in_ms = max(0.0, self.pending_in_ms - ms)
-            manual = self.config.turn_detection is None
-            if fmt != self.caller.format:
-                self.caller.set_format(fmt)
             try:
-                events = await self.speech.run_audio(
-                    functools.partial(self.caller.push, detect=not manual),
-                    data,
-                    timeout_s=AUDIO_TIMEOUT_S,
+                await self._take_audio(data, fmt, ms, arrival)
+            finally:
+                self.audio_in.task_done()
+
+    async def _take_audio(
+        self, data: bytes, fmt: codec.AudioFormat, ms: float, arrival: float
+    ) -> None:
+        """Decode, resample and detect speech in one chunk (in the audio pool), then act on
+        the turn events."""
+        self.pending_in_ms = max(0.0, self.pending_in_ms - ms)
+        manual = self.config.turn_detection is None
+        if fmt != self.caller.format:
+            self.caller.set_format(fmt)
+        try:
+            events = await self.speech.run_audio(
+                functools.partial(self.caller.push, detect=not manual),
+                data,
+                timeout_s=AUDIO_TIMEOUT_S,
+            )
+        except codec.AudioFormatError as exc:
+            self.error(CallError(exc.code, str(exc), param="audio"))
+            return
+        except Exception as exc:  # a broken chunk must not end the call
+            log.warning("audio_processing_failed", error=repr(exc))
+            self.error(
+                CallError(
+                    "audio_processing_failed",
+                    f"input audio could not be processed: {exc}",
+                    error_type="server_error",
                 )
-            except codec.AudioFormatError as exc:
-                self.error(CallError(exc.code, str(exc), param="audio"))
-                continue
-            except Exception as exc:  # a broken chunk must not end the call
-                log.warning("audio_processing_failed", error=repr(exc))
-                self.error(
-                    CallError(
-                        "audio_processing_failed",
-                        f"input audio could not be processed: {exc}",
-                        error_type="server_error",
-                    )
-                )
-                continue
-            self.stream_clock.record(self.caller.now_ms, arrival)
-            self._on_detector_events(events)
-            turns = self.session.turns
-            if turns.in_speech and self.caller.detector.in_turn:
-                s_start = turns.speech_start_ms
-                if s_start is not None and self.caller.frames_ms - s_start > MAX_UTTERANCE_MS:
-                    self._on_detector_events(
-                        self.caller.detector.force_end(self.caller.frames_ms)
-                    )
+            )
+            return
+        self.stream_clock.record(self.caller.now_ms, arrival)
+        self._on_detector_events(events)
+        turns = self.session.turns
+        if turns.in_speech and self.caller.detector.in_turn:
+            s_start = turns.speech_start_ms
+            if s_start is not None and self.caller.frames_ms - s_start > MAX_UTTERANCE_MS:
+                self._on_detector_events(self.caller.detector.force_end(self.caller.frames_ms))
 
     def _on_detector_events(self, events: list[TurnEvent]) -> None:
         turns = self.session.turns
@@ -675,7 +697,7 @@ class Call:
                 self._enqueue(job)
 
     def _enqueue(self, job: _Job) -> None:
-        if self.session.floor is Floor.ENDED and job.spec is None:
+        if self.session.floor is Floor.ENDED and job.spec is None and not job.keys_only:
             return
         try:
             self.jobs.put_nowait(job)
@@ -808,13 +830,13 @@ class Call:
                 log.error("turn_skipped", code=exc.code, error=exc.message)
                 return
         spec = job.spec
-        if job.dtmf and spec is None:  # a key press without speech is a turn of its own
-            spec = job.spec = _Speculation(job.item_id)
+        if job.keys_only and spec is None and self.dtmf_digits:
+            spec = job.spec = _Speculation(job.item_id)  # nothing to transcribe
             spec.done.set()
-        if spec is None:
+        if spec is None:  # (keys already taken by a spoken turn)
             self._turn_failed()
             return
-        if not job.manual and not job.dtmf:
+        if not job.manual and not job.keys_only:
             self.emit(ev.SpeechStopped(job.item_id, job.speech_end_ms))
         self.emit(ev.InputCommitted(job.item_id, self.last_item_id))
         self.last_item_id = job.item_id
@@ -827,13 +849,13 @@ class Call:
             self.emit(ev.TranscriptionFailed(job.item_id, "transcription_failed", spec.error))
             self._turn_failed()
             return
-        if not job.dtmf:
+        if not job.keys_only:
             self.emit(
                 ev.TranscriptionCompleted(
                     job.item_id, spec.transcript, spec.audio_ms / 1000.0, self.config.language
                 )
             )
-        dtmf = job.dtmf or self.dtmf_digits
+        dtmf = self.dtmf_digits
         if (spec.transcript or dtmf) and (
             spec.prepared is None or dtmf
         ) and spec.error is None:
@@ -863,7 +885,7 @@ class Call:
             "orchestrator": spec.orch_ms,
             "audio_ms": spec.audio_ms,
         }
-        if job.dtmf:
+        if job.keys_only:
             timings = {"orchestrator": spec.orch_ms}
         await asyncio.wait_for(
             self.conversations.commit(self.conv, spec.prepared, timings_ms=timings),

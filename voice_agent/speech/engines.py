@@ -42,6 +42,7 @@ from voice_agent.speech.stt import (
     WhisperTranscriber,
 )
 from voice_agent.speech.tts import EspeakSynthesizer, PiperSynthesizer, Synthesizer
+from voice_agent.workers import Workers, pool
 
 __all__ = ["SpeechConfig", "SpeechEngines"]
 
@@ -120,6 +121,7 @@ class SpeechEngines:
         *,
         extra_transcribers: Mapping[str, Transcriber] | None = None,
         extra_synthesizers: Mapping[str, Synthesizer] | None = None,
+        workers: Workers | None = None,
     ) -> None:
         self.config = config
         self.vad_model = vad_model
@@ -128,15 +130,18 @@ class SpeechEngines:
         self._multilingual: Transcriber | None = (extra_transcribers or {}).get("*")
         self._transcribers = {k: v for k, v in (extra_transcribers or {}).items() if k != "*"}
         self._synthesizers = dict(extra_synthesizers or {})
-        self._stt_pool = concurrent.futures.ThreadPoolExecutor(
-            max(1, config.stt_workers), thread_name_prefix="stt"
-        )
-        self._tts_pool = concurrent.futures.ThreadPoolExecutor(
-            max(1, config.tts_workers), thread_name_prefix="tts"
-        )
-        self._vad_pool = concurrent.futures.ThreadPoolExecutor(
-            max(1, config.vad_workers), thread_name_prefix="vad"
-        )
+        #: the server's pools (:class:`~voice_agent.workers.Workers`), else pools of our own
+        self._own_pools = workers is None
+        if workers is None:
+            self._stt_pool = pool("stt", config.stt_workers)
+            self._tts_pool = pool("tts", config.tts_workers)
+            self._vad_pool = pool("audio", config.vad_workers)
+        else:
+            self._stt_pool, self._tts_pool, self._vad_pool = (
+                workers.stt,
+                workers.tts,
+                workers.audio,
+            )
         self._closed = False
         self.warm_up_ms: dict[str, float] = {}
         #: optional parts that could not be loaded (name -> why), e.g. ``tts_es``.
@@ -145,7 +150,9 @@ class SpeechEngines:
     # ------------------------------------------------------------------ loading
 
     @classmethod
-    def load(cls, config: SpeechConfig | None = None) -> SpeechEngines:
+    def load(
+        cls, config: SpeechConfig | None = None, workers: Workers | None = None
+    ) -> SpeechEngines:
         """Load every model once (blocking; seconds) and warm up if ``config.warm_up``."""
         cfg = config or SpeechConfig()
         vad_model = SileroModel.load(cfg.vad_model)
@@ -208,6 +215,7 @@ class SpeechEngines:
             synthesizer,
             extra_transcribers=extra_stt,
             extra_synthesizers=extra_tts,
+            workers=workers,
         )
         engines.unavailable = unavailable
         if cfg.warm_up:
@@ -216,11 +224,15 @@ class SpeechEngines:
 
     @classmethod
     async def aload(
-        cls, config: SpeechConfig | None = None, timeout_s: float = 300.0
+        cls,
+        config: SpeechConfig | None = None,
+        timeout_s: float = 300.0,
+        workers: Workers | None = None,
     ) -> SpeechEngines:
-        """:meth:`load` in a worker thread, with a deadline."""
+        """:meth:`load` in a worker thread (the STT pool's, idle at start-up), with a
+        deadline."""
         loop = asyncio.get_running_loop()
-        fut = loop.run_in_executor(None, cls.load, config)
+        fut = loop.run_in_executor(workers.stt if workers else None, cls.load, config, workers)
         try:
             return await asyncio.wait_for(fut, timeout_s)
         except TimeoutError:
@@ -418,10 +430,12 @@ class SpeechEngines:
             raise SpeechError("speech_closed", "speech engines are closed")
 
     def close(self, wait: bool = False) -> None:
-        """Stop the executors (queued jobs are dropped)."""
+        """Refuse new work; stop our own executors (queued jobs are dropped). Pools given
+        by the server's :class:`~voice_agent.workers.Workers` are shut down by it."""
         self._closed = True
-        for pool in (self._stt_pool, self._tts_pool, self._vad_pool):
-            pool.shutdown(wait=wait, cancel_futures=True)
+        if self._own_pools:
+            for executor in (self._stt_pool, self._tts_pool, self._vad_pool):
+                executor.shutdown(wait=wait, cancel_futures=True)
 
 
 def _close_after(

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from voice_agent.core.conversation import Conversation, Memory, Turn
 from voice_agent.core.types import Insights
+from voice_agent.workers import pool
 
 T = TypeVar("T")
 
@@ -64,10 +65,14 @@ class SchemaTooNew(RuntimeError):
 
 
 class SQLiteStore:
-    def __init__(self, path: Path) -> None:
+    """All I/O on one thread: ``executor`` (one worker; the server's ``Workers.store``) or
+    a thread of its own, shut down by :meth:`close`."""
+
+    def __init__(self, path: Path, executor: ThreadPoolExecutor | None = None) -> None:
         self.path = path
         self._conn: sqlite3.Connection | None = None
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
+        self._own_executor = executor is None
+        self._executor = executor or pool("sqlite", 1)
 
     # -- plumbing ---------------------------------------------------------------------------
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
@@ -114,7 +119,8 @@ class SQLiteStore:
         if self._conn is not None:
             await self._run(self._conn.close)
             self._conn = None
-        self._executor.shutdown(wait=True)
+        if self._own_executor:
+            self._executor.shutdown(wait=True)
 
     async def ping(self) -> bool:
         def _ping() -> bool:

@@ -272,6 +272,20 @@ async def test_keys_pressed_while_speaking_are_kept_on_the_turn(
     assert conv.turns[0].text == "my account number is"
 
 
+async def test_keys_pressed_at_the_end_are_stored_on_hang_up(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    h = Harness(orch, FakeSpeech(deque(["I want more energy"])))
+    await h.start()
+    await one_turn(h)
+    h.call.dtmf("7")
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+    assert h.call.conv is not None
+    conv = await store.get_conversation(h.call.conv.id)
+    assert conv is not None
+    assert [(t.role, t.text, t.dtmf) for t in conv.turns][2:] == [("customer", "", "7")]
+
+
 async def test_an_idle_call_times_out(orch: Orchestrator, store: SQLiteStore) -> None:
     h = Harness(orch, FakeSpeech(), limits=CallLimits(idle_s=0.3, watchdog_period_s=0.05))
     await h.start()
