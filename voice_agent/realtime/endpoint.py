@@ -29,6 +29,7 @@ from voice_agent.call import events as ev
 from voice_agent.call.config import CallConfig
 from voice_agent.call.core import Call
 from voice_agent.call.events import CallError, EndReason
+from voice_agent.call.pump import Outbox, pump
 from voice_agent.errors import Unauthorized
 from voice_agent.realtime.events import (
     ClientEvent,
@@ -91,8 +92,7 @@ class RealtimeSession:
             greeting=settings.greet_first,
             turn_detection=TurnDetectionConfig(silence_duration_ms=settings.silence_ms),
         )
-        self.out: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(maxsize=OUT_QUEUE_MAX)
-        self.closing = False
+        self.out = Outbox(OUT_QUEUE_MAX, SEND_TIMEOUT_S)
         self.close_reason: tuple[int, str] | None = None
         self.call = Call(
             svc.orchestrator,
@@ -106,11 +106,7 @@ class RealtimeSession:
 
     # -- writing -----------------------------------------------------------------------------
     def send(self, event: dict[str, Any]) -> None:
-        if self.closing:
-            return
-        try:
-            self.out.put_nowait(event)
-        except asyncio.QueueFull:
+        if not self.out.put(json.dumps(event)) and self.out.overflowed:
             metrics.ERRORS.labels("client_not_reading").inc()
             log.warning("client_not_reading")
             self.close(1008, "client is not reading events")
@@ -122,23 +118,14 @@ class RealtimeSession:
     def close(self, code: int, reason: str) -> None:
         if self.close_reason is None:
             self.close_reason = (code, reason)
-        self.closing = True
-        with contextlib.suppress(asyncio.QueueFull):
-            self.out.put_nowait(None)
+        self.out.close()
 
-    async def _writer(self) -> None:
-        while True:
-            event = await self.out.get()
-            if event is None:
-                return
-            try:
-                await asyncio.wait_for(self.ws.send_text(json.dumps(event)), SEND_TIMEOUT_S)
-            except TimeoutError:
-                log.warning("client_send_timeout")
-                self.close_reason = self.close_reason or (1008, "client is not reading events")
-                return
-            except (WebSocketDisconnect, RuntimeError, OSError):
-                return  # the client went away; the reader sees it too
+    async def _writer(self) -> EndReason:
+        reason = await self.out.run(self.ws.send_text, (WebSocketDisconnect, RuntimeError, OSError))
+        if self.out.overflowed and self.close_reason is None:
+            log.warning("client_send_timeout")
+            self.close_reason = (1008, "client is not reading events")
+        return reason
 
     def on_call_event(self, e: ev.CallEvent) -> None:
         """What the call emits, as OpenAI Realtime server events."""
@@ -203,21 +190,10 @@ class RealtimeSession:
         writer = asyncio.create_task(self._writer(), name="rt-writer")
         self.send(self.ev.session_created(self.cfg, self.session_id))
         self.call.start()
-        reader = asyncio.create_task(self._reader(), name="rt-reader")
-        ending = asyncio.create_task(self.call.end_requested(), name="rt-end")
         reason = EndReason.CALLER_HUNG_UP
         try:
-            done, _ = await asyncio.wait(
-                {reader, writer, ending}, return_when=asyncio.FIRST_COMPLETED
-            )
-            if ending in done:
-                reason = ending.result()
-            elif writer in done and self.close_reason is not None:
-                reason = EndReason.ERROR
+            reason = await pump(self.call, self._reader(), writer)
         finally:
-            reader.cancel()
-            ending.cancel()
-            await self.call.close(reason)
             if not writer.done():
                 self.close(*(self.close_reason or _CLOSE[reason]))
                 with contextlib.suppress(Exception):
@@ -229,14 +205,14 @@ class RealtimeSession:
                     await asyncio.wait_for(self.ws.close(code, text), CLOSE_TIMEOUT_S)
             log.info("realtime_session_closed", session=self.session_id, reason=reason.value)
 
-    async def _reader(self) -> None:
-        while not self.closing:
+    async def _reader(self) -> EndReason:
+        while not self.out.closing:
             try:
                 msg = await self.ws.receive()
             except (WebSocketDisconnect, RuntimeError, OSError):
-                return
+                break
             if msg["type"] == "websocket.disconnect":
-                return
+                break
             text = msg.get("text")
             if text is None:
                 self.error(CallError("binary_not_supported", "send events as JSON text frames"))
@@ -245,6 +221,7 @@ class RealtimeSession:
                 await self._dispatch(parse_client_event(text))
             except CallError as exc:
                 self.error(exc)
+        return EndReason.CALLER_HUNG_UP
 
     async def _dispatch(self, event: ClientEvent) -> None:
         call = self.call

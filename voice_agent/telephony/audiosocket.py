@@ -30,10 +30,9 @@ import structlog
 from voice_agent import metrics
 from voice_agent.audio import codec
 from voice_agent.call import events as ev
-from voice_agent.call.config import CallConfig, TurnDetection
 from voice_agent.call.core import Call
 from voice_agent.call.events import CallError, EndReason
-from voice_agent.core.labels import Lang
+from voice_agent.call.pump import pump
 from voice_agent.services import Services
 from voice_agent.telephony.audiosocket_protocol import (
     ERROR_HANGUP,
@@ -46,6 +45,7 @@ from voice_agent.telephony.audiosocket_protocol import (
     parse_dtmf,
     parse_uuid,
 )
+from voice_agent.telephony.phone import phone_call, phone_language
 
 log = structlog.get_logger("voice_agent.telephony.audiosocket")
 
@@ -53,8 +53,6 @@ FRAME_MS: Final = 20.0
 UUID_TIMEOUT_S: Final = 5.0
 READ_BYTES: Final = 4096
 WRITE_TIMEOUT_S: Final = 5.0
-#: After the agent's last words (a hand-off), how long they may take to play out.
-DRAIN_TIMEOUT_S: Final = 15.0
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -131,7 +129,7 @@ class AudioSocketCall:
         self.writer.write(data)
         await asyncio.wait_for(self.writer.drain(), WRITE_TIMEOUT_S)
 
-    async def _player(self, call: Call) -> None:
+    async def _player(self, call: Call) -> EndReason:
         """Send queued frames one per 20 ms against an absolute clock; returns when the
         connection is gone."""
         next_at = 0.0
@@ -149,7 +147,7 @@ class AudioSocketCall:
                 await self._write(encode_frame(Kind.AUDIO, frame))
             except (ConnectionError, RuntimeError, OSError, TimeoutError) as exc:
                 log.info("audiosocket_write_failed", error=repr(exc))
-                return
+                return EndReason.CALLER_HUNG_UP
             call.played(item_id, end_ms)
             next_at = max(next_at + FRAME_MS / 1000.0, time.monotonic() - 0.06)
 
@@ -214,50 +212,23 @@ class AudioSocketCall:
             return
         if call_uuid is None:
             return
-        structlog.contextvars.bind_contextvars(call_id=str(call_uuid))
-        settings = svc.settings
-        lang: Lang = "es" if settings.stt_language.startswith("es") else "en"
-        call = self.call = Call(
-            svc.orchestrator,
-            svc.speech,
-            CallConfig(
-                channel="audiosocket",
-                language=lang,
-                input_format=codec.AudioFormat.PCM8K,
-                output_format=codec.AudioFormat.PCM8K,
-                turn_detection=TurnDetection(silence_duration_ms=settings.silence_ms),
-                customer={"call_uuid": str(call_uuid)},
-                greeting=settings.greet_first,
-            ),
+        call = self.call = phone_call(
+            svc,
             self.on_call_event,
+            channel="audiosocket",
+            audio=codec.AudioFormat.PCM8K,
             call_id=str(call_uuid),
-            limits=svc.call_limits(),
-            playback_reports=True,
-            hand_off_ends_call=True,
+            language=phone_language(None, svc.settings.stt_language),
+            customer={"call_uuid": str(call_uuid)},
         )
         call.start()
-        reader = asyncio.create_task(self._read(call), name="as-reader")
         player = asyncio.create_task(self._player(call), name="as-player")
-        ending = asyncio.create_task(call.end_requested(), name="as-end")
         reason = EndReason.CALLER_HUNG_UP
-        try:
-            done, _ = await asyncio.wait(
-                {reader, player, ending}, return_when=asyncio.FIRST_COMPLETED
-            )
-            if ending in done:
-                reason = ending.result()
-                if reason is EndReason.AGENT_HAND_OFF:  # let the last words play out
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self.playout.idle.wait(), DRAIN_TIMEOUT_S)
-            elif reader in done:
-                reason = reader.result()
-            else:  # the connection is gone
-                reason = EndReason.CALLER_HUNG_UP
+        try:  # on a hand-off, the last words are heard when the queue has played out
+            reason = await pump(call, self._read(call), player, last_words=self.playout.idle.wait)
         finally:
-            for task in (reader, ending, player):
-                task.cancel()
-            await asyncio.wait({reader, ending, player}, timeout=2.0)
-            await call.close(reason)
+            player.cancel()
+            await asyncio.wait({player}, timeout=2.0)
             if reason is not EndReason.CALLER_HUNG_UP:
                 with contextlib.suppress(Exception):
                     await self._write(encode_frame(Kind.HANGUP))

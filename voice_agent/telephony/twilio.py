@@ -34,13 +34,13 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from voice_agent import metrics
 from voice_agent.audio import codec
 from voice_agent.call import events as ev
-from voice_agent.call.config import CallConfig, TurnDetection
 from voice_agent.call.core import Call
 from voice_agent.call.events import CallError, EndReason
-from voice_agent.core.labels import Lang
+from voice_agent.call.pump import Outbox, pump
 from voice_agent.services import Services
 from voice_agent.settings import Settings
 from voice_agent.telephony import twilio_media as tm
+from voice_agent.telephony.phone import phone_call, phone_language
 from voice_agent.telephony.signature import valid_signature
 from voice_agent.telephony.tokens import StreamClaims, StreamTokens, TokenError, derive_secret
 
@@ -65,8 +65,6 @@ FRAME_BYTES: Final = 160  # 20 ms of mu-law at 8 kHz
 OUT_QUEUE_MAX: Final = 2048  # outbound messages (about 30 s of audio)
 START_TIMEOUT_S: Final = 10.0
 SEND_TIMEOUT_S: Final = 10.0
-#: After the agent's last words (a hand-off), how long to wait for their marks.
-DRAIN_TIMEOUT_S: Final = 15.0
 
 
 class TwilioConfigError(Exception):
@@ -125,8 +123,7 @@ async def voice_webhook(request: Request) -> Response:
         code = "signature_missing" if not signature else "signature_invalid"
         return _error(403, code, "X-Twilio-Signature does not match this request")
     form = dict(params)
-    lang = request.query_params.get("lang") or settings.stt_language
-    lang = "es" if lang.lower().startswith("es") else "en"
+    lang = phone_language(request.query_params.get("lang"), settings.stt_language)
     customer = {key: form[name] for name, key in PROFILE_FIELDS if form.get(name)}
     call_sid = form.get("CallSid") or "unknown"
     try:
@@ -169,8 +166,7 @@ class TwilioStream:
         self.svc = svc
         self.stream_sid = ""
         self.call: Call | None = None
-        self.out: asyncio.Queue[str | None] = asyncio.Queue(maxsize=OUT_QUEUE_MAX)
-        self.closing = False
+        self.out = Outbox(OUT_QUEUE_MAX, SEND_TIMEOUT_S)
         #: items whose audio was cleared: their marks come back but were not played
         self.cleared: set[str] = set()
         #: (item id, end ms) of the last mark sent, and whether it came back
@@ -179,25 +175,12 @@ class TwilioStream:
 
     # -- writing -----------------------------------------------------------------------------
     def send(self, message: str) -> None:
-        if self.closing:
-            return
-        try:
-            self.out.put_nowait(message)
-        except asyncio.QueueFull:
+        if not self.out.put(message) and self.out.overflowed:
+            metrics.ERRORS.labels("carrier_not_reading").inc()
             log.warning("carrier_not_reading")
-            self.closing = True
-            with contextlib.suppress(asyncio.QueueFull):
-                self.out.put_nowait(None)
 
-    async def _writer(self) -> None:
-        while True:
-            message = await self.out.get()
-            if message is None:
-                return
-            try:
-                await asyncio.wait_for(self.ws.send_text(message), SEND_TIMEOUT_S)
-            except (TimeoutError, WebSocketDisconnect, RuntimeError, OSError):
-                return
+    async def _writer(self) -> EndReason:
+        return await self.out.run(self.ws.send_text, (WebSocketDisconnect, RuntimeError, OSError))
 
     def on_call_event(self, e: ev.CallEvent) -> None:
         if isinstance(e, ev.ResponseAudio):
@@ -302,53 +285,22 @@ class TwilioStream:
         claims = await asyncio.wait_for(self._start(), START_TIMEOUT_S)
         if claims is None:
             return
-        svc, settings = self.svc, self.svc.settings
-        assert svc.speech is not None
-        structlog.contextvars.bind_contextvars(call_id=claims.call_sid)
-        lang: Lang = "es" if claims.lang == "es" else "en"
-        call = self.call = Call(
-            svc.orchestrator,
-            svc.speech,
-            CallConfig(
-                channel="twilio",
-                language=lang,
-                input_format=codec.AudioFormat.PCMU8K,
-                output_format=codec.AudioFormat.PCMU8K,
-                turn_detection=TurnDetection(silence_duration_ms=settings.silence_ms),
-                customer=dict(claims.customer),
-                greeting=settings.greet_first,
-            ),
+        call = self.call = phone_call(
+            self.svc,
             self.on_call_event,
+            channel="twilio",
+            audio=codec.AudioFormat.PCMU8K,
             call_id=claims.call_sid,
-            limits=svc.call_limits(),
-            playback_reports=True,
-            hand_off_ends_call=True,
+            language=phone_language(claims.lang, self.svc.settings.stt_language),
+            customer=claims.customer,
         )
         writer = asyncio.create_task(self._writer(), name="twilio-writer")
         call.start()
-        reader = asyncio.create_task(self._reader(call), name="twilio-reader")
-        ending = asyncio.create_task(call.end_requested(), name="twilio-end")
         reason = EndReason.CALLER_HUNG_UP
-        try:
-            done, _ = await asyncio.wait(
-                {reader, writer, ending}, return_when=asyncio.FIRST_COMPLETED
-            )
-            if ending in done:
-                reason = ending.result()
-                if reason is EndReason.AGENT_HAND_OFF:  # let the last words be heard
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self.marks_back.wait(), DRAIN_TIMEOUT_S)
-            elif reader in done:
-                reason = reader.result()
-            else:
-                reason = EndReason.ERROR
+        try:  # on a hand-off, the last words are heard when their last mark comes back
+            reason = await pump(call, self._reader(call), writer, last_words=self.marks_back.wait)
         finally:
-            reader.cancel()
-            ending.cancel()
-            await call.close(reason)
-            self.closing = True
-            with contextlib.suppress(asyncio.QueueFull):
-                self.out.put_nowait(None)
+            self.out.close()
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(writer, 2.0)
             writer.cancel()
