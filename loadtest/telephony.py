@@ -229,8 +229,8 @@ class Recording:
 
 
 def asterisk_recordings(n: int, *, min_words: int = 4, max_s: float = 8.0) -> list[Recording]:
-    """The first ``n`` recordings (by name) with a transcript of at least ``min_words``
-    words, 8 kHz mono, at most ``max_s`` seconds."""
+    """The first ``n`` recordings (by name) of speech with a transcript of at least
+    ``min_words`` words, 8 kHz mono, at most ``max_s`` seconds."""
     if not ASTERISK_TRANSCRIPTS.is_file() or not ASTERISK_EN.is_dir():
         raise RuntimeError(
             "needs asterisk-core-sounds-en-wav and asterisk-core-sounds-en "
@@ -245,7 +245,10 @@ def asterisk_recordings(n: int, *, min_words: int = 4, max_s: float = 8.0) -> li
     out: list[Recording] = []
     for name in sorted(transcripts):
         path = ASTERISK_EN / f"{name}.wav"
-        if "/" in name or not path.is_file() or len(normalise(transcripts[name])) < min_words:
+        text = transcripts[name]
+        if "/" in name or not path.is_file() or len(normalise(text)) < min_words:
+            continue
+        if text.startswith("["):  # "[this is a simple beep tone]": a sound, not speech
             continue
         with wave.open(str(path), "rb") as w:
             if w.getframerate() != 8000 or w.getnchannels() != 1 or w.getsampwidth() != 2:
