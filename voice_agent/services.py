@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from voice_agent.call.core import CallLimits
     from voice_agent.playbook.schema import Playbook
     from voice_agent.speech.engines import SpeechEngines
-    from voice_agent.telephony.tokens import StreamTokens
+    from voice_agent.telephony.twilio import TwilioState
 
 log = structlog.get_logger("voice_agent.services")
 
@@ -39,8 +39,8 @@ class Services:
     speech_error: str | None = None
     #: optional speech parts that could not be loaded (name -> why)
     speech_unavailable: dict[str, str] = field(default_factory=dict)
-    #: signs and redeems Twilio stream tokens (made on first use)
-    telephony_tokens: StreamTokens | None = None
+    #: Twilio stream tokens and recent call ends (made on first use)
+    twilio: TwilioState | None = None
     #: every worker thread pool of the process
     workers: Workers = field(default_factory=Workers.create)
 

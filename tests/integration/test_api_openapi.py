@@ -27,6 +27,9 @@ NOT_EXERCISED = {
     ("/v1/telephony/twilio/voice", "post", "200"),
     ("/v1/telephony/twilio/voice", "post", "403"),
     ("/v1/telephony/twilio/voice", "post", "413"),
+    ("/v1/telephony/twilio/after", "post", "200"),
+    ("/v1/telephony/twilio/after", "post", "403"),
+    ("/v1/telephony/twilio/after", "post", "413"),
 }
 
 
@@ -151,6 +154,7 @@ def test_every_documented_response_validates(doc: dict[str, Any], checker: Check
 
     # telephony is not set up on this server
     c.call("POST", "/v1/telephony/twilio/voice", data={"CallSid": "CA1"})
+    c.call("POST", "/v1/telephony/twilio/after", data={"CallSid": "CA1"})
 
     # metrics last, after turns were counted
     metrics = c.call("GET", "/metrics")

@@ -43,6 +43,8 @@ pytestmark = pytest.mark.slow
 API_KEY = "tel-test-key"
 AUTH_TOKEN = "twilio-test-auth-token"
 WEBHOOK = "/v1/telephony/twilio/voice"
+AFTER = "/v1/telephony/twilio/after"
+HAND_OFF = "+15550009999"
 
 
 def free_port() -> int:
@@ -59,6 +61,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         "VOICE_AGENT_API_KEYS": API_KEY,
         "VOICE_AGENT_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "VOICE_AGENT_TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "VOICE_AGENT_TWILIO_HAND_OFF_NUMBER": HAND_OFF,
         "VOICE_AGENT_AUDIOSOCKET_PORT": "0",
         "VOICE_AGENT_AUDIOSOCKET_ALLOW": "127.0.0.1/32",
     }
@@ -180,7 +183,7 @@ async def test_webhook_signatures(server: ServerProcess) -> None:
     )
     good = twilio_signature(url, params, AUTH_TOKEN)
     ok = await post_webhook(url, params, signature=good)
-    assert ok.status_code == 200 and "<Connect><Stream" in ok.text
+    assert ok.status_code == 200 and "<Stream url=" in ok.text
     missing = await post_webhook(url, params, signature=None)
     assert missing.status_code == 403
     assert missing.json()["error"]["code"] == "signature_missing"
@@ -242,6 +245,7 @@ async def test_twilio_hang_up_in_the_middle_of_a_reply(server: ServerProcess) ->
         await call.hang_up()  # `stop`, then the socket closes, mid-greeting
     conv = await wait_conversation(server, {"phone": "+15550003333"})
     assert conv["end_reason"] == "no_customer_turn"
+    assert "<Hangup/>" in await after_stream(server, twiml.call_sid)  # no person for that
     assert conv["turns"][0]["role"] == "agent" and conv["turns"][0]["truncated"] is True
     # the server goes on serving
     twiml2 = await place_call(server.url, AUTH_TOKEN, from_number="+15550004444")
@@ -251,12 +255,28 @@ async def test_twilio_hang_up_in_the_middle_of_a_reply(server: ServerProcess) ->
     assert_clean_log(server)
 
 
+async def after_stream(server: ServerProcess, call_sid: str | None) -> str:
+    """What Twilio gets from the <Connect action> request when the stream has ended."""
+    url = server.url + AFTER
+    params = [
+        ("AccountSid", "AC" + "0" * 32),
+        ("CallSid", call_sid or ""),
+        ("CallStatus", "in-progress"),
+    ]
+    r = await post_webhook(url, params, signature=twilio_signature(url, params, AUTH_TOKEN))
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/xml"), r.text
+    return r.text
+
+
 async def test_twilio_dtmf_zero_hands_off(server: ServerProcess) -> None:
     twiml = await place_call(server.url, AUTH_TOKEN, from_number="+15550005555")
+    assert f'action="{server.url}{AFTER}"' in twiml.raw
     async with TwilioStream.answer(twiml) as call:
         await call.wait_first_audio_after(0.0, 30.0)
         await call.dtmf("0")
         await call.wait_closed(40.0)  # the agent says it hands off, then ends the stream
+    # Twilio then asks what next: a person
+    assert f"<Dial>{HAND_OFF}</Dial>" in await after_stream(server, twiml.call_sid)
     conv = await wait_conversation(server, {"phone": "+15550005555"})
     assert conv["end_reason"] == "agent_hand_off"
     customer = [t for t in conv["turns"] if t["role"] == "customer"]
@@ -379,4 +399,10 @@ def test_webhook_answers_match_the_openapi_document(server: ServerProcess) -> No
         assert ok.text.startswith("<?xml") and "<Parameter name=\"token\"" in ok.text
         c.call("POST", WEBHOOK, data=dict(params))
         c.call("POST", WEBHOOK, content=b"x=" + b"y" * 40_000, headers=signed)
+        after = server.url + AFTER
+        signed_after = {"X-Twilio-Signature": twilio_signature(after, params, AUTH_TOKEN)}
+        c.call("POST", AFTER, data=dict(params), headers=signed_after)
+        c.call("POST", AFTER, data=dict(params))
+        c.call("POST", AFTER, content=b"x=" + b"y" * 40_000, headers=signed_after)
     assert {status for _, _, status in c.seen} == {"200", "403", "413"}
+    assert {path for path, _, _ in c.seen} == {WEBHOOK, AFTER}

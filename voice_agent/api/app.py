@@ -43,6 +43,7 @@ PUBLIC_PATHS = {
     "/metrics",
     "/v1/openapi.json",
     "/v1/telephony/twilio/voice",
+    "/v1/telephony/twilio/after",
 }
 
 

@@ -320,6 +320,43 @@ def openapi_document() -> dict[str, Any]:
                 },
             }
         },
+        "/v1/telephony/twilio/after": {
+            "post": {
+                "operationId": "twilioAfterStream",
+                "summary": "Twilio's request when a call's stream ends (<Connect action>, set "
+                "with VOICE_AGENT_TWILIO_HAND_OFF_NUMBER): <Dial> the number after a hand-off "
+                "or a failure, else <Hangup/>",
+                "security": [],
+                "parameters": [
+                    {
+                        "name": "X-Twilio-Signature",
+                        "in": "header",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/x-www-form-urlencoded": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"CallSid": {"type": "string"}},
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "TwiML <Dial> or <Hangup/>",
+                        "content": {"text/xml": {"schema": {"type": "string"}}},
+                    },
+                    "403": _err("`signature_missing` or `signature_invalid`"),
+                    "413": _err("`payload_too_large`"),
+                    "503": _err("`telephony_not_configured`: set the Twilio settings"),
+                },
+            }
+        },
         "/healthz": {
             "get": {
                 "operationId": "healthz",

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import OrderedDict
 from typing import Final
 from urllib.parse import parse_qsl
 
@@ -48,6 +49,12 @@ log = structlog.get_logger("voice_agent.telephony.twilio")
 
 VOICE_PATH: Final = "/v1/telephony/twilio/voice"
 STREAM_PATH: Final = "/v1/telephony/twilio/stream"
+AFTER_PATH: Final = "/v1/telephony/twilio/after"
+#: Ends after which the caller goes to a person (``VOICE_AGENT_TWILIO_HAND_OFF_NUMBER``): the
+#: agent handed off, or failed; after the others (hung up, timed out) the call ends.
+DIAL_AFTER: Final = frozenset({EndReason.AGENT_HAND_OFF, EndReason.ERROR})
+#: How many recent call ends are remembered for the after-stream request.
+RECENT_ENDS: Final = 10_000
 #: How long a stream token stays valid after the webhook answered.
 TOKEN_TTL_S: Final = 300.0
 MAX_WEBHOOK_BYTES: Final = 32_000
@@ -71,16 +78,35 @@ class TwilioConfigError(Exception):
     pass
 
 
-def _tokens(svc: Services) -> StreamTokens:
-    tokens = svc.telephony_tokens
-    if tokens is None:
+class TwilioState:
+    """What this process keeps for Twilio calls: the stream tokens it signs and redeems, and
+    how recent calls ended (for the request Twilio makes when a stream ends)."""
+
+    def __init__(self, auth_token: str) -> None:
+        self.tokens = StreamTokens(derive_secret(auth_token, "twilio-stream"), ttl_s=TOKEN_TTL_S)
+        self._ends: OrderedDict[str, EndReason] = OrderedDict()
+
+    def call_ended(self, call_sid: str, reason: EndReason) -> None:
+        self._ends[call_sid] = reason
+        while len(self._ends) > RECENT_ENDS:
+            self._ends.popitem(last=False)
+
+    def end_of(self, call_sid: str) -> EndReason | None:
+        return self._ends.get(call_sid)
+
+
+def _state(svc: Services) -> TwilioState:
+    state = svc.twilio
+    if state is None:
         token = svc.settings.twilio_auth_token
         if not token:
             raise TwilioConfigError("VOICE_AGENT_TWILIO_AUTH_TOKEN is not set")
-        tokens = svc.telephony_tokens = StreamTokens(
-            derive_secret(token, "twilio-stream"), ttl_s=TOKEN_TTL_S
-        )
-    return tokens
+        state = svc.twilio = TwilioState(token)
+    return state
+
+
+def _tokens(svc: Services) -> StreamTokens:
+    return _state(svc).tokens
 
 
 def _not_configured(settings: Settings) -> str | None:
@@ -99,9 +125,9 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 # --------------------------------------------------------------------------- the webhook
 
 
-async def voice_webhook(request: Request) -> Response:
-    svc: Services = request.app.state.services
-    settings = svc.settings
+async def _signed_form(request: Request) -> dict[str, str] | Response:
+    """The form of a request Twilio signed, or the error response to give instead."""
+    settings = request.app.state.services.settings
     missing = _not_configured(settings)
     if missing is not None:
         return _error(503, "telephony_not_configured", f"Twilio is not set up: {missing}")
@@ -115,14 +141,25 @@ async def voice_webhook(request: Request) -> Response:
         params = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
     except UnicodeDecodeError:
         return _error(400, "invalid_body", "webhook body is not UTF-8 form data")
-    public = settings.public_url.rstrip("/")
-    url = public + request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    url = settings.public_url + request.url.path
+    if request.url.query:
+        url += f"?{request.url.query}"
     signature = request.headers.get("x-twilio-signature")
     if not valid_signature(url, params, signature, settings.twilio_auth_token):
         log.warning("twilio_signature_refused", url=url, signed=signature is not None)
         code = "signature_missing" if not signature else "signature_invalid"
         return _error(403, code, "X-Twilio-Signature does not match this request")
-    form = dict(params)
+    return dict(params)
+
+
+async def voice_webhook(request: Request) -> Response:
+    svc: Services = request.app.state.services
+    settings = svc.settings
+    form = await _signed_form(request)
+    if isinstance(form, Response):
+        return form
+    assert settings.public_url is not None
+    public = settings.public_url
     lang = phone_language(request.query_params.get("lang"), settings.stt_language)
     customer = {key: form[name] for name, key in PROFILE_FIELDS if form.get(name)}
     call_sid = form.get("CallSid") or "unknown"
@@ -132,16 +169,30 @@ async def voice_webhook(request: Request) -> Response:
         return _error(400, "invalid_call", f"cannot accept this call: {exc}")
     scheme, _, rest = public.partition("://")
     ws_base = ("wss://" if scheme == "https" else "ws://") + rest
+    # with a hand-off number, Twilio asks what next when the stream ends (see after_stream)
+    action = public + AFTER_PATH if settings.twilio_hand_off_number else None
     try:
-        twiml = tm.twiml_connect_stream(
-            ws_base + STREAM_PATH,
-            {"token": token},
-            dial_after=settings.twilio_hand_off_number,
-        )
+        twiml = tm.twiml_connect_stream(ws_base + STREAM_PATH, {"token": token}, action=action)
     except ValueError as exc:
         return _error(500, "telephony_not_configured", f"VOICE_AGENT_PUBLIC_URL: {exc}")
     log.info("twilio_call_accepted", call_sid=call_sid, lang=lang)
     return Response(twiml, media_type="text/xml")
+
+
+async def after_stream(request: Request) -> Response:
+    """Twilio's request when a stream has ended (``<Connect action>``): a person takes the
+    call (``<Dial>`` the hand-off number) when the agent handed off or failed, or when this
+    instance does not know how the call ended; otherwise the call ends."""
+    svc: Services = request.app.state.services
+    form = await _signed_form(request)
+    if isinstance(form, Response):
+        return form
+    call_sid = form.get("CallSid", "")
+    reason = _state(svc).end_of(call_sid)
+    dial = reason is None or reason in DIAL_AFTER
+    number = svc.settings.twilio_hand_off_number if dial else None
+    log.info("twilio_after_stream", call_sid=call_sid, reason=reason, dial=bool(number))
+    return Response(tm.twiml_after_stream(number), media_type="text/xml")
 
 
 # --------------------------------------------------------------------------- the stream
@@ -300,6 +351,7 @@ class TwilioStream:
         try:  # on a hand-off, the last words are heard when their last mark comes back
             reason = await pump(call, self._reader(call), writer, last_words=self.marks_back.wait)
         finally:
+            _state(self.svc).call_ended(claims.call_sid, reason)
             self.out.close()
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(writer, 2.0)
@@ -330,6 +382,7 @@ async def stream_endpoint(ws: WebSocket) -> None:
 def twilio_routes() -> list[BaseRoute]:
     return [
         Route(VOICE_PATH, voice_webhook, methods=["POST"]),
+        Route(AFTER_PATH, after_stream, methods=["POST"]),
         WebSocketRoute(STREAM_PATH, stream_endpoint),
     ]
 

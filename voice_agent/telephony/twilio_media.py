@@ -371,7 +371,7 @@ def _attribute(value: str, what: str) -> str:
 
 
 def twiml_connect_stream(
-    stream_url: str, parameters: Mapping[str, str], *, dial_after: str | None = None
+    stream_url: str, parameters: Mapping[str, str], *, action: str | None = None
 ) -> str:
     """The TwiML that connects the call to a bidirectional stream at ``stream_url``.
 
@@ -383,8 +383,8 @@ def twiml_connect_stream(
     :data:`MAX_PARAMETER_CHARS`; violations raise :class:`ValueError`. Attribute values
     are escaped (``&``, ``<``, ``>``, ``"`` and whitespace that XML would normalise).
     Plain ``ws://`` is accepted for loopback hosts only (a carrier simulator on this
-    machine). ``dial_after``: a number to ``<Dial>`` when the stream ends (Twilio goes on
-    with the next verb after ``<Connect>``): the agent's hand-off to a person.
+    machine). ``action``: the URL Twilio requests when the stream ends, for the TwiML
+    that comes next (``<Connect action>``); without it the call ends with the stream.
     """
     parts = urlsplit(stream_url)
     loopback = parts.scheme == "ws" and parts.hostname in ("127.0.0.1", "localhost", "::1")
@@ -409,11 +409,20 @@ def twiml_connect_stream(
         stream = f"<Stream url={url}>{''.join(children)}</Stream>"
     else:
         stream = f"<Stream url={url}/>"
-    dial = ""
-    if dial_after:
-        _require(dial_after, "dial number")
-        dial = f"<Dial>{escape(dial_after)}</Dial>"
+    connect = "<Connect>"
+    if action:
+        connect = f"<Connect action={_attribute(action, 'action URL')}>"
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
-        f"<Response><Connect>{stream}</Connect>{dial}</Response>"
+        f"<Response>{connect}{stream}</Connect></Response>"
     )
+
+
+def twiml_after_stream(dial: str | None) -> str:
+    """What the call does once the stream has ended: ``<Dial>`` a person, or hang up."""
+    if dial:
+        _require(dial, "dial number")
+        verb = f"<Dial>{escape(dial)}</Dial>"
+    else:
+        verb = "<Hangup/>"
+    return f'<?xml version="1.0" encoding="UTF-8"?><Response>{verb}</Response>'

@@ -575,3 +575,18 @@ def test_twiml_parameter_limits() -> None:
 def test_twiml_rejects_characters_xml_cannot_carry(value: str) -> None:
     with pytest.raises(ValueError, match="XML"):
         twiml_connect_stream("wss://a.example/s", {"p": value})
+
+
+def test_twiml_action_and_what_comes_after() -> None:
+    from voice_agent.telephony.twilio_media import twiml_after_stream
+
+    twiml = twiml_connect_stream(
+        "wss://a.example/s", {"token": "t"}, action="https://a.example/after?x=1&y=2"
+    )
+    root = ET.fromstring(twiml.split("?>", 1)[1])
+    connect = root.find("./Connect")
+    assert connect is not None and connect.get("action") == "https://a.example/after?x=1&y=2"
+    dial = ET.fromstring(twiml_after_stream("+1 (555) <0>").split("?>", 1)[1])
+    assert [(c.tag, c.text) for c in dial] == [("Dial", "+1 (555) <0>")]
+    hang = ET.fromstring(twiml_after_stream(None).split("?>", 1)[1])
+    assert [c.tag for c in hang] == ["Hangup"]
