@@ -323,6 +323,13 @@ class Call:
         reason = self.end_reason or reason
         self.end_reason = reason
         deadline = time.monotonic() + CLOSE_TIMEOUT_S
+        self.session.end()  # no new reply starts (a greeting not yet begun stays unsaid)
+        # 0. a conversation being created is recorded as ended, not left open
+        if not self.conv_ready.is_set() and any(
+            t.get_name() == "call-start" for t in self.tasks
+        ):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.conv_ready.wait(), CONFIG_WAIT_S + RECORD_TIMEOUT_S)
         # 1. the reply stops; its task records what was heard
         resp = self.response
         if resp is not None and not resp.task.done():
@@ -339,7 +346,6 @@ class Call:
             keys = _Job(new_id("item"), None, self.caller.now_ms, self.clock(), keys_only=True)
             keys.auto = False
             self._enqueue(keys)
-        self.session.end()
         if self.jobs.qsize() or self._turn_busy:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.jobs.join(), max(0.1, deadline - time.monotonic()))

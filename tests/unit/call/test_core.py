@@ -167,6 +167,27 @@ async def test_a_connection_without_a_customer_turn_is_recorded_as_such(
     assert conv is not None and conv.ended and conv.end_reason == "no_customer_turn"
 
 
+async def test_a_call_closed_at_once_is_still_recorded(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    """Closed while its conversation is being set up (the realtime session waits for a first
+    session.update): the conversation is created and ended, and no greeting starts."""
+    from voice_agent.audio.codec import AudioFormat
+    from voice_agent.call.config import CallConfig
+    from voice_agent.call.core import Call
+
+    emitted: list[ev.CallEvent] = []
+    cfg = CallConfig(channel="test", input_format=AudioFormat.PCM24K, greeting=True)
+    call = Call(orch, FakeSpeech(), cfg, emitted.append, wait_for_config=True)
+    call.start()
+    await asyncio.sleep(0)
+    await call.close(EndReason.CALLER_HUNG_UP)
+    assert call.conv is not None
+    conv = await store.get_conversation(call.conv.id)
+    assert conv is not None and conv.end_reason == "no_customer_turn" and conv.turns == []
+    assert not [e for e in emitted if isinstance(e, ev.ResponseStarted)]
+
+
 async def test_speech_resuming_during_speculation_drops_it(
     orch: Orchestrator, store: SQLiteStore
 ) -> None:
