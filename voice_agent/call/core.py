@@ -70,6 +70,7 @@ from voice_agent.call.session import (
     EmitSpeechStarted,
     FinishTurn,
     Floor,
+    FloorAction,
     FloorError,
     HoldReply,
     PlaybackClock,
@@ -238,10 +239,9 @@ class Call:
         self.last_activity = self.started_at
         self.end_reason: EndReason | None = None
         self._end_requested = asyncio.Event()
-        self._turn_busy = False
-        self._closing = asyncio.Event()
-        self._closed_event = asyncio.Event()
-        self._closed = False
+        self._starting: asyncio.Task[None] | None = None
+        self._closing = False
+        self._closed = asyncio.Event()
 
     # -- construction helpers ---------------------------------------------------------------
     def _new_turn_taking(self) -> TurnTaking:
@@ -269,6 +269,7 @@ class Call:
 
     def error(self, exc: CallError) -> None:
         metrics.ERRORS.labels(exc.code).inc()
+        log.warning("call_error", code=exc.code, error=exc.message)
         self.emit(ev.ErrorRaised(exc))
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
@@ -308,7 +309,7 @@ class Call:
     def start(self) -> None:
         """Start the call: the conversation (and greeting), audio and turn workers."""
         metrics.OPEN_SESSIONS.inc()
-        self.spawn(self._start_conversation(), "call-start")
+        self._starting = self.spawn(self._start_conversation(), "call-start")
         self.spawn(self._audio_worker(), "call-audio")
         self.spawn(self._turn_worker(), "call-turns")
         self.spawn(self._watchdog(), "call-watchdog")
@@ -316,18 +317,16 @@ class Call:
     async def close(self, reason: EndReason) -> None:
         """End the call: stop the reply (what was heard is recorded), store what the caller
         finished saying, end the conversation with ``reason``. Idempotent."""
-        if self._closing.is_set():  # a second close waits for the first
-            await self._closed_event.wait()
+        if self._closing:  # a second close waits for the first
+            await self._closed.wait()
             return
-        self._closing.set()
+        self._closing = True
         reason = self.end_reason or reason
         self.end_reason = reason
         deadline = time.monotonic() + CLOSE_TIMEOUT_S
         self.session.end()  # no new reply starts (a greeting not yet begun stays unsaid)
         # 0. a conversation being created is recorded as ended, not left open
-        if not self.conv_ready.is_set() and any(
-            t.get_name() == "call-start" for t in self.tasks
-        ):
+        if self._starting is not None and not self._starting.done():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.conv_ready.wait(), CONFIG_WAIT_S + RECORD_TIMEOUT_S)
         # 1. the reply stops; its task records what was heard
@@ -346,10 +345,8 @@ class Call:
             keys = _Job(new_id("item"), None, self.caller.now_ms, self.clock(), keys_only=True)
             keys.auto = False
             self._enqueue(keys)
-        if self.jobs.qsize() or self._turn_busy:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.jobs.join(), max(0.1, deadline - time.monotonic()))
-        self._closed = True
+        with contextlib.suppress(TimeoutError):  # the turns waiting or being handled
+            await asyncio.wait_for(self.jobs.join(), max(0.1, deadline - time.monotonic()))
         for spec in list(self.specs.values()):
             spec.cancel()
         self.held = None
@@ -367,12 +364,12 @@ class Call:
                 await asyncio.wait_for(
                     self.conversations.end_call(conv, stored.value), RECORD_TIMEOUT_S
                 )
-            except (TimeoutError, VoiceAgentError, OSError) as exc:
+            except Exception as exc:  # a dead store must not keep the call from ending
                 log.error("call_end_not_stored", error=repr(exc))
             self.conversations.forget(conv.id)
             reason = stored
         metrics.CALLS_ENDED.labels(self.config.channel, reason.value).inc()
-        self._closed_event.set()
+        self._closed.set()
         log.info(
             "call_ended",
             reason=reason.value,
@@ -410,7 +407,7 @@ class Call:
             )
         if not data:
             return
-        ms = len(data) / width * 1000.0 / fmt.sample_rate
+        ms = len(data) / codec.bytes_per_ms(fmt)
         if self.pending_in_ms + ms > IN_QUEUE_MAX_MS or self.audio_in.full():
             raise CallError(
                 "input_audio_buffer_overflow",
@@ -456,9 +453,7 @@ class Call:
                 f"no speech-to-text model for language {config.language!r} on this server",
                 param="session.audio.input.transcription.language",
             )
-        self.config = config
-        if config.input_format != old.input_format:
-            self.caller.set_format(config.input_format)
+        self.config = config  # chunks already queued keep their own format (_take_audio)
         if config.turn_detection != old.turn_detection:
             self.caller.set_detector(self._new_detector())
             self.session.replace_turn_taking(self._new_turn_taking())
@@ -527,9 +522,7 @@ class Call:
         held, self.held = self.held, None
         if held is not None:
             self._carry_out_all(self.session.response_requested())
-            spec = held.job.spec
-            reply = spec.reply if spec is not None and spec.reply is not None else None
-            self._start_response(held.prepared, reply, held.job, {})
+            self._start_response(held.prepared, None, held.job, {})
             return
         await asyncio.wait_for(self.conv_ready.wait(), PREPARE_TIMEOUT_S)
         assert self.conv is not None
@@ -816,11 +809,9 @@ class Call:
     async def _turn_worker(self) -> None:
         while True:
             job = await self.jobs.get()
-            self._turn_busy = True
             try:
                 await self._handle_turn(job)
             finally:
-                self._turn_busy = False
                 self.jobs.task_done()
 
     async def _handle_turn(self, job: _Job) -> None:
@@ -862,10 +853,8 @@ class Call:
                 )
             )
         dtmf = self.dtmf_digits
-        if (spec.transcript or dtmf) and (
-            spec.prepared is None or dtmf
-        ) and spec.error is None:
-            # transcribed over the agent, a key press, or keys pressed during the turn
+        if spec.error is None and (dtmf or (spec.transcript and spec.prepared is None)):
+            # keys pressed (alone or during the turn), or transcribed over the agent
             if spec.reply is not None:
                 spec.reply.cancel()
                 spec.reply = None
@@ -897,24 +886,26 @@ class Call:
             self.conversations.commit(self.conv, spec.prepared, timings_ms=timings),
             RECORD_TIMEOUT_S,
         )
-        self.emit(ev.TurnInsights(job.item_id, spec.transcript, spec.prepared.insights, timings))
-        if self.session.floor is Floor.ENDED:  # hung up: the turn is stored, no reply
-            if spec.reply is not None:
-                spec.reply.cancel()
-            return
-        action, turn_actions = self.session.turn_ready(job.auto)
-        self._carry_out_all(turn_actions)
-        if isinstance(action, DropReply):  # the caller went on over this turn
-            if spec.reply is not None:
-                spec.reply.cancel()
-            return
-        if isinstance(action, HoldReply):
+        insights = spec.prepared.insights
+        self.emit(ev.TurnInsights(job.item_id, spec.transcript, insights, timings))
+        log.info(
+            "turn",
+            transcript=spec.transcript,
+            dtmf=dtmf or None,
+            action=insights.next_action.name if insights.next_action else None,
+            p_conversion=round(insights.conversion_probability, 3),
+        )
+        action: FloorAction = DropReply()  # hung up: the turn is stored, no reply
+        if self.session.floor is not Floor.ENDED:
+            action, turn_actions = self.session.turn_ready(job.auto)
+            self._carry_out_all(turn_actions)
+        if not isinstance(action, SpeakReply):  # dropped (talked over, hung up) or held
             if spec.reply is not None:
                 spec.reply.cancel()
                 spec.reply = None
-            self.held = _Held(spec.prepared, job)
+            if isinstance(action, HoldReply):
+                self.held = _Held(spec.prepared, job)
             return
-        assert isinstance(action, SpeakReply)
         self._start_response(
             spec.prepared, spec.reply, job, timings, speech_end_wall=speech_end_wall
         )
