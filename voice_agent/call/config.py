@@ -18,6 +18,12 @@ from voice_agent.core.labels import Lang
 DEFAULT_PREFIX_PADDING_MS: Final = 300
 
 
+def call_language(requested: str | None, default: str) -> Lang:
+    """The language of a call: ``es`` when the call (or else the server's
+    ``STT_LANGUAGE``, ``default``) asks for Spanish (``es``, ``es-MX`` ...), else ``en``."""
+    return "es" if (requested or default).lower().startswith("es") else "en"
+
+
 @dataclass(frozen=True, slots=True)
 class TurnDetection:
     """Server-side turn detection (``session.audio.input.turn_detection``)."""

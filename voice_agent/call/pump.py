@@ -26,11 +26,18 @@ LAST_WORDS_TIMEOUT_S: Final = 15.0
 
 class Outbox:
     """Text messages waiting for the connection, at most ``max_items``: a peer that stops
-    reading is cut off (:attr:`overflowed`) instead of growing memory without bound."""
+    reading is cut off (:attr:`overflowed`, ``on_overflow`` called once) instead of growing
+    memory without bound."""
 
-    def __init__(self, max_items: int, send_timeout_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        max_items: int,
+        send_timeout_s: float = 10.0,
+        on_overflow: Callable[[], None] | None = None,
+    ) -> None:
         self._queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize=max_items)
         self.send_timeout_s = send_timeout_s
+        self.on_overflow = on_overflow
         self.closing = False
         self.overflowed = False
 
@@ -43,6 +50,8 @@ class Outbox:
         except asyncio.QueueFull:
             self.overflowed = True
             self.close()
+            if self.on_overflow is not None:
+                self.on_overflow()
             return False
         return True
 

@@ -26,7 +26,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from voice_agent import metrics
 from voice_agent.audio import codec
 from voice_agent.call import events as ev
-from voice_agent.call.config import CallConfig
+from voice_agent.call.config import CallConfig, call_language
 from voice_agent.call.core import Call
 from voice_agent.call.events import CallError, EndReason
 from voice_agent.call.pump import Outbox, pump
@@ -88,11 +88,11 @@ class RealtimeSession:
         self.session_id = new_id("sess")
         self.ev = ServerEvents()
         self.cfg = SessionConfig(
-            language="es" if settings.stt_language.startswith("es") else "en",
+            language=call_language(None, settings.stt_language),
             greeting=settings.greet_first,
             turn_detection=TurnDetectionConfig(silence_duration_ms=settings.silence_ms),
         )
-        self.out = Outbox(OUT_QUEUE_MAX, SEND_TIMEOUT_S)
+        self.out = Outbox(OUT_QUEUE_MAX, SEND_TIMEOUT_S, on_overflow=self._not_reading)
         self.close_reason: tuple[int, str] | None = None
         self.call = Call(
             svc.orchestrator,
@@ -106,10 +106,12 @@ class RealtimeSession:
 
     # -- writing -----------------------------------------------------------------------------
     def send(self, event: dict[str, Any]) -> None:
-        if not self.out.put(json.dumps(event)) and self.out.overflowed:
-            metrics.ERRORS.labels("client_not_reading").inc()
-            log.warning("client_not_reading")
-            self.close(1008, "client is not reading events")
+        self.out.put(json.dumps(event))
+
+    def _not_reading(self) -> None:
+        metrics.ERRORS.labels("client_not_reading").inc()
+        log.warning("client_not_reading")
+        self.close(1008, "client is not reading events")
 
     def error(self, exc: CallError) -> None:
         metrics.ERRORS.labels(exc.code).inc()

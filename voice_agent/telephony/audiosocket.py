@@ -30,6 +30,7 @@ import structlog
 from voice_agent import metrics
 from voice_agent.audio import codec
 from voice_agent.call import events as ev
+from voice_agent.call.config import call_language
 from voice_agent.call.core import Call
 from voice_agent.call.events import CallError, EndReason
 from voice_agent.call.pump import pump
@@ -38,6 +39,7 @@ from voice_agent.telephony.audiosocket_protocol import (
     ERROR_HANGUP,
     FRAME_BYTES_20MS,
     AudioSocketProtocolError,
+    Frame,
     FrameParser,
     Kind,
     encode_frame,
@@ -45,7 +47,7 @@ from voice_agent.telephony.audiosocket_protocol import (
     parse_dtmf,
     parse_uuid,
 )
-from voice_agent.telephony.phone import phone_call, phone_language
+from voice_agent.telephony.phone import phone_call
 
 log = structlog.get_logger("voice_agent.telephony.audiosocket")
 
@@ -119,11 +121,6 @@ class AudioSocketCall:
             self.playout.add(codec.encode(e.samples, codec.AudioFormat.PCM8K), e.item_id, e.end_ms)
         elif isinstance(e, ev.ResponseDone) and e.status != "completed":
             self.playout.drop()  # barge-in: stop at once
-        elif isinstance(e, ev.TurnInsights):
-            action = e.insights.next_action
-            log.info("turn", transcript=e.transcript, action=action.name if action else None)
-        elif isinstance(e, ev.ErrorRaised):
-            log.warning("call_error", code=e.error.code, error=e.error.message)
 
     async def _write(self, data: bytes) -> None:
         self.writer.write(data)
@@ -151,21 +148,21 @@ class AudioSocketCall:
             call.played(item_id, end_ms)
             next_at = max(next_at + FRAME_MS / 1000.0, time.monotonic() - 0.06)
 
-    async def _frames(self) -> list[tuple[Kind, bytes]] | None:
+    async def _frames(self) -> list[Frame] | None:
         data = await self.reader.read(READ_BYTES)
         if not data:
             return None
-        return [(f.kind, f.payload) for f in self.parser.feed(data)]
+        return self.parser.feed(data)
 
     async def _call_uuid(self) -> uuid.UUID | None:
         while True:
             frames = await self._frames()
             if frames is None:
                 return None
-            for kind, payload in frames:
-                if kind is Kind.UUID:
-                    return parse_uuid(payload)
-                if kind is Kind.HANGUP:
+            for frame in frames:
+                if frame.kind is Kind.UUID:
+                    return parse_uuid(frame.payload)
+                if frame.kind is Kind.HANGUP:
                     return None
             # audio before the UUID is not a call yet: dropped
 
@@ -181,7 +178,8 @@ class AudioSocketCall:
                 return EndReason.ERROR
             if frames is None:
                 return EndReason.CALLER_HUNG_UP
-            for kind, payload in frames:
+            for frame in frames:
+                kind, payload = frame.kind, frame.payload
                 if kind is Kind.AUDIO:
                     try:
                         call.audio(payload)
@@ -218,7 +216,7 @@ class AudioSocketCall:
             channel="audiosocket",
             audio=codec.AudioFormat.PCM8K,
             call_id=str(call_uuid),
-            language=phone_language(None, svc.settings.stt_language),
+            language=call_language(None, svc.settings.stt_language),
             customer={"call_uuid": str(call_uuid)},
         )
         call.start()

@@ -14,11 +14,6 @@ from voice_agent.core.labels import Lang
 from voice_agent.services import Services
 
 
-def phone_language(requested: str | None, default: str) -> Lang:
-    """``es`` when the call (or else the server's ``STT_LANGUAGE``) asks for Spanish."""
-    return "es" if (requested or default).lower().startswith("es") else "en"
-
-
 def phone_call(
     svc: Services,
     emit: Callable[[ev.CallEvent], None],

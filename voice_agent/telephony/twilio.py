@@ -35,13 +35,14 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from voice_agent import metrics
 from voice_agent.audio import codec
 from voice_agent.call import events as ev
+from voice_agent.call.config import call_language
 from voice_agent.call.core import Call
 from voice_agent.call.events import CallError, EndReason
 from voice_agent.call.pump import Outbox, pump
 from voice_agent.services import Services
 from voice_agent.settings import Settings
 from voice_agent.telephony import twilio_media as tm
-from voice_agent.telephony.phone import phone_call, phone_language
+from voice_agent.telephony.phone import phone_call
 from voice_agent.telephony.signature import valid_signature
 from voice_agent.telephony.tokens import StreamClaims, StreamTokens, TokenError, derive_secret
 
@@ -160,7 +161,7 @@ async def voice_webhook(request: Request) -> Response:
         return form
     assert settings.public_url is not None
     public = settings.public_url
-    lang = phone_language(request.query_params.get("lang"), settings.stt_language)
+    lang = call_language(request.query_params.get("lang"), settings.stt_language)
     customer = {key: form[name] for name, key in PROFILE_FIELDS if form.get(name)}
     call_sid = form.get("CallSid") or "unknown"
     try:
@@ -217,7 +218,7 @@ class TwilioStream:
         self.svc = svc
         self.stream_sid = ""
         self.call: Call | None = None
-        self.out = Outbox(OUT_QUEUE_MAX, SEND_TIMEOUT_S)
+        self.out = Outbox(OUT_QUEUE_MAX, SEND_TIMEOUT_S, on_overflow=self._not_reading)
         #: items whose audio was cleared: their marks come back but were not played
         self.cleared: set[str] = set()
         #: (item id, end ms) of the last mark sent, and whether it came back
@@ -226,9 +227,11 @@ class TwilioStream:
 
     # -- writing -----------------------------------------------------------------------------
     def send(self, message: str) -> None:
-        if not self.out.put(message) and self.out.overflowed:
-            metrics.ERRORS.labels("carrier_not_reading").inc()
-            log.warning("carrier_not_reading")
+        self.out.put(message)
+
+    def _not_reading(self) -> None:
+        metrics.ERRORS.labels("carrier_not_reading").inc()
+        log.warning("carrier_not_reading")
 
     async def _writer(self) -> EndReason:
         return await self.out.run(self.ws.send_text, (WebSocketDisconnect, RuntimeError, OSError))
@@ -241,21 +244,10 @@ class TwilioStream:
             self.send(tm.mark_message(self.stream_sid, _mark_name(e.item_id, e.end_ms)))
             self.last_mark = (e.item_id, e.end_ms)
             self.marks_back.clear()
-        elif isinstance(e, ev.ResponseDone):
-            if e.status != "completed":
-                self.cleared.add(e.item_id)
-                self.send(tm.clear_message(self.stream_sid))
-                self.marks_back.set()
-        elif isinstance(e, ev.TurnInsights):
-            action = e.insights.next_action
-            log.info(
-                "turn",
-                transcript=e.transcript,
-                action=action.name if action else None,
-                p_conversion=round(e.insights.conversion_probability, 3),
-            )
-        elif isinstance(e, ev.ErrorRaised):
-            log.warning("call_error", code=e.error.code, error=e.error.message)
+        elif isinstance(e, ev.ResponseDone) and e.status != "completed":
+            self.cleared.add(e.item_id)
+            self.send(tm.clear_message(self.stream_sid))
+            self.marks_back.set()
 
     # -- reading -----------------------------------------------------------------------------
     async def _receive(self) -> tm.InboundMessage | None:
@@ -342,7 +334,7 @@ class TwilioStream:
             channel="twilio",
             audio=codec.AudioFormat.PCMU8K,
             call_id=claims.call_sid,
-            language=phone_language(claims.lang, self.svc.settings.stt_language),
+            language=call_language(claims.lang, self.svc.settings.stt_language),
             customer=claims.customer,
         )
         writer = asyncio.create_task(self._writer(), name="twilio-writer")
