@@ -14,7 +14,7 @@ from voice_agent.core.decision import Policy, RulePolicy
 from voice_agent.orchestrator import KINDS, Orchestrator
 from voice_agent.settings import Settings
 from voice_agent.store.sqlite import SQLiteStore
-from voice_agent.workers import Workers
+from voice_agent.workers import Workers, WorkerSizes
 
 if TYPE_CHECKING:
     from voice_agent.call.core import CallLimits
@@ -104,6 +104,16 @@ def load_analysers(
     return {}, fallback, errors, None
 
 
+def worker_sizes(settings: Settings) -> WorkerSizes:
+    """Pool sizes; the speech pools as the speech settings say (``SpeechConfig``)."""
+    if not settings.speech:
+        return WorkerSizes()
+    from voice_agent.speech_runtime import speech_config
+
+    cfg = speech_config(settings)
+    return WorkerSizes(stt=cfg.stt_workers, tts=cfg.tts_workers, audio=cfg.vad_workers)
+
+
 def build_services(settings: Settings) -> Services:
     from voice_agent.generation.factory import build_generator
     from voice_agent.playbook.loader import default_playbook_path, load_playbook
@@ -131,7 +141,7 @@ def build_services(settings: Settings) -> Services:
         from ml.policy import ModelPolicy
 
         policy = ModelPolicy()
-    workers = Workers.create()
+    workers = Workers.create(worker_sizes(settings))
     store = SQLiteStore(settings.sqlite_path, executor=workers.store)
     orch = Orchestrator(
         store=store,
