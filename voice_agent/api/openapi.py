@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from voice_agent import __version__
-from voice_agent.core.labels import ACTIONS, NEEDS, OBJECTIONS, PHASES
+from voice_agent.core.labels import ACTIONS, LANGS, NEEDS, OBJECTIONS, PHASES
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -30,6 +30,39 @@ _COMMON_ERRORS = {
     "413": _err("Body larger than the limit (`payload_too_large`)"),
     "422": _err("A field is missing, of the wrong type or out of range (`invalid_field`)"),
 }
+
+
+def _twilio_request(
+    operation: str,
+    summary: str,
+    fields: tuple[str, ...],
+    answer: str,
+    parameters: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A request Twilio makes: signed (no API key), form-encoded, answered with TwiML."""
+    signature = {
+        "name": "X-Twilio-Signature",
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+    form = {"type": "object", "properties": {f: {"type": "string"} for f in fields}}
+    return {
+        "operationId": operation,
+        "summary": summary,
+        "security": [],
+        "parameters": [*(parameters or []), signature],
+        "requestBody": {
+            "required": True,
+            "content": {"application/x-www-form-urlencoded": {"schema": form}},
+        },
+        "responses": {
+            "200": {"description": answer, "content": {"text/xml": {"schema": {"type": "string"}}}},
+            "403": _err("`signature_missing` or `signature_invalid`"),
+            "413": _err("`payload_too_large`"),
+            "503": _err("`telephony_not_configured`: set the Twilio settings"),
+        },
+    }
 
 
 def openapi_document() -> dict[str, Any]:
@@ -276,86 +309,30 @@ def openapi_document() -> dict[str, Any]:
             }
         },
         "/v1/telephony/twilio/voice": {
-            "post": {
-                "operationId": "twilioVoiceWebhook",
-                "summary": "Twilio's voice webhook: answers TwiML connecting the call to the "
-                "media stream at /v1/telephony/twilio/stream (signed with X-Twilio-Signature)",
-                "security": [],
-                "parameters": [
+            "post": _twilio_request(
+                "twilioVoiceWebhook",
+                "Twilio's voice webhook: answers TwiML connecting the call to the media stream at "
+                "/v1/telephony/twilio/stream (signed with X-Twilio-Signature)",
+                ("CallSid", "From", "To"),
+                "TwiML <Connect><Stream>",
+                [
                     {
                         "name": "lang",
                         "in": "query",
-                        "schema": {"type": "string", "enum": ["en", "es"]},
-                    },
-                    {
-                        "name": "X-Twilio-Signature",
-                        "in": "header",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    },
-                ],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/x-www-form-urlencoded": {
-                            "schema": {
-                                "type": "object",
-                                "properties": {
-                                    "CallSid": {"type": "string"},
-                                    "From": {"type": "string"},
-                                    "To": {"type": "string"},
-                                },
-                            }
-                        }
-                    },
-                },
-                "responses": {
-                    "200": {
-                        "description": "TwiML <Connect><Stream>",
-                        "content": {"text/xml": {"schema": {"type": "string"}}},
-                    },
-                    "403": _err("`signature_missing` or `signature_invalid`"),
-                    "413": _err("`payload_too_large`"),
-                    "503": _err("`telephony_not_configured`: set the Twilio settings"),
-                },
-            }
-        },
-        "/v1/telephony/twilio/after": {
-            "post": {
-                "operationId": "twilioAfterStream",
-                "summary": "Twilio's request when a call's stream ends (<Connect action>, set "
-                "with VOICE_AGENT_TWILIO_HAND_OFF_NUMBER): <Dial> the number after a hand-off "
-                "or a failure, else <Hangup/>",
-                "security": [],
-                "parameters": [
-                    {
-                        "name": "X-Twilio-Signature",
-                        "in": "header",
-                        "required": True,
-                        "schema": {"type": "string"},
+                        "schema": {"type": "string", "enum": list(LANGS)},
                     }
                 ],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/x-www-form-urlencoded": {
-                            "schema": {
-                                "type": "object",
-                                "properties": {"CallSid": {"type": "string"}},
-                            }
-                        }
-                    },
-                },
-                "responses": {
-                    "200": {
-                        "description": "TwiML <Dial> or <Hangup/>",
-                        "content": {"text/xml": {"schema": {"type": "string"}}},
-                    },
-                    "403": _err("`signature_missing` or `signature_invalid`"),
-                    "413": _err("`payload_too_large`"),
-                    "503": _err("`telephony_not_configured`: set the Twilio settings"),
-                },
-            }
+            )
+        },
+        "/v1/telephony/twilio/after": {
+            "post": _twilio_request(
+                "twilioAfterStream",
+                "Twilio's request when a call's stream ends (<Connect action>, set with "
+                "VOICE_AGENT_TWILIO_HAND_OFF_NUMBER): <Dial> the number after a hand-off or a "
+                "failure, else <Hangup/>",
+                ("CallSid",),
+                "TwiML <Dial> or <Hangup/>",
+            )
         },
         "/healthz": {
             "get": {
