@@ -1,4 +1,5 @@
-"""The ``voice-agent`` command: serve, chat, ml (train/eval/benchmark-conversion), bench."""
+"""The ``voice-agent`` command: serve, chat, journeys, ml (train/eval/benchmark-conversion),
+bench."""
 
 from __future__ import annotations
 
@@ -156,6 +157,15 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return asyncio.run(_chat(args))
 
 
+def cmd_journeys(args: argparse.Namespace) -> int:
+    from voice_agent.journeys.command import Options, run_command
+    from voice_agent.logging import configure_logging
+
+    configure_logging("warning", "console")
+    opts = Options(tuple(args.paths), args.url, args.api_key, args.json, args.html)
+    return run_command(opts, out=sys.stdout, err=sys.stderr)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     if args.what == "models":
         from ml.cli import bench_models
@@ -203,6 +213,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-insights", dest="insights", action="store_false", help="hide each turn's insights"
     )
     chat.set_defaults(func=cmd_chat)
+
+    journeys = sub.add_parser(
+        "journeys",
+        help="run scripted conversations with expectations (exit 1 if any fails)",
+        description="Run journey files (YAML; README, 'Journeys'), in process or against a "
+        "server. Exit 0: all pass; 1: any fails; 2: a bad file or usage.",
+    )
+    journeys.add_argument(
+        "paths", nargs="+", metavar="FILE_OR_DIR", help="journey files or directories (recursive)"
+    )
+    journeys.add_argument("--url", help="a running server (REST); default: in process")
+    journeys.add_argument("--api-key", help="API key for --url (default: VOICE_AGENT_API_KEY)")
+    journeys.add_argument("--json", action="store_true", help="print one JSON document")
+    journeys.add_argument("--html", type=Path, metavar="FILE", help="also write an HTML report")
+    journeys.set_defaults(func=cmd_journeys)
 
     try:
         from ml.cli import add_ml_commands
