@@ -933,6 +933,8 @@ _MORE_NEEDS: dict[str, list[str]] = {
         "my {cortisol|stress levels|anxiety} {are|is} {through the roof|sky high|off the charts}",
         "i {need|want} to {learn to |}{switch off|disconnect|decompress|unwind} {after work|at night|on weekends}",
         "{insomnia|lack of sleep|poor sleep} {is|has been} {killing me|a problem|wrecking me}",
+        "{my job's|work's|work is|my job is} {killing me|crushing me|eating me alive|insane} {right now|lately|} {and i can't sleep|and i'm not sleeping|and i'm exhausted|}",
+        "i {can't|don't} sleep and {work|my job} is {killing me|crushing me|insane}",
     ],
     "energy": [
         "{i'm|i am} {running on empty|running on fumes|dragging|sluggish} {all day|by noon|most days|}",
@@ -1221,7 +1223,6 @@ _CASUAL_OBJECTIONS: dict[str, list[str]] = {
         "{i'm|i am} {crazy|super|insanely|ridiculously} busy {right now|these days|at work|}",
         "my calendar's {a mess|a nightmare|insane|full}",
         "i don't have a {minute|second|spare minute|free hour} {to myself|these days|}",
-        "{my job's|work's} {insane|crazy|killing me} {right now|lately|}",
         "i {can't|cannot} commit to {a schedule|fixed times|regular sessions|anything regular}",
         "i'm {like |}always on the road",
         "i {travel|fly} like every {week|other week}",

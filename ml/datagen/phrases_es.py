@@ -875,7 +875,6 @@ _MORE_OBJECTIONS: dict[str, list[str]] = {
         "{cada minuto|cada hora|mi tiempo} {está|ya está} {ocupado|comprometido|agendado}",
         "no {tengo|me queda} {tiempo libre|ni un rato|tiempo para mí}",
         "no {puedo|logro} {meter|encontrar} {ni|} {media hora|treinta minutos|una hora} {para una llamada|para entrenar|para caminar}",
-        "{el <trabajo>|mi <trabajo>} {está|ha estado} {imposible|una locura|intenso} {últimamente|estos meses|}",
         "{de dónde|cuándo} {voy a sacar|sacaría} el tiempo?",
         "{casi no|apenas} veo a {mi familia|<ninos>|<pareja>} {como está|así como estoy|}",
         "{solo|nada más} {tengo|me quedan} {diez|quince|veinte} minutos {libres|al día|para mí}",
@@ -1023,6 +1022,8 @@ _MORE_NEEDS: dict[str, list[str]] = {
         "{mi nivel de estrés|mi ansiedad|el cortisol} {está|anda} por las nubes",
         "{necesito|quiero} {aprender a |}{desconectar|apagar la mente|descansar de verdad} {después del <trabajo>|en la noche|los fines de semana}",
         "{el insomnio|dormir mal|la falta de sueño} me {está matando|tiene destruido|tiene mal}",
+        "{el <trabajo>|mi <trabajo>} {me está matando|está imposible|es una locura|me tiene agotado|me tiene agotada} {últimamente|estos meses|} {y no duermo|y duermo fatal|}",
+        "no {duermo|puedo dormir} y el <trabajo> me está {matando|consumiendo}",
     ],
     "energy": [
         "{ando|estoy|voy} {sin pilas|arrastrándome|sin gasolina|a media máquina} {todo el día|desde el mediodía|casi siempre|}",

@@ -575,15 +575,6 @@ OBJECTIONS: Final[RuleTable] = {
         (r"(?:time|scheduling|schedule) (?:constraints?|conflicts?|crunch|wise|issues?)", S),
         (
             (
-                r"(?:work|job|business|company|office|firm|practice|clinic) (?:is|s|"
-                r"has been|been) (?:just |really |so |pretty |super |"
-                r"absolutely )?(?:crazy|insane|nuts|intense|demanding|brutal|killing me|"
-                r"nonstop|non stop|relentless|overwhelming|all consuming|a lot)"
-            ),
-            S,
-        ),
-        (
-            (
                 r"(?:busy|crazy|peak|tax|crunch|launch|quarter end|end of quarter|"
                 r"year end|end of year|deal|closing) season"
             ),
@@ -2139,6 +2130,17 @@ NEEDS: Final[RuleTable] = {
             r"(?<!physical )therap(?:y|ist)|mood|"
             r"moody|grumpy|emotional eating|stress eating|eat when stressed)",
             S,
+        ),
+        (
+            # a heavy workload told as why they call is a need, not a time objection
+            # (TAXONOMY: unless it leaves no room for the program)
+            (
+                r"(?:work|job|business|company|office|firm|practice|clinic) (?:is|s|"
+                r"has been|been) (?:just |really |so |pretty |super |"
+                r"absolutely )?(?:crazy|insane|nuts|intense|demanding|brutal|killing me|"
+                r"crushing me|eating me alive|relentless|overwhelming|all consuming)"
+            ),
+            M,
         ),
         (
             (

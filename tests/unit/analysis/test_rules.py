@@ -79,7 +79,7 @@ OBJECTION_CASES: list[tuple[Lang, str, str]] = [
     ("en", "my calendar is a mess", "time"),
     ("en", "I travel every week for work", "time"),
     ("en", "I just don't have the time for this", "time"),
-    ("en", "work has been absolutely crazy lately", "time"),
+    ("en", "I can't fit three sessions a week with my travel", "time"),
     ("en", "i'm slammed with back to back meetings", "time"),
     ("en", "where would I even find the time", "time"),
     ("es", "no tengo tiempo para nada", "time"),
@@ -331,6 +331,20 @@ NEUTRAL_CASES: list[tuple[Lang, str]] = [
 @pytest.mark.parametrize(("lang", "text"), NEUTRAL_CASES)
 def test_neutral_statements_have_no_objection(lang: Lang, text: str) -> None:
     assert detected(objections(text, lang)) == set(), objections(text, lang)
+
+
+# TAXONOMY: a heavy workload told as the reason for calling is a need, not a time objection
+WORKLOAD_NEED_CASES: list[tuple[Lang, str]] = [
+    ("en", "I can't sleep and work is killing me"),
+    ("en", "work has been absolutely crazy lately"),
+    ("en", "my job is crushing me"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), WORKLOAD_NEED_CASES)
+def test_workload_complaint_is_a_stress_need_not_a_time_objection(lang: Lang, text: str) -> None:
+    assert "time" not in detected(objections(text, lang)), objections(text, lang)
+    assert "stress" in detected(needs(text, lang)), needs(text, lang)
 
 
 # --- needs ----------------------------------------------------------------------------------
