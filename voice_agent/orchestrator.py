@@ -31,7 +31,9 @@ from typing import Any, TypeVar
 import structlog
 
 from voice_agent import metrics
-from voice_agent.analysis.base import AnalyserSet
+from voice_agent.analysis.base import DETECTION_THRESHOLD, AnalyserSet
+from voice_agent.analysis.commitment import Commitment, read_commitment
+from voice_agent.analysis.questions import read_question
 from voice_agent.core.conversation import Conversation, Memory, Turn
 from voice_agent.core.decision import (
     PHASE_AFTER,
@@ -57,8 +59,6 @@ from voice_agent.workers import pool
 log = structlog.get_logger("voice_agent.orchestrator")
 T = TypeVar("T")
 
-#: Insights list only labels at least this likely (the detection threshold is 0.5).
-REPORT_FLOOR = 0.2
 KINDS = ("objections", "needs", "buying_signal", "conversion")
 #: Channels the server's own transports use: always labelled in metrics.
 KNOWN_CHANNELS = frozenset({"api", "cli", "realtime", "twilio"})
@@ -301,6 +301,17 @@ class Orchestrator:
             raise InvalidRequest("text must not be empty", code="empty_text")
         t0 = time.perf_counter()
         insights, timings = await self.analyse(conv, text)
+        last_action = conv.memory.actions[-1] if conv.memory.actions else None
+        commitment = read_commitment(
+            text, conv.lang, asked_for_sale=last_action in ("close", "offer_trial")
+        )
+        earlier = conv.customer_insights()
+        insights = _with_commitment(
+            insights,
+            commitment,
+            conv.memory,
+            earlier[-1].conversion_probability if earlier else None,
+        )
         timings["analysis"] = (time.perf_counter() - t0) * 1000
         memory = copy.deepcopy(conv.memory)
         t1 = time.perf_counter()
@@ -311,6 +322,8 @@ class Orchestrator:
             memory=memory,
             profile=conv.customer,
             dtmf=dtmf,
+            commitment=commitment,
+            question=read_question(text, conv.lang),
         )
         action = next_action(self.policy, state)
         apply_action(memory, action, insights)
@@ -436,7 +449,27 @@ class Orchestrator:
 
 def _scores(probs: Mapping[str, float]) -> tuple[LabelScore, ...]:
     items = sorted(((k, float(v)) for k, v in probs.items()), key=lambda kv: -kv[1])
-    return tuple(LabelScore(k, v) for k, v in items if v >= REPORT_FLOOR)
+    return tuple(LabelScore(k, v) for k, v in items if v >= DETECTION_THRESHOLD)
+
+
+def _with_commitment(
+    insights: Insights, commitment: Commitment, memory: Memory, previous: float | None
+) -> Insights:
+    """A yes to the offer, or asking how to start, is a buying signal whatever the model
+    heard in the words alone; and once the customer said yes (and raised no objection), the
+    conversion probability does not fall below where it was before."""
+    if any(s.p >= DETECTION_THRESHOLD for s in insights.objections):
+        return insights
+    if commitment is not Commitment.NONE:
+        insights = replace(
+            insights, buying_signal=BuyingSignal(True, max(insights.buying_signal.p, 0.9))
+        )
+    if (commitment is not Commitment.NONE or memory.agreed is not None) and previous is not None:
+        insights = replace(
+            insights,
+            conversion_probability=max(insights.conversion_probability, previous),
+        )
+    return insights
 
 
 __all__ = ["Orchestrator", "PreparedTurn", "TurnResult"]

@@ -225,6 +225,29 @@ async def test_spanish_objection_prompt_and_reply(
     assert "program" not in ctx.extra  # only a presentation records a program
 
 
+async def test_a_yes_asks_the_llm_to_confirm_and_give_the_playbooks_next_step(
+    server: FakeChatCompletions, pb: Playbook
+) -> None:
+    gen = make_gen(pb, server.base_url)
+    memory = Memory(programs_presented=["stress_sleep_reset"], agreed="program", confirmations=1)
+    ctx = make_ctx(Action("close", "the caller said yes", accepted="program"), memory=memory)
+    system = gen.system_prompt(ctx)
+    assert "the customer said yes: confirm it" in system
+    assert "do not ask for the sale again" in system
+    assert "sign-up link for Stress and Sleep Reset" in system  # the next step, as an idea
+    assert "ask for the sale" not in system.replace("do not ask for the sale again", "")
+    memory.confirmations = 2
+    system = gen.system_prompt(ctx)
+    assert "the customer is all set" in system and "You're all set." in system
+    trial = make_ctx(
+        Action("close", "yes to the trial", accepted="trial"),
+        "es",
+        memory=Memory(confirmations=1),
+    )
+    assert "reservemos tu Evaluación Ejecutiva" in gen.system_prompt(trial)
+    await gen.aclose()
+
+
 async def test_first_sentence_arrives_before_the_rest_is_written(
     server: FakeChatCompletions, pb: Playbook
 ) -> None:

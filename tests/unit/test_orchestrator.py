@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from prometheus_client import REGISTRY
 
-from voice_agent.analysis.base import AnalyserSet
+from voice_agent.analysis.base import DETECTION_THRESHOLD, AnalyserSet
 from voice_agent.core.decision import RulePolicy
 from voice_agent.core.types import AnalysisInput, BuyingSignal
 from voice_agent.errors import ConversationEnded, ConversationNotFound, InvalidRequest
 from voice_agent.generation.base import GenerationContext
-from voice_agent.orchestrator import KINDS, MAX_CHANNEL_LABELS, REPORT_FLOOR, Orchestrator
+from voice_agent.orchestrator import KINDS, MAX_CHANNEL_LABELS, Orchestrator
 from voice_agent.store.base import Store
 from voice_agent.store.sqlite import SQLiteStore
 
@@ -197,9 +197,10 @@ async def test_turn_analyses_decides_replies_and_stores(
         "buying_signal": "m-buy",
         "conversion": "m-conv",
     }
-    assert [(s.label, s.p) for s in ins.objections] == [("price", 0.92), ("time", 0.3)]
-    assert [s.label for s in ins.needs] == ["stress"]  # energy is below REPORT_FLOOR
-    assert all(s.p >= REPORT_FLOOR for s in ins.objections + ins.needs)
+    # only detected labels are listed: time (0.3) and energy are below the threshold
+    assert [(s.label, s.p) for s in ins.objections] == [("price", 0.92)]
+    assert [s.label for s in ins.needs] == ["stress"]
+    assert all(s.p >= DETECTION_THRESHOLD for s in ins.objections + ins.needs)
     assert ins.next_action is not None
     assert ins.next_action.name == "handle_objection"
     assert ins.next_action.objection == "price"
@@ -606,3 +607,76 @@ async def test_conversation_cache_is_bounded_and_reloads(
     result = await orch.turn(convs[0].id, "it's too expensive")
     assert result.customer_turn.index == 0
     assert len(orch._cache) == 3
+
+
+# -- a yes -------------------------------------------------------------------------------------
+class Sequence_:
+    """A conversion model whose answers are given in order (the last one repeats)."""
+
+    name = "conversion"
+    version = "seq-conv"
+
+    def __init__(self, *ps: float) -> None:
+        self.ps = list(ps)
+
+    def predict(self, inp: AnalysisInput) -> float:
+        return self.ps.pop(0) if len(self.ps) > 1 else self.ps[0]
+
+
+async def test_a_yes_is_a_buying_signal_and_the_conversion_does_not_fall_after_it(
+    store: SQLiteStore, executor: ThreadPoolExecutor
+) -> None:
+    # the words alone score low ("sí, vamos" is short), as the bundled models once did
+    orch = make(
+        store,
+        executor,
+        primary=models(
+            objections=Labels({}, "m-obj"),
+            needs=Labels({}, "m-needs"),
+            buying_signal=Buying(0.1, "m-buy"),
+            conversion=Sequence_(0.34, 0.10, 0.05, 0.2),
+        ),
+    )
+    conv = await orch.create(lang="es", customer={})
+    first = await orch.turn(conv.id, "me interesa el programa")
+    assert first.insights.conversion_probability == 0.34
+    yes = await orch.turn(conv.id, "sí, vamos")
+    assert yes.insights.buying_signal == BuyingSignal(True, 0.9)
+    assert yes.insights.conversion_probability == 0.34
+    assert yes.insights.next_action is not None
+    assert (yes.insights.next_action.name, yes.insights.next_action.accepted) == (
+        "close",
+        "program",
+    )
+    # after the yes, a "thanks" does not lower it either, and the agent does not ask again
+    thanks = await orch.turn(conv.id, "gracias")
+    assert thanks.insights.conversion_probability == 0.34
+    assert thanks.insights.next_action is not None
+    assert "already said yes" in thanks.insights.next_action.reason
+    # stored as decided
+    stored = await store.get_conversation(conv.id)
+    assert stored is not None
+    assert stored.memory.agreed == "program"
+    assert stored.turns[-2].insights is not None
+    assert stored.turns[-2].insights.conversion_probability == 0.34
+
+
+async def test_an_objection_after_the_yes_lets_the_conversion_fall(
+    store: SQLiteStore, executor: ThreadPoolExecutor
+) -> None:
+    orch = make(
+        store,
+        executor,
+        primary=models(
+            objections=Labels({}, "m-obj"),
+            conversion=Sequence_(0.5, 0.6, 0.2),
+        ),
+    )
+    conv = await orch.create(lang="en", customer={})
+    await orch.turn(conv.id, "tell me more")
+    await orch.turn(conv.id, "yes, let's do it")
+    orch.primary["objections"] = Labels({"needs_approval": 0.95}, "m-obj")
+    back_out = await orch.turn(conv.id, "actually I need to ask my wife first")
+    assert back_out.insights.conversion_probability == 0.2
+    assert back_out.insights.next_action is not None
+    assert back_out.insights.next_action.name == "handle_objection"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from voice_agent.core.labels import Lang, Phase
+from voice_agent.core.labels import OFFERS, Lang, Offer, Phase
 from voice_agent.core.types import Insights, Role, Utterance
 
 
@@ -62,6 +62,20 @@ class Memory:
     close_attempts: int = 0
     buying_signals: int = 0
     actions: list[str] = field(default_factory=list)
+    #: What the customer said yes to, until they take it back (an objection); and how many
+    #: replies confirmed it since (the first gives the next step, later ones wrap up).
+    agreed: Offer | None = None
+    confirmations: int = 0
+
+    def offer_on_table(self) -> Offer:
+        """What a yes now accepts: the trial when it was offered after the last
+        presentation, else the program."""
+        for action in reversed(self.actions):
+            if action == "offer_trial":
+                return "trial"
+            if action == "present_program":
+                return "program"
+        return "program"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +89,8 @@ class Memory:
             "close_attempts": self.close_attempts,
             "buying_signals": self.buying_signals,
             "actions": self.actions,
+            "agreed": self.agreed,
+            "confirmations": self.confirmations,
         }
 
     @classmethod
@@ -90,6 +106,9 @@ class Memory:
         m.close_attempts = int(data.get("close_attempts", 0))
         m.buying_signals = int(data.get("buying_signals", 0))
         m.actions = list(data.get("actions", []))
+        agreed = data.get("agreed")
+        m.agreed = agreed if agreed in OFFERS else None
+        m.confirmations = int(data.get("confirmations", 0))
         return m
 
 

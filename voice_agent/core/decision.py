@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from voice_agent.analysis.base import DETECTION_THRESHOLD
+from voice_agent.analysis.commitment import Commitment
+from voice_agent.analysis.questions import Question
 from voice_agent.core.conversation import Memory
 from voice_agent.core.labels import ActionName, Phase
 from voice_agent.core.types import Action, Insights
@@ -39,6 +41,10 @@ class PolicyState:
     profile: Mapping[str, Any] = field(default_factory=dict)
     #: Phone keys the caller pressed during this turn.
     dtmf: str = ""
+    #: Whether this turn says yes to the offer or asks how to start.
+    commitment: Commitment = Commitment.NONE
+    #: A factual question this turn asks ("how much is it?").
+    question: Question = Question.NONE
 
 
 class Policy(Protocol):
@@ -52,10 +58,39 @@ HAND_OFF_KEY = "0"
 
 
 def next_action(policy: Policy, state: PolicyState) -> Action:
-    """The policy's decision, except that a caller who pressed ``0`` gets a person: what
-    the caller asks for outright is not the model's to weigh."""
+    """The policy's decision, except where the caller decided outright, which is not the
+    model's to weigh: a caller who pressed ``0`` gets a person; a caller who says yes (or
+    asks how to start) with no objection open gets the sale confirmed and the next step,
+    and once they have said yes the agent does not ask for the sale again; a caller who
+    asks the price gets a program with its price."""
     if HAND_OFF_KEY in state.dtmf:
         return Action("hand_off", f"the caller pressed {HAND_OFF_KEY} to speak with a person")
+    mem = state.memory
+    if _top(state.insights.objections) is None:
+        if mem.agreed is not None:
+            return Action(
+                "close",
+                f"the caller already said yes to the {mem.agreed}: do not ask again",
+                accepted=mem.agreed,
+            )
+        if state.commitment is not Commitment.NONE:
+            offer = mem.offer_on_table()
+            said = (
+                "asked how to start" if state.commitment is Commitment.ASKS_TO_START else "said yes"
+            )
+            return Action(
+                "close",
+                f"the caller {said} (the {offer}): confirm and give the next step",
+                accepted=offer,
+            )
+        if state.question is Question.PRICE:
+            last = mem.programs_presented[-1] if mem.programs_presented else None
+            return Action(
+                "present_program",
+                "the caller asked the price: present "
+                + (f"{last} again with its price" if last else "the best fit with its price"),
+                program=last,
+            )
     return policy.decide(state)
 
 
@@ -169,4 +204,12 @@ def apply_action(memory: Memory, action: Action, insights: Insights) -> None:
     elif action.name == "offer_trial":
         memory.trial_offered += 1
     elif action.name == "close":
-        memory.close_attempts += 1
+        if action.accepted is None:
+            memory.close_attempts += 1
+        else:
+            memory.agreed = action.accepted
+            memory.confirmations += 1
+    if action.name in ("handle_objection", "schedule_follow_up", "hand_off"):
+        # an objection (or a person) after a yes takes the yes back
+        memory.agreed = None
+        memory.confirmations = 0

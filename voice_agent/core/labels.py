@@ -48,3 +48,7 @@ ActionName = Literal[
     "hand_off",
 ]
 ACTIONS: Final[tuple[ActionName, ...]] = get_args(ActionName)
+
+#: What a customer can say yes to: the program presented, or the trial offered.
+Offer = Literal["program", "trial"]
+OFFERS: Final[tuple[Offer, ...]] = get_args(Offer)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from voice_agent.core.labels import ActionName, Lang, Phase
+from voice_agent.core.labels import ActionName, Lang, Offer, Phase
 
 Role = Literal["agent", "customer"]
 
@@ -59,10 +59,13 @@ class Action:
     objection: str | None = None
     need: str | None = None
     program: str | None = None
+    #: ``close`` only: the customer said yes to this offer; the reply confirms it and gives
+    #: the next step instead of asking for the sale.
+    accepted: Offer | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "reason": self.reason}
-        for key in ("objection", "need", "program"):
+        for key in ("objection", "need", "program", "accepted"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value

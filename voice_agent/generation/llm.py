@@ -63,6 +63,10 @@ _PROMPT: Final[dict[str, dict[str, str]]] = {
         "clarify": "find out, with empathy, what is holding the customer back.",
         "offer_trial": "offer the {trial} ({trial_price}) as an easy first step.",
         "close": "ask for the sale: propose starting {program} now.",
+        "confirm": "the customer said yes: confirm it warmly and tell them exactly what "
+        "happens next, as in the playbook's next step below; do not ask for the sale again.",
+        "all_set": "the customer is all set (the next step was already given): thank them "
+        "and answer briefly if they asked something; do not ask for the sale again.",
         "schedule_follow_up": "agree on a specific day and time to follow up.",
         "hand_off": "tell the customer you are connecting them with a colleague from the team.",
     },
@@ -92,6 +96,10 @@ _PROMPT: Final[dict[str, dict[str, str]]] = {
         "clarify": "averigua con empatía qué es lo que frena al cliente.",
         "offer_trial": "ofrece la {trial} ({trial_price}) como un primer paso sencillo.",
         "close": "pide el cierre: propón empezar {program} ahora.",
+        "confirm": "el cliente dijo que sí: confírmalo con calidez y dile exactamente qué "
+        "sigue, como en el siguiente paso del guion de abajo; no vuelvas a pedir el cierre.",
+        "all_set": "el cliente ya está listo (ya le dijiste el siguiente paso): agradécele y "
+        "responde brevemente si preguntó algo; no vuelvas a pedir el cierre.",
         "schedule_follow_up": "acuerda un día y una hora concretos para volver a hablar.",
         "hand_off": "dile al cliente que lo vas a comunicar con un colega del equipo.",
     },
@@ -308,7 +316,14 @@ class LLMGenerator:
         if action.name == "handle_objection" and objection is None and ctx.insights:
             labels = ctx.insights.objection_labels()
             objection = labels[0] if labels else None
-        key = "clarify" if action.name == "handle_objection" and not objection else action.name
+        key: str = "clarify" if action.name == "handle_objection" and not objection else action.name
+        step_slot: str | None = None
+        if action.name == "close" and action.accepted is not None:
+            if ctx.memory.confirmations <= 1:
+                key = "confirm"
+                step_slot = f"next_step.{pb.next_steps.after(action.accepted)}"
+            else:
+                key, step_slot = "all_set", "after_yes"
         goal = w[key].format(
             program=ptext.name,
             price=pb.format_price(program, lang),
@@ -317,11 +332,14 @@ class LLMGenerator:
             trial_price=pb.format_money(pb.trial.price, lang),
         )
         lines = [w["action"].format(goal=goal, reason=action.reason.rstrip(". "))]
+        ideas: list[str] = []
         if action.name == "handle_objection" and objection:
-            handlers = self.fallback.render_slot(ctx, f"objection.{objection}")
-            if handlers:
-                lines.append(w["ideas"])
-                lines += [f"- {h}" for h in handlers]
+            ideas = self.fallback.render_slot(ctx, f"objection.{objection}")
+        elif step_slot is not None:
+            ideas = self.fallback.render_slot(ctx, step_slot)
+        if ideas:
+            lines.append(w["ideas"])
+            lines += [f"- {h}" for h in ideas]
         return lines
 
 

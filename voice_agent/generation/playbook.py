@@ -194,6 +194,12 @@ class PlaybookGenerator:
             parts.append(turn.say(f"objection.{objection}" if objection else "clarify"))
         elif action.name == "offer_trial":
             parts.append(turn.say("trial"))
+        elif action.name == "close" and action.accepted is not None:
+            if ctx.memory.confirmations <= 1:  # this reply is the first confirmation
+                step = self.playbook.next_steps.after(action.accepted)
+                parts.append(turn.say(f"next_step.{step}"))
+            else:
+                parts.append(turn.say("after_yes"))
         elif action.name == "close":
             parts.append(turn.say("close"))
         elif action.name == "schedule_follow_up":
@@ -239,6 +245,8 @@ def _slot_key(field: str) -> str:
         "clarify_objection": "clarify",
         "trial_offers": "trial",
         "closing": "close",
+        "next_steps": "next_step",
+        "after_yes": "after_yes",
         "follow_up": "follow_up",
         "hand_off": "hand_off",
         "value_statements": "value",

@@ -4,7 +4,8 @@ A playbook is everything a company needs to sell with this agent, without code: 
 company, its programs (price, period, which needs and budgets they fit), a paid trial,
 and for every declared language the lines the agent speaks (greeting, discovery questions,
 value statements per need, program presentations, several handlers per objection label,
-trial and closing offers, follow-up, hand-off). Lines are ``str.format`` templates over a
+trial and closing offers, what happens after a yes (the next step per offer), follow-up,
+hand-off). Lines are ``str.format`` templates over a
 fixed set of placeholders (``PLACEHOLDERS``).
 
 ``Playbook.model_validate`` checks the structure (types, required fields, unknown keys);
@@ -21,7 +22,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from voice_agent.core.labels import LANGS, NEEDS, OBJECTIONS
+from voice_agent.core.labels import LANGS, NEEDS, OBJECTIONS, Offer
 from voice_agent.playbook.errors import Problem
 
 #: Placeholders a line template may use.
@@ -47,6 +48,8 @@ OPTIONAL_PLACEHOLDERS: Final[frozenset[str]] = frozenset({"customer_name", "prof
 PRICE_PLACEHOLDERS: Final[frozenset[str]] = frozenset({"amount", "weeks"})
 
 Period = Literal["month", "week", "program", "one_time"]
+#: What the agent tells a customer who said yes to do next.
+NextStep = Literal["sign_up", "first_session", "payment_link", "person"]
 Budget = Literal["low", "medium", "high"]
 BUDGETS: Final[tuple[Budget, ...]] = ("low", "medium", "high")
 
@@ -102,6 +105,22 @@ class Program(_Model):
         return self.price
 
 
+class NextSteps(_Model):
+    """The next step the agent gives after a yes to each offer (its lines are in each
+    language's ``next_steps``)."""
+
+    #: After a yes to a program, e.g. ``sign_up`` or ``payment_link``.
+    program: NextStep
+    #: After a yes to the trial, e.g. ``first_session`` (booking it).
+    trial: NextStep
+
+    def after(self, offer: Offer) -> NextStep:
+        return self.trial if offer == "trial" else self.program
+
+    def steps(self) -> tuple[NextStep, ...]:
+        return tuple(dict.fromkeys((self.program, self.trial)))
+
+
 class TrialText(_Model):
     name: Text
     summary: Text
@@ -148,6 +167,10 @@ class LanguageContent(_Model):
     objections: dict[str, Lines]
     trial_offers: Lines
     closing: Lines
+    #: After a yes: confirm it and say what happens next, one list per next step used.
+    next_steps: dict[NextStep, Lines]
+    #: After the next step was given: the customer is all set (no asking again).
+    after_yes: Lines
     follow_up: Lines
     hand_off: Lines
     #: Extra guidance for an LLM writing replies in this language (tone, words to avoid).
@@ -163,10 +186,13 @@ class LanguageContent(_Model):
             "clarify_objection",
             "trial_offers",
             "closing",
+            "after_yes",
             "follow_up",
             "hand_off",
         ):
             yield name, getattr(self, name)
+        for step, lines in self.next_steps.items():
+            yield f"next_steps.{step}", lines
         for need, lines in self.value_statements.items():
             yield f"value_statements.{need}", lines
         for label, lines in self.objections.items():
@@ -182,6 +208,7 @@ class Playbook(_Model):
     default_program: Ident
     programs: Annotated[list[Program], Field(min_length=1)]
     trial: Trial
+    next_steps: NextSteps
     content: dict[str, LanguageContent]
 
     def program(self, program_id: str) -> Program | None:
@@ -343,6 +370,14 @@ def semantic_problems(pb: Playbook) -> list[Problem]:
             content.value_statements, f"{where}.value_statements", NEEDS, "need label"
         )
         problems += _check_keys(content.need_phrases, f"{where}.need_phrases", NEEDS, "need label")
+        problems += [
+            Problem(
+                f"{where}.next_steps",
+                f"missing lines for next step '{step}' (used by next_steps)",
+            )
+            for step in pb.next_steps.steps()
+            if step not in content.next_steps
+        ]
         for period in sorted(periods - set(content.price_formats)):
             problems.append(
                 Problem(

@@ -1,16 +1,21 @@
-"""RulePolicy and apply_action: values in, an action (with a reason) out."""
+"""RulePolicy, next_action and apply_action: values in, an action (with a reason) out."""
 
 from __future__ import annotations
 
 import pytest
 
+from ml.policy import ModelPolicy
+from voice_agent.analysis.commitment import Commitment
+from voice_agent.analysis.questions import Question
 from voice_agent.core.conversation import Memory
 from voice_agent.core.decision import (
     MAX_HANDLES_PER_OBJECTION,
     PHASE_AFTER,
+    Policy,
     PolicyState,
     RulePolicy,
     apply_action,
+    next_action,
 )
 from voice_agent.core.labels import ACTIONS, PHASES
 from voice_agent.core.types import Action, BuyingSignal, Insights, LabelScore
@@ -258,3 +263,98 @@ def test_a_conversation_walks_through_the_phases() -> None:
         "offer_trial",
         "close",
     ]
+
+
+# -- what the caller decides outright: next_action ------------------------------------------
+
+
+def state(
+    insights: Insights,
+    memory: Memory,
+    *,
+    commitment: Commitment = Commitment.NONE,
+    question: Question = Question.NONE,
+) -> PolicyState:
+    return PolicyState(
+        phase="closing",
+        customer_turns=3,
+        insights=insights,
+        memory=memory,
+        commitment=commitment,
+        question=question,
+    )
+
+
+@pytest.mark.parametrize("policy", [RulePolicy(), ModelPolicy()], ids=["rules", "model"])
+def test_a_yes_after_the_ask_confirms_instead_of_asking_again(policy: Policy) -> None:
+    memory = Memory(programs_presented=["executive_energy"], actions=["present_program", "close"])
+    memory.close_attempts = 1
+    action = next_action(policy, state(ins(buying=0.95), memory, commitment=Commitment.ACCEPTS))
+    assert (action.name, action.accepted) == ("close", "program")
+    assert "said yes" in action.reason
+    apply_action(memory, action, ins(buying=0.95))
+    assert (memory.agreed, memory.confirmations, memory.close_attempts) == ("program", 1, 1)
+    # and after that, whatever the models say, the agent does not ask for the sale again
+    later = next_action(policy, state(ins(buying=0.0, conversion=0.9), memory))
+    assert (later.name, later.accepted) == ("close", "program")
+    assert "already said yes" in later.reason
+    apply_action(memory, later, ins())
+    assert (memory.confirmations, memory.close_attempts) == (2, 1)
+
+
+def test_a_yes_to_the_trial_accepts_the_trial() -> None:
+    memory = Memory(programs_presented=["p"], actions=["present_program", "offer_trial"])
+    action = next_action(RulePolicy(), state(ins(), memory, commitment=Commitment.ACCEPTS))
+    assert action.accepted == "trial"
+    memory.actions.append("present_program")  # a presentation after the trial offer
+    action = next_action(RulePolicy(), state(ins(), memory, commitment=Commitment.ACCEPTS))
+    assert action.accepted == "program"
+
+
+def test_asking_how_to_start_gets_the_next_step_even_before_a_presentation() -> None:
+    action = next_action(
+        RulePolicy(), state(ins(buying=1.0), Memory(), commitment=Commitment.ASKS_TO_START)
+    )
+    assert (action.name, action.accepted) == ("close", "program")
+    assert "asked how to start" in action.reason
+
+
+def test_an_objection_with_the_yes_goes_to_the_policy_and_takes_the_yes_back() -> None:
+    memory = Memory(agreed="program", confirmations=1, actions=["close"])
+    yes_but = ins(objections={"needs_approval": 0.9})
+    action = next_action(RulePolicy(), state(yes_but, memory, commitment=Commitment.ACCEPTS))
+    assert (action.name, action.objection) == ("handle_objection", "needs_approval")
+    apply_action(memory, action, yes_but)
+    assert (memory.agreed, memory.confirmations) == (None, 0)
+
+
+def test_a_price_question_is_answered_with_a_program_and_its_price() -> None:
+    action = next_action(RulePolicy(), state(ins(), Memory(), question=Question.PRICE))
+    assert (action.name, action.program) == ("present_program", None)
+    memory = Memory(programs_presented=["stress_reset"])
+    action = next_action(RulePolicy(), state(ins(), memory, question=Question.PRICE))
+    assert (action.name, action.program) == ("present_program", "stress_reset")
+    # a price question with a price objection is the objection
+    action = next_action(
+        RulePolicy(), state(ins(objections={"price": 0.9}), memory, question=Question.PRICE)
+    )
+    assert action.name == "handle_objection"
+
+
+def test_pressing_zero_wins_over_a_yes() -> None:
+    st = PolicyState(
+        phase="closing",
+        customer_turns=2,
+        insights=ins(),
+        memory=Memory(),
+        dtmf="0",
+        commitment=Commitment.ACCEPTS,
+    )
+    assert next_action(RulePolicy(), st).name == "hand_off"
+
+
+def test_memory_round_trips_the_yes() -> None:
+    memory = Memory(agreed="trial", confirmations=2)
+    again = Memory.from_json(memory.to_json())
+    assert (again.agreed, again.confirmations) == ("trial", 2)
+    assert Memory.from_json({"agreed": "bogus"}).agreed is None

@@ -334,6 +334,7 @@ trial:
   currency: EUR
   credited: false
   text: {en: {name: first class, summary: One class with a teacher.}}
+next_steps: {program: payment_link, trial: first_session}
 content:
   en:
     agent_name: Kai
@@ -357,6 +358,9 @@ content:
                  not_interested: [No problem.]}
     trial_offers: ["Your {trial_name} is {trial_price}."]
     closing: ["Shall I sign you up?"]
+    next_steps: {payment_link: ["The payment link for {program_name} is in your inbox."],
+                 first_session: ["Your {trial_name} is booked: pick a time in the email."]}
+    after_yes: [See you on the mat.]
     follow_up: [I'll call you next week.]
     hand_off: [Let me get the manager.]
 """
@@ -373,6 +377,15 @@ async def test_another_company_sells_with_its_own_file(tmp_path: Path) -> None:
         "Try Unlimited Yoga: 89 euros per month."
     ]
     assert await collect(gen, ctx(Action("offer_trial", "r"))) == ["Your first class is 15 euros."]
+    # a yes gets the playbook's next step for what was accepted, then no more asking
+    memory = Memory(confirmations=1)
+    yes = ctx(Action("close", "r", accepted="trial"), memory=memory)
+    assert await collect(gen, yes) == ["Your first class is booked: pick a time in the email."]
+    yes = ctx(Action("close", "r", accepted="program"), memory=Memory(confirmations=1))
+    assert await collect(gen, yes) == ["The payment link for Unlimited Yoga is in your inbox."]
+    memory.confirmations = 2
+    again = ctx(Action("close", "r", accepted="trial"), memory=memory)
+    assert await collect(gen, again) == ["See you on the mat."]
 
 
 async def test_program_is_recorded_only_when_presented(gen: PlaybookGenerator) -> None:

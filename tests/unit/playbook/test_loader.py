@@ -96,6 +96,10 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("program without length", _drop("programs/3/duration_weeks"), "programs[3].duration_weeks", "is required when period is 'program'"),
     ("money without amount", _set("content/es/money", "dólares"), "content.es.money", "must contain {amount}"),
     ("wrong version", _set("version", 2), "version", "1"),
+    ("unknown next step", _set("next_steps/trial", "carrier_pigeon"), "next_steps.trial", "'sign_up'"),
+    ("next step without lines", _drop("content/en/next_steps/sign_up"), "content.en.next_steps", "missing lines for next step 'sign_up'"),
+    ("next steps missing", _drop("next_steps"), "next_steps", "is required"),
+    ("no lines after a yes", _drop("content/es/after_yes"), "content.es.after_yes", "is required"),
 ]  # fmt: skip
 
 
