@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from voice_agent import __version__
-from voice_agent.core.labels import ACTIONS, LANGS, NEEDS, OBJECTIONS, PHASES
+from voice_agent.analysis.base import DETECTION_THRESHOLD
+from voice_agent.core.labels import ACTIONS, LANGS, NEEDS, OBJECTIONS, OFFERS, PHASES
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -98,19 +99,29 @@ def openapi_document() -> dict[str, Any]:
                 "objections": {
                     "type": "array",
                     "items": label_score,
-                    "description": f"Labels: {', '.join(OBJECTIONS)}; detected when p >= 0.5",
+                    "description": f"Detected objections (p >= {DETECTION_THRESHOLD}), most "
+                    f"likely first; labels: {', '.join(OBJECTIONS)}",
                 },
                 "needs": {
                     "type": "array",
                     "items": label_score,
-                    "description": f"Labels: {', '.join(NEEDS)}",
+                    "description": f"Detected needs (p >= {DETECTION_THRESHOLD}), most likely "
+                    f"first; labels: {', '.join(NEEDS)}",
                 },
                 "buying_signal": {
                     "type": "object",
                     "required": ["value", "p"],
                     "properties": {"value": {"type": "boolean"}, "p": {"type": "number"}},
+                    "description": "An explicit yes to the offer, or asking how to start, is "
+                    "a buying signal (p >= 0.9)",
                 },
-                "conversion_probability": {"type": "number", "minimum": 0, "maximum": 1},
+                "conversion_probability": {
+                    "type": "number",
+                    "minimum": 0,
+                    "maximum": 1,
+                    "description": "After the customer said yes, and while no objection is "
+                    "open, it does not fall below the turn before",
+                },
                 "next_action": {
                     "type": ["object", "null"],
                     "required": ["name", "reason"],
@@ -120,6 +131,12 @@ def openapi_document() -> dict[str, Any]:
                         "objection": {"type": "string"},
                         "need": {"type": "string"},
                         "program": {"type": "string"},
+                        "accepted": {
+                            "type": "string",
+                            "enum": list(OFFERS),
+                            "description": "close only: the customer said yes to this offer; "
+                            "the reply confirms it and gives the playbook's next step",
+                        },
                     },
                 },
                 "phase": {"type": "string", "enum": list(PHASES)},
