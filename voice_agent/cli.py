@@ -166,6 +166,102 @@ def cmd_journeys(args: argparse.Namespace) -> int:
     return run_command(opts, out=sys.stdout, err=sys.stderr)
 
 
+def cmd_replay(args: argparse.Namespace) -> int:
+    """``voice-agent replay``: recordings played into a server, or ``--compare OLD NEW``."""
+    from voice_agent.replay.recording import RecordingError
+    from voice_agent.replay.runner import ReplayAbort
+
+    def fail(message: str) -> int:
+        print(f"voice-agent replay: {message}", file=sys.stderr)
+        return 2
+
+    try:
+        if args.compare:
+            return _replay_compare(args)
+        if not args.recordings:
+            return fail("give RECORDING files or folders (or --compare OLD NEW)")
+        return _replay_run(args)
+    except (ReplayAbort, RecordingError) as exc:
+        return fail(str(exc))
+
+
+def _replay_compare(args: argparse.Namespace) -> int:
+    from voice_agent.replay.compare import compare_runs, write_compare_report
+    from voice_agent.replay.model import RecordError
+
+    old, new = (Path(p) for p in args.compare)
+    for folder in (old, new):
+        if not folder.is_dir():
+            print(f"voice-agent replay: {folder}: not a replay output folder", file=sys.stderr)
+            return 2
+    try:
+        comparison = compare_runs(old, new, threshold=args.threshold)
+    except RecordError as exc:
+        print(f"voice-agent replay: {exc}", file=sys.stderr)
+        return 2
+    page = write_compare_report(comparison, args.out or new)
+    if args.json:
+        print(json.dumps({**comparison.to_json(), "report": str(page)}))
+    else:
+        print(comparison.summary_text())
+        print(f"report: {page}")
+    return 1 if comparison.failing else 0
+
+
+def _replay_run(args: argparse.Namespace) -> int:
+    import time
+
+    from voice_agent.replay.runner import (
+        ReplayOptions,
+        collect_recordings,
+        no_progress,
+        replay_all,
+        tqdm_progress,
+    )
+
+    try:
+        customer = json.loads(args.customer) if args.customer else {}
+    except json.JSONDecodeError as exc:
+        print(f"voice-agent replay: --customer is not JSON: {exc}", file=sys.stderr)
+        return 2
+    if not isinstance(customer, dict):
+        print("voice-agent replay: --customer must be a JSON object", file=sys.stderr)
+        return 2
+    if not (args.speed > 0 and args.speed <= 100):
+        print("voice-agent replay: --speed must be > 0 (and at most 100)", file=sys.stderr)
+        return 2
+    if not args.api_key:
+        print(
+            "voice-agent replay: no API key: give --api-key or set VOICE_AGENT_API_KEY",
+            file=sys.stderr,
+        )
+        return 2
+    paths = collect_recordings([Path(p) for p in args.recordings])
+    options = ReplayOptions(
+        url=args.url,
+        api_key=args.api_key,
+        via=args.via,
+        caller_channel=args.caller_channel,
+        speed=args.speed,
+        lang=args.lang,
+        customer=customer,
+        greeting=args.greeting,
+        twilio_auth_token=args.twilio_auth_token,
+        public_url=args.public_url,
+        tail_quiet_s=args.tail,
+    )
+    out = args.out or Path("replay-out") / time.strftime("%Y%m%d-%H%M%S")
+    progress = tqdm_progress if sys.stderr.isatty() else no_progress
+    run = asyncio.run(replay_all(paths, options, out, progress=progress))
+    if args.json:
+        print(json.dumps(run.to_json()))
+    else:
+        for line in run.lines():
+            print(line)
+        print(f"summary: {run.summary}")
+    return 1 if run.failed else 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     if args.what == "models":
         from ml.cli import bench_models
@@ -228,6 +324,76 @@ def build_parser() -> argparse.ArgumentParser:
     journeys.add_argument("--json", action="store_true", help="print one JSON document")
     journeys.add_argument("--html", type=Path, metavar="FILE", help="also write an HTML report")
     journeys.set_defaults(func=cmd_journeys)
+
+    replay = sub.add_parser(
+        "replay",
+        help="play recorded calls into a running server as a caller; per-call JSON, WAVs, HTML",
+        description="Play each recording (WAV: PCM, float, mu-law or A-law, any rate; mono, "
+        "or stereo with --caller-channel) into a running server as one call, at --speed x "
+        "real time with the caller's pauses kept, and write OUT/<recording>/call.json, "
+        "agent.wav, call.wav and report.html, and OUT/index.html. Exit 0: every call ran "
+        "without errors; 1: a call had errors (or, with --compare, an action or expectation "
+        "changed); 2: bad input, server unreachable or refusing.",
+    )
+    replay.add_argument(
+        "recordings", nargs="*", metavar="RECORDING", help="WAV files or folders of *.wav"
+    )
+    replay.add_argument("--url", default="http://127.0.0.1:8000", help="the server")
+    replay.add_argument(
+        "--api-key",
+        default=os.environ.get("VOICE_AGENT_API_KEY"),
+        help="API key (default: VOICE_AGENT_API_KEY)",
+    )
+    replay.add_argument("--via", choices=["realtime", "twilio"], default="realtime")
+    replay.add_argument(
+        "--caller-channel",
+        choices=["left", "right"],
+        help="for stereo recordings: the caller's channel (call recorders put caller and "
+        "agent on two channels)",
+    )
+    replay.add_argument("--speed", type=float, default=1.0, help="pace: 1 is real time")
+    replay.add_argument("--lang", choices=["en", "es"], default="en")
+    replay.add_argument("--customer", metavar="JSON", help="the customer profile (JSON object)")
+    replay.add_argument(
+        "--greeting",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="realtime: the agent speaks first (default: the server's GREET_FIRST)",
+    )
+    replay.add_argument(
+        "--twilio-auth-token",
+        default=os.environ.get("VOICE_AGENT_TWILIO_AUTH_TOKEN"),
+        help="--via twilio: the server's Twilio auth token "
+        "(default: VOICE_AGENT_TWILIO_AUTH_TOKEN)",
+    )
+    replay.add_argument(
+        "--public-url",
+        default=os.environ.get("VOICE_AGENT_PUBLIC_URL"),
+        help="--via twilio: the URL the server signs webhooks against (default: "
+        "VOICE_AGENT_PUBLIC_URL, else --url)",
+    )
+    replay.add_argument(
+        "--tail",
+        type=float,
+        default=3.0,
+        metavar="S",
+        help="after the recording, hang up once the agent has been quiet S seconds",
+    )
+    replay.add_argument("--out", type=Path, help="output folder (default: replay-out/<timestamp>)")
+    replay.add_argument("--json", action="store_true", help="print one JSON summary")
+    replay.add_argument(
+        "--compare",
+        nargs=2,
+        metavar=("OLD", "NEW"),
+        help="compare two output folders instead (report into --out, default NEW)",
+    )
+    replay.add_argument(
+        "--threshold",
+        type=float,
+        default=0.2,
+        help="--compare: a probability moving more than this is a change",
+    )
+    replay.set_defaults(func=cmd_replay)
 
     try:
         from ml.cli import add_ml_commands
