@@ -19,7 +19,7 @@ STYLE = """
   --warn: #fef3c7; }
 * { box-sizing: border-box; }
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue",
-  Arial, sans-serif; color: var(--ink); margin: 0 auto; padding: 24px 32px 48px;
+  Arial, sans-serif; color: var(--ink); margin: 0 auto; padding: 24px 24px 48px;
   max-width: 1400px; }
 h1 { font-size: 24px; margin: 0 0 4px; word-break: break-all; }
 h2 { font-size: 18px; margin: 32px 0 8px; border-bottom: 1px solid var(--line);
@@ -36,16 +36,16 @@ dl.facts dt { font-size: 12px; color: var(--muted); text-transform: uppercase;
   letter-spacing: .04em; }
 dl.facts dd { margin: 0; font-weight: 600; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
-th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left;
+th, td { border-bottom: 1px solid var(--line); padding: 6px 6px; text-align: left;
   vertical-align: top; }
 td { overflow-wrap: break-word; }
 th { background: var(--bg-soft); font-size: 12px; text-transform: uppercase;
   letter-spacing: .04em; color: var(--muted); }
 .scroll { overflow-x: auto; }
-table.turns td:nth-child(2), table.turns td:nth-child(3) { min-width: 180px; }
+table.turns td:nth-child(2), table.turns td:nth-child(3) { min-width: 160px; }
 table.turns td:nth-child(4), table.turns td:nth-child(5) { min-width: 105px; }
-table.turns td:nth-child(8) { min-width: 135px; }
-table.turns td:nth-child(9) { min-width: 115px; }
+table.turns td:nth-child(8) { min-width: 125px; }
+table.turns td:nth-child(9) { min-width: 105px; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 details.timings { font-size: 11px; white-space: normal; text-align: left;
   line-height: 1.3; margin-top: 2px; }
