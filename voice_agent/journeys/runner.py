@@ -131,12 +131,20 @@ class InProcessBackend:
 class RestBackend:
     """A running server, over its REST API."""
 
-    def __init__(self, url: str, api_key: str, timeout_s: float = TURN_TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        url: str,
+        api_key: str,
+        timeout_s: float = TURN_TIMEOUT_S,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.name = url.rstrip("/")
         self.client = httpx.AsyncClient(
             base_url=self.name,
             headers={"Authorization": f"Bearer {api_key}"},
             timeout=httpx.Timeout(timeout_s),
+            transport=transport,
         )
 
     async def _post(self, path: str, body: dict[str, object], what: str) -> dict[str, object]:
