@@ -85,6 +85,7 @@ from voice_agent.replay.recording import (
 
 __all__ = [
     "CallResult",
+    "ClientPlayback",
     "HeardAudio",
     "Progress",
     "ReplayAbort",
@@ -262,67 +263,91 @@ def _heard(
     return HeardAudio(start, start + samples.size / rate * speed, samples, rate, cut)
 
 
-class _Playback:
+@dataclass
+class _Stretch:
+    """Agent audio heard back to back: pieces of one item, and the silences of underruns."""
+
+    start: float
+    item_id: str
+    parts: list[Int16Array] = field(default_factory=list)
+    #: Per part: a silence filling an underrun (not the item's audio).
+    fills: list[bool] = field(default_factory=list)
+    cut: bool = False
+
+    @property
+    def n_samples(self) -> int:
+        return sum(p.size for p in self.parts)
+
+
+class ClientPlayback:
     """A client's audio player: agent audio plays in arrival order, in real time.
 
     ``push`` queues audio of an item at ``now``; ``cut`` drops what of an item has not been
-    heard by ``now`` (and returns how many ms of it were heard). No I/O, explicit times.
+    heard by ``now`` (and returns how many ms of the item's audio were heard). No I/O,
+    explicit times.
     """
 
     def __init__(self, rate: int) -> None:
         self.rate = rate
         self.end = -math.inf
-        #: [start wall time, item id, samples, cut]
-        self.segments: list[tuple[float, str, list[Int16Array], list[bool]]] = []
-        self._received: dict[str, int] = {}
-        self._cut_at: dict[str, int] = {}
+        self.segments: list[_Stretch] = []
+        self._cut: set[str] = set()
 
     def push(self, item_id: str, samples: Int16Array, now: float) -> None:
-        if samples.size == 0 or item_id in self._cut_at:
+        if samples.size == 0 or item_id in self._cut:
             return
         last = self.segments[-1] if self.segments else None
-        if last is None or last[1] != item_id or now - self.end > MERGE_GAP_S:
-            self.segments.append((max(now, self.end), item_id, [], [False]))
-            self.end = max(now, self.end)
+        if last is None or last.item_id != item_id or now - self.end > MERGE_GAP_S:
+            last = _Stretch(max(now, self.end), item_id)
+            self.segments.append(last)
+            self.end = last.start
         elif now > self.end:  # a short underrun: heard as silence inside the stretch
-            last[2].append(np.zeros(round((now - self.end) * self.rate), dtype=np.int16))
+            last.parts.append(np.zeros(round((now - self.end) * self.rate), dtype=np.int16))
+            last.fills.append(True)
             self.end = now
-        self.segments[-1][2].append(samples)
+        last.parts.append(samples)
+        last.fills.append(False)
         self.end += samples.size / self.rate
-        self._received[item_id] = self._received.get(item_id, 0) + samples.size
 
     def cut(self, item_id: str, now: float) -> tuple[int, bool]:
-        """Stop playing ``item_id`` at ``now``: (ms of it heard, whether anything was dropped)."""
-        heard_total = 0
+        """Stop playing ``item_id`` at ``now``: (ms of its audio heard, whether any of it was
+        dropped)."""
+        heard = 0
         dropped = False
-        for start, item, parts, cut in self.segments:
-            if item != item_id:
+        for seg in self.segments:
+            if seg.item_id != item_id:
                 continue
-            n = sum(p.size for p in parts)
-            keep = min(n, max(0, round((now - start) * self.rate)))
-            if keep < n:
-                dropped = True
-                joined = np.concatenate(parts)[:keep] if parts else np.zeros(0, dtype=np.int16)
-                parts[:] = [joined]
-                cut[0] = True
-            heard_total += keep
-        if dropped and self.segments and self.segments[-1][1] == item_id:
+            keep = min(seg.n_samples, max(0, round((now - seg.start) * self.rate)))
+            parts: list[Int16Array] = []
+            fills: list[bool] = []
+            left = keep
+            for part, fill in zip(seg.parts, seg.fills, strict=True):
+                piece = part[:left]
+                left -= piece.size
+                if piece.size:
+                    parts.append(piece)
+                    fills.append(fill)
+                    heard += 0 if fill else piece.size
+                if piece.size < part.size and not fill:
+                    dropped = True
+            if keep < seg.n_samples:
+                seg.parts, seg.fills, seg.cut = parts, fills, True
+        if self.segments and self.segments[-1].item_id == item_id:
             self.end = min(self.end, now)
-        self._cut_at[item_id] = heard_total
-        # audio of the item is in the timeline with fills; what the server counts is what it sent
-        received = self._received.get(item_id, 0)
-        return round(min(heard_total, received) * 1000 / self.rate), dropped
+        self._cut.add(item_id)
+        return round(heard * 1000 / self.rate), dropped
 
     def heard(self, until: float) -> list[tuple[float, Int16Array, bool]]:
         """Every stretch as heard by ``until`` (the hang-up): (start, samples, cut)."""
         out: list[tuple[float, Int16Array, bool]] = []
-        for start, _, parts, cut in self.segments:
-            if start >= until:
+        for seg in self.segments:
+            if seg.start >= until or not seg.parts:
                 continue
-            samples = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
-            keep = min(samples.size, max(0, round((until - start) * self.rate)))
-            out.append((start, samples[:keep], cut[0] or keep < samples.size))
-        return [x for x in out if x[1].size]
+            samples = np.concatenate(seg.parts)
+            keep = min(samples.size, max(0, round((until - seg.start) * self.rate)))
+            if keep:
+                out.append((seg.start, samples[:keep], seg.cut or keep < samples.size))
+        return out
 
 
 # --------------------------------------------------------------------------- stored turns
@@ -555,6 +580,12 @@ async def check_server(options: ReplayOptions) -> None:
     """Before any call: the server answers, takes the key and has speech; raises
     :class:`ReplayAbort` saying what is wrong."""
     url = options.url.rstrip("/")
+    if options.via == "twilio" and not options.twilio_auth_token:
+        raise ReplayAbort(
+            "no_twilio_token",
+            "--via twilio needs the server's Twilio auth token: "
+            "--twilio-auth-token or VOICE_AGENT_TWILIO_AUTH_TOKEN",
+        )
     try:
         async with httpx.AsyncClient(
             base_url=url, headers=_headers(options.api_key), timeout=10.0, trust_env=False
@@ -695,7 +726,7 @@ class _RealtimeCall:
         self.live = live
         self.rec = rec
         self.options = options
-        self.playback = _Playback(rec.rate)
+        self.playback = ClientPlayback(rec.rate)
         self.closed = False
         self.close_code: int | None = None
         self.updated = asyncio.Event()
