@@ -31,9 +31,9 @@ from typing import Any, TypeVar
 import structlog
 
 from voice_agent import metrics
+from voice_agent.analysis.asks import read_ask
 from voice_agent.analysis.base import DETECTION_THRESHOLD, AnalyserSet
 from voice_agent.analysis.commitment import Commitment, read_commitment
-from voice_agent.analysis.questions import read_question
 from voice_agent.core.conversation import Conversation, Memory, Turn
 from voice_agent.core.decision import (
     PHASE_AFTER,
@@ -323,7 +323,7 @@ class Orchestrator:
             profile=conv.customer,
             dtmf=dtmf,
             commitment=commitment,
-            question=read_question(text, conv.lang),
+            ask=read_ask(text, conv.lang),
         )
         action = next_action(self.policy, state)
         apply_action(memory, action, insights)

@@ -33,33 +33,37 @@ def _rx(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"(?:^|\b)(?:" + "|".join(alternatives) + r")(?:\b|$)")
 
 
-#: Commitments that stand on their own, whatever the agent said before.
+#: Commitments that stand on their own, whatever the agent said before. Short phrases that
+#: mean something else inside a longer sentence ("I'm in the car", "a big deal", "más
+#: adelante") count only as a whole sentence (``_WHOLE``).
 _EXPLICIT_YES: Final[dict[Lang, re.Pattern[str]]] = {
     "en": _rx(
         r"lets do (?:it|this|that)",
-        r"lets go(?: for it| ahead)?",
-        r"(?:lets|ill|i will|i wanna|i want to|i d like to|id like to|we can|lets) "
-        r"(?:get started|start|sign up|join|go ahead|book (?:it|the|that|one|a|an))",
+        r"lets go for it",
+        r"(?:lets|ill|i will|i wanna|i want to|i d like to|id like to|we can|i can) "
+        r"(?:get started|start|sign up|join|go ahead|book (?:it|the|that|one|a|an|me))",
+        r"ill do it",
+        r"i will do it",
+        r"(?:lets|ill|i will) go for it",
         r"sign me up",
         r"count me in",
-        r"im in",
-        r"i am in",
         r"ill take it",
         r"i will take it",
-        r"(?:go|move) ahead(?: with it)?",
-        r"book (?:it|me|the assessment|the session|that)",
+        r"(?:lets )?(?:go|move) ahead(?: with it| with that| then)?",
+        r"book (?:it|me in|me|the assessment|the session|that)",
         r"send (?:me )?(?:the|that) (?:link|payment link|sign up link)",
-        r"deal",
-        r"sold",
-        r"i want (?:it|to do it|to do this|the program|that)",
+        r"im sold",
+        r"you (?:ve |have )?convinced me",
+        r"you got me",
         r"(?:sounds|that s|thats) (?:like )?a (?:plan|deal)",
         r"yes please",
+        r"i want to do (?:it|this|that)",
     ),
     "es": _rx(
-        r"vamos(?: a hacerlo| con todo| adelante| alla)?",
+        r"vamos (?:a hacerlo|con todo|con eso|adelante|alla|a ello|con ello)",
         r"hagamoslo",
         r"hagamosle",
-        r"adelante",
+        r"(?<!mas )adelante con (?:eso|ello|todo|el programa|la evaluacion)",
         r"me apunto",
         r"apuntame",
         r"inscribeme",
@@ -67,15 +71,34 @@ _EXPLICIT_YES: Final[dict[Lang, re.Pattern[str]]] = {
         r"me inscribo",
         r"lo quiero",
         r"lo tomo",
+        r"lo hago",
         r"me lo quedo",
+        r"me animo",
+        r"cuenta conmigo",
         r"trato hecho",
         r"empecemos",
-        r"quiero (?:empezar|comenzar|inscribirme|apuntarme|hacerlo|el programa|eso)",
-        r"(?:reservalo|reservala|agendalo|agendala)",
+        r"quiero (?:empezar|comenzar|inscribirme|apuntarme|hacerlo|el programa)",
+        r"(?:reservalo|reservala|reservamelo|reservamela|reservame|agendalo|agendala|"
+        r"agendamelo|agendamela)",
+        r"(?:lo|la) pago",
         r"manda(?:me)? el (?:link|enlace)",
         r"enviame el (?:link|enlace)",
         r"si por favor",
-        r"dale(?: pues| que si)?",
+        r"me convenciste",
+    ),
+}
+
+#: Commitments only when they are the whole sentence.
+_WHOLE: Final[dict[Lang, re.Pattern[str]]] = {
+    "en": re.compile(
+        r"^(?:(?:okay|yes|yeah|alright|all right|fine|sure|great|perfect|okay fine) )*"
+        r"(?:im in|i am in|deal|sold|lets go|do it|go for it|lets start|lets begin)"
+        r"(?: then| now| today)?$"
+    ),
+    "es": re.compile(
+        r"^(?:(?:si|bueno|vale|ok|okay|pues|bien|perfecto|claro|va|esta bien|de acuerdo) )*"
+        r"(?:vamos|va|dale|adelante|sale|listo|hecho|de una|orale pues|venga)"
+        r"(?: pues| entonces| ya| que si)?$"
     ),
 }
 
@@ -138,7 +161,6 @@ _BUT: Final[dict[Lang, re.Pattern[str]]] = {
         r"actually",
         r"maybe",
         r"later",
-        r"first",
         r"hold on",
         r"on second thought",
         r"let me think",
@@ -159,12 +181,14 @@ _BUT: Final[dict[Lang, re.Pattern[str]]] = {
         r"tal vez",
         r"luego",
         r"despues",
-        r"primero",
         r"lo pienso",
         r"pensarlo",
         r"no se",
         r"a menos que",
         r"cuanto",
+        r"a ver",
+        r"viendo",
+        r"mas adelante",
     ),
 }
 
@@ -180,7 +204,9 @@ def read_commitment(text: str, lang: Lang, *, asked_for_sale: bool) -> Commitmen
         return Commitment.ASKS_TO_START
     if _BUT[lang].search(flat):
         return Commitment.NONE
-    if _EXPLICIT_YES[lang].search(flat):
+    if _EXPLICIT_YES[lang].search(flat) or any(
+        _WHOLE[lang].match(s.text) for s in norm.sentences
+    ):
         return Commitment.ACCEPTS
     if asked_for_sale and all(_PLAIN_YES[lang].match(s.text) for s in norm.sentences):
         return Commitment.ACCEPTS

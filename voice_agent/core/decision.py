@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from voice_agent.analysis.asks import Ask
 from voice_agent.analysis.base import DETECTION_THRESHOLD
 from voice_agent.analysis.commitment import Commitment
-from voice_agent.analysis.questions import Question
 from voice_agent.core.conversation import Memory
 from voice_agent.core.labels import ActionName, Phase
 from voice_agent.core.types import Action, Insights
@@ -43,8 +43,8 @@ class PolicyState:
     dtmf: str = ""
     #: Whether this turn says yes to the offer or asks how to start.
     commitment: Commitment = Commitment.NONE
-    #: A factual question this turn asks ("how much is it?").
-    question: Question = Question.NONE
+    #: What this turn asks for outright: the price, a person.
+    ask: Ask = Ask.NONE
 
 
 class Policy(Protocol):
@@ -59,14 +59,26 @@ HAND_OFF_KEY = "0"
 
 def next_action(policy: Policy, state: PolicyState) -> Action:
     """The policy's decision, except where the caller decided outright, which is not the
-    model's to weigh: a caller who pressed ``0`` gets a person; a caller who says yes (or
-    asks how to start) with no objection open gets the sale confirmed and the next step,
-    and once they have said yes the agent does not ask for the sale again; a caller who
-    asks the price gets a program with its price."""
+    model's to weigh:
+
+    * a caller who pressed ``0`` or asks for a person gets one;
+    * a caller who says yes (or asks how to start) with no objection open gets the sale
+      confirmed and the next step, and once they have said yes the agent does not ask for
+      the sale again;
+    * a caller who asks the price gets a program with its price;
+    * a caller who must ask someone else (``needs_approval``) cannot buy on this call: the
+      agent sets up the follow-up (a call with both, the summary) instead of closing or
+      offering the trial;
+    * a caller who puts it off after the trial was offered gets a follow-up, not another
+      pitch.
+    """
     if HAND_OFF_KEY in state.dtmf:
         return Action("hand_off", f"the caller pressed {HAND_OFF_KEY} to speak with a person")
+    if state.ask is Ask.PERSON:
+        return Action("hand_off", "the caller asked to speak with a person")
     mem = state.memory
-    if _top(state.insights.objections) is None:
+    objection = _top(state.insights.objections)
+    if objection is None:
         if mem.agreed is not None:
             return Action(
                 "close",
@@ -83,7 +95,7 @@ def next_action(policy: Policy, state: PolicyState) -> Action:
                 f"the caller {said} (the {offer}): confirm and give the next step",
                 accepted=offer,
             )
-        if state.question is Question.PRICE:
+        if state.ask is Ask.PRICE:
             last = mem.programs_presented[-1] if mem.programs_presented else None
             return Action(
                 "present_program",
@@ -91,7 +103,27 @@ def next_action(policy: Policy, state: PolicyState) -> Action:
                 + (f"{last} again with its price" if last else "the best fit with its price"),
                 program=last,
             )
-    return policy.decide(state)
+    action = policy.decide(state)
+    approvals = mem.objections_raised.get("needs_approval", 0)
+    if action.name in ("close", "offer_trial") and approvals:
+        return Action(
+            "schedule_follow_up",
+            f"needs_approval raised {approvals}x and no yes since: the decision is not the "
+            "caller's alone, set up the follow-up instead of "
+            + ("asking for the sale" if action.name == "close" else "offering the trial"),
+        )
+    if (
+        action.name == "handle_objection"
+        and objection is not None
+        and objection[0] == "think_it_over"
+        and mem.trial_offered
+    ):
+        return Action(
+            "schedule_follow_up",
+            f"think_it_over p={objection[1]:.2f} after the trial was offered: leave the door "
+            "open with a date",
+        )
+    return action
 
 
 def _top(scores: tuple[Any, ...]) -> tuple[str, float] | None:

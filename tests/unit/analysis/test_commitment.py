@@ -17,6 +17,10 @@ EXPLICIT_YES: list[tuple[Lang, str]] = [
     ("es", "dale, me apunto"),
     ("es", "trato hecho"),
     ("es", "bueno, está bien, vamos"),
+    ("es", "Bueno, va. Tienes razón, la salud es primero. Lo hago."),
+    ("es", "Vale, la evaluación sí la pago. Resérvamela."),
+    ("en", "Deal."),
+    ("en", "Alright. Book me in."),
 ]
 ASKS_TO_START: list[tuple[Lang, str]] = [
     ("en", "How do I sign up?"),
@@ -44,6 +48,12 @@ NOT_A_YES: list[tuple[Lang, str]] = [
     ("es", "no, gracias"),
     ("es", "vamos viendo, no sé"),
     ("en", ""),
+    # short phrases that mean something else inside a sentence
+    ("en", "Hey! Sorry, I'm in the car, you're on speaker."),
+    ("en", "I need to deal with my stress"),
+    ("en", "I want that to change"),
+    ("es", "vamos a ver"),
+    ("es", "lo vemos más adelante"),
 ]
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ml.policy import ModelPolicy
+from voice_agent.analysis.asks import Ask
 from voice_agent.analysis.commitment import Commitment
-from voice_agent.analysis.questions import Question
 from voice_agent.core.conversation import Memory
 from voice_agent.core.decision import (
     MAX_HANDLES_PER_OBJECTION,
@@ -273,7 +273,7 @@ def state(
     memory: Memory,
     *,
     commitment: Commitment = Commitment.NONE,
-    question: Question = Question.NONE,
+    ask: Ask = Ask.NONE,
 ) -> PolicyState:
     return PolicyState(
         phase="closing",
@@ -281,7 +281,7 @@ def state(
         insights=insights,
         memory=memory,
         commitment=commitment,
-        question=question,
+        ask=ask,
     )
 
 
@@ -329,15 +329,13 @@ def test_an_objection_with_the_yes_goes_to_the_policy_and_takes_the_yes_back() -
 
 
 def test_a_price_question_is_answered_with_a_program_and_its_price() -> None:
-    action = next_action(RulePolicy(), state(ins(), Memory(), question=Question.PRICE))
+    action = next_action(RulePolicy(), state(ins(), Memory(), ask=Ask.PRICE))
     assert (action.name, action.program) == ("present_program", None)
     memory = Memory(programs_presented=["stress_reset"])
-    action = next_action(RulePolicy(), state(ins(), memory, question=Question.PRICE))
+    action = next_action(RulePolicy(), state(ins(), memory, ask=Ask.PRICE))
     assert (action.name, action.program) == ("present_program", "stress_reset")
     # a price question with a price objection is the objection
-    action = next_action(
-        RulePolicy(), state(ins(objections={"price": 0.9}), memory, question=Question.PRICE)
-    )
+    action = next_action(RulePolicy(), state(ins(objections={"price": 0.9}), memory, ask=Ask.PRICE))
     assert action.name == "handle_objection"
 
 
@@ -358,3 +356,38 @@ def test_memory_round_trips_the_yes() -> None:
     again = Memory.from_json(memory.to_json())
     assert (again.agreed, again.confirmations) == ("trial", 2)
     assert Memory.from_json({"agreed": "bogus"}).agreed is None
+
+
+def test_asking_for_a_person_hands_off_whatever_the_models_say() -> None:
+    misread = ins(objections={"has_alternative": 0.71})
+    action = next_action(RulePolicy(), state(misread, Memory(), ask=Ask.PERSON))
+    assert action.name == "hand_off" and "person" in action.reason
+
+
+@pytest.mark.parametrize("policy", [RulePolicy(), ModelPolicy()], ids=["rules", "model"])
+def test_after_needs_approval_the_agent_follows_up_instead_of_closing(policy: Policy) -> None:
+    memory = Memory(
+        programs_presented=["p"],
+        needs_found={"stress": 0.9},
+        actions=["present_program", "handle_objection"],
+    )
+    memory.objections_raised["needs_approval"] = 1
+    memory.objections_handled["needs_approval"] = 1
+    action = next_action(policy, state(ins(buying=0.4, conversion=0.96), memory))
+    assert action.name == "schedule_follow_up" and "needs_approval" in action.reason
+    # an explicit yes still wins: they may have decided after all
+    action = next_action(policy, state(ins(), memory, commitment=Commitment.ACCEPTS))
+    assert (action.name, action.accepted) == ("close", "program")
+
+
+def test_putting_it_off_after_the_trial_offer_gets_a_follow_up() -> None:
+    memory = Memory(programs_presented=["p"], actions=["present_program", "offer_trial"])
+    memory.trial_offered = 1
+    action = next_action(RulePolicy(), state(ins(objections={"think_it_over": 0.99}), memory))
+    assert action.name == "schedule_follow_up"
+    # before any trial offer, the objection is answered first
+    action = next_action(
+        RulePolicy(),
+        state(ins(objections={"think_it_over": 0.99}), Memory(programs_presented=["p"])),
+    )
+    assert action.name == "handle_objection"

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import pytest
+
+from voice_agent.analysis.asks import Ask, read_ask
+from voice_agent.core.labels import Lang
+
+PRICE_QUESTIONS: list[tuple[Lang, str]] = [
+    ("en", "how much is it?"),
+    ("en", "How much does it cost"),
+    ("en", "ok and what does the program cost?"),
+    ("en", "what's the price?"),
+    ("es", "¿Cuánto cuesta?"),
+    ("es", "y cuánto sale"),
+    ("es", "¿cuál es el precio?"),
+]
+NOT_PRICE_QUESTIONS: list[tuple[Lang, str]] = [
+    ("en", "it costs too much"),
+    ("en", "how much time would it take each week?"),
+    ("en", "that's way too expensive for me"),
+    ("es", "es muy caro"),
+    ("es", "¿cuánto dura cada sesión?"),
+    ("en", ""),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), PRICE_QUESTIONS)
+def test_price_questions(lang: Lang, text: str) -> None:
+    assert read_ask(text, lang) is Ask.PRICE
+
+
+@pytest.mark.parametrize(("lang", "text"), NOT_PRICE_QUESTIONS)
+def test_not_price_questions(lang: Lang, text: str) -> None:
+    assert read_ask(text, lang) is Ask.NONE
+
+
+PERSON_ASKS: list[tuple[Lang, str]] = [
+    ("en", "Wait, is this a recording? I want to speak to a human being, please."),
+    ("en", "Can you put me through to someone on your team?"),
+    ("en", "can i talk to a real person please like a actual human"),
+    ("es", "¿Esto es una grabación? Quiero hablar con un humano, por favor."),
+    ("es", "Prefiero hablar con alguien de tu equipo. ¿Me puedes pasar?"),
+    ("es", "me pasas con una persona porfa"),
+]
+NOT_PERSON_ASKS: list[tuple[Lang, str]] = [
+    ("en", "I need to talk to my wife first"),
+    ("en", "I want to talk to my manager before I sign"),
+    ("en", "I talked to my doctor about it"),
+    ("es", "tengo que hablar con mi esposa"),
+    ("es", "lo hablo con mi jefe"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), PERSON_ASKS)
+def test_asking_for_a_person(lang: Lang, text: str) -> None:
+    assert read_ask(text, lang) is Ask.PERSON
+
+
+@pytest.mark.parametrize(("lang", "text"), NOT_PERSON_ASKS)
+def test_consulting_someone_is_not_asking_for_a_person(lang: Lang, text: str) -> None:
+    assert read_ask(text, lang) is not Ask.PERSON
