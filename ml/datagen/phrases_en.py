@@ -193,6 +193,8 @@ LEXICON: dict[str, list[str]] = {
 
 OBJECTIONS: dict[str, list[str]] = {
     "price": [
+        "{can|could} you {do|go} {any |}{better|lower} on {the price|that}?",
+        "{can you|could you} {knock|take} {something|a bit|a little} off?",
         "{it's|that's|that is} {way |a bit |really |kind of |just |}too expensive {for me|}",
         "{that's|it's} {too|really|pretty|super|a little} {pricey|steep|expensive} {for me|honestly|}",
         "i {can't|cannot|really can't|just can't} afford {that|it|<amount>|this right now}",
@@ -489,6 +491,8 @@ NEED_GENERIC = [
 # --------------------------------------------------------------------------- buying signals
 
 BUYING: list[str] = [
+        "{alright|ok|okay}, {the assessment|that} for {a hundred and fifty|that price|<amount>} i can live with. {book me in|let's do it|sign me up}",
+        "{you know what|ok you convinced me|fine}, {i'll do it|let's go for it|i'm sold}",
     "how do i {sign up|get started|start|join|enroll|register}?",
     "{ok |okay |alright |}{sign me up|let's do it|let's go|i'm in|count me in|let's get started|i'll take it}",
     "{can i|do you take|how do i} pay {by|with} {card|credit card|amex|paypal|bank transfer}?",

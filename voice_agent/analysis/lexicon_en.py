@@ -218,6 +218,17 @@ OBJECTIONS: Final[RuleTable] = {
             M,
         ),
         (r"\?(?:any|a|some) (?:discount|deal|promo|promotion|coupon)s?|\?discount", W),
+        (
+            # haggling: asking the agent for a lower price is a price objection
+            (
+                r"(?:can|could) you (?:do|go) (?:any )?(?:better|lower|cheaper)|"
+                r"(?:knock|take) (?:something|a bit|some|anything) off|"
+                r"(?:give|get|cut) me (?:a |any |some )?(?:discount|deal|better price|break)|"
+                r"(?:whats|what is) (?:the )?best (?:price|you can do)|"
+                r"come down (?:on|in) (?:the )?price"
+            ),
+            S,
+        ),
         (r"(?:whats|what is|where is|wheres) the catch", S),
         (
             (
@@ -1922,7 +1933,8 @@ NEEDS: Final[RuleTable] = {
         ),
         (
             (
-                r"weight ?loss|fat ?loss|lose weight|slim down|slimming|get slimmer|"
+                r"weight ?loss|fat ?loss|lose weight|loose weight|loose wait|lose wait|"
+                r"slim down|slimming|get slimmer|"
                 r"get thinner|get leaner|lean out|slim|trim down|shape up"
             ),
             S,
@@ -2118,6 +2130,7 @@ NEEDS: Final[RuleTable] = {
             r"sleep issues|sleep problems|sleep quality|sleep better|better sleep|"
             r"wake up at|waking up at|"
             r"wake up in the middle|waking up in the middle|tossing and turning|racing mind|"
+            r"lying awake|lie awake|lay awake|laying awake|awake at night|up all night|"
             r"racing thoughts|mind racing|mind wont stop|mindfulness|meditation|meditate|cortisol|"
             r"work life balance|balance work|nervous wreck|breakdown|breaking point|"
             r"mental wellbeing|mental well being|mentally (?:exhausted|drained|fried|tired|done|"

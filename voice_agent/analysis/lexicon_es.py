@@ -247,6 +247,18 @@ OBJECTIONS: Final[RuleTable] = {
         ),
         (r"\?(?:descuento|promocion|promo|oferta|rebaja)", W),
         (
+            # haggling: asking the agent for a lower price is a price objection
+            (
+                r"(?:algo|un poco|un poquito|algo mas) me (?:tienes|tienen|puedes|pueden|"
+                r"podrias|podrian) (?:que )?(?:rebajar|bajar|descontar|dejar)|"
+                r"me (?:haces|das|puedes hacer|puedes dar|podrias hacer|podrias dar) "
+                r"(?:un |algun |algo de )?(?:descuento|rebaja|precio especial)|"
+                r"(?:hay|tienen|tienes|me das) (?:algun |un )?(?:descuento|precio especial)|"
+                r"me lo (?:dejas|dejan|puedes dejar) (?:en|a) "
+            ),
+            S,
+        ),
+        (
             (
                 r"(?:cual es|donde esta|y) (?:el truco|la trampa)|(?:cual es|"
                 r"donde esta) (?:el truco|la trampa)"
@@ -1816,7 +1828,8 @@ NEEDS: Final[RuleTable] = {
         ),
         (
             (
-                r"(?:adelgazar|adelgazando|bajar de peso|perder peso|bajar peso|rebajar|"
+                r"(?:adelgazar|adelgazando|bajar de peso|perder peso|bajar peso|"
+                r"(?<!tienes que )(?<!tienen que )(?<!me puedes )(?<!me podrias )rebajar|"
                 r"rebajando|ponerme flaco|ponerme flaca|estar mas flaco|estar mas flaca|"
                 r"estar delgado|estar delgada|ponerme delgado|ponerme delgada|"
                 r"verme mas delgado|verme mas delgada|weight loss|lose weight|"
