@@ -55,7 +55,7 @@ def journey_text(result: JourneyResult) -> list[str]:
 def summary_line(run: RunResult) -> str:
     return (
         f"{len(run.results)} journeys: {run.passed} passed, {run.failed} failed "
-        f"({run.backend}, {run.duration_s:.1f} s)"
+        f"({run.backend}, {run.duration_s:.2f} s)"
     )
 
 

@@ -61,7 +61,7 @@ def test_text_one_line_per_journey_failures_under_it() -> None:
     ) in lines
     assert "        x end.phase: expected closing; got x" in lines
     assert "      error: turn 1: the message: no answer within 30 s" in lines
-    assert lines[-1] == "3 journeys: 1 passed, 2 failed (in process, 1.5 s)"
+    assert lines[-1] == "3 journeys: 1 passed, 2 failed (in process, 1.50 s)"
 
 
 def test_json_is_one_document_with_every_turn_and_failure() -> None:
