@@ -573,8 +573,9 @@ def _old_new(old: str, new: str) -> str:
 
 def _side_by_side(label: str, change: TextChange, *, failing: bool = False) -> str:
     cls = ' class="failing"' if failing else ""
+    badge = ' <span class="badge failing">changed</span>' if failing else ""
     return (
-        f"<tr{cls}><th>{esc(label)}</th>"
+        f"<tr{cls}><th>{esc(label)}{badge}</th>"
         f'<td class="old">{esc(change.old) or "<i>(none)</i>"}</td>'
         f'<td class="new">{esc(change.new) or "<i>(none)</i>"}</td></tr>'
     )

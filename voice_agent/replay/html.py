@@ -80,6 +80,8 @@ audio { width: 100%; max-width: 700px; margin: 8px 0; }
 del.old, ins.new { text-decoration: none; padding: 1px 3px; border-radius: 3px; }
 tr.changed td { background: #fffbeb; }
 tr.failing td { background: #fef2f2; }
+tr.failing td.old { background: var(--old); font-weight: 700; }
+tr.failing td.new { background: var(--new); font-weight: 700; }
 """
 
 
