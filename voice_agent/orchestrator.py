@@ -31,9 +31,10 @@ from typing import Any, TypeVar
 import structlog
 
 from voice_agent import metrics
-from voice_agent.analysis.asks import read_ask
+from voice_agent.analysis.asks import only_price_question, read_ask
 from voice_agent.analysis.base import DETECTION_THRESHOLD, AnalyserSet
-from voice_agent.analysis.commitment import Commitment, read_commitment
+from voice_agent.analysis.commitment import read_commitment
+from voice_agent.analysis.reconcile import Outright, reconcile
 from voice_agent.core.conversation import Conversation, Memory, Turn
 from voice_agent.core.decision import (
     PHASE_AFTER,
@@ -302,16 +303,17 @@ class Orchestrator:
         t0 = time.perf_counter()
         insights, timings = await self.analyse(conv, text)
         last_action = conv.memory.actions[-1] if conv.memory.actions else None
-        commitment = read_commitment(
-            text, conv.lang, asked_for_sale=last_action in ("close", "offer_trial")
-        )
         earlier = conv.customer_insights()
-        insights = _with_commitment(
-            insights,
-            commitment,
-            conv.memory,
-            earlier[-1].conversion_probability if earlier else None,
+        outright = Outright(
+            commitment=read_commitment(
+                text, conv.lang, asked_for_sale=last_action in ("close", "offer_trial")
+            ),
+            ask=read_ask(text, conv.lang),
+            only_price_question=only_price_question(text, conv.lang),
+            agreed_before=conv.memory.agreed is not None,
+            previous_conversion=earlier[-1].conversion_probability if earlier else None,
         )
+        insights = reconcile(insights, outright)
         timings["analysis"] = (time.perf_counter() - t0) * 1000
         memory = copy.deepcopy(conv.memory)
         t1 = time.perf_counter()
@@ -322,8 +324,8 @@ class Orchestrator:
             memory=memory,
             profile=conv.customer,
             dtmf=dtmf,
-            commitment=commitment,
-            ask=read_ask(text, conv.lang),
+            commitment=outright.commitment,
+            ask=outright.ask,
         )
         action = next_action(self.policy, state)
         apply_action(memory, action, insights)
@@ -450,26 +452,6 @@ class Orchestrator:
 def _scores(probs: Mapping[str, float]) -> tuple[LabelScore, ...]:
     items = sorted(((k, float(v)) for k, v in probs.items()), key=lambda kv: -kv[1])
     return tuple(LabelScore(k, v) for k, v in items if v >= DETECTION_THRESHOLD)
-
-
-def _with_commitment(
-    insights: Insights, commitment: Commitment, memory: Memory, previous: float | None
-) -> Insights:
-    """A yes to the offer, or asking how to start, is a buying signal whatever the model
-    heard in the words alone; and once the customer said yes (and raised no objection), the
-    conversion probability does not fall below where it was before."""
-    if any(s.p >= DETECTION_THRESHOLD for s in insights.objections):
-        return insights
-    if commitment is not Commitment.NONE:
-        insights = replace(
-            insights, buying_signal=BuyingSignal(True, max(insights.buying_signal.p, 0.9))
-        )
-    if (commitment is not Commitment.NONE or memory.agreed is not None) and previous is not None:
-        insights = replace(
-            insights,
-            conversion_probability=max(insights.conversion_probability, previous),
-        )
-    return insights
 
 
 __all__ = ["Orchestrator", "PreparedTurn", "TurnResult"]

@@ -13,7 +13,7 @@ import re
 from enum import Enum
 from typing import Final
 
-from voice_agent.analysis.normalize import normalize
+from voice_agent.analysis.normalize import Sentence, normalize
 from voice_agent.core.labels import Lang
 
 
@@ -68,15 +68,31 @@ _PERSON: Final[dict[Lang, re.Pattern[str]]] = {
 }
 
 
+#: A sentence that opens with the price question, after small words ("ok and how much").
+_OPENS_WITH_PRICE: Final = re.compile(
+    r"^(?:(?:ok|okay|so|and|but|oh|ah|um|y|eso|entonces|pues|bueno|vale|oye|that|este) )*"
+    r"(?:how much|cuanto)\b"
+)
+
+
+def _asks_price(sentence: Sentence, lang: Lang) -> bool:
+    return bool(_PRICE[lang].search(sentence.text)) and (
+        sentence.question or bool(_OPENS_WITH_PRICE.match(sentence.text))
+    )
+
+
 def read_ask(text: str, lang: Lang) -> Ask:
     """What ``text`` asks for outright, if anything. A person wins over the price; the
     price only in a question ("it costs too much" is an objection, not a question)."""
     sentences = normalize(text, lang).sentences
     if any(_PERSON[lang].search(s.text) for s in sentences):
         return Ask.PERSON
-    for sentence in sentences:
-        if _PRICE[lang].search(sentence.text) and (
-            sentence.question or sentence.text.startswith(("how much", "cuanto"))
-        ):
-            return Ask.PRICE
+    if any(_asks_price(s, lang) for s in sentences):
+        return Ask.PRICE
     return Ask.NONE
+
+
+def only_price_question(text: str, lang: Lang) -> bool:
+    """Every sentence of ``text`` asks the price (so the turn objects to nothing)."""
+    sentences = normalize(text, lang).sentences
+    return bool(sentences) and all(_asks_price(s, lang) for s in sentences)

@@ -167,6 +167,9 @@ _BUT: Final[dict[Lang, re.Pattern[str]]] = {
         r"not sure",
         r"unless",
         r"if",
+        r"though",
+        r"although",
+        r"still",
         r"how much",
         r"what about",
     ),
@@ -204,9 +207,7 @@ def read_commitment(text: str, lang: Lang, *, asked_for_sale: bool) -> Commitmen
         return Commitment.ASKS_TO_START
     if _BUT[lang].search(flat):
         return Commitment.NONE
-    if _EXPLICIT_YES[lang].search(flat) or any(
-        _WHOLE[lang].match(s.text) for s in norm.sentences
-    ):
+    if _EXPLICIT_YES[lang].search(flat) or any(_WHOLE[lang].match(s.text) for s in norm.sentences):
         return Commitment.ACCEPTS
     if asked_for_sale and all(_PLAIN_YES[lang].match(s.text) for s in norm.sentences):
         return Commitment.ACCEPTS

@@ -68,7 +68,7 @@ def next_action(policy: Policy, state: PolicyState) -> Action:
     * a caller who asks the price gets a program with its price;
     * a caller who must ask someone else (``needs_approval``) cannot buy on this call: the
       agent sets up the follow-up (a call with both, the summary) instead of closing or
-      offering the trial;
+      offering the trial, or answering the approval (or a stall) a second time;
     * a caller who puts it off after the trial was offered gets a follow-up, not another
       pitch.
     """
@@ -111,6 +111,16 @@ def next_action(policy: Policy, state: PolicyState) -> Action:
             f"needs_approval raised {approvals}x and no yes since: the decision is not the "
             "caller's alone, set up the follow-up instead of "
             + ("asking for the sale" if action.name == "close" else "offering the trial"),
+        )
+    if (
+        action.name == "handle_objection"
+        and action.objection in ("needs_approval", "think_it_over")
+        and mem.objections_handled.get("needs_approval", 0)
+    ):
+        return Action(
+            "schedule_follow_up",
+            f"{action.objection} after the approval was already answered: the other person "
+            "decides too, agree on the follow-up (the call with them, the summary)",
         )
     if (
         action.name == "handle_objection"

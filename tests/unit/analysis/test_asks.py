@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from voice_agent.analysis.asks import Ask, read_ask
+from voice_agent.analysis.asks import Ask, only_price_question, read_ask
 from voice_agent.core.labels import Lang
 
 PRICE_QUESTIONS: list[tuple[Lang, str]] = [
@@ -59,3 +59,17 @@ def test_asking_for_a_person(lang: Lang, text: str) -> None:
 @pytest.mark.parametrize(("lang", "text"), NOT_PERSON_ASKS)
 def test_consulting_someone_is_not_asking_for_a_person(lang: Lang, text: str) -> None:
     assert read_ask(text, lang) is not Ask.PERSON
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "only"),
+    [
+        ("en", "ok and how much is that per month", True),
+        ("es", "ok y eso cuanto sale al mes mas o me", True),
+        ("en", "How much? That's crazy, way too expensive.", False),
+        ("en", "it costs too much", False),
+        ("en", "", False),
+    ],
+)
+def test_only_price_question(lang: Lang, text: str, only: bool) -> None:
+    assert only_price_question(text, lang) is only

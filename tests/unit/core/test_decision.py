@@ -391,3 +391,12 @@ def test_putting_it_off_after_the_trial_offer_gets_a_follow_up() -> None:
         state(ins(objections={"think_it_over": 0.99}), Memory(programs_presented=["p"])),
     )
     assert action.name == "handle_objection"
+
+
+@pytest.mark.parametrize("stall", ["needs_approval", "think_it_over"])
+def test_after_the_approval_was_answered_a_stall_gets_the_follow_up(stall: str) -> None:
+    memory = Memory(programs_presented=["p"], needs_found={"stress": 0.9})
+    memory.objections_raised["needs_approval"] = 1
+    memory.objections_handled["needs_approval"] = 1
+    action = next_action(RulePolicy(), state(ins(objections={stall: 0.6}), memory))
+    assert action.name == "schedule_follow_up" and stall in action.reason

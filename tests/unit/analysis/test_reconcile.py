@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from voice_agent.analysis.asks import Ask
+from voice_agent.analysis.commitment import Commitment
+from voice_agent.analysis.reconcile import YES_BUYING_P, Outright, reconcile
+from voice_agent.core.types import BuyingSignal, Insights, LabelScore
+
+
+def ins(
+    objections: dict[str, float] | None = None, buying: float = 0.1, conv: float = 0.1
+) -> Insights:
+    return Insights(
+        objections=tuple(LabelScore(k, v) for k, v in (objections or {}).items()),
+        needs=(),
+        buying_signal=BuyingSignal(buying >= 0.5, buying),
+        conversion_probability=conv,
+    )
+
+
+def test_nothing_outright_changes_nothing() -> None:
+    before = ins({"price": 0.8}, conv=0.2)
+    assert reconcile(before, Outright(previous_conversion=0.5)) == before
+
+
+def test_a_yes_is_a_buying_signal_and_keeps_the_conversion() -> None:
+    out = reconcile(
+        ins(conv=0.1), Outright(commitment=Commitment.ACCEPTS, previous_conversion=0.34)
+    )
+    assert out.buying_signal == BuyingSignal(True, YES_BUYING_P)
+    assert out.conversion_probability == 0.34
+    # a model that already scores higher keeps its own figures
+    out = reconcile(
+        ins(buying=0.98, conv=0.9),
+        Outright(commitment=Commitment.ACCEPTS, previous_conversion=0.34),
+    )
+    assert (out.buying_signal.p, out.conversion_probability) == (0.98, 0.9)
+
+
+def test_after_the_yes_the_conversion_does_not_fall_until_an_objection() -> None:
+    agreed = Outright(agreed_before=True, previous_conversion=0.7)
+    assert reconcile(ins(conv=0.2), agreed).conversion_probability == 0.7
+    assert not reconcile(ins(conv=0.2), agreed).buying_signal.value  # "thanks" is no signal
+    back_out = reconcile(ins({"needs_approval": 0.9}, conv=0.2), agreed)
+    assert back_out.conversion_probability == 0.2
+
+
+def test_a_yes_naming_the_price_accepts_it_but_not_other_objections() -> None:
+    yes = Outright(commitment=Commitment.ACCEPTS, previous_conversion=0.3)
+    out = reconcile(ins({"price": 0.8}), yes)
+    assert out.objections == () and out.buying_signal.value
+    out = reconcile(ins({"price": 0.8, "needs_approval": 0.7}), yes)
+    assert [s.label for s in out.objections] == ["needs_approval"]
+    assert not out.buying_signal.value  # an objection is still open
+
+
+def test_a_price_question_is_not_a_price_objection() -> None:
+    only = Outright(ask=Ask.PRICE, only_price_question=True)
+    assert reconcile(ins({"price": 0.69}), only).objections == ()
+    mixed = Outright(ask=Ask.PRICE, only_price_question=False)
+    assert [s.label for s in reconcile(ins({"price": 0.9}), mixed).objections] == ["price"]

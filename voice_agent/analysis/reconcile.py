@@ -1,0 +1,70 @@
+"""What the customer said outright corrects what the models heard in the words.
+
+The analysers score each turn's text on its own. When the customer commits ("book me in"),
+asks the price ("how much is that per month") or already said yes, some of those scores
+contradict what was plainly said: a price named while accepting it is not a price
+objection, a price question is not one either (TAXONOMY), a yes is a buying signal, and
+after a yes the conversion probability has no reason to fall. :func:`reconcile` applies
+those rules to a turn's insights; pure, before the decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Final
+
+from voice_agent.analysis.asks import Ask
+from voice_agent.analysis.base import DETECTION_THRESHOLD
+from voice_agent.analysis.commitment import Commitment
+from voice_agent.core.types import BuyingSignal, Insights, LabelScore
+
+#: Buying-signal probability given to an explicit yes (or asking how to start).
+YES_BUYING_P: Final = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class Outright:
+    """What a customer turn says outright (read by the rules of ``commitment`` and
+    ``asks``) and where the conversation stands."""
+
+    commitment: Commitment = Commitment.NONE
+    ask: Ask = Ask.NONE
+    #: Every sentence of the turn is a price question (nothing else was said).
+    only_price_question: bool = False
+    #: The customer said yes earlier and has not taken it back.
+    agreed_before: bool = False
+    #: The conversion probability after the previous customer turn.
+    previous_conversion: float | None = None
+
+
+def reconcile(insights: Insights, outright: Outright) -> Insights:
+    """The turn's insights with what was said outright taken into account:
+
+    * a yes or a question about starting that names the price accepts it, and a turn that
+      only asks the price objects to nothing: ``price`` is dropped from the objections;
+    * with no objection left, a yes (or asking how to start) is a buying signal
+      (p >= ``YES_BUYING_P``), and the conversion probability does not fall below the
+      previous turn's after a yes, on this turn or later.
+    """
+    committed = outright.commitment is not Commitment.NONE
+    if committed or outright.only_price_question:
+        insights = replace(insights, objections=_without(insights.objections, "price"))
+    if any(s.p >= DETECTION_THRESHOLD for s in insights.objections):
+        return insights
+    if committed:
+        insights = replace(
+            insights,
+            buying_signal=BuyingSignal(True, max(insights.buying_signal.p, YES_BUYING_P)),
+        )
+    if (committed or outright.agreed_before) and outright.previous_conversion is not None:
+        insights = replace(
+            insights,
+            conversion_probability=max(
+                insights.conversion_probability, outright.previous_conversion
+            ),
+        )
+    return insights
+
+
+def _without(scores: tuple[LabelScore, ...], label: str) -> tuple[LabelScore, ...]:
+    return tuple(s for s in scores if s.label != label)
