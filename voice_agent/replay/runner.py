@@ -212,7 +212,7 @@ class TqdmProgress:
             file=sys.stderr,
             leave=True,
             dynamic_ncols=True,
-            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total:.1f} s {postfix}",
+            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total:.1f} s{postfix}",
         )
         self._played = 0.0
 
