@@ -34,7 +34,7 @@ from voice_agent import metrics
 from voice_agent.analysis.asks import only_price_question, read_ask
 from voice_agent.analysis.base import DETECTION_THRESHOLD, AnalyserSet
 from voice_agent.analysis.commitment import read_commitment
-from voice_agent.analysis.reconcile import Outright, reconcile
+from voice_agent.analysis.reconcile import OFFER_ACTIONS, Outright, leaves_no_room, reconcile
 from voice_agent.core.conversation import Conversation, Memory, Turn
 from voice_agent.core.decision import (
     PHASE_AFTER,
@@ -312,6 +312,8 @@ class Orchestrator:
             only_price_question=only_price_question(text, conv.lang),
             agreed_before=conv.memory.agreed is not None,
             previous_conversion=earlier[-1].conversion_probability if earlier else None,
+            offer_made=any(a in OFFER_ACTIONS for a in conv.memory.actions),
+            leaves_no_room=leaves_no_room(text, conv.lang),
         )
         insights = reconcile(insights, outright)
         timings["analysis"] = (time.perf_counter() - t0) * 1000

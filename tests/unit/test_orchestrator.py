@@ -273,7 +273,8 @@ async def test_slow_analyser_falls_back_to_rules(
     conv = await orch.create(lang="en")
     before = fallback_count("objections", "deadline")
     try:
-        result = await asyncio.wait_for(orch.turn(conv.id, "hmm"), timeout=5)
+        # (a time objection that leaves no room: told with a need, it is not one otherwise)
+        result = await asyncio.wait_for(orch.turn(conv.id, "I have no time for this"), timeout=5)
     finally:
         slow.release.set()
     ins = result.insights

@@ -10,16 +10,21 @@ those rules to a turn's insights; pure, before the decision.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Final
 
 from voice_agent.analysis.asks import Ask
 from voice_agent.analysis.base import DETECTION_THRESHOLD
 from voice_agent.analysis.commitment import Commitment
+from voice_agent.analysis.normalize import normalize
+from voice_agent.core.labels import Lang
 from voice_agent.core.types import BuyingSignal, Insights, LabelScore
 
 #: Buying-signal probability given to an explicit yes (or asking how to start).
 YES_BUYING_P: Final = 0.9
+#: Actions that put an offer on the table.
+OFFER_ACTIONS: Final = frozenset({"present_program", "offer_trial", "close"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +40,10 @@ class Outright:
     agreed_before: bool = False
     #: The conversion probability after the previous customer turn.
     previous_conversion: float | None = None
+    #: The agent has presented a program, offered the trial or asked for the sale.
+    offer_made: bool = False
+    #: The turn says there is no room for the program ("I don't have time for this").
+    leaves_no_room: bool = False
 
 
 def reconcile(insights: Insights, outright: Outright) -> Insights:
@@ -42,6 +51,9 @@ def reconcile(insights: Insights, outright: Outright) -> Insights:
 
     * a yes or a question about starting that names the price accepts it, and a turn that
       only asks the price objects to nothing: ``price`` is dropped from the objections;
+    * before anything was offered, travel or a heavy workload told along with a need is
+      the reason for calling, not a ``time`` objection, unless the caller says it leaves no
+      room for the program (TAXONOMY): ``time`` is dropped;
     * with no objection left, a yes (or asking how to start) is a buying signal
       (p >= ``YES_BUYING_P``), and the conversion probability does not fall below the
       previous turn's after a yes, on this turn or later.
@@ -49,6 +61,12 @@ def reconcile(insights: Insights, outright: Outright) -> Insights:
     committed = outright.commitment is not Commitment.NONE
     if committed or outright.only_price_question:
         insights = replace(insights, objections=_without(insights.objections, "price"))
+    if (
+        not outright.offer_made
+        and not outright.leaves_no_room
+        and any(s.p >= DETECTION_THRESHOLD for s in insights.needs)
+    ):
+        insights = replace(insights, objections=_without(insights.objections, "time"))
     if any(s.p >= DETECTION_THRESHOLD for s in insights.objections):
         return insights
     if committed:
@@ -68,3 +86,29 @@ def reconcile(insights: Insights, outright: Outright) -> Insights:
 
 def _without(scores: tuple[LabelScore, ...], label: str) -> tuple[LabelScore, ...]:
     return tuple(s for s in scores if s.label != label)
+
+
+_NO_ROOM: Final[dict[Lang, re.Pattern[str]]] = {
+    "en": re.compile(
+        r"\b(?:(?:no|dont have|don t have|do not have|havent got|never have|not enough|zero) "
+        r"(?:the |any |enough |)time|(?:cant|cannot|couldnt|wont be able to) "
+        r"(?:fit|commit|squeeze|find (?:the )?time|make time|add)|no way i (?:can|could) "
+        r"(?:fit|add|do)|(?:when|how) (?:would|could|will) i (?:even )?(?:fit|find|squeeze)|"
+        r"(?:dont|don t|do not|never) (?:have|get) (?:a |one |)(?:spare |free |single )?"
+        r"(?:hour|minute|second|moment|evening)|"
+        r"no room for|too busy for)\b"
+    ),
+    "es": re.compile(
+        r"\b(?:no (?:tengo|me queda|hay|tendria) (?:nada de |el |)tiempo|"
+        r"no (?:puedo|podria|voy a poder) (?:meter|sacar|encontrar|comprometerme|hacer)|"
+        r"(?:de donde|cuando) (?:voy a sacar|sacaria|lo haria|voy a hacer)|"
+        r"no me (?:da|alcanza) el tiempo|no (?:tengo|hay) espacio|muy ocupad[oa] para|"
+        r"no tengo (?:ni )?(?:una hora|un minuto|un rato|media hora)(?: libre)?)\b"
+    ),
+}
+
+
+def leaves_no_room(text: str, lang: Lang) -> bool:
+    """The turn says there is no time for the program itself (a real ``time``
+    objection), not just that life is busy."""
+    return bool(_NO_ROOM[lang].search(normalize(text, lang).text))

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import pytest
+
 from voice_agent.analysis.asks import Ask
 from voice_agent.analysis.commitment import Commitment
-from voice_agent.analysis.reconcile import YES_BUYING_P, Outright, reconcile
+from voice_agent.analysis.reconcile import YES_BUYING_P, Outright, leaves_no_room, reconcile
+from voice_agent.core.labels import Lang
 from voice_agent.core.types import BuyingSignal, Insights, LabelScore
 
 
@@ -58,3 +61,41 @@ def test_a_price_question_is_not_a_price_objection() -> None:
     assert reconcile(ins({"price": 0.69}), only).objections == ()
     mixed = Outright(ask=Ask.PRICE, only_price_question=False)
     assert [s.label for s in reconcile(ins({"price": 0.9}), mixed).objections] == ["price"]
+
+
+def with_need(objections: dict[str, float]) -> Insights:
+    return Insights(
+        objections=tuple(LabelScore(k, v) for k, v in objections.items()),
+        needs=(LabelScore("stress", 0.9),),
+        buying_signal=BuyingSignal(False, 0.1),
+        conversion_probability=0.2,
+    )
+
+
+def test_before_any_offer_a_busy_life_told_with_a_need_is_no_time_objection() -> None:
+    # "I travel constantly and my sleep is a mess": the reason for calling (TAXONOMY)
+    out = reconcile(with_need({"time": 1.0}), Outright())
+    assert out.objections == ()
+    # ... unless it leaves no room for the program, or something was already offered
+    kept = reconcile(with_need({"time": 1.0}), Outright(leaves_no_room=True))
+    assert [s.label for s in kept.objections] == ["time"]
+    kept = reconcile(with_need({"time": 1.0}), Outright(offer_made=True))
+    assert [s.label for s in kept.objections] == ["time"]
+    # with no need told, it is a time objection
+    assert [s.label for s in reconcile(ins({"time": 1.0}), Outright()).objections] == ["time"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "no_room"),
+    [
+        ("en", "I travel constantly and my sleep is a mess. Jet lag every single week.", False),
+        ("en", "I just don't have time for this", True),
+        ("en", "I can't fit three sessions a week", True),
+        ("en", "I'm on a plane twice a week and I genuinely don't have a spare hour.", True),
+        ("es", "no tengo ni una hora libre", True),
+        ("es", "no tengo tiempo para nada", True),
+        ("es", "viajo mucho y duermo fatal", False),
+    ],
+)
+def test_leaves_no_room(lang: Lang, text: str, no_room: bool) -> None:
+    assert leaves_no_room(text, lang) is no_room
