@@ -193,6 +193,7 @@ LEXICON: dict[str, list[str]] = {
 
 OBJECTIONS: dict[str, list[str]] = {
     "price": [
+        "{what if|and if} i {prepaid|paid for} {the year|two quarters|a whole year} {in advance|upfront}, {any discount|would you drop the price|is there a better rate}?",
         "{can|could} you {do|go} {any |}{better|lower} on {the price|that}?",
         "{can you|could you} {knock|take} {something|a bit|a little} off?",
         "{it's|that's|that is} {way |a bit |really |kind of |just |}too expensive {for me|}",
@@ -420,6 +421,7 @@ NEEDS: dict[str, list[str]] = {
         "{lifting|strength training|weights} {is|would be} {the priority|my main thing|what i want}",
     ],
     "health": [
+        "{the doctor|my physician|my cardiologist} {warned me|is on my case|has been pushing me} about {my lipids|my triglycerides|my blood pressure|my a1c}",
         "my {blood pressure|cholesterol|blood sugar|glucose|triglycerides|a1c} {is|are} {too high|high|through the roof|not great|borderline}",
         "{my doctor|the doctor|my cardiologist} {says|told me|warned me} {i'm prediabetic|i'm at risk|i need to get healthier|my numbers are bad|my heart needs work}",
         "i {want|need|'d like} to {get healthier|be healthier|improve my health|take care of my health|live longer|be around for my kids}",
@@ -491,7 +493,7 @@ NEED_GENERIC = [
 # --------------------------------------------------------------------------- buying signals
 
 BUYING: list[str] = [
-        "{alright|ok|okay}, {the assessment|that} for {a hundred and fifty|that price|<amount>} i can live with. {book me in|let's do it|sign me up}",
+        "{fine|ok then}, <amount> {works for me|is fair|i can do}. {put me down for it|go ahead and book it|let's get it scheduled}",
         "{you know what|ok you convinced me|fine}, {i'll do it|let's go for it|i'm sold}",
     "how do i {sign up|get started|start|join|enroll|register}?",
     "{ok |okay |alright |}{sign me up|let's do it|let's go|i'm in|count me in|let's get started|i'll take it}",
@@ -569,6 +571,9 @@ NEGATED: dict[str, list[str]] = {
 
 # questions that are not objections (and not buying signals)
 QUESTIONS: list[str] = [
+    "{so |}what {is actually|comes} in {the package|the monthly fee|it} for {that price|me}?",
+    "{how|would} {that|the coaching} {work|still work} {with all my trips|when i'm abroad|from a hotel}?",
+    "{am i|would i be} locked in, or {can i|could i} {leave|quit|drop out} {whenever|if it's not working}?",
     "how much {is it|does it cost|is the program|are we talking|is this|is that per month}?",
     "{what's|what is} the {price|cost|monthly fee|investment}?",
     "how does {it|this|the program|the coaching} work?",

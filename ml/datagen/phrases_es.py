@@ -318,9 +318,9 @@ def lexicon_for(region: str) -> dict[str, list[str]]:
 
 OBJECTIONS: dict[str, list[str]] = {
     "price": [
-        "{algo|un poco|un poquito} me {tienes|tienen|puedes|podrías} que {rebajar|descontar|dejar}",
+        "{no hay|no tienen} {manera|forma} de {bajarme|dejarme} {un poco|algo} {el precio|la mensualidad}",
         "¿me {haces|das|podrías hacer} {un|algún} {descuento|precio especial}?",
-        "¿y si pago {seis meses|el año|tres meses} por adelantado? {me haces descuento|algo me tienes que rebajar|}",
+        "{pagando|si pagara} {el trimestre|todo el año} {de golpe|de contado}, {qué precio me das|cuánto me descuentas}?",
         "{es|está|me parece|está como} <caro> {para mí|la verdad|}",
         "no {me alcanza|me da} {<el_dinero>|para eso|para pagarlo|para tanto}",
         "{eso|es|está} {fuera de|por encima de} mi {presupuesto|budget}",
@@ -603,8 +603,8 @@ NEEDS: dict[str, list[str]] = {
 # --------------------------------------------------------------------------- buying signals
 
 BUYING: list[str] = [
-        "{vale|bueno|va}, {la evaluación|eso} {sí la pago|sí lo pago|me parece bien}. {resérvamela|resérvamelo|agéndalo|}",
-        "{bueno|va|vale}, {lo hago|me animo|cuenta conmigo}",
+        "{de acuerdo|está bien}, por {<n:300-900> dólares|ese precio} {me late|me parece justo|lo hago}. {apártame un lugar|agenda la cita|}",
+        "{ya|órale|listo}, {me convenciste|me animo|cuenta conmigo}",
     "cómo {me inscribo|empiezo|me registro|me apunto|arrancamos|le hago para entrar|hago para empezar}?",
     "{<ok> |}{inscríbeme|anótame|apúntame|anotame|vamos|hagámoslo|dale vamos|me apunto|lo tomo|estoy dentro}",
     "{puedo|se puede|cómo} pagar con {tarjeta|tarjeta de crédito|transferencia|paypal|mercado pago}?",
@@ -639,7 +639,7 @@ NEGATED: dict[str, list[str]] = {
         "{no es|no está} tan caro {como pensé|}",
     ],
     "time": [
-        "{tres sesiones cortas|media hora al día|dos horas a la semana} {sí|si} me las puedo organizar",
+        "{un par de horas|un rato cada mañana|cuarenta minutos} a la semana {sí los|los} puedo {apartar|reservar}",
         "{el tiempo|mi agenda} no es {el problema|problema|lo que me preocupa}",
         "{tengo|ahora tengo} {tiempo de sobra|bastante tiempo|tiempo} {desde que vendí la empresa|ahora|}",
         "{mi agenda|mi horario} {es|está} {flexible|libre|tranquila} {ahora|estos días|}",
@@ -678,6 +678,9 @@ NEGATED: dict[str, list[str]] = {
 }
 
 QUESTIONS: list[str] = [
+    "{y |}{qué trae|qué viene en} {el paquete|la mensualidad} por ese precio?",
+    "{cómo|se puede} {seguir|hacer} el programa {desde un hotel|con tantos vuelos|fuera del país}?",
+    "{hay|tiene} {permanencia|contrato mínimo} o {me puedo salir|lo puedo dejar} cuando quiera?",
     "cuánto {cuesta|sale|es|vale|cobran} {el programa|al mes|esto|}?",
     "{cuál es|cuánto es} {el precio|el costo|la mensualidad|la inversión}?",
     "cómo {funciona|es} {el programa|el coaching|esto|eso}?",
