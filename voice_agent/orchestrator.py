@@ -37,11 +37,11 @@ from voice_agent.analysis.commitment import read_commitment
 from voice_agent.analysis.reconcile import OFFER_ACTIONS, Outright, leaves_no_room, reconcile
 from voice_agent.core.conversation import Conversation, Memory, Turn
 from voice_agent.core.decision import (
-    PHASE_AFTER,
     Policy,
     PolicyState,
     apply_action,
     next_action,
+    phase_after,
 )
 from voice_agent.core.labels import Lang, Phase
 from voice_agent.core.types import (
@@ -54,6 +54,7 @@ from voice_agent.core.types import (
 )
 from voice_agent.errors import ConversationEnded, ConversationNotFound, InvalidRequest
 from voice_agent.generation.base import GenerationContext, ResponseGenerator
+from voice_agent.playbook.faq import FaqIndex
 from voice_agent.store.base import Store
 from voice_agent.workers import pool
 
@@ -117,12 +118,16 @@ class Orchestrator:
         rules_executor: ThreadPoolExecutor | None = None,
         clock: Callable[[], float] = time.time,
         max_cached: int = 10_000,
+        faq: FaqIndex | None = None,
     ) -> None:
         self.store = store
         self.primary = dict(primary)
         self.fallback = fallback
         self.policy = policy
         self.generator = generator
+        #: The playbook's answers to customers' questions (none: every question gets the
+        #: policy's action, never a request for the sale).
+        self.faq = faq
         self.deadline_s = deadline_ms / 1000.0
         self.executor = executor or pool("analysis", 4)
         #: The rules have threads of their own: models that hang (and keep their threads
@@ -328,10 +333,11 @@ class Orchestrator:
             dtmf=dtmf,
             commitment=outright.commitment,
             ask=outright.ask,
+            faq_topic=self.faq.topic(text, conv.lang) if self.faq is not None else None,
         )
         action = next_action(self.policy, state)
         apply_action(memory, action, insights)
-        phase = PHASE_AFTER[action.name]
+        phase = phase_after(action.name, conv.phase)
         timings["decision"] = (time.perf_counter() - t1) * 1000
         metrics.DECISION_SECONDS.observe(timings["decision"] / 1000)
         insights = replace(insights, next_action=action, phase=phase)

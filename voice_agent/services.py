@@ -116,6 +116,7 @@ def worker_sizes(settings: Settings) -> WorkerSizes:
 
 def build_services(settings: Settings) -> Services:
     from voice_agent.generation.factory import build_generator
+    from voice_agent.playbook.faq import FaqIndex
     from voice_agent.playbook.loader import default_playbook_path, load_playbook
 
     keys = settings.key_list()
@@ -152,6 +153,7 @@ def build_services(settings: Settings) -> Services:
         deadline_ms=settings.analysis_deadline_ms,
         executor=workers.analysis,
         rules_executor=workers.rules,
+        faq=FaqIndex(playbook),
     )
     return Services(
         settings=settings,

@@ -245,6 +245,13 @@ async def test_a_yes_asks_the_llm_to_confirm_and_give_the_playbooks_next_step(
         memory=Memory(confirmations=1),
     )
     assert "reservemos tu Evaluación Ejecutiva" in gen.system_prompt(trial)
+    # a question: answered from the playbook's FAQ, never with a request for the sale
+    question = make_ctx(Action("answer_question", "asked about travel", topic="travel"))
+    system = gen.system_prompt(question)
+    assert "answer the customer's question briefly" in system
+    assert "hotel-room workouts" in system
+    unknown = make_ctx(Action("answer_question", "no FAQ entry"))
+    assert "your coach will go through it" in gen.system_prompt(unknown)
     await gen.aclose()
 
 

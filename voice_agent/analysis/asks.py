@@ -23,6 +23,9 @@ class Ask(Enum):
     PRICE = "price"
     #: To speak with a person (a human, someone from the team).
     PERSON = "person"
+    #: Anything else, asked as a question and nothing but questions ("are your coaches
+    #: certified?"): the agent answers before it asks for anything.
+    QUESTION = "question"
 
 
 _PRICE: Final[dict[Lang, re.Pattern[str]]] = {
@@ -83,12 +86,15 @@ def _asks_price(sentence: Sentence, lang: Lang) -> bool:
 
 def read_ask(text: str, lang: Lang) -> Ask:
     """What ``text`` asks for outright, if anything. A person wins over the price; the
-    price only in a question ("it costs too much" is an objection, not a question)."""
+    price only in a question ("it costs too much" is an objection, not a question); any
+    other question only when the turn is nothing but questions."""
     sentences = normalize(text, lang).sentences
     if any(_PERSON[lang].search(s.text) for s in sentences):
         return Ask.PERSON
     if any(_asks_price(s, lang) for s in sentences):
         return Ask.PRICE
+    if sentences and all(s.question for s in sentences):
+        return Ask.QUESTION
     return Ask.NONE
 
 

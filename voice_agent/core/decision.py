@@ -26,7 +26,16 @@ PHASE_AFTER: Mapping[ActionName, Phase] = {
     "close": "closing",
     "schedule_follow_up": "follow_up",
     "hand_off": "follow_up",
+    "answer_question": "presentation",
 }
+
+
+def phase_after(action: ActionName, current: Phase) -> Phase:
+    """The phase after the agent takes ``action``: answering a question keeps the call
+    where it was (once past discovery)."""
+    if action == "answer_question" and current not in ("greeting", "discovery"):
+        return current
+    return PHASE_AFTER[action]
 
 #: How often one objection is handled before the agent changes tack.
 MAX_HANDLES_PER_OBJECTION = 2
@@ -43,8 +52,10 @@ class PolicyState:
     dtmf: str = ""
     #: Whether this turn says yes to the offer or asks how to start.
     commitment: Commitment = Commitment.NONE
-    #: What this turn asks for outright: the price, a person.
+    #: What this turn asks for outright: the price, a person, something else.
     ask: Ask = Ask.NONE
+    #: The playbook's FAQ topic that answers this turn's question, if one does.
+    faq_topic: str | None = None
 
 
 class Policy(Protocol):
@@ -65,7 +76,9 @@ def next_action(policy: Policy, state: PolicyState) -> Action:
     * a caller who says yes (or asks how to start) with no objection open gets the sale
       confirmed and the next step, and once they have said yes the agent does not ask for
       the sale again;
-    * a caller who asks the price gets a program with its price;
+    * a caller who asks the price gets a program with its price, and one who asks
+      something the playbook's FAQ answers gets that answer; a question is never answered
+      by asking for the sale;
     * a caller who must ask someone else (``needs_approval``) cannot buy on this call: the
       agent sets up the follow-up (a call with both, the summary) instead of closing or
       offering the trial, or answering the approval (or a stall) a second time;
@@ -103,7 +116,19 @@ def next_action(policy: Policy, state: PolicyState) -> Action:
                 + (f"{last} again with its price" if last else "the best fit with its price"),
                 program=last,
             )
+        if state.faq_topic is not None:
+            return Action(
+                "answer_question",
+                f"the caller asked about {state.faq_topic}: answer it from the playbook",
+                topic=state.faq_topic,
+            )
     action = policy.decide(state)
+    if action.name == "close" and action.accepted is None and state.ask is Ask.QUESTION:
+        return Action(
+            "answer_question",
+            "the caller asked a question the playbook does not answer: answer what can be "
+            "answered, not with a request for the sale",
+        )
     approvals = mem.objections_raised.get("needs_approval", 0)
     if action.name in ("close", "offer_trial") and approvals:
         return Action(

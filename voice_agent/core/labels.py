@@ -46,6 +46,7 @@ ActionName = Literal[
     "close",
     "schedule_follow_up",
     "hand_off",
+    "answer_question",
 ]
 ACTIONS: Final[tuple[ActionName, ...]] = get_args(ActionName)
 

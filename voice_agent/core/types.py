@@ -62,10 +62,13 @@ class Action:
     #: ``close`` only: the customer said yes to this offer; the reply confirms it and gives
     #: the next step instead of asking for the sale.
     accepted: Offer | None = None
+    #: ``answer_question`` only: the playbook's FAQ topic that answers it (``None``: the
+    #: playbook has no answer).
+    topic: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "reason": self.reason}
-        for key in ("objection", "need", "program", "accepted"):
+        for key in ("objection", "need", "program", "accepted", "topic"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value

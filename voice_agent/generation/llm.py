@@ -67,6 +67,9 @@ _PROMPT: Final[dict[str, dict[str, str]]] = {
         "happens next, as in the playbook's next step below; do not ask for the sale again.",
         "all_set": "the customer is all set (the next step was already given): thank them "
         "and answer briefly if they asked something; do not ask for the sale again.",
+        "answer_question": "answer the customer's question briefly, only with the facts "
+        "given here (if they do not cover it, say their coach will go through it on the first "
+        "call); do not ask for the sale in this reply.",
         "schedule_follow_up": "agree on a specific day and time to follow up.",
         "hand_off": "tell the customer you are connecting them with a colleague from the team.",
     },
@@ -100,6 +103,9 @@ _PROMPT: Final[dict[str, dict[str, str]]] = {
         "sigue, como en el siguiente paso del guion de abajo; no vuelvas a pedir el cierre.",
         "all_set": "el cliente ya está listo (ya le dijiste el siguiente paso): agradécele y "
         "responde brevemente si preguntó algo; no vuelvas a pedir el cierre.",
+        "answer_question": "responde brevemente la pregunta del cliente, solo con los datos "
+        "que tienes aquí (si no alcanzan, dile que su coach lo verá con él en la primera "
+        "llamada); no pidas el cierre en esta respuesta.",
         "schedule_follow_up": "acuerda un día y una hora concretos para volver a hablar.",
         "hand_off": "dile al cliente que lo vas a comunicar con un colega del equipo.",
     },
@@ -337,6 +343,10 @@ class LLMGenerator:
             ideas = self.fallback.render_slot(ctx, f"objection.{objection}")
         elif step_slot is not None:
             ideas = self.fallback.render_slot(ctx, step_slot)
+        elif action.name == "answer_question":
+            ideas = self.fallback.render_slot(
+                ctx, f"faq.{action.topic}" if action.topic else "unknown_question"
+            )
         if ideas:
             lines.append(w["ideas"])
             lines += [f"- {h}" for h in ideas]

@@ -202,6 +202,9 @@ class PlaybookGenerator:
                 parts.append(turn.say("after_yes"))
         elif action.name == "close":
             parts.append(turn.say("close"))
+        elif action.name == "answer_question":
+            answer = turn.say(f"faq.{action.topic}") if action.topic else None
+            parts.append(answer or turn.say("unknown_question"))
         elif action.name == "schedule_follow_up":
             parts.append(turn.say("follow_up"))
         elif action.name == "hand_off":
@@ -247,6 +250,8 @@ def _slot_key(field: str) -> str:
         "closing": "close",
         "next_steps": "next_step",
         "after_yes": "after_yes",
+        "unknown_question": "unknown_question",
+        "faq": "faq",
         "follow_up": "follow_up",
         "hand_off": "hand_off",
         "value_statements": "value",

@@ -16,6 +16,7 @@ loader (``voice_agent.playbook.loader``) runs both and raises ``PlaybookError``.
 from __future__ import annotations
 
 import math
+import re
 import string
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Final, Literal
@@ -121,6 +122,17 @@ class NextSteps(_Model):
         return tuple(dict.fromkeys((self.program, self.trial)))
 
 
+class FaqEntry(_Model):
+    """A question customers ask and the playbook's answer to it."""
+
+    #: Names the entry in reasons and line ids (``faq.<topic>``).
+    topic: Ident
+    #: Regular expressions searched in the customer's question, normalised: lower case,
+    #: no accents, no punctuation ("what s included" not "what's included").
+    match: Annotated[list[Text], Field(min_length=1)]
+    answer: Lines
+
+
 class TrialText(_Model):
     name: Text
     summary: Text
@@ -171,6 +183,10 @@ class LanguageContent(_Model):
     next_steps: dict[NextStep, Lines]
     #: After the next step was given: the customer is all set (no asking again).
     after_yes: Lines
+    #: Questions customers ask, with the answers (matched in order; may be empty).
+    faq: list[FaqEntry] = Field(default_factory=list)
+    #: The answer to a question no FAQ entry matches (never a request for the sale).
+    unknown_question: Lines
     follow_up: Lines
     hand_off: Lines
     #: Extra guidance for an LLM writing replies in this language (tone, words to avoid).
@@ -187,12 +203,15 @@ class LanguageContent(_Model):
             "trial_offers",
             "closing",
             "after_yes",
+            "unknown_question",
             "follow_up",
             "hand_off",
         ):
             yield name, getattr(self, name)
         for step, lines in self.next_steps.items():
             yield f"next_steps.{step}", lines
+        for entry in self.faq:
+            yield f"faq.{entry.topic}", entry.answer
         for need, lines in self.value_statements.items():
             yield f"value_statements.{need}", lines
         for label, lines in self.objections.items():
@@ -370,6 +389,23 @@ def semantic_problems(pb: Playbook) -> list[Problem]:
             content.value_statements, f"{where}.value_statements", NEEDS, "need label"
         )
         problems += _check_keys(content.need_phrases, f"{where}.need_phrases", NEEDS, "need label")
+        topics: dict[str, int] = {}
+        for k, entry in enumerate(content.faq):
+            if entry.topic in topics:
+                problems.append(
+                    Problem(
+                        f"{where}.faq[{k}].topic",
+                        f"duplicate topic '{entry.topic}' (also faq[{topics[entry.topic]}])",
+                    )
+                )
+            topics.setdefault(entry.topic, k)
+            for m, pattern in enumerate(entry.match):
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    problems.append(
+                        Problem(f"{where}.faq[{k}].match[{m}]", f"bad regular expression: {exc}")
+                    )
         problems += [
             Problem(
                 f"{where}.next_steps",

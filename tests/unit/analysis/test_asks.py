@@ -31,7 +31,7 @@ def test_price_questions(lang: Lang, text: str) -> None:
 
 @pytest.mark.parametrize(("lang", "text"), NOT_PRICE_QUESTIONS)
 def test_not_price_questions(lang: Lang, text: str) -> None:
-    assert read_ask(text, lang) is Ask.NONE
+    assert read_ask(text, lang) is not Ask.PRICE
 
 
 PERSON_ASKS: list[tuple[Lang, str]] = [
@@ -73,3 +73,18 @@ def test_consulting_someone_is_not_asking_for_a_person(lang: Lang, text: str) ->
 )
 def test_only_price_question(lang: Lang, text: str, only: bool) -> None:
     assert only_price_question(text, lang) is only
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "ask"),
+    [
+        ("en", "Are your coaches certified?", Ask.QUESTION),
+        ("en", "And does it work if I'm on the road? What if I cancel?", Ask.QUESTION),
+        ("es", "¿Hay permanencia?", Ask.QUESTION),
+        # a statement with a question is the statement's turn
+        ("en", "That's too expensive. Are there cheaper options?", Ask.NONE),
+        ("en", "I travel a lot.", Ask.NONE),
+    ],
+)
+def test_a_turn_of_questions_only_is_a_question(lang: Lang, text: str, ask: Ask) -> None:
+    assert read_ask(text, lang) is ask

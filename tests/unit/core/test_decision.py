@@ -16,6 +16,7 @@ from voice_agent.core.decision import (
     RulePolicy,
     apply_action,
     next_action,
+    phase_after,
 )
 from voice_agent.core.labels import ACTIONS, PHASES
 from voice_agent.core.types import Action, BuyingSignal, Insights, LabelScore
@@ -274,6 +275,7 @@ def state(
     *,
     commitment: Commitment = Commitment.NONE,
     ask: Ask = Ask.NONE,
+    faq_topic: str | None = None,
 ) -> PolicyState:
     return PolicyState(
         phase="closing",
@@ -282,6 +284,7 @@ def state(
         memory=memory,
         commitment=commitment,
         ask=ask,
+        faq_topic=faq_topic,
     )
 
 
@@ -400,3 +403,39 @@ def test_after_the_approval_was_answered_a_stall_gets_the_follow_up(stall: str) 
     memory.objections_handled["needs_approval"] = 1
     action = next_action(RulePolicy(), state(ins(objections={stall: 0.6}), memory))
     assert action.name == "schedule_follow_up" and stall in action.reason
+
+
+@pytest.mark.parametrize("policy", [RulePolicy(), ModelPolicy()], ids=["rules", "model"])
+def test_a_question_the_playbook_answers_is_answered(policy: Policy) -> None:
+    memory = Memory(
+        programs_presented=["p"], needs_found={"stress": 0.9}, actions=["present_program"]
+    )
+    action = next_action(
+        policy, state(ins(conversion=0.9), memory, ask=Ask.QUESTION, faq_topic="travel")
+    )
+    assert (action.name, action.topic) == ("answer_question", "travel")
+    # an objection in the same turn comes first
+    action = next_action(
+        policy,
+        state(ins({"price": 0.9}), memory, ask=Ask.QUESTION, faq_topic="travel"),
+    )
+    assert action.name == "handle_objection"
+
+
+@pytest.mark.parametrize("policy", [RulePolicy(), ModelPolicy()], ids=["rules", "model"])
+def test_a_question_is_never_answered_by_asking_for_the_sale(policy: Policy) -> None:
+    memory = Memory(
+        programs_presented=["p"], needs_found={"stress": 0.9}, actions=["present_program"]
+    )
+    memory.trial_offered = 1
+    asked = state(ins(buying=0.6, conversion=0.95), memory, ask=Ask.QUESTION)
+    assert policy.decide(asked).name == "close"  # what the policy alone would do
+    action = next_action(policy, asked)
+    assert (action.name, action.topic) == ("answer_question", None)
+
+
+def test_answering_a_question_keeps_the_phase_past_discovery() -> None:
+    assert phase_after("answer_question", "closing") == "closing"
+    assert phase_after("answer_question", "objection_handling") == "objection_handling"
+    assert phase_after("answer_question", "discovery") == "presentation"
+    assert phase_after("close", "discovery") == "closing"

@@ -361,6 +361,9 @@ content:
     next_steps: {payment_link: ["The payment link for {program_name} is in your inbox."],
                  first_session: ["Your {trial_name} is booked: pick a time in the email."]}
     after_yes: [See you on the mat.]
+    faq:
+      - {topic: mats, match: ["\\bmats?\\b"], answer: [We lend you a mat.]}
+    unknown_question: [Ask your teacher in class.]
     follow_up: [I'll call you next week.]
     hand_off: [Let me get the manager.]
 """
@@ -386,6 +389,11 @@ async def test_another_company_sells_with_its_own_file(tmp_path: Path) -> None:
     memory.confirmations = 2
     again = ctx(Action("close", "r", accepted="trial"), memory=memory)
     assert await collect(gen, again) == ["See you on the mat."]
+    # a question: the FAQ's answer, or the line for questions it has no answer to
+    faq = ctx(Action("answer_question", "r", topic="mats"))
+    assert await collect(gen, faq) == ["We lend you a mat."]
+    other = ctx(Action("answer_question", "r"))
+    assert await collect(gen, other) == ["Ask your teacher in class."]
 
 
 async def test_program_is_recorded_only_when_presented(gen: PlaybookGenerator) -> None:

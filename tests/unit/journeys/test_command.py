@@ -69,10 +69,10 @@ def test_bad_files_exit_2_one_line_each(tmp_path: Path) -> None:
     assert err.splitlines() == [
         f"voice-agent journeys: {tmp_path / 'b.yaml'}: turn 1: expect.action: unknown action "
         "'handoff' (did you mean 'hand_off'?); known: discover_need, present_program, "
-        "handle_objection, offer_trial, close, schedule_follow_up, hand_off",
+        "handle_objection, offer_trial, close, schedule_follow_up, hand_off, answer_question",
         f"voice-agent journeys: {tmp_path / 'c.yaml'}: turn 1: expect.action: unknown action "
         "'clsoe' (did you mean 'close'?); known: discover_need, present_program, "
-        "handle_objection, offer_trial, close, schedule_follow_up, hand_off",
+        "handle_objection, offer_trial, close, schedule_follow_up, hand_off, answer_question",
     ]
 
 

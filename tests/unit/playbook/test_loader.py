@@ -100,6 +100,9 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("next step without lines", _drop("content/en/next_steps/sign_up"), "content.en.next_steps", "missing lines for next step 'sign_up'"),
     ("next steps missing", _drop("next_steps"), "next_steps", "is required"),
     ("no lines after a yes", _drop("content/es/after_yes"), "content.es.after_yes", "is required"),
+    ("bad faq pattern", _set("content/en/faq/0/match/0", "what (is"), "content.en.faq[0].match[0]", "bad regular expression"),
+    ("duplicate faq topic", _set("content/en/faq/1/topic", "included"), "content.en.faq[1].topic", "duplicate topic 'included'"),
+    ("no answer to unknown questions", _drop("content/en/unknown_question"), "content.en.unknown_question", "is required"),
 ]  # fmt: skip
 
 
