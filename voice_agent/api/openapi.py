@@ -137,6 +137,11 @@ def openapi_document() -> dict[str, Any]:
                             "description": "close only: the customer said yes to this offer; "
                             "the reply confirms it and gives the playbook's next step",
                         },
+                        "topic": {
+                            "type": "string",
+                            "description": "answer_question only: the playbook's FAQ topic "
+                            "that answers the customer's question (absent: no entry matched)",
+                        },
                     },
                 },
                 "phase": {"type": "string", "enum": list(PHASES)},
