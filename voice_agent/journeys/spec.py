@@ -80,6 +80,11 @@ class Expect:
     def empty(self) -> bool:
         return self == Expect()
 
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The keys that expect something (``expect.<key>``), in declaration order."""
+        return _set_keys(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Turn:
@@ -95,6 +100,11 @@ class End:
 
     phase: tuple[Phase, ...] = ()
     action: tuple[ActionName, ...] = ()
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The keys that expect something (``end.<key>``)."""
+        return _set_keys(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +122,24 @@ class Checks:
     no_fallbacks: bool = False
     #: The insights list only labels that are detected (p >= the detection threshold).
     only_detected_labels: bool = False
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The checks that are on (``checks.<key>``)."""
+        return _set_keys(self)
+
+
+def _set_keys(spec: Expect | End | Checks) -> tuple[str, ...]:
+    """The fields of ``spec`` that ask for something: not ``None`` or empty, and for a check
+    not ``False`` (``buying_signal: false`` and ``max_close_attempts: 0`` ask something)."""
+    off = isinstance(spec, Checks)
+    return tuple(
+        name
+        for name in type(spec).__dataclass_fields__
+        if (value := getattr(spec, name)) is not None
+        and value != ()
+        and not (off and value is False)
+    )
 
 
 @dataclass(frozen=True, slots=True)

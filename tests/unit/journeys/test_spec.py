@@ -76,6 +76,25 @@ def test_valid_file_loads_into_typed_values(tmp_path: Path) -> None:
     assert journey.file == str(tmp_path / "x.yaml")
 
 
+def test_keys_are_what_each_part_asks_for(tmp_path: Path) -> None:
+    journey = load_journey(write(tmp_path, VALID))
+    assert [t.expect.keys for t in journey.turns] == [
+        (),
+        ("objections", "action"),
+        ("not_objections", "buying_signal", "action", "reply_matches", "reply_not_matches"),
+    ]
+    assert journey.end.keys == ("phase", "action")
+    assert journey.checks.keys == (
+        "no_repeated_reply",
+        "conversion_rises_after_yes",
+        "max_close_attempts",
+    )
+    # false and zero: a check that is off asks nothing; at most 0 closes asks something
+    assert Checks(no_fallbacks=False, max_close_attempts=0).keys == ("max_close_attempts",)
+    assert Expect(buying_signal=False).keys == ("buying_signal",)
+    assert Expect().keys == ()
+
+
 def test_unknown_expect_key_names_file_turn_key_and_suggests(tmp_path: Path) -> None:
     msg = error_of(
         tmp_path,
