@@ -168,6 +168,7 @@ def cmd_journeys(args: argparse.Namespace) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     """``voice-agent replay``: recordings played into a server, or ``--compare OLD NEW``."""
+    from voice_agent.journeys.spec import JourneyError
     from voice_agent.replay.recording import RecordingError
     from voice_agent.replay.runner import ReplayAbort
 
@@ -181,7 +182,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         if not args.recordings:
             return fail("give RECORDING files or folders (or --compare OLD NEW)")
         return _replay_run(args)
-    except (ReplayAbort, RecordingError) as exc:
+    except (ReplayAbort, RecordingError, JourneyError) as exc:
         return fail(str(exc))
 
 
@@ -259,6 +260,7 @@ def _replay_run(args: argparse.Namespace) -> int:
         for line in run.lines():
             print(line)
         print(f"summary: {run.summary}")
+        print(run.verdict())
     return 1 if run.failed else 0
 
 
@@ -331,9 +333,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Play each recording (WAV: PCM, float, mu-law or A-law, any rate; mono, "
         "or stereo with --caller-channel) into a running server as one call, at --speed x "
         "real time with the caller's pauses kept, and write OUT/<recording>/call.json, "
-        "agent.wav, call.wav and report.html, and OUT/index.html. Exit 0: every call ran "
-        "without errors; 1: a call had errors (or, with --compare, an action or expectation "
-        "changed); 2: bad input, server unreachable or refusing.",
+        "agent.wav, call.wav and report.html, and OUT/index.html. A journey file beside a "
+        "recording (x.wav + x.yaml) holds its expectations. Exit 0: every call ran without "
+        "errors and met its expectations; 1: a call had errors or failed an expectation (or, "
+        "with --compare, an action, the turn count or the failing expectations changed); 2: "
+        "bad input (a recording, a journey file), server unreachable or refusing.",
     )
     replay.add_argument(
         "recordings", nargs="*", metavar="RECORDING", help="WAV files or folders of *.wav"

@@ -149,6 +149,83 @@ class TurnRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ExpectationFailure:
+    """One expectation of the recording's journey file that did not hold."""
+
+    #: The 1-based customer turn it is about; ``None`` for the whole call.
+    turn: int | None
+    #: The journey key, e.g. ``expect.action``, ``checks.no_repeated_reply``; ``turns`` when
+    #: the call had another number of customer turns than the journey.
+    key: str
+    expected: str
+    actual: str
+
+    @property
+    def where(self) -> str:
+        return "whole call" if self.turn is None else f"turn {self.turn}"
+
+    @property
+    def message(self) -> str:
+        return f"{self.key}: expected {self.expected}; got {self.actual}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "turn": self.turn,
+            "key": self.key,
+            "expected": self.expected,
+            "actual": self.actual,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ExpectationFailure:
+        turn = data["turn"]
+        return cls(
+            turn=None if turn is None else int(turn),
+            key=str(data["key"]),
+            expected=str(data["expected"]),
+            actual=str(data["actual"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Expectations:
+    """A call judged against the journey file beside its recording (README, "Replay")."""
+
+    #: The journey file, as it was named.
+    journey: str
+    #: How many expectations were judged (each ``expect``/``end`` key of a turn that
+    #: exists, each check, and the number of turns).
+    judged: int
+    #: Every one that did not hold, by turn (whole-call ones last).
+    failures: tuple[ExpectationFailure, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    def summary(self) -> str:
+        """``12/12 held`` or ``2 failed`` (of the judged)."""
+        if self.passed:
+            return f"{self.judged}/{self.judged} held"
+        return f"{len(self.failures)} failed"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "journey": self.journey,
+            "judged": self.judged,
+            "failures": [f.to_json() for f in self.failures],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Expectations:
+        return cls(
+            journey=str(data["journey"]),
+            judged=int(data["judged"]),
+            failures=tuple(ExpectationFailure.from_json(f) for f in data["failures"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class CallRecord:
     """One recording replayed as a call."""
 
@@ -179,6 +256,8 @@ class CallRecord:
     caller_speech: tuple[Span, ...] = ()
     #: Error codes the server reported (``error`` events, refused connections, timeouts).
     errors: tuple[str, ...] = ()
+    #: The call judged against the journey file beside the recording (``None``: none).
+    expectations: Expectations | None = None
 
     # -- derived figures, used by the summary and the compare reports -------------------
 
@@ -197,6 +276,16 @@ class CallRecord:
 
     def final_conversion(self) -> float | None:
         return self.turns[-1].conversion_probability if self.turns else None
+
+    def expectations_failed(self) -> int | None:
+        """How many expectations failed (``None``: the recording has no journey file)."""
+        return None if self.expectations is None else len(self.expectations.failures)
+
+    def expectation_failures(self, turn: int | None) -> tuple[ExpectationFailure, ...]:
+        """The failures about one turn (``None``: about the whole call)."""
+        if self.expectations is None:
+            return ()
+        return tuple(f for f in self.expectations.failures if f.turn == turn)
 
     # -- file format ----------------------------------------------------------------------
 
@@ -219,6 +308,7 @@ class CallRecord:
             "agent_speech": [s.to_json() for s in self.agent_speech],
             "caller_speech": [s.to_json() for s in self.caller_speech],
             "errors": list(self.errors),
+            "expectations": None if self.expectations is None else self.expectations.to_json(),
             "summary": {
                 "turns": len(self.turns),
                 "latency_p50_ms": _round(self.latency_percentile(0.5)),
@@ -226,6 +316,7 @@ class CallRecord:
                 "barge_ins": self.barge_ins(),
                 "fallbacks": self.fallbacks(),
                 "final_conversion_probability": self.final_conversion(),
+                "expectations_failed": self.expectations_failed(),
             },
         }
 
@@ -256,6 +347,11 @@ class CallRecord:
             agent_speech=tuple(Span.from_json(s) for s in data.get("agent_speech", ())),
             caller_speech=tuple(Span.from_json(s) for s in data.get("caller_speech", ())),
             errors=tuple(str(e) for e in data.get("errors", ())),
+            expectations=(
+                Expectations.from_json(data["expectations"])
+                if data.get("expectations") is not None
+                else None
+            ),
         )
 
     def write(self, folder: Path) -> Path:

@@ -66,6 +66,7 @@ from loadtest.twilio_carrier import (
 )
 from voice_agent.audio import codec
 from voice_agent.audio.resample import resample
+from voice_agent.replay.expect import judge, load_sidecars
 from voice_agent.replay.model import (
     AGENT_WAV,
     STEREO_WAV,
@@ -1161,21 +1162,53 @@ class ReplayRun:
     summary: Path | None
 
     @property
+    def with_errors(self) -> int:
+        """Calls the server refused, dropped or left unanswered."""
+        return sum(bool(c.record.errors) for c in self.calls)
+
+    @property
+    def with_failed_expectations(self) -> int:
+        """Calls with an expectation of their journey file that did not hold."""
+        return sum(bool(c.record.expectations_failed()) for c in self.calls)
+
+    @property
     def failed(self) -> bool:
-        return any(c.record.errors for c in self.calls)
+        """A call had errors or an expectation failed (exit status 1)."""
+        return bool(self.with_errors or self.with_failed_expectations)
+
+    def verdict(self) -> str:
+        """One line: ``OK``, or why the run failed."""
+        if not self.failed:
+            return f"OK: {len(self.calls)} calls, no errors, no failed expectations"
+        why = [
+            f"{n} call(s) {what}"
+            for n, what in (
+                (self.with_errors, "with errors"),
+                (self.with_failed_expectations, "with failed expectations"),
+            )
+            if n
+        ]
+        return f"FAILED: {' and '.join(why)} of {len(self.calls)}"
 
     def lines(self) -> list[str]:
-        """One line a call, for people."""
+        """One line a call (and one under it per failed expectation), for people."""
         out: list[str] = []
         for c in self.calls:
             r = c.record
             p50, p95 = r.latency_percentile(0.5), r.latency_percentile(0.95)
             latency = "no latency" if p50 is None else f"p50 {p50:.0f} ms, p95 {p95 or 0:.0f} ms"
             errors = f"errors: {', '.join(r.errors)}" if r.errors else "no errors"
+            expect = (
+                ""
+                if r.expectations is None
+                else f", expectations {r.expectations.summary()} ({r.expectations.journey})"
+            )
             out.append(
                 f"{r.recording}: {len(r.turns)} turns, {latency}, {r.barge_ins()} barge-ins, "
-                f"{errors} -> {c.report or c.folder}"
+                f"{errors}{expect} -> {c.report or c.folder}"
             )
+            if r.expectations is not None:
+                out += [f"  x {f.where}: {f.message}" for f in r.expectations.failures]
         return out
 
     def to_json(self) -> dict[str, object]:
@@ -1197,6 +1230,7 @@ class ReplayRun:
                     "conversation_id": r.conversation_id,
                     "duration_s": round(r.duration_s, 3),
                     "errors": list(r.errors),
+                    "expectations": (None if r.expectations is None else r.expectations.to_json()),
                     "call_json": str(c.folder / "call.json"),
                     "agent_wav": str(c.folder / AGENT_WAV),
                     "call_wav": str(c.folder / STEREO_WAV),
@@ -1208,6 +1242,10 @@ class ReplayRun:
             "summary": None if self.summary is None else str(self.summary),
             "calls": calls,
             "errors": sum(len(c.record.errors) for c in self.calls),
+            "calls_with_errors": self.with_errors,
+            "expectations_failed": sum(c.record.expectations_failed() or 0 for c in self.calls),
+            "calls_with_failed_expectations": self.with_failed_expectations,
+            "failed": self.failed,
         }
 
 
@@ -1222,9 +1260,12 @@ async def replay_all(
     *,
     progress: ProgressFactory = no_progress,
 ) -> ReplayRun:
-    """Replay each recording in turn, write its outputs and report, then the summary page."""
+    """Replay each recording in turn, judge it against the journey file beside it (if any),
+    write its outputs and report, then the summary page. A bad journey file raises
+    :class:`~voice_agent.journeys.spec.JourneyError` before any call is placed."""
     from voice_agent.replay import report
 
+    journeys = await asyncio.to_thread(load_sidecars, paths, options.lang)
     await check_server(options)
     await asyncio.to_thread(out.mkdir, parents=True, exist_ok=True)
     taken: set[str] = set()
@@ -1239,6 +1280,11 @@ async def replay_all(
             result = await replay_call(rec, options, name=str(path), progress=bar)
         finally:
             bar.close()
+        journey = journeys.get(path)
+        if journey is not None:
+            result = replace(
+                result, record=replace(result.record, expectations=judge(journey, result.record))
+            )
         folder = call_folder(out, path.stem, taken)
         await asyncio.to_thread(write_call_outputs, result, folder)
         page = await asyncio.to_thread(report.write_call_report, result.record, folder)

@@ -5,18 +5,30 @@ folders and options."""
 from __future__ import annotations
 
 import wave
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from voice_agent.replay.model import AGENT_WAV, CALL_JSON, STEREO_WAV, CallRecord, Span
+from tests.unit.replay.records import sales_call, short_call
+from voice_agent.replay.model import (
+    AGENT_WAV,
+    CALL_JSON,
+    STEREO_WAV,
+    CallRecord,
+    ExpectationFailure,
+    Expectations,
+    Span,
+)
 from voice_agent.replay.recording import RecordingError
 from voice_agent.replay.runner import (
+    CallOutput,
     CallResult,
     ClientPlayback,
     HeardAudio,
     ReplayOptions,
+    ReplayRun,
     StoredExchange,
     agent_track,
     call_folder,
@@ -251,3 +263,45 @@ def test_options_are_checked() -> None:
             ReplayOptions(speed=speed)
     with pytest.raises(ValueError, match="tail"):
         ReplayOptions(tail_quiet_s=5.0, tail_max_s=1.0)
+
+
+def test_a_run_fails_on_errors_or_failed_expectations_and_says_which(tmp_path: Path) -> None:
+    held = Expectations("calls/a.yaml", 8, ())
+    failed = Expectations(
+        "calls/b.yaml",
+        8,
+        (ExpectationFailure(3, "expect.reply_matches", "a reply matching /sign/", '"Pay now."'),),
+    )
+    good = replace(sales_call("calls/a.wav"), expectations=held)
+    bad = replace(sales_call("calls/b.wav"), expectations=failed)
+
+    def run(*records: CallRecord) -> ReplayRun:
+        calls = tuple(CallOutput(r, tmp_path / Path(r.recording).stem, None) for r in records)
+        return ReplayRun(tmp_path, calls, None)
+
+    ok = run(good, sales_call("calls/c.wav"))
+    assert not ok.failed and ok.verdict() == "OK: 2 calls, no errors, no failed expectations"
+    assert "expectations 8/8 held (calls/a.yaml)" in ok.lines()[0]
+    assert "expectations" not in ok.lines()[1]  # no journey file
+
+    failing = run(good, bad)
+    assert failing.failed
+    assert failing.verdict() == "FAILED: 1 call(s) with failed expectations of 2"
+    lines = failing.lines()
+    assert "expectations 1 failed (calls/b.yaml)" in lines[1]
+    assert lines[2] == (
+        '  x turn 3: expect.reply_matches: expected a reply matching /sign/; got "Pay now."'
+    )
+    data = failing.to_json()
+    assert data["failed"] is True and data["expectations_failed"] == 1
+    assert data["calls_with_failed_expectations"] == 1 and data["calls_with_errors"] == 0
+    calls = data["calls"]
+    assert isinstance(calls, list)
+    assert (
+        calls[1]["expectations"] == failed.to_json() and calls[0]["expectations"] == held.to_json()
+    )
+
+    both = run(bad, short_call())  # short_call has a server error
+    assert both.verdict() == (
+        "FAILED: 1 call(s) with errors and 1 call(s) with failed expectations of 2"
+    )
