@@ -234,7 +234,7 @@ def test_cli_compare_exits_0_on_identical_runs(tmp_path: Path) -> None:
     new = write_run(tmp_path / "new", [sales_call(), short_call()])
     proc = replay_compare(old, new)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "OK: no action, turn count or call changed" in proc.stdout
+    assert "OK: no action, turn count, failing expectation or call changed" in proc.stdout
 
 
 def test_cli_compare_exits_0_when_only_replies_changed(tmp_path: Path) -> None:

@@ -7,15 +7,20 @@ by more than ``threshold`` (objections, needs, buying signal, conversion probabi
 latency that moved by more than ``latency_threshold_ms``; for every call the turn count,
 greeting, end reason, errors and p50/p95 latency.
 
+When the calls were judged against a journey file (``Expectations``, README "Replay"), the
+set of failing expectations is compared, each keyed by its turn and key: a new failure (it
+held, or was not judged, in OLD) and a fixed one are both reported.
+
 :attr:`Comparison.failing` is what CI keys on: a turn's action changed, a call's number of
-turns changed, or a call is only on one side. Everything else is reported, not failed on.
+turns changed, a call is only on one side, or the set of failing expectations changed.
+Everything else is reported, not failed on.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final, Literal
 
@@ -24,6 +29,7 @@ from voice_agent.replay.model import (
     CALL_HTML,
     CALL_JSON,
     CallRecord,
+    ExpectationFailure,
     Label,
     RecordError,
     TurnRecord,
@@ -105,6 +111,55 @@ class LatencyChange:
 
 
 @dataclass(frozen=True, slots=True)
+class ExpectationChange:
+    """An expectation (a turn's or the whole call's key) that fails on one side only."""
+
+    #: The 1-based turn; ``None`` for the whole call.
+    turn: int | None
+    key: str
+    #: The failure on each side; ``None``: it held there (or was not judged).
+    old: ExpectationFailure | None
+    new: ExpectationFailure | None
+    #: Whether each side's call was judged against a journey file at all.
+    old_judged: bool = True
+    new_judged: bool = True
+
+    @property
+    def fixed(self) -> bool:
+        return self.new is None
+
+    @property
+    def where(self) -> str:
+        return "whole call" if self.turn is None else f"turn {self.turn}"
+
+    def describe(self) -> str:
+        """``turn 3 expect.reply_matches: held in OLD, fails in NEW: expected ...; got ...``"""
+        head = f"{self.where} {self.key}"
+        if self.new is not None:
+            was = "held" if self.old_judged else "not judged"
+            return f"{head}: {was} in OLD, fails in NEW: {self._said(self.new)}"
+        assert self.old is not None
+        now = "holds" if self.new_judged else "not judged"
+        return f"{head}: failed in OLD, {now} in NEW (OLD: {self._said(self.old)})"
+
+    @staticmethod
+    def _said(failure: ExpectationFailure) -> str:
+        return f"expected {failure.expected}; got {failure.actual}"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "turn": self.turn,
+            "key": self.key,
+            "change": "fixed" if self.fixed else "new_failure",
+            "old": None if self.old is None else self.old.to_json(),
+            "new": None if self.new is None else self.new.to_json(),
+            "old_judged": self.old_judged,
+            "new_judged": self.new_judged,
+            "message": self.describe(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class TurnDiff:
     """One turn index of a call on both sides (``old``/``new`` is ``None`` when the turn
     exists on one side only; the change fields are then ``None`` / empty)."""
@@ -123,6 +178,8 @@ class TurnDiff:
     latency: LatencyChange = LatencyChange(None, None)
     #: The latency moved by more than the latency threshold (or was heard on one side only).
     latency_changed: bool = False
+    #: This turn's expectations that fail on one side only.
+    expectations: tuple[ExpectationChange, ...] = ()
 
     @property
     def only_old(self) -> bool:
@@ -152,9 +209,14 @@ class TurnDiff:
                     self.fallbacks,
                 )
             )
-            or bool(self.flags or self.insights)
+            or bool(self.flags or self.insights or self.expectations)
             or self.latency_changed
         )
+
+    @property
+    def failing(self) -> bool:
+        """The action or an expectation of this turn changed (or the turn is one-sided)."""
+        return self.action_changed or bool(self.expectations)
 
     def to_json(self) -> dict[str, object]:
         def opt(c: TextChange | None) -> dict[str, object] | None:
@@ -176,6 +238,7 @@ class TurnDiff:
             "insights": [i.to_json() for i in self.insights],
             "latency": self.latency.to_json(),
             "latency_changed": self.latency_changed,
+            "expectations": [e.to_json() for e in self.expectations],
         }
 
 
@@ -195,6 +258,14 @@ class CallDiff:
     errors: TextChange | None = None
     p50: LatencyChange = LatencyChange(None, None)
     p95: LatencyChange = LatencyChange(None, None)
+    #: Whole-call expectations (``checks``, ``end``, ``turns``) that fail on one side only.
+    expectations: tuple[ExpectationChange, ...] = ()
+    #: Expectations that fail on both sides, keyed the same (reported, not failed on).
+    still_failing: tuple[ExpectationChange, ...] = ()
+
+    def expectation_changes(self) -> list[ExpectationChange]:
+        """Every expectation that fails on one side only, by turn, whole-call ones last."""
+        return [e for t in self.turns for e in t.expectations] + list(self.expectations)
 
     @property
     def turn_count_changed(self) -> bool:
@@ -216,6 +287,7 @@ class CallDiff:
         for t in self.turns:
             if t.action is not None:
                 out.append(f"turn {t.index} action {t.action.old} → {t.action.new}")
+        out += [e.describe() for e in self.expectation_changes()]
         return out
 
     @property
@@ -258,6 +330,12 @@ class CallDiff:
             "errors": opt(self.errors),
             "latency_p50": self.p50.to_json(),
             "latency_p95": self.p95.to_json(),
+            "expectations_judged": {
+                "old": self.old is not None and self.old.expectations is not None,
+                "new": self.new is not None and self.new.expectations is not None,
+            },
+            "expectation_changes": [e.to_json() for e in self.expectation_changes()],
+            "expectations_still_failing": [e.to_json() for e in self.still_failing],
             "turns": [t.to_json() for t in self.turns if t.changed],
         }
 
@@ -272,7 +350,8 @@ class Comparison:
 
     @property
     def failing(self) -> bool:
-        """A turn's action changed, a call's turn count changed, or a call is missing."""
+        """A turn's action changed, a call's turn count changed, a call is missing, or the
+        set of failing expectations changed."""
         return any(c.failing for c in self.calls)
 
     def to_json(self) -> dict[str, object]:
@@ -285,6 +364,7 @@ class Comparison:
             "calls_compared": len(self.calls),
             "calls_changed": sum(c.changed for c in self.calls),
             "calls_failing": sum(c.failing for c in self.calls),
+            "expectation_changes": sum(len(c.expectation_changes()) for c in self.calls),
             "calls": [c.to_json() for c in self.calls],
         }
 
@@ -304,11 +384,11 @@ class Comparison:
         lines.append("")
         if self.failing:
             lines.append(
-                f"FAILING: {failing} call(s) with a changed action, turn count, "
-                "or a call on one side only"
+                f"FAILING: {failing} call(s) with a changed action, turn count or failing "
+                "expectations, or a call on one side only"
             )
         else:
-            lines.append("OK: no action, turn count or call changed")
+            lines.append("OK: no action, turn count, failing expectation or call changed")
         return "\n".join(lines) + "\n"
 
 
@@ -375,6 +455,29 @@ def compare_turns(
     )
 
 
+def _failures(record: CallRecord) -> dict[tuple[int | None, str], ExpectationFailure]:
+    out: dict[tuple[int | None, str], ExpectationFailure] = {}
+    for f in record.expectations.failures if record.expectations is not None else ():
+        out.setdefault((f.turn, f.key), f)
+    return out
+
+
+def compare_expectations(
+    old: CallRecord, new: CallRecord
+) -> tuple[list[ExpectationChange], list[ExpectationChange]]:
+    """The expectations failing on one side only, and those failing on both, each keyed
+    by (turn, key), in turn order (whole-call ones last). A side without a journey file
+    counts as failing nothing."""
+    o, n = _failures(old), _failures(new)
+    judged = (old.expectations is not None, new.expectations is not None)
+    changed: list[ExpectationChange] = []
+    both: list[ExpectationChange] = []
+    for turn, key in sorted(set(o) | set(n), key=lambda k: (k[0] is None, k[0] or 0, k[1])):
+        change = ExpectationChange(turn, key, o.get((turn, key)), n.get((turn, key)), *judged)
+        (both if change.old is not None and change.new is not None else changed).append(change)
+    return changed, both
+
+
 def compare_calls(
     old: CallRecord | None,
     new: CallRecord | None,
@@ -390,18 +493,22 @@ def compare_calls(
         raise ValueError("compare_calls needs at least one side")
     if old is None or new is None:
         return CallDiff(present.recording, old, new, old_folder, new_folder)
+    changes, still_failing = compare_expectations(old, new)
     turns: list[TurnDiff] = []
     for i in range(max(len(old.turns), len(new.turns))):
         o = old.turns[i] if i < len(old.turns) else None
         n = new.turns[i] if i < len(new.turns) else None
         if o is not None and n is not None:
-            turns.append(
-                compare_turns(o, n, threshold=threshold, latency_threshold_ms=latency_threshold_ms)
+            diff = compare_turns(
+                o, n, threshold=threshold, latency_threshold_ms=latency_threshold_ms
             )
         else:
             side = o if o is not None else n
             assert side is not None
-            turns.append(TurnDiff(side.index, o, n))
+            diff = TurnDiff(side.index, o, n)
+        mine = tuple(e for e in changes if e.turn == diff.index)
+        turns.append(replace(diff, expectations=mine) if mine else diff)
+    numbered = {t.index for t in turns}
     return CallDiff(
         recording=old.recording,
         old=old,
@@ -414,6 +521,8 @@ def compare_calls(
         errors=_text(", ".join(old.errors), ", ".join(new.errors)),
         p50=LatencyChange(old.latency_percentile(0.5), new.latency_percentile(0.5)),
         p95=LatencyChange(old.latency_percentile(0.95), new.latency_percentile(0.95)),
+        expectations=tuple(e for e in changes if e.turn is None or e.turn not in numbered),
+        still_failing=tuple(still_failing),
     )
 
 
@@ -487,12 +596,14 @@ def _turn_text(t: TurnDiff) -> list[str]:
             f"  turn {t.index}: only in OLD (action {t.old.action})",
             f"    caller: {_quote(t.old.transcript)}",
             f"    agent:  {_quote(t.old.reply)}",
+            *_expectation_lines(t.expectations, "    "),
         ]
     if t.old is None and t.new is not None:
         return [
             f"  turn {t.index}: only in NEW (action {t.new.action})",
             f"    caller: {_quote(t.new.transcript)}",
             f"    agent:  {_quote(t.new.reply)}",
+            *_expectation_lines(t.expectations, "    "),
         ]
     lines = [f"  turn {t.index}:"]
     if t.transcript:
@@ -521,7 +632,14 @@ def _turn_text(t: TurnDiff) -> list[str]:
         lines.append(f"    fallbacks: {t.fallbacks.old or '–'} → {t.fallbacks.new or '–'}")
     if t.latency_changed:
         lines.append(f"    latency: {t.latency.describe()}")
-    return lines
+    return lines + _expectation_lines(t.expectations, "    ")
+
+
+def _expectation_lines(changes: Sequence[ExpectationChange], indent: str) -> list[str]:
+    return [
+        f"{indent}{'EXPECTATION FIXED' if e.fixed else 'EXPECTATION FAILS'}: {e.describe()}"
+        for e in changes
+    ]
 
 
 def _call_text(call: CallDiff) -> list[str]:
@@ -547,9 +665,15 @@ def _call_text(call: CallDiff) -> list[str]:
         lines.append(f"  end reason: {call.end_reason.old or '–'} → {call.end_reason.new or '–'}")
     if call.errors:
         lines.append(f"  errors: {call.errors.old or '–'} → {call.errors.new or '–'}")
+    lines += _expectation_lines(call.expectations, "  ")
     for t in call.turns:
         if t.changed:
             lines += _turn_text(t)
+    if call.still_failing:
+        lines.append(
+            "  still failing in both: "
+            + "; ".join(f"{e.where} {e.key}" for e in call.still_failing)
+        )
     return lines
 
 
@@ -622,10 +746,32 @@ def turn_diff_html(t: TurnDiff) -> str:
                 f"<tr><th>Latency</th><td class='old num'>{fmt_ms(t.latency.old_ms)}</td>"
                 f"<td class='new num'>{fmt_ms(t.latency.new_ms)}</td></tr>"
             )
-    cls = "failing" if t.action_changed else "changed"
+    rows += [expectation_row(e) for e in t.expectations]
+    cls = "failing" if t.failing else "changed"
     return (
         f'<tbody class="turn-diff {cls}" data-turn="{t.index}">'
         f'<tr><th colspan="3">Turn {t.index}</th></tr>{"".join(rows)}</tbody>'
+    )
+
+
+def _failure_cell(failure: ExpectationFailure | None, judged: bool) -> str:
+    if failure is None:
+        word = "held" if judged else "not judged (no journey file)"
+        return f'<span class="badge ok">{esc(word)}</span>'
+    return (
+        '<span class="badge failing">fails</span> '
+        f"expected {esc(failure.expected)}; got {esc(failure.actual)}"
+    )
+
+
+def expectation_row(e: ExpectationChange) -> str:
+    """An expectation failing on one side only: key, OLD, NEW."""
+    badge = "fixed" if e.fixed else "new failure"
+    return (
+        f'<tr class="failing expectation" data-key="{esc(e.key)}">'
+        f'<th>{esc(e.key)} <span class="badge failing">{badge}</span></th>'
+        f'<td class="old">{_failure_cell(e.old, e.old_judged)}</td>'
+        f'<td class="new">{_failure_cell(e.new, e.new_judged)}</td></tr>'
     )
 
 
@@ -656,12 +802,27 @@ def call_diff_html(call: CallDiff, links: tuple[str | None, str | None]) -> str:
             if change is not None:
                 parts.append(f"<p><b>{esc(label)}:</b> {_old_new(change.old, change.new)}</p>")
         changed_turns = [t for t in call.turns if t.changed]
-        if changed_turns:
+        whole = "".join(expectation_row(e) for e in call.expectations)
+        if whole:
+            whole = (
+                '<tbody class="turn-diff failing" data-turn="call">'
+                f'<tr><th colspan="3">Whole call</th></tr>{whole}</tbody>'
+            )
+        if changed_turns or whole:
             parts.append(
                 '<table class="diff"><thead><tr><th style="width:14%">What</th>'
                 '<th style="width:43%">OLD</th><th style="width:43%">NEW</th></tr></thead>'
                 + "".join(turn_diff_html(t) for t in changed_turns)
+                + whole
                 + "</table>"
+            )
+        if call.still_failing:
+            items = "".join(
+                f"<li>{esc(e.where)} <code>{esc(e.key)}</code></li>" for e in call.still_failing
+            )
+            parts.append(
+                '<p class="note">Failing in both runs (not a change):</p>'
+                f'<ul class="still-failing">{items}</ul>'
             )
     parts.append("</section>")
     return "".join(parts)
@@ -689,9 +850,10 @@ def compare_page(
     failing = sum(c.failing for c in comparison.calls)
     verdict = (
         "<p><span class=\"badge failing\">FAILING</span> a turn's action, a call's turn count "
-        "changed, or a call is on one side only.</p>"
+        "or the failing expectations changed, or a call is on one side only.</p>"
         if comparison.failing
-        else '<p><span class="badge ok">OK</span> no action, turn count or call changed.</p>'
+        else '<p><span class="badge ok">OK</span> no action, turn count, failing expectation '
+        "or call changed.</p>"
     )
     header = facts(
         [
@@ -700,6 +862,10 @@ def compare_page(
             ("Calls compared", str(len(comparison.calls))),
             ("Changed", str(changed)),
             ("Failing", str(failing)),
+            (
+                "Expectation changes",
+                str(sum(len(c.expectation_changes()) for c in comparison.calls)),
+            ),
             ("Insight threshold", f"{comparison.threshold:.2f}"),
             ("Latency threshold", fmt_ms(comparison.latency_threshold_ms)),
         ]
@@ -710,13 +876,15 @@ def compare_page(
         if call.changed:
             name = f'<a href="#{_anchor(call)}">{name}</a>'
         changed_turns = [t.index for t in call.turns if t.changed]
+        items = "".join(f"<li>{esc(f)}</li>" for f in call.failures())
+        failures = f'<ul class="plain">{items}</ul>' if items else "–"
         rows.append(
             f'<tr class="call {call.status}"><td>{name}</td><td>{_badge(call)}</td>'
             f'<td class="num">{_count(call.old)} → {_count(call.new)}</td>'
             f'<td class="num">{esc(call.p50.describe())}</td>'
             f'<td class="num">{esc(call.p95.describe())}</td>'
             f"<td>{esc(', '.join(map(str, changed_turns)) or '–')}</td>"
-            f"<td>{esc('; '.join(call.failures()) or '–')}</td></tr>"
+            f"<td>{failures}</td></tr>"
         )
     table = (
         '<div class="scroll"><table class="calls"><thead><tr><th>Recording</th><th>Status</th>'

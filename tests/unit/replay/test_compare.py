@@ -18,7 +18,14 @@ from voice_agent.replay.compare import (
     compare_runs,
     write_compare_report,
 )
-from voice_agent.replay.model import CALL_HTML, CallRecord, Label, RecordError
+from voice_agent.replay.model import (
+    CALL_HTML,
+    CallRecord,
+    ExpectationFailure,
+    Expectations,
+    Label,
+    RecordError,
+)
 from voice_agent.replay.report import write_call_report
 
 
@@ -56,7 +63,7 @@ def test_identical_runs_pass_with_nothing_changed(tmp_path: Path) -> None:
     json.dumps(data)  # plain JSON types
     text = c.summary_text()
     assert "2 calls, 0 changed, 0 failing" in text
-    assert text.rstrip().endswith("OK: no action, turn count or call changed")
+    assert text.rstrip().endswith("OK: no action, turn count, failing expectation or call changed")
 
 
 def test_a_changed_reply_is_reported_but_does_not_fail(tmp_path: Path) -> None:
@@ -244,3 +251,121 @@ def test_compare_page_of_identical_runs_says_nothing_changed(tmp_path: Path) -> 
     assert "Nothing changed." in page.text
     assert not page.find("tbody", "turn-diff")
     assert '<span class="badge ok">OK</span>' in document
+
+
+# -- expectations ---------------------------------------------------------------------------------
+
+
+def judged(record: CallRecord, *failures: ExpectationFailure) -> CallRecord:
+    return replace(record, expectations=Expectations("calls/x.yaml", 12, tuple(failures)))
+
+
+REPLY_FAILS = ExpectationFailure(
+    4, "expect.reply_matches", "a reply matching /(?i)sign[- ]?up/", '"¡Hecho! Te envío el pago."'
+)
+TURNS_FAIL = ExpectationFailure(None, "turns", '4 customer turns: 1 "Hola"', '3: 1 "Hola"')
+
+
+def test_a_new_expectation_failure_fails_and_says_what_held_before(tmp_path: Path) -> None:
+    old = judged(sales_call())
+    new = judged(
+        with_turn(sales_call(), 4, reply="¡Hecho! Te envío el pago."),
+        REPLY_FAILS,
+    )
+    c = compare(tmp_path, [old], [new])
+    assert c.failing
+    call = c.calls[0]
+    assert call.status == "failing"
+    expected = (
+        "turn 4 expect.reply_matches: held in OLD, fails in NEW: expected a reply matching "
+        '/(?i)sign[- ]?up/; got "¡Hecho! Te envío el pago."'
+    )
+    assert call.failures() == [expected]
+    (change,) = call.turns[3].expectations
+    assert change.old is None and change.new == REPLY_FAILS and not change.fixed
+    assert call.turns[3].failing and call.turns[3].changed
+    text = c.summary_text()
+    assert f"FAIL    llamada-ñandú.wav: {expected}" in text
+    assert f"    EXPECTATION FAILS: {expected}" in text
+    assert "reply changed:" in text
+    assert "FAILING: 1 call(s) with a changed action, turn count or failing expectations" in text
+    data = json.loads(json.dumps(c.to_json()))
+    assert data["expectation_changes"] == 1
+    (entry,) = data["calls"][0]["expectation_changes"]
+    assert (entry["turn"], entry["key"], entry["change"]) == (
+        4,
+        "expect.reply_matches",
+        "new_failure",
+    )
+    assert entry["old"] is None and entry["new"]["actual"] == '"¡Hecho! Te envío el pago."'
+    assert [t["index"] for t in data["calls"][0]["turns"]] == [4]
+    assert data["calls"][0]["turns"][0]["expectations"][0]["message"] == expected
+
+
+def test_a_fixed_expectation_also_fails_the_comparison(tmp_path: Path) -> None:
+    c = compare(tmp_path, [judged(sales_call(), TURNS_FAIL)], [judged(sales_call())])
+    assert c.failing
+    call = c.calls[0]
+    assert call.failures() == [
+        'whole call turns: failed in OLD, holds in NEW (OLD: expected 4 customer turns: 1 "Hola"; '
+        'got 3: 1 "Hola")'
+    ]
+    (change,) = call.expectations  # a whole-call one: not on a turn
+    assert change.fixed and all(not t.expectations for t in call.turns)
+    assert "  EXPECTATION FIXED: whole call turns: failed in OLD" in c.summary_text()
+
+
+def test_an_expectation_failing_on_both_sides_is_not_a_change(tmp_path: Path) -> None:
+    old = judged(sales_call(), REPLY_FAILS)
+    new = judged(sales_call(), replace(REPLY_FAILS, actual='"otra respuesta"'))
+    c = compare(tmp_path, [old], [new])
+    assert not c.failing and c.calls[0].status == "same"
+    (still,) = c.calls[0].still_failing
+    assert (still.turn, still.key) == (4, "expect.reply_matches")
+    assert c.to_json()["calls"][0]["expectations_still_failing"][0]["key"] == "expect.reply_matches"
+
+
+def test_expectations_on_one_side_only_count_as_nothing_failing_on_the_other(
+    tmp_path: Path,
+) -> None:
+    c = compare(tmp_path, [sales_call()], [judged(sales_call(), REPLY_FAILS)])
+    assert c.failing
+    assert c.calls[0].failures() == [
+        "turn 4 expect.reply_matches: not judged in OLD, fails in NEW: expected a reply matching "
+        '/(?i)sign[- ]?up/; got "¡Hecho! Te envío el pago."'
+    ]
+    assert c.to_json()["calls"][0]["expectations_judged"] == {"old": False, "new": True}
+    # a journey file that was added and holds changes nothing
+    assert not compare(tmp_path / "2", [sales_call()], [judged(sales_call())]).failing
+
+
+def test_a_failure_on_a_turn_only_one_side_has_is_on_that_turn(tmp_path: Path) -> None:
+    short = replace(sales_call(), turns=sales_call().turns[:3])
+    new = judged(short, TURNS_FAIL)
+    c = compare(tmp_path, [judged(sales_call(), REPLY_FAILS)], [new])
+    call = c.calls[0]
+    assert call.turns[3].only_old
+    assert [e.key for e in call.turns[3].expectations] == ["expect.reply_matches"]
+    assert [e.key for e in call.expectations] == ["turns"]
+    assert call.failures()[0] == "turns 4 → 3"
+
+
+def test_compare_page_shows_expectation_changes_side_by_side(tmp_path: Path) -> None:
+    old = judged(sales_call(), TURNS_FAIL)
+    new = judged(with_turn(sales_call(), 4, reply=f"pago {SCRIPT}"), REPLY_FAILS)
+    c = compare(tmp_path, [old], [new])
+    document = write_compare_report(c, tmp_path / "out").read_text(encoding="utf-8")
+    assert SCRIPT not in document
+    page = parse(document)
+    rows = page.find("tr", "expectation")
+    assert [r.attrs["data-key"] for r in rows] == ["expect.reply_matches", "turns"]
+    assert [
+        (d.attrs["data-turn"], "failing" in d.classes) for d in page.find("tbody", "turn-diff")
+    ] == [
+        ("4", True),
+        ("call", True),
+    ]
+    assert "new failure" in page.text and "fixed" in page.text and "held" in page.text
+    assert "expected a reply matching /(?i)sign[- ]?up/" in page.text
+    why = page.text[page.text.index("Why failing") :]
+    assert "turn 4 expect.reply_matches: held in OLD, fails in NEW" in why
