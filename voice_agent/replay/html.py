@@ -80,6 +80,11 @@ audio { width: 100%; max-width: 700px; margin: 8px 0; }
 del.old, ins.new { text-decoration: none; padding: 1px 3px; border-radius: 3px; }
 tr.changed td { background: #fffbeb; }
 tr.failing td { background: #fef2f2; }
+tr.expect-failed td { background: #fef2f2; }
+tr.expect-failed td:first-child { box-shadow: inset 4px 0 0 var(--cut); }
+ul.expect { margin: 2px 0 6px; padding-left: 18px; }
+ul.expect li { color: #991b1b; }
+section.expectations.failed { border-left: 4px solid var(--cut); padding-left: 12px; }
 tr.failing td.old { background: var(--old); font-weight: 700; }
 tr.failing td.new { background: var(--new); font-weight: 700; }
 """

@@ -47,6 +47,8 @@ from voice_agent.replay.model import (
     STEREO_WAV,
     SUMMARY_HTML,
     CallRecord,
+    ExpectationFailure,
+    Expectations,
     Label,
     RecordError,
     Span,
@@ -108,6 +110,14 @@ def errors_html(errors: Sequence[str]) -> str:
         return "0"
     badges = "".join(f'<span class="badge error">{esc(e)}</span>' for e in errors)
     return f"{len(errors)} {badges}"
+
+
+def expectations_badge(expectations: Expectations | None) -> str:
+    """``12/12 held`` (green), ``2 failed`` (red), or ``–`` without a journey file."""
+    if expectations is None:
+        return '<span class="muted">–</span>'
+    cls = "ok" if expectations.passed else "failing"
+    return f'<span class="badge {cls}">{esc(expectations.summary())}</span>'
 
 
 def buying_html(turn: TurnRecord) -> str:
@@ -401,7 +411,59 @@ def timings_html(turn: TurnRecord) -> str:
     return f'<details class="timings"><summary>stages, ms</summary>{items}</details>'
 
 
-def turn_row(turn: TurnRecord) -> str:
+def failure_items(failures: Sequence[ExpectationFailure]) -> str:
+    """Failed expectations as list items: the key, what was expected, what happened."""
+    return "".join(
+        f'<li class="expect-failure"><code>{esc(f.key)}</code>: expected {esc(f.expected)}; '
+        f"got {esc(f.actual)}</li>"
+        for f in failures
+    )
+
+
+def expectations_cell(turn: TurnRecord, expectations: Expectations) -> str:
+    """``held``, or a badge per failed key (the whole failure in its tooltip; the list above
+    the table has them in full)."""
+    failures = [f for f in expectations.failures if f.turn == turn.index]
+    if not failures:
+        return '<span class="badge ok">held</span>'
+    return "".join(
+        f'<span class="badge failing" title="{esc(f.message)}">{ident(f.key)}</span>'
+        for f in failures
+    )
+
+
+def expectations_html(record: CallRecord) -> str:
+    """The expectations section of a call's page: all held, or each failure by turn."""
+    e = record.expectations
+    if e is None:
+        return ""
+    head = (
+        f'<p class="lead">Judged against <code>{esc(e.journey)}</code>, the journey file '
+        f"beside the recording: {e.judged} expectations.</p>"
+    )
+    if e.passed:
+        return (
+            f'<section class="expectations passed"><h2>Expectations</h2>{head}'
+            f'<p><span class="badge ok">all held</span> {esc(e.summary())}</p></section>'
+        )
+    groups: list[str] = []
+    turns = sorted({f.turn for f in e.failures if f.turn is not None})
+    for turn in [*turns, None]:
+        failures = [f for f in e.failures if f.turn == turn]
+        if failures:
+            where = "Whole call" if turn is None else f"Turn {turn}"
+            groups.append(
+                f'<li data-turn="{"call" if turn is None else turn}"><b>{where}</b>'
+                f'<ul class="expect">{failure_items(failures)}</ul></li>'
+            )
+    return (
+        f'<section class="expectations failed"><h2>Expectations</h2>{head}'
+        f'<p><span class="badge failing">{esc(e.summary())}</span> of {e.judged}</p>'
+        f'<ul class="plain expect-groups">{"".join(groups)}</ul></section>'
+    )
+
+
+def turn_row(turn: TurnRecord, expectations: Expectations | None = None) -> str:
     when = fmt_s(turn.caller.start_s) if turn.caller else "–"
     transcript = esc(turn.transcript) if turn.transcript else '<span class="muted">(none)</span>'
     if turn.dtmf:
@@ -410,8 +472,16 @@ def turn_row(turn: TurnRecord) -> str:
     if turn.barge_in:
         reply += ' <span class="badge cut">cut short: caller talked over it</span>'
     reason = f'<div class="muted">{esc(turn.action_reason)}</div>' if turn.action_reason else ""
+    classes = ["turn"]
+    if turn.barge_in:
+        classes.append("barge-in")
+    expect_cell = ""
+    if expectations is not None:
+        if any(f.turn == turn.index for f in expectations.failures):
+            classes.append("expect-failed")
+        expect_cell = f"<td>{expectations_cell(turn, expectations)}</td>"
     return (
-        f'<tr class="turn{" barge-in" if turn.barge_in else ""}" data-turn="{turn.index}">'
+        f'<tr class="{" ".join(classes)}" data-turn="{turn.index}">'
         f'<td class="num">{turn.index}<div class="muted">{when}</div></td>'
         f"<td>{transcript}</td>"
         f"<td>{reply}</td>"
@@ -423,18 +493,20 @@ def turn_row(turn: TurnRecord) -> str:
         f"<td>{ident(turn.phase or '–')}</td>"
         f'<td class="num">{fmt_ms(turn.latency_ms)}{timings_html(turn)}</td>'
         f"<td>{fallbacks_html(turn.fallbacks)}</td>"
+        f"{expect_cell}"
         "</tr>"
     )
 
 
 def turn_table(record: CallRecord) -> str:
+    expect_head = "<th>Expectations</th>" if record.expectations is not None else ""
     head = (
         "<tr><th class='num'>#</th><th>Caller said</th><th>Agent replied</th>"
         "<th>Objections</th><th>Needs</th><th>Buying signal</th>"
         "<th class='num'>Conversion</th><th>Next action</th><th>Phase</th>"
-        "<th class='num'>Latency</th><th>Fallbacks</th></tr>"
+        f"<th class='num'>Latency</th><th>Fallbacks</th>{expect_head}</tr>"
     )
-    rows = "".join(turn_row(t) for t in record.turns)
+    rows = "".join(turn_row(t, record.expectations) for t in record.turns)
     return (
         f'<div class="scroll"><table class="turns"><thead>{head}</thead>'
         f"<tbody>{rows}</tbody></table></div>"
@@ -477,6 +549,7 @@ def call_page(
             ("Barge-ins", str(record.barge_ins())),
             ("Fallbacks", str(record.fallbacks())),
             ("Errors", errors_html(record.errors)),
+            ("Expectations", expectations_badge(record.expectations)),
         ]
     )
     body = [
@@ -484,6 +557,8 @@ def call_page(
         '<p class="lead">Replay of a recorded call through the voice agent.</p>',
         header,
     ]
+    if record.expectations is not None:
+        body.append(expectations_html(record))
     if audio is not None:
         body.append(
             "<h2>Listen</h2>"
@@ -566,9 +641,20 @@ def summary_row(record: CallRecord, folder: str | None) -> str:
         f'<td class="num">{record.barge_ins()}</td>'
         f'<td class="num">{record.fallbacks()}</td>'
         f"<td>{errors_html(record.errors)}</td>"
+        f"<td>{expectations_badge(record.expectations)}</td>"
         f"<td>{ident(fmt_opt(record.end_reason))}</td>"
         "</tr>"
     )
+
+
+def expectations_total(records: Sequence[CallRecord]) -> str:
+    """All calls' expectations: ``20/20 held``, ``3 failed``, or ``–`` (none judged)."""
+    judged = [r.expectations for r in records if r.expectations is not None]
+    if not judged:
+        return "–"
+    failed = sum(len(e.failures) for e in judged)
+    total = sum(e.judged for e in judged)
+    return f"{failed} failed" if failed else f"{total}/{total} held"
 
 
 def summary_page(calls: Sequence[tuple[CallRecord, str | None]]) -> str:
@@ -585,7 +671,7 @@ def summary_page(calls: Sequence[tuple[CallRecord, str | None]]) -> str:
         "<th class='num'>Turns</th><th class='num'>Final conversion</th><th>Buying signal</th>"
         "<th>Last action</th><th class='num'>p50</th><th class='num'>p95</th>"
         "<th class='num'>Barge-ins</th><th class='num'>Fallbacks</th><th>Errors</th>"
-        "<th>End reason</th></tr>"
+        "<th>Expectations</th><th>End reason</th></tr>"
     )
     rows = "".join(summary_row(r, f) for r, f in calls)
     totals = (
@@ -598,7 +684,7 @@ def summary_page(calls: Sequence[tuple[CallRecord, str | None]]) -> str:
         f'<td class="num">{fmt_ms(p50)}</td><td class="num">{fmt_ms(p95)}</td>'
         f'<td class="num">{sum(r.barge_ins() for r in records)}</td>'
         f'<td class="num">{sum(r.fallbacks() for r in records)}</td>'
-        f"<td>{errors}</td><td></td></tr>"
+        f"<td>{errors}</td><td>{esc(expectations_total(records))}</td><td></td></tr>"
     )
     header = facts(
         [
@@ -607,6 +693,11 @@ def summary_page(calls: Sequence[tuple[CallRecord, str | None]]) -> str:
             ("Latency p50 / p95, all turns", esc(f"{fmt_ms(p50)} / {fmt_ms(p95)}")),
             ("Calls with a buying signal", f"{with_buying} of {len(records)}"),
             ("Calls with errors", str(sum(bool(r.errors) for r in records))),
+            (
+                "Calls failing expectations",
+                f"{sum(bool(r.expectations_failed()) for r in records)} of "
+                f"{sum(r.expectations is not None for r in records)} judged",
+            ),
             ("Fallbacks", str(sum(r.fallbacks() for r in records))),
         ]
     )

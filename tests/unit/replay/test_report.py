@@ -15,6 +15,8 @@ from voice_agent.replay.model import (
     STEREO_WAV,
     SUMMARY_HTML,
     CallRecord,
+    ExpectationFailure,
+    Expectations,
     Span,
 )
 from voice_agent.replay.report import (
@@ -296,3 +298,75 @@ def test_spans_of_zero_length_are_still_visible() -> None:
     record = replace(short_call(), caller_speech=(Span(1.0, 1.0),))
     rect = parse(timeline_svg(record)).find("rect", "caller")[0]
     assert _float(rect.attrs["width"]) > 0
+
+
+# -- expectations ---------------------------------------------------------------------------------
+
+FAILED = Expectations(
+    journey="calls/llamada.yaml",
+    judged=14,
+    failures=(
+        ExpectationFailure(2, "expect.action", "handle_objection", f"offer_trial {SCRIPT}"),
+        ExpectationFailure(4, "expect.reply_matches", "a reply matching /correo/", '"¡Hecho!"'),
+        ExpectationFailure(None, "checks.max_close_attempts", "at most 1", "2 (turns 3, 4)"),
+    ),
+)
+
+
+def test_call_page_lists_each_failed_expectation_by_turn_and_highlights_the_turns() -> None:
+    record = replace(sales_call(), expectations=FAILED)
+    document = call_page(record)
+    assert SCRIPT not in document
+    page = parse(document)
+    facts = dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", document))
+    assert facts["Expectations"] == '<span class="badge failing">3 failed</span>'
+    section = page.find("section", "expectations")
+    assert len(section) == 1 and "failed" in section[0].classes
+    groups = page.find("li", inside="ul.plain")
+    assert [g.attrs["data-turn"] for g in groups if "data-turn" in g.attrs] == ["2", "4", "call"]
+    assert "calls/llamada.yaml" in page.text and "14 expectations" in page.text
+    assert "expected at most 1; got 2 (turns 3, 4)" in page.text
+    # the turn table: an expectations column; the failing turns highlighted, with their failures
+    assert "<th>Expectations</th>" in document
+    assert [r.attrs["data-turn"] for r in page.find("tr", "expect-failed")] == ["2", "4"]
+    body = document.split('<table class="turns">', 1)[1]
+    row1 = body.split('data-turn="1"', 1)[1].split("</tr>", 1)[0]
+    assert '<span class="badge ok">held</span>' in row1
+    row4 = body.split('data-turn="4"', 1)[1].split("</tr>", 1)[0]
+    assert 'title="expect.reply_matches: expected a reply matching /correo/; got' in row4
+    assert ">expect.reply_<wbr>matches</span>" in row4
+    _self_contained(document)
+
+
+def test_call_page_says_when_every_expectation_held() -> None:
+    record = replace(sales_call(), expectations=replace(FAILED, failures=()))
+    document = call_page(record)
+    page = parse(document)
+    assert "passed" in page.find("section", "expectations")[0].classes
+    assert "all held" in page.text and "14/14 held" in page.text
+    assert not page.find("tr", "expect-failed")
+    assert len(page.find("span", "ok", inside="table.turns")) == 4
+
+
+def test_call_page_without_a_journey_file_has_no_expectations() -> None:
+    document = call_page(sales_call())
+    assert not parse(document).find("section", "expectations")
+    assert "<th>Expectations</th>" not in document
+
+
+def test_summary_has_an_expectations_column_and_total() -> None:
+    held = replace(sales_call(), expectations=replace(FAILED, failures=()))
+    failed = replace(sales_call("b.wav"), expectations=FAILED)
+    document = summary_page([(held, "a"), (failed, "b"), (short_call(), "c")])
+    assert "<th>Expectations</th>" in document
+    body = document.split("<tbody>", 1)[1]
+    rows = body.split('<tr class="call">')[1:4]
+    assert '<span class="badge ok">14/14 held</span>' in rows[0]
+    assert '<span class="badge failing">3 failed</span>' in rows[1]
+    assert '<span class="muted">–</span></td><td>' in rows[2]  # no journey file
+    totals = document.split('<tr class="totals">', 1)[1].split("</tr>", 1)[0]
+    assert "<td>3 failed</td>" in totals
+    facts = dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", document))
+    assert facts["Calls failing expectations"] == "1 of 2 judged"
+    only_held = summary_page([(held, "a")])
+    assert "<td>14/14 held</td>" in only_held.split('<tr class="totals">', 1)[1]
