@@ -10,6 +10,13 @@ The realtime call sends a mono G.711 mu-law WAV (8 kHz, as call recorders write 
 Twilio call a 16 kHz stereo WAV with the caller on the right and someone else on the left,
 at 1.25x real time. Nothing here asserts on reply texts or actions (the conversation engine
 changes) or on timings.
+
+``test_compare_two_runs_where_the_playbook_changed`` replays the shipped example
+``examples/calls/en_price_then_yes.wav`` with its expectations (``en_price_then_yes.yaml``
+beside it) into a server with the bundled playbook, then into one whose playbook a sales
+manager changed (the next step after a yes is the payment link, not the sign-up link), and
+compares the two runs: the changed reply is shown and the reply expectation that now fails
+makes ``--compare`` exit 1. It asserts on the playbook's difference, not on the wording.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ import httpx
 import numpy as np
 import numpy.typing as npt
 import pytest
+import yaml
 
 from tests.audio_fixtures import ASTERISK_SOUNDS, asterisk_transcripts, normalise_words
 from tests.integration.browser import artifacts_dir, open_in_chromium
@@ -337,3 +345,114 @@ def test_replay_refuses_a_bad_key_and_a_dead_server(
     bad.write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt ")
     proc = replay(str(bad), "--url", server.url, "--api-key", API_KEY, timeout=60)
     assert proc.returncode == 2 and str(bad) in proc.stderr, proc.stderr
+
+
+# -- two real runs where the playbook changed ------------------------------------------------------
+
+EXAMPLE_CALLS = REPO_ROOT / "examples" / "calls"
+EXAMPLE = "en_price_then_yes"
+BUNDLED_PLAYBOOK = REPO_ROOT / "config" / "playbooks" / "altura.yaml"
+#: The server runs its VAD on audio time, so the turns are the recording's at any pace.
+EXAMPLE_SPEED = "2"
+
+
+def changed_playbook(path: Path) -> Path:
+    """A copy of the bundled playbook as a sales manager changes it: after a yes to a
+    program, the agent sends the payment link instead of the sign-up link."""
+    data = yaml.safe_load(BUNDLED_PLAYBOOK.read_text(encoding="utf-8"))
+    assert data["next_steps"]["program"] == "sign_up", data["next_steps"]
+    data["next_steps"]["program"] = "payment_link"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def replay_example(calls: Path, out: Path, data_dir: Path, env: dict[str, str]) -> CallRecord:
+    """Start a server (speech on) with ``env``, replay the folder of calls into it, stop it;
+    the one call's record. The exit status must say whether an expectation failed."""
+    srv = start_server(
+        data_dir, {"VOICE_AGENT_API_KEYS": API_KEY, **env}, timeout=240.0, speech=True
+    )
+    try:
+        proc = replay(
+            str(calls), "--url", srv.url, "--api-key", API_KEY, "--out", str(out),
+            "--speed", EXAMPLE_SPEED, "--json",
+        )  # fmt: skip
+    finally:
+        srv.stop()
+    assert proc.returncode in (0, 1), (proc.stdout, proc.stderr)
+    summary = json.loads(proc.stdout)
+    (call,) = summary["calls"]
+    record = CallRecord.read(out / EXAMPLE)
+    assert record.errors == (), record.errors
+    assert record.expectations is not None and call["expectations"] is not None
+    assert record.expectations.journey == str(calls / f"{EXAMPLE}.yaml")
+    failed = len(record.expectations.failures)
+    assert summary["expectations_failed"] == failed
+    assert proc.returncode == (1 if failed else 0), (proc.returncode, record.expectations)
+    # the call has the recording's three caller turns (else ``turns`` fails, with transcripts)
+    assert len(record.turns) == 3, record.expectations.failures
+    return record
+
+
+def test_compare_two_runs_where_the_playbook_changed(tmp_path: Path) -> None:
+    calls = tmp_path / "calls"
+    calls.mkdir()
+    for suffix in (".wav", ".yaml"):
+        (calls / f"{EXAMPLE}{suffix}").write_bytes(
+            (EXAMPLE_CALLS / f"{EXAMPLE}{suffix}").read_bytes()
+        )
+    run1, run2 = tmp_path / "run1", tmp_path / "run2"
+
+    before = replay_example(calls, run1, tmp_path / "data1", {})
+    assert before.expectations is not None
+    # with the bundled playbook the shipped expectations hold, the sign-up reply included
+    assert before.expectations.failures == (), before.expectations.failures
+    assert before.expectations.judged == 8
+
+    playbook = changed_playbook(tmp_path / "altura-payment-link.yaml")
+    after = replay_example(calls, run2, tmp_path / "data2", {"VOICE_AGENT_PLAYBOOK": str(playbook)})
+    assert after.expectations is not None
+    failed = {(f.turn, f.key): f for f in after.expectations.failures}
+    assert set(failed) == {(3, "expect.reply_matches")}, after.expectations.failures
+    assert "payment link" in after.turns[2].reply.lower(), after.turns[2].reply
+    assert "sign-up" not in after.turns[2].reply.lower()
+    assert "sign-up" in before.turns[2].reply.lower(), before.turns[2].reply
+    # the run's pages show it: the summary's expectations column and the failing turn
+    assert "1 failed" in (run2 / SUMMARY_HTML).read_text()
+    assert "8/8 held" in (run1 / SUMMARY_HTML).read_text()
+
+    cmp = tmp_path / "cmp"
+    proc = replay("--compare", str(run1), str(run2), "--out", str(cmp))
+    (artifacts_dir() / "replay-compare-playbook.txt").write_text(proc.stdout + proc.stderr)
+    assert proc.returncode == 1, (proc.stdout, proc.stderr)
+    text = proc.stdout
+    assert f"FAIL    {calls / EXAMPLE}.wav" in text, text
+    assert "turn 3 expect.reply_matches: held in OLD, fails in NEW: expected a reply " in text
+    turn3 = text[text.index("  turn 3:") :]
+    assert "reply changed:" in turn3 and "payment link" in turn3.lower(), text
+    assert "FAILING: 1 call(s)" in text
+
+    proc = replay("--compare", str(run1), str(run2), "--out", str(cmp), "--json")
+    assert proc.returncode == 1, (proc.stdout, proc.stderr)
+    (diff,) = json.loads(proc.stdout)["calls"]
+    assert diff["failing"] and diff["expectations_judged"] == {"old": True, "new": True}
+    assert [(e["turn"], e["key"], e["change"]) for e in diff["expectation_changes"]] == [
+        (3, "expect.reply_matches", "new_failure")
+    ]
+    changed = {t["index"]: t for t in diff["turns"]}
+    assert changed[3]["reply"]["new"] == after.turns[2].reply
+
+    shot = artifacts_dir() / "replay-compare-playbook.png"
+    page = open_in_chromium(
+        cmp / "compare.html", shot, selectors=("tr.expectation", "tbody.turn-diff.failing")
+    )
+    assert not page.errors and not page.external_requests, (page.errors, page.external_requests)
+    assert "expect.reply_matches" in page.text and "new failure" in page.text.lower()
+    assert page.visible["tr.expectation"] == 1 and page.visible["tbody.turn-diff.failing"] >= 1
+    assert shot.is_file() and shot.stat().st_size > 10_000
+    call_shot = artifacts_dir() / "replay-expectations-failed.png"
+    call_page = open_in_chromium(
+        run2 / EXAMPLE / CALL_HTML, call_shot, selectors=("tr.expect-failed",)
+    )
+    assert not call_page.errors, call_page.errors
+    assert call_page.visible["tr.expect-failed"] == 1 and "1 failed" in call_page.text
