@@ -422,6 +422,8 @@ NEEDS: dict[str, list[str]] = {
     ],
     "health": [
         "{the doctor|my physician|my cardiologist} {warned me|is on my case|has been pushing me} about {my lipids|my triglycerides|my blood pressure|my a1c}",
+        "{my doctor|my gp|my cardiologist} {is worried about|flagged|keeps bringing up|isn't happy with} my {cholesterol|blood pressure|blood sugar|triglycerides}",
+        "{high|borderline} {blood pressure|cholesterol} {runs in my family|is my main worry} and {my doctor|the doctor} {wants me to act on it|is concerned}",
         "my {blood pressure|cholesterol|blood sugar|glucose|triglycerides|a1c} {is|are} {too high|high|through the roof|not great|borderline}",
         "{my doctor|the doctor|my cardiologist} {says|told me|warned me} {i'm prediabetic|i'm at risk|i need to get healthier|my numbers are bad|my heart needs work}",
         "i {want|need|'d like} to {get healthier|be healthier|improve my health|take care of my health|live longer|be around for my kids}",
@@ -999,6 +1001,9 @@ _MORE_BUYING: list[str] = [
 ]
 
 _CONTEXT: list[str] = [
+    "my {job|day} is {mostly |}{screens and meetings|desk work|sitting} {from morning to night|all day} and {lunch|dinner} is {whatever's quick|takeout|from the vending machine}",
+    "{basically |}i {drive to the office|commute an hour}, {sit|stay} {in meetings|at my computer} {until seven|all afternoon} and {order in|grab fast food}",
+    "{i'm|i am} {on my feet|in the car|in the operating room|at the trading desk} {most of the day|all day} and {skip meals|eat on the run}",
     "{i looked at|i checked out|i saw} your {website|ad|instagram} {the other day|last week|}",
     "{a friend|my colleague|my brother} {told me about you|did your program|recommended you}",
     "{i've|i have} been {thinking about|meaning to do} something like this {for a while|for years|}",

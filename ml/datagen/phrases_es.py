@@ -535,6 +535,7 @@ NEEDS: dict[str, list[str]] = {
         "{mi meta es|quiero} {build muscle|ganar músculo} {básicamente|}",
     ],
     "health": [
+        "{mi médico|el doctor|mi cardiólogo} {está preocupado por|no está contento con|me insiste con} {mi colesterol|mi presión|el azúcar|los triglicéridos}",
         "{tengo|traigo} {la presión|el colesterol|el azúcar|la glucosa|los triglicéridos} {alta|alto|altísimo|por las nubes|un poco alto|mal}",
         "{el médico|mi doctor|el cardiólogo|la doctora} me {dijo|advirtió} que {soy prediabético|estoy en riesgo|tengo que cuidarme|mis análisis salieron mal}",
         "{quiero|necesito|me gustaría} {estar más sano|estar más sana|mejorar mi salud|cuidar mi salud|vivir más|llegar bien a viejo}",
@@ -1094,6 +1095,8 @@ for _label, _items in _MORE_NEEDS.items():
 BUYING.extend(_MORE_BUYING)
 
 CONTEXT: list[str] = [
+    "{mi trabajo|mi día} es {puro escritorio|pantalla y reuniones|estar sentado} {de la mañana a la noche|todo el día} y {como|ceno} {lo que haya|comida rápida|lo que pidan}",
+    "{manejo|hago} una hora a la oficina, {me siento|paso} {en juntas|frente a la compu} {hasta las siete|toda la tarde} y {pido comida|como cualquier cosa}",
     "{vi|estuve viendo|revisé} su {página|anuncio|instagram} {el otro día|la semana pasada|}",
     "{un amigo|una colega|mi hermano} {me habló de ustedes|hizo su programa|me los recomendó}",
     "{llevo|hace} {tiempo|años} {pensando en|queriendo hacer} algo así",
