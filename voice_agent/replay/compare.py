@@ -607,17 +607,9 @@ def _turn_text(t: TurnDiff) -> list[str]:
         ]
     lines = [f"  turn {t.index}:"]
     if t.transcript:
-        lines += [
-            "    transcript changed:",
-            f"      - {_quote(t.transcript.old)}",
-            f"      + {_quote(t.transcript.new)}",
-        ]
+        lines += _text_change("transcript", t.transcript.old, t.transcript.new, "    ")
     if t.reply:
-        lines += [
-            "    reply changed:",
-            f"      - {_quote(t.reply.old)}",
-            f"      + {_quote(t.reply.new)}",
-        ]
+        lines += _text_change("reply", t.reply.old, t.reply.new, "    ")
     if t.action:
         lines.append(f"    ACTION CHANGED: {t.action.old} → {t.action.new}")
     if t.action_reason:
@@ -633,6 +625,11 @@ def _turn_text(t: TurnDiff) -> list[str]:
     if t.latency_changed:
         lines.append(f"    latency: {t.latency.describe()}")
     return lines + _expectation_lines(t.expectations, "    ")
+
+
+def _text_change(what: str, old: str, new: str, indent: str) -> list[str]:
+    """``what changed:`` with the old text (``-``) and the new one (``+``) under it."""
+    return [f"{indent}{what} changed:", f"{indent}  - {_quote(old)}", f"{indent}  + {_quote(new)}"]
 
 
 def _expectation_lines(changes: Sequence[ExpectationChange], indent: str) -> list[str]:
@@ -656,11 +653,7 @@ def _call_text(call: CallDiff) -> list[str]:
         f"latency p50 {call.p50.describe()}, p95 {call.p95.describe()}"
     )
     if call.greeting:
-        lines += [
-            "  greeting changed:",
-            f"    - {_quote(call.greeting.old)}",
-            f"    + {_quote(call.greeting.new)}",
-        ]
+        lines += _text_change("greeting", call.greeting.old, call.greeting.new, "  ")
     if call.end_reason:
         lines.append(f"  end reason: {call.end_reason.old or '–'} → {call.end_reason.new or '–'}")
     if call.errors:
