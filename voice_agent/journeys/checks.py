@@ -212,14 +212,16 @@ def check_conversion_after_yes(journey: Journey, observed: Observed) -> list[Fai
 
 
 def check_close_attempts(limit: int, observed: Observed) -> list[Failure]:
-    closes = [t.number for t in observed.turns if t.action == "close"]
+    """At most ``limit`` turns ask for the sale: ``close`` without ``accepted`` (a close
+    that confirms the customer's yes asks for nothing)."""
+    closes = [t.number for t in observed.turns if t.asks_for_sale]
     if len(closes) <= limit:
         return []
     return [
         Failure(
             None,
             "checks.max_close_attempts",
-            f"at most {limit} turn(s) with the action close",
+            f"at most {limit} turn(s) asking for the sale (action close)",
             f"{len(closes)} (turns {', '.join(map(str, closes))})",
         )
     ]

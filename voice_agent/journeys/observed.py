@@ -29,6 +29,12 @@ class ObservedTurn:
         return action.reason if action is not None else ""
 
     @property
+    def asks_for_sale(self) -> bool:
+        """The agent asked for the sale (``close`` that does not confirm a yes)."""
+        action = self.insights.next_action
+        return action is not None and action.name == "close" and action.accepted is None
+
+    @property
     def conversion(self) -> float:
         return self.insights.conversion_probability
 

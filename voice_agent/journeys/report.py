@@ -183,7 +183,7 @@ def _journey_html(result: JourneyResult) -> str:
     )
     error = f'<p class="error">{_e(result.error)}</p>' if result.error else ""
     return (
-        f"<details{'' if result.passed else ' open'}><summary>"
+        f'<details lang="{j.lang}"{"" if result.passed else " open"}><summary>'
         f'<span class="badge {cls}">{_status(result)}</span> {_e(j.name)} '
         f'<span class="file">{_e(j.file)} · {_e(j.lang)} · {len(result.observed.turns)} turns'
         f" · {result.duration_s:.2f} s</span></summary>"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
-from voice_agent.core.labels import ActionName, Phase
+from voice_agent.core.labels import ActionName, Offer, Phase
 from voice_agent.core.types import Action, BuyingSignal, Insights, LabelScore
 from voice_agent.journeys.checks import (
     Failure,
@@ -31,13 +31,14 @@ def seen(
     reason: str = "no need identified yet",
     phase: Phase = "discovery",
     fallbacks: tuple[str, ...] = (),
+    accepted: Offer | None = None,
 ) -> ObservedTurn:
     insights = Insights(
         objections=tuple(LabelScore(k, p) for k, p in objections),
         needs=tuple(LabelScore(k, p) for k, p in needs),
         buying_signal=BuyingSignal(*buying),
         conversion_probability=conversion,
-        next_action=Action(action, reason),
+        next_action=Action(action, reason, accepted=accepted),
         phase=phase,
         fallbacks=fallbacks,
     )
@@ -183,9 +184,14 @@ def test_max_close_attempts_lists_the_turns() -> None:
     assert check_call(j, once) == []
     (f,) = check_call(j, observed(seen(1, action="close"), seen(2), seen(3, action="close")))
     assert f.message == (
-        "checks.max_close_attempts: expected at most 1 turn(s) with the action close; "
-        "got 2 (turns 1, 3)"
+        "checks.max_close_attempts: expected at most 1 turn(s) asking for the sale "
+        "(action close); got 2 (turns 1, 3)"
     )
+    # a close that confirms the customer's yes asks for nothing
+    confirmed = observed(
+        seen(1, action="close"), seen(2, action="close", accepted="program"), seen(3)
+    )
+    assert check_call(j, confirmed) == []
 
 
 def test_no_fallbacks_and_only_detected_labels() -> None:

@@ -92,4 +92,4 @@ def test_html_is_self_contained_and_escaped() -> None:
     assert "3 journeys: 1 passed, 2 failed" in page
     # failures first, open
     assert page.index("bad.yaml") < page.index("good.yaml")
-    assert "<details open>" in page
+    assert '<details lang="en" open>' in page  # each journey in its own language
