@@ -12,6 +12,7 @@ from voice_agent.analysis.base import AnalyserSet
 from voice_agent.api.auth import KeyChecker, ensure_key_file
 from voice_agent.core.decision import Policy, RulePolicy
 from voice_agent.orchestrator import KINDS, Orchestrator
+from voice_agent.realtime.client_secrets import ClientSecrets, client_secret_key
 from voice_agent.settings import Settings
 from voice_agent.store.sqlite import SQLiteStore
 from voice_agent.workers import Workers, WorkerSizes
@@ -31,6 +32,8 @@ class Services:
     store: SQLiteStore
     orchestrator: Orchestrator
     keys: KeyChecker
+    #: ``ek_`` client secrets for ``/v1/realtime``, signed with a key derived from the API keys
+    client_secrets: ClientSecrets
     model_version: str | None = None
     model_errors: dict[str, str] = field(default_factory=dict)
     playbook: Playbook | None = None
@@ -160,6 +163,7 @@ def build_services(settings: Settings) -> Services:
         store=store,
         orchestrator=orch,
         keys=KeyChecker(keys),
+        client_secrets=ClientSecrets(client_secret_key(keys)),
         model_version=version,
         model_errors=errors,
         playbook=playbook,

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     api_keys: str | None = None
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "console"] = "json"
+    allowed_origins: str = ""
 
     # store
     database_url: str | None = None
@@ -101,6 +102,16 @@ class Settings(BaseSettings):
     def _keys_not_blank(cls, v: str | None) -> str | None:
         if v is not None and not [k for k in v.split(",") if k.strip()]:
             raise ValueError("must list at least one non-empty key, comma separated")
+        if v is not None and any(k.strip().startswith("ek_") for k in v.split(",")):
+            raise ValueError("keys must not start with 'ek_' (the prefix of client secrets)")
+        return v
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, v: str) -> str:
+        from voice_agent.realtime.origins import parse_allowed
+
+        parse_allowed(v)  # ValueError names the bad entry
         return v
 
     @field_validator("public_url")

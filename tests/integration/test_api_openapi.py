@@ -152,6 +152,17 @@ def test_every_documented_response_validates(doc: dict[str, Any], checker: Check
     ended = c.call("GET", one, one.format(id=cid))
     assert ended.json()["status"] == "ended"
 
+    # realtime client secrets
+    cs = "/v1/realtime/client_secrets"
+    minted = c.call("POST", cs, json={"session": {"language": "es"}})
+    assert minted.json()["value"].startswith("ek_")
+    c.call("POST", cs, content=b"{", headers=json_ct)
+    c.call("POST", cs, json={}, headers=bad_key)
+    c.call("POST", cs, json={}, headers={"Authorization": f"Bearer {minted.json()['value']}"})
+    c.call("POST", cs, content=big, headers=json_ct)
+    c.call("POST", cs, json={"expires_after": {"seconds": 5}})
+    c.call("POST", cs, json={"session": {"language": "fr"}})
+
     # telephony is not set up on this server
     c.call("POST", "/v1/telephony/twilio/voice", data={"CallSid": "CA1"})
     c.call("POST", "/v1/telephony/twilio/after", data={"CallSid": "CA1"})

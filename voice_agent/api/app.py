@@ -94,6 +94,17 @@ def _finite_float(text: str) -> float:
 
 
 async def read_json(request: Request, model: type[M]) -> M:
+    data = await read_object(request)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        raise InvalidRequest(f"{where}: {first['msg']}", code="invalid_field", status=422) from exc
+
+
+async def read_object(request: Request) -> dict[str, object]:
+    """The request body as a JSON object (size, depth and encoding checked)."""
     limit = services(request).settings.max_body_bytes
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -123,12 +134,7 @@ async def read_json(request: Request, model: type[M]) -> M:
             "body is not valid JSON: a string holds a lone UTF-16 surrogate escape",
             code="invalid_json",
         ) from exc
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise InvalidRequest(f"{where}: {first['msg']}", code="invalid_field", status=422) from exc
+    return data
 
 
 def check_auth(request: Request) -> None:
@@ -228,6 +234,27 @@ async def list_conversations(request: Request) -> Response:
     return JSONResponse({"conversations": [c.to_json(with_turns=False) for c in convs]})
 
 
+async def create_client_secret(request: Request) -> Response:
+    """Mint an ``ek_`` client secret for one ``/v1/realtime`` session (OpenAI's shape)."""
+    from voice_agent.realtime.client_secrets import ClientSecretError
+    from voice_agent.realtime.endpoint import default_session_config
+
+    check_auth(request)
+    svc = services(request)
+    body = await read_object(request)
+    try:
+        minted = svc.client_secrets.mint(body, default_session_config(svc.settings))
+    except ClientSecretError as exc:
+        raise InvalidRequest(exc.message, code=exc.code, status=422) from None
+    log.info(
+        "client_secret_minted",
+        session=minted.session_id,
+        lang=minted.config.language,
+        expires_at=minted.expires_at,
+    )
+    return JSONResponse(minted.to_json())
+
+
 async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
@@ -288,6 +315,7 @@ def routes() -> list[BaseRoute]:
         Route("/v1/conversations/{id}", get_conversation, methods=["GET"]),
         Route("/v1/conversations/{id}/messages", post_message, methods=["POST"]),
         Route("/v1/conversations/{id}/outcome", post_outcome, methods=["POST"]),
+        Route("/v1/realtime/client_secrets", create_client_secret, methods=["POST"]),
     ]
     from voice_agent.realtime.endpoint import realtime_routes
     from voice_agent.telephony.twilio import twilio_routes

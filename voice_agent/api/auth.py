@@ -1,4 +1,5 @@
-"""API keys: ``Authorization: Bearer KEY`` (and, for browsers' WebSockets, ``?api_key=``)."""
+"""API keys: ``Authorization: Bearer KEY`` (and, for browsers' WebSockets, ``?api_key=`` or the
+``openai-insecure-api-key.KEY`` subprotocol)."""
 
 from __future__ import annotations
 
@@ -30,24 +31,47 @@ class KeyChecker:
         query: Mapping[str, str] | None = None,
         subprotocols: Iterable[str] = (),
     ) -> None:
-        """Raise :class:`Unauthorized` unless the request carries a valid key."""
-        auth = headers.get("authorization")
-        key: str | None = None
-        if auth is not None:
-            scheme, _, value = auth.partition(" ")
-            if scheme.lower() != "bearer" or not value.strip():
-                raise Unauthorized("Authorization header must be 'Bearer <API key>'")
-            key = value.strip()
-        elif query and query.get("api_key"):
-            key = query["api_key"]
-        else:
-            for proto in subprotocols:
-                if proto.startswith("openai-insecure-api-key."):
-                    key = proto.removeprefix("openai-insecure-api-key.")
-        if key is None:
-            raise Unauthorized("missing API key: send 'Authorization: Bearer <API key>'")
+        """Raise :class:`Unauthorized` unless the request carries a valid API key.
+
+        A client secret (``ek_...``) is refused with ``client_secret_not_allowed``: it opens
+        ``/v1/realtime`` only (see :mod:`voice_agent.realtime.client_secrets`)."""
+        key = presented_key(headers, query, subprotocols)
+        if key.startswith(CLIENT_SECRET_PREFIX):
+            raise Unauthorized(
+                "a client secret (ek_...) opens /v1/realtime only; use an API key",
+                code="client_secret_not_allowed",
+            )
         if not self.valid(key):
             raise Unauthorized("invalid API key", code="invalid_api_key")
+
+
+#: How client secrets start (``voice_agent.realtime.client_secrets.PREFIX``).
+CLIENT_SECRET_PREFIX = "ek_"
+
+
+def presented_key(
+    headers: Mapping[str, str],
+    query: Mapping[str, str] | None = None,
+    subprotocols: Iterable[str] = (),
+) -> str:
+    """The key a request carries: ``Authorization: Bearer``, else ``?api_key=``, else the
+    ``openai-insecure-api-key.KEY`` subprotocol; :class:`Unauthorized` if there is none."""
+    auth = headers.get("authorization")
+    key: str | None = None
+    if auth is not None:
+        scheme, _, value = auth.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise Unauthorized("Authorization header must be 'Bearer <API key>'")
+        key = value.strip()
+    elif query and query.get("api_key"):
+        key = query["api_key"]
+    else:
+        for proto in subprotocols:
+            if proto.startswith("openai-insecure-api-key."):
+                key = proto.removeprefix("openai-insecure-api-key.")
+    if key is None:
+        raise Unauthorized("missing API key: send 'Authorization: Bearer <API key>'")
+    return key
 
 
 def ensure_key_file(data_dir: Path) -> tuple[str, Path, bool]:

@@ -257,6 +257,36 @@ def openapi_document() -> dict[str, Any]:
         },
     }
     conv_ref = {"$ref": "#/components/schemas/Conversation"}
+    secret_body = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "expires_after": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "anchor": {"type": "string", "enum": ["created_at"]},
+                    "seconds": {"type": "integer", "minimum": 10, "maximum": 3600, "default": 600},
+                },
+            },
+            "session": {
+                "type": "object",
+                "description": "As in session.update: audio formats, turn detection, "
+                "transcription language (or `language`), voice, `customer`, `greeting`, "
+                "instructions. What is set here, and the language and customer always, "
+                "cannot be changed by the session",
+            },
+        },
+    }
+    secret_answer = {
+        "type": "object",
+        "required": ["value", "expires_at", "session"],
+        "properties": {
+            "value": {"type": "string", "pattern": "^ek_"},
+            "expires_at": {"type": "integer", "description": "Unix seconds"},
+            "session": {"type": "object", "description": "The session's settings"},
+        },
+    }
     paths: dict[str, Any] = {
         "/v1/conversations": {
             "post": {
@@ -327,6 +357,27 @@ def openapi_document() -> dict[str, Any]:
                     **_COMMON_ERRORS,
                     "404": _err("Unknown id (`conversation_not_found`)"),
                     "409": _err("Already ended (`conversation_ended`)"),
+                },
+            }
+        },
+        "/v1/realtime/client_secrets": {
+            "post": {
+                "operationId": "createRealtimeClientSecret",
+                "summary": "Mint a client secret (ek_...) that opens one /v1/realtime session "
+                "with these session settings fixed (OpenAI's shape); REST routes refuse it",
+                "requestBody": _body(secret_body),
+                "responses": {
+                    "200": _ok("The client secret", secret_answer),
+                    **_COMMON_ERRORS,
+                    "401": _err(
+                        "Missing or invalid API key (`unauthorized`, `invalid_api_key`, "
+                        "`client_secret_not_allowed`)"
+                    ),
+                    "422": _err(
+                        "`invalid_field` (the field is named), or the code session.update "
+                        "gives the same session (`unsupported_language`, `invalid_value`, "
+                        "`unsupported_audio_format`)"
+                    ),
                 },
             }
         },

@@ -6,6 +6,13 @@ back as OpenAI Realtime server events. A *reader* and a *writer* task run per co
 the writer sends from a bounded queue, so a client that stops reading is disconnected
 instead of growing memory without bound.
 
+Who may connect: an API key, or a client secret (``ek_...``, minted by
+``POST /v1/realtime/client_secrets``; see :mod:`voice_agent.realtime.client_secrets`), sent as
+``Authorization: Bearer``, ``?api_key=`` or the subprotocol ``openai-insecure-api-key.KEY``;
+an upgrade carrying an ``Origin`` header must come from an allowed origin
+(:mod:`voice_agent.realtime.origins`). A client secret opens one session, with the settings
+it fixed.
+
 Protocol extensions: ``session.customer`` (profile), ``session.greeting`` (agent speaks
 first), ``session.language``; server events ``conversation.item.insights`` (a customer
 turn's insights and next best action) and ``response.timings`` (per-stage milliseconds).
@@ -24,13 +31,15 @@ from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from voice_agent import metrics
+from voice_agent.api.auth import CLIENT_SECRET_PREFIX, presented_key
 from voice_agent.audio import codec
 from voice_agent.call import events as ev
 from voice_agent.call.config import CallConfig, call_language
 from voice_agent.call.core import Call
 from voice_agent.call.events import CallError, EndReason
 from voice_agent.call.pump import Outbox, pump
-from voice_agent.errors import Unauthorized
+from voice_agent.errors import Unauthorized, VoiceAgentError
+from voice_agent.realtime.client_secrets import ClientSecretClaims, ClientSecretError, check_fixed
 from voice_agent.realtime.events import (
     ClientEvent,
     InputAudioAppend,
@@ -47,7 +56,9 @@ from voice_agent.realtime.events import (
     new_id,
     parse_client_event,
 )
+from voice_agent.realtime.origins import origin_allowed, parse_allowed
 from voice_agent.services import Services
+from voice_agent.settings import Settings
 from voice_agent.speech.engines import SpeechEngines
 
 log = structlog.get_logger("voice_agent.realtime")
@@ -79,19 +90,38 @@ def call_config(cfg: SessionConfig) -> CallConfig:
     )
 
 
-class RealtimeSession:
-    """One ``/v1/realtime`` connection: a reader, a writer and the call they carry."""
+def default_session_config(settings: Settings) -> SessionConfig:
+    """The settings a new session starts with (before any ``session.update``)."""
+    return SessionConfig(
+        language=call_language(None, settings.stt_language),
+        greeting=settings.greet_first,
+        turn_detection=TurnDetectionConfig(silence_duration_ms=settings.silence_ms),
+    )
 
-    def __init__(self, ws: WebSocket, svc: Services, speech: SpeechEngines) -> None:
-        settings = svc.settings
+
+class RealtimeSession:
+    """One ``/v1/realtime`` connection: a reader, a writer and the call they carry.
+
+    Opened with a client secret (``claims``), it starts with the minted settings and id, and
+    ``session.update`` may not change the fields the secret fixed."""
+
+    def __init__(
+        self,
+        ws: WebSocket,
+        svc: Services,
+        speech: SpeechEngines,
+        claims: ClientSecretClaims | None = None,
+    ) -> None:
         self.ws = ws
-        self.session_id = new_id("sess")
         self.ev = ServerEvents()
-        self.cfg = SessionConfig(
-            language=call_language(None, settings.stt_language),
-            greeting=settings.greet_first,
-            turn_detection=TurnDetectionConfig(silence_duration_ms=settings.silence_ms),
-        )
+        if claims is None:
+            self.session_id = new_id("sess")
+            self.cfg = default_session_config(svc.settings)
+            self.fixed: frozenset[str] = frozenset()
+        else:
+            self.session_id = claims.session_id
+            self.cfg = claims.config
+            self.fixed = claims.fixed
         self.out = Outbox(OUT_QUEUE_MAX, SEND_TIMEOUT_S, on_overflow=self._not_reading)
         self.close_reason: tuple[int, str] | None = None
         self.call = Call(
@@ -101,7 +131,7 @@ class RealtimeSession:
             self.on_call_event,
             call_id=self.session_id,
             limits=svc.call_limits(),
-            wait_for_config=True,
+            wait_for_config=claims is None,
         )
 
     # -- writing -----------------------------------------------------------------------------
@@ -231,6 +261,7 @@ class RealtimeSession:
             call.audio(event.audio)
         elif isinstance(event, SessionUpdate):
             new = apply_session_update(self.cfg, event.session)
+            check_fixed(self.fixed, self.cfg, new, event.event_id)
             try:
                 call.reconfigure(call_config(new))
             except CallError as exc:
@@ -256,11 +287,34 @@ class RealtimeSession:
 async def realtime_endpoint(ws: WebSocket) -> None:
     svc: Services = ws.app.state.services
     subprotocols: list[str] = list(ws.scope.get("subprotocols") or [])
+    settings = svc.settings
+    origin = ws.headers.get("origin")
+    if not origin_allowed(
+        origin,
+        scheme=str(ws.scope.get("scheme", "ws")),
+        host=ws.headers.get("host"),
+        allowed=parse_allowed(settings.allowed_origins),
+        public_url=settings.public_url,
+    ):
+        refused = VoiceAgentError(
+            f"origin {origin!r} may not open realtime sessions (VOICE_AGENT_ALLOWED_ORIGINS)",
+            code="origin_not_allowed",
+            status=403,
+        )
+        await refuse(ws, refused)
+        return
+    claims: ClientSecretClaims | None = None
     try:
-        svc.keys.check(ws.headers, ws.query_params, subprotocols)
+        key = presented_key(ws.headers, ws.query_params, subprotocols)
+        if key.startswith(CLIENT_SECRET_PREFIX):
+            try:
+                claims = svc.client_secrets.redeem(key)
+            except ClientSecretError as exc:
+                raise Unauthorized(exc.message, code=exc.code) from None
+        else:
+            svc.keys.check(ws.headers, ws.query_params, subprotocols)
     except Unauthorized as exc:
-        metrics.ERRORS.labels(exc.code).inc()
-        await deny(ws, exc.status, exc.to_json())
+        await refuse(ws, exc)
         return
     accept_proto = "realtime" if "realtime" in subprotocols else None
     speech = svc.speech
@@ -273,15 +327,21 @@ async def realtime_endpoint(ws: WebSocket) -> None:
         await ws.send_text(json.dumps(ServerEvents().error(error)))
         await ws.close(1011, "speech unavailable")
         return
-    await RealtimeSession(ws, svc, speech).run()
+    await RealtimeSession(ws, svc, speech, claims).run()
+
+
+async def refuse(ws: WebSocket, exc: VoiceAgentError) -> None:
+    """Refuse the handshake with ``exc`` (counted and logged by its code, no traceback)."""
+    metrics.ERRORS.labels(exc.code).inc()
+    log.info("realtime_refused", code=exc.code, status=exc.status)
+    await deny(ws, exc.status, exc.to_json())
 
 
 async def deny(ws: WebSocket, status: int, body: dict[str, Any]) -> None:
     """Refuse the handshake with an HTTP response when the server supports it."""
     if "websocket.http.response" in ws.scope.get("extensions", {}):
-        await ws.send_denial_response(
-            JSONResponse(body, status_code=status, headers={"WWW-Authenticate": "Bearer"})
-        )
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        await ws.send_denial_response(JSONResponse(body, status_code=status, headers=headers))
     else:
         await ws.close(1008, body.get("error", {}).get("message", "unauthorized")[:120])
 

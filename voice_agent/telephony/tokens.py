@@ -18,7 +18,8 @@ nonce. Twilio wants each ``<Parameter>``'s name and value together under 500 cha
 :data:`MAX_TOKEN_CHARS`: customer values are cut to 64 characters and names to 32, at most 8
 fields are kept, and trailing fields are dropped while the token is still too long.
 
-No state is shared between server instances except the secret (see :func:`derive_secret`);
+No state is shared between server instances except the secret (see
+:func:`voice_agent.signing.derive_secret`);
 single use is enforced per instance by remembering redeemed nonces until they expire, at
 most :data:`MAX_USED_NONCES` of them (the oldest is forgotten first, so under a flood a
 still-valid token could be redeemed twice; memory stays bounded). Not thread-safe: one
@@ -29,7 +30,6 @@ No I/O here.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import hmac
@@ -45,6 +45,11 @@ from types import MappingProxyType
 from typing import Final
 
 from voice_agent.core.labels import LANGS
+from voice_agent.signing import b64url as _b64url
+from voice_agent.signing import derive_secret
+from voice_agent.signing import unb64url as _unb64url
+
+__all__ = ["StreamClaims", "StreamTokens", "TokenError", "derive_secret"]
 
 #: Longest token :meth:`StreamTokens.mint` produces (well under Twilio's 500 per parameter).
 MAX_TOKEN_CHARS: Final = 400
@@ -91,28 +96,6 @@ class StreamClaims:
     expires_at: float
     #: Random, unique per token; what single use is enforced on.
     nonce: str
-
-
-def derive_secret(master: str, purpose: str) -> bytes:
-    """HMAC-SHA256 keyed with ``master`` over ``"voice-agent/" + purpose``.
-
-    The server derives the token secret from the Twilio auth token, so every instance with
-    the same settings accepts the others' tokens while the auth token itself never keys
-    anything but Twilio's signatures. An empty ``master`` raises :class:`ValueError`.
-    """
-    if not master:
-        raise ValueError("cannot derive a secret from an empty master key")
-    message = ("voice-agent/" + purpose).encode("utf-8", "surrogatepass")
-    return hmac.new(master.encode("utf-8", "surrogatepass"), message, hashlib.sha256).digest()
-
-
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64url(segment: str) -> bytes:
-    # ``segment`` already matched _SEGMENT; a length of 1 mod 4 is not base64 at all.
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
 
 
 def _clean(text: str, limit: int) -> str:

@@ -101,3 +101,20 @@ def test_two_data_dirs_get_different_keys(tmp_path: Path) -> None:
     a, _, _ = ensure_key_file(tmp_path / "a")
     b, _, _ = ensure_key_file(tmp_path / "b")
     assert a != b
+
+
+@pytest.mark.parametrize(
+    ("headers", "query", "protocols"),
+    [
+        ({"authorization": "Bearer ek_abc.def"}, None, ()),
+        ({}, {"api_key": "ek_abc.def"}, ()),
+        ({}, None, ("realtime", "openai-insecure-api-key.ek_abc.def")),
+    ],
+)
+def test_client_secrets_are_refused_where_api_keys_are_checked(
+    headers: dict[str, str], query: dict[str, str] | None, protocols: tuple[str, ...]
+) -> None:
+    with pytest.raises(Unauthorized) as err:
+        KEYS.check(headers, query, protocols)
+    assert err.value.code == "client_secret_not_allowed"
+    assert err.value.status == 401

@@ -1,0 +1,80 @@
+"""Shared pieces of the server's signed, single-use tokens (no I/O).
+
+Used by the Twilio stream tokens (:mod:`voice_agent.telephony.tokens`) and the realtime client
+secrets (:mod:`voice_agent.realtime.client_secrets`): the secret derivation, URL-safe unpadded
+base64 (RFC 4648 section 5) and a bounded memory of redeemed nonces.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections import OrderedDict
+from typing import Final
+
+#: Redeemed nonces remembered at most by default.
+MAX_USED_NONCES: Final = 100_000
+
+
+def derive_secret(master: str, purpose: str) -> bytes:
+    """HMAC-SHA256 keyed with ``master`` over ``"voice-agent/" + purpose``.
+
+    The server derives each token secret from a configured secret (the Twilio auth token, the
+    API keys), so every instance with the same settings accepts the others' tokens while the
+    configured secret itself keys nothing else. An empty ``master`` raises :class:`ValueError`.
+    """
+    if not master:
+        raise ValueError("cannot derive a secret from an empty master key")
+    message = ("voice-agent/" + purpose).encode("utf-8", "surrogatepass")
+    return hmac.new(master.encode("utf-8", "surrogatepass"), message, hashlib.sha256).digest()
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def unb64url(segment: str) -> bytes:
+    """Decode a segment already checked to be ``[A-Za-z0-9_-]+`` (``binascii.Error`` if its
+    length is 1 mod 4: not base64 at all)."""
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def mac(secret: bytes, segment: str) -> str:
+    """base64url(HMAC-SHA256(secret, segment as ASCII))."""
+    return b64url(hmac.new(secret, segment.encode("ascii"), hashlib.sha256).digest())
+
+
+class UsedNonces:
+    """Nonces of redeemed tokens, each remembered until its token expires.
+
+    At most ``max_used`` are kept (the oldest is forgotten first, so under a flood a still-valid
+    token could be redeemed twice; memory stays bounded). Not thread-safe.
+    """
+
+    def __init__(self, max_used: int = MAX_USED_NONCES) -> None:
+        if max_used < 1:
+            raise ValueError(f"max_used must be at least 1, got {max_used!r}")
+        self._max_used = max_used
+        # nonce -> expiry, in redemption order; OrderedDict pops from the front in O(1).
+        self._used: OrderedDict[str, float] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._used)
+
+    def __contains__(self, nonce: object) -> bool:
+        return nonce in self._used
+
+    def prune(self, now: float) -> None:
+        """Forget nonces whose tokens have expired (oldest first)."""
+        used = self._used
+        while used:
+            expires_at = next(iter(used.values()))
+            if expires_at > now:
+                break
+            used.popitem(last=False)
+
+    def add(self, nonce: str, expires_at: float) -> None:
+        while len(self._used) >= self._max_used:
+            self._used.popitem(last=False)
+        self._used[nonce] = expires_at
