@@ -335,7 +335,8 @@ async def test_audiosocket_hang_up_mid_reply_and_barge_in(server: ServerProcess)
     conv = await wait_conversation(server, {"call_uuid": str(call_id)})
     assert conv["end_reason"] == "caller_hung_up"
     agent = [t for t in conv["turns"] if t["role"] == "agent"]
-    assert agent[0]["truncated"] is True and agent[-1]["truncated"] is True
+    cut = [t.get("truncated", False) for t in agent]
+    assert cut[0] is True and cut[-1] is True, conv["turns"]
     assert_clean_log(server)
 
 

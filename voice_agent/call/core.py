@@ -964,10 +964,12 @@ class Call:
         step = int(rate * DELTA_MS / 1000)
         sent_ms = 0.0
         new_sentence = True
+        exhausted = False  # every sentence of the reply was synthesized and sent
         try:
             while True:
                 got = await reply.next_chunk()
                 if got is None:
+                    exhausted = True
                     break
                 sentence, chunk = got
                 if chunk is None:
@@ -1023,7 +1025,8 @@ class Call:
                 else clock.played_ms(self.clock())
             )
             heard, truncated = played_text(segments, played)
-            if status == "incomplete" and not truncated:
+            if not truncated and (status == "incomplete" or not exhausted):
+                # all that was sent was heard, but the reply had more to say
                 truncated = True
         resp = self.response
         reason = resp.cancel_reason if status == "cancelled" and resp is not None else None

@@ -143,6 +143,26 @@ async def test_hang_up_in_the_middle_of_a_reply(orch: Orchestrator, store: SQLit
     await h.call.close(EndReason.CALLER_HUNG_UP)  # idempotent
 
 
+async def test_a_reply_cut_before_its_next_sentence_is_stored_as_truncated(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    # the first sentence ("Got it.") is short and fully heard; the next one is still being
+    # synthesized when the caller hangs up: the reply was cut short all the same
+    speech = FakeSpeech(deque(["hello there"]), tts_delay_s=1.5)
+    h = Harness(orch, speech)
+    await h.start()
+    await h.send(tone(900) + silence(700))
+    await h.next(ev.ResponseAudio)
+    await asyncio.sleep(1.0)  # past the first sentence's audio, before the second's
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+    done = h.of(ev.ResponseDone)[-1]
+    assert done.status == "cancelled"
+    turns = await stored(store, h)
+    assert turns[1][0] == "agent" and turns[1][1] == done.heard
+    assert len(speech.synthesized) >= 2 and turns[1][1] == speech.synthesized[0]
+    assert turns[1][2] is True
+
+
 async def test_hang_up_mid_sentence_still_stores_what_was_said(
     orch: Orchestrator, store: SQLiteStore
 ) -> None:
