@@ -2,15 +2,21 @@
 
 Used by the Twilio stream tokens (:mod:`voice_agent.telephony.tokens`) and the realtime client
 secrets (:mod:`voice_agent.realtime.client_secrets`): the secret derivation, URL-safe unpadded
-base64 (RFC 4648 section 5) and a bounded memory of redeemed nonces.
+base64 (RFC 4648 section 5), sealing a JSON payload as ``base64url(JSON) "." base64url(MAC)``
+and opening it again (:func:`seal`, :func:`open_sealed`), and a bounded memory of redeemed
+nonces.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
+import json
+import re
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Final
 
 #: Redeemed nonces remembered at most by default.
@@ -43,6 +49,43 @@ def unb64url(segment: str) -> bytes:
 def mac(secret: bytes, segment: str) -> str:
     """base64url(HMAC-SHA256(secret, segment as ASCII))."""
     return b64url(hmac.new(secret, segment.encode("ascii"), hashlib.sha256).digest())
+
+
+_SEGMENT = re.compile(r"[A-Za-z0-9_-]+")
+
+
+class SealError(ValueError):
+    """A sealed value that is malformed, forged or tampered with (the message says which)."""
+
+
+def seal(secret: bytes, payload: Mapping[str, object]) -> str:
+    """``base64url(compact JSON of payload) "." mac(secret, first segment)``."""
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    segment = b64url(body.encode("utf-8"))
+    return f"{segment}.{mac(secret, segment)}"
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"non-finite number {name}")
+
+
+def open_sealed(secret: bytes, value: str) -> object:
+    """The JSON payload of a value made by :func:`seal` with ``secret``.
+
+    Raises :class:`SealError` if ``value`` is not two base64url segments, if the MAC does not
+    match (compared in constant time before anything is decoded), or if the payload is not
+    JSON (NaN and infinities included). Nothing else is raised.
+    """
+    segment, dot, signature = value.partition(".")
+    if not dot or not _SEGMENT.fullmatch(segment) or not _SEGMENT.fullmatch(signature):
+        raise SealError("is not two base64url segments")
+    if not hmac.compare_digest(mac(secret, segment).encode("ascii"), signature.encode("ascii")):
+        raise SealError("signature does not match")
+    try:
+        raw = unb64url(segment)
+        return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except (binascii.Error, ValueError, RecursionError) as exc:
+        raise SealError(f"payload is not JSON: {exc}") from None
 
 
 class UsedNonces:

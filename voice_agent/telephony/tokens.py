@@ -30,24 +30,24 @@ No I/O here.
 
 from __future__ import annotations
 
-import binascii
-import hashlib
-import hmac
-import json
 import math
 import re
 import secrets
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
 from voice_agent.core.labels import LANGS
-from voice_agent.signing import b64url as _b64url
-from voice_agent.signing import derive_secret
-from voice_agent.signing import unb64url as _unb64url
+from voice_agent.signing import (
+    MAX_USED_NONCES,
+    SealError,
+    UsedNonces,
+    derive_secret,
+    open_sealed,
+    seal,
+)
 
 __all__ = ["StreamClaims", "StreamTokens", "TokenError", "derive_secret"]
 
@@ -61,10 +61,6 @@ MAX_CUSTOMER_VALUE_CHARS: Final = 64
 MAX_CUSTOMER_NAME_CHARS: Final = 32
 #: Longest call SID accepted (Twilio's are 34 characters: ``CA`` + 32 hex digits).
 MAX_CALL_SID_CHARS: Final = 64
-#: Redeemed nonces remembered at most.
-MAX_USED_NONCES: Final = 100_000
-
-_SEGMENT = re.compile(r"[A-Za-z0-9_-]+")
 _CALL_SID = re.compile(rf"[\x21-\x7e]{{1,{MAX_CALL_SID_CHARS}}}")
 _PAYLOAD_KEYS: Final = frozenset({"c", "l", "u", "e", "n"})
 _ALLOWED_LANGS: Final[frozenset[str]] = frozenset((*LANGS, ""))
@@ -103,10 +99,6 @@ def _clean(text: str, limit: int) -> str:
     return text.encode("utf-8", "replace").decode("utf-8")[:limit]
 
 
-def _reject_constant(name: str) -> float:
-    raise ValueError(f"non-finite number {name}")
-
-
 def _invalid(message: str) -> TokenError:
     return TokenError("token_invalid", message)
 
@@ -130,27 +122,15 @@ class StreamTokens:
             raise ValueError("the token secret must be at least 16 bytes")
         if not (math.isfinite(ttl_s) and ttl_s > 0):
             raise ValueError(f"ttl_s must be a positive number of seconds, got {ttl_s!r}")
-        if max_used < 1:
-            raise ValueError(f"max_used must be at least 1, got {max_used!r}")
         self._secret = bytes(secret)
         self._ttl_s = ttl_s
         self._clock = clock
-        self._max_used = max_used
-        # nonce -> expiry, in redemption order; OrderedDict pops from the front in O(1).
-        self._used: OrderedDict[str, float] = OrderedDict()
+        self._used = UsedNonces(max_used)
 
     @property
     def used_count(self) -> int:
         """How many redeemed nonces are remembered right now."""
         return len(self._used)
-
-    def _mac(self, segment: str) -> str:
-        return _b64url(hmac.new(self._secret, segment.encode("ascii"), hashlib.sha256).digest())
-
-    def _seal(self, payload: dict[str, object]) -> str:
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-        segment = _b64url(body.encode("utf-8"))
-        return f"{segment}.{self._mac(segment)}"
 
     def mint(self, call_sid: str, lang: str, customer: Mapping[str, str]) -> str:
         """A token for ``call_sid``, valid for ``ttl_s`` from now and for one redemption.
@@ -178,10 +158,10 @@ class StreamTokens:
             "e": self._clock() + self._ttl_s,
             "n": secrets.token_urlsafe(12),
         }
-        token = self._seal(payload)
+        token = seal(self._secret, payload)
         while len(token) > MAX_TOKEN_CHARS and fields:
             fields.popitem()
-            token = self._seal(payload)
+            token = seal(self._secret, payload)
         # Without customer fields a token is under 300 characters, so this always fits.
         assert len(token) <= MAX_TOKEN_CHARS
         return token
@@ -196,7 +176,7 @@ class StreamTokens:
         :class:`TokenError` is ever raised.
         """
         now = self._clock()
-        self._prune(now)
+        self._used.prune(now)
         if token is None:
             raise TokenError("token_missing", "no stream token")
         if not isinstance(token, str):
@@ -205,38 +185,21 @@ class StreamTokens:
             raise TokenError("token_missing", "no stream token")
         if len(token) > MAX_REDEEM_CHARS:
             raise _invalid("the stream token is too long")
-        segment, dot, mac = token.partition(".")
-        if not dot or not _SEGMENT.fullmatch(segment) or not _SEGMENT.fullmatch(mac):
-            raise _invalid("the stream token is not two base64url segments")
-        if not hmac.compare_digest(self._mac(segment).encode("ascii"), mac.encode("ascii")):
-            raise _invalid("the stream token's signature does not match")
-        claims = self._decode(segment)
+        try:
+            payload = open_sealed(self._secret, token)
+        except SealError as exc:
+            raise _invalid(f"the stream token {exc}") from None
+        claims = self._decode(payload)
         if now >= claims.expires_at:
             raise TokenError("token_expired", "the stream token has expired")
         if claims.nonce in self._used:
             raise TokenError("token_used", "the stream token was already used")
-        while len(self._used) >= self._max_used:
-            self._used.popitem(last=False)
-        self._used[claims.nonce] = claims.expires_at
+        self._used.add(claims.nonce, claims.expires_at)
         return claims
 
-    def _prune(self, now: float) -> None:
-        """Forget redeemed nonces whose tokens have expired (oldest first)."""
-        used = self._used
-        while used:
-            expires_at = next(iter(used.values()))
-            if expires_at > now:
-                break
-            used.popitem(last=False)
-
     @staticmethod
-    def _decode(segment: str) -> StreamClaims:
-        """The claims of a correctly signed payload segment, each field type-checked."""
-        try:
-            raw = _unb64url(segment)
-            payload: object = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
-        except (binascii.Error, ValueError, RecursionError) as exc:
-            raise _invalid(f"the stream token's payload is not JSON: {exc}") from None
+    def _decode(payload: object) -> StreamClaims:
+        """The claims of a correctly signed payload, each field type-checked."""
         if not isinstance(payload, dict) or set(payload) != _PAYLOAD_KEYS:
             raise _invalid("the stream token's payload has the wrong shape")
         call_sid, lang, customer = payload["c"], payload["l"], payload["u"]
