@@ -70,6 +70,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "url": f"http://{settings.host}:{port}",
         "port": port,
     }
+    from voice_agent.web.demo import DemoPolicy
+
+    if DemoPolicy.from_settings(settings.demo, settings.host).enabled:
+        listening["demo"] = f"http://{settings.host}:{port}/"
     if settings.audiosocket_port is not None:
         from voice_agent.telephony.audiosocket import bind_socket
 

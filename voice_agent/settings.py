@@ -17,6 +17,7 @@ from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from voice_agent.errors import ConfigError
+from voice_agent.web.demo import DemoMode
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,6 +60,9 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "console"] = "json"
     allowed_origins: str = ""
+    #: The demo page at ``/``: ``auto`` (only on a loopback address), ``on`` (behind the API
+    #: key) or ``off``; see :mod:`voice_agent.web.demo`.
+    demo: DemoMode = "auto"
 
     # store
     database_url: str | None = None

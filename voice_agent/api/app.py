@@ -44,6 +44,8 @@ PUBLIC_PATHS = {
     "/v1/openapi.json",
     "/v1/telephony/twilio/voice",
     "/v1/telephony/twilio/after",
+    "/widget.js",
+    "/static/{name}",
 }
 
 
@@ -319,8 +321,9 @@ def routes() -> list[BaseRoute]:
     ]
     from voice_agent.realtime.endpoint import realtime_routes
     from voice_agent.telephony.twilio import twilio_routes
+    from voice_agent.web.routes import web_routes
 
-    return out + realtime_routes() + twilio_routes()
+    return out + realtime_routes() + twilio_routes() + web_routes()
 
 
 async def start_audiosocket(app: Starlette, svc: Services) -> AudioSocketServer | None:
@@ -381,6 +384,9 @@ def create_app(settings: Settings | None = None, svc: Services | None = None) ->
         },
     )
     app.state.services = svc
+    from voice_agent.web.assets import load_assets
+
+    app.state.web_assets = load_assets()
     return app
 
 

@@ -1,0 +1,1 @@
+"""What the server gives browsers: the embeddable voice widget and the demo page at ``/``."""
