@@ -93,12 +93,30 @@ class BrowserPage:
         return self.console_errors + self.page_errors + self.failed_requests
 
 
+def fake_microphone_args(wav: Path | None) -> list[str]:
+    """Chromium flags that answer ``getUserMedia`` with ``wav`` (16-bit PCM, played once from
+    when capture starts) without asking; ``None``: a fake device but no permission, so the
+    page is refused the microphone."""
+    args = ["--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required"]
+    if wav is not None:
+        args += [
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-audio-capture={wav}%noloop",
+        ]
+    return args
+
+
 @contextmanager
-def chromium_page(viewport_width: int = 1280) -> Iterator[tuple[Page, PageLog]]:
-    """A fresh headless Chromium page and the log of its errors; closed on exit."""
+def chromium_page(
+    viewport_width: int = 1280, args: Sequence[str] = ()
+) -> Iterator[tuple[Page, PageLog]]:
+    """A fresh headless Chromium page (launched with ``args``) and the log of its errors;
+    closed on exit."""
     executable = require_chromium()
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(executable), headless=True)
+        browser = pw.chromium.launch(
+            executable_path=str(executable), headless=True, args=list(args)
+        )
         try:
             page = browser.new_page(viewport={"width": viewport_width, "height": 900})
             page.set_default_timeout(LOAD_TIMEOUT_MS)
