@@ -65,15 +65,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((settings.host, settings.port))
     port = sock.getsockname()[1]
-    listening: dict[str, object] = {
-        "event": "listening",
-        "url": f"http://{settings.host}:{port}",
-        "port": port,
-    }
+    url = browse_url(settings.host, port)
+    listening: dict[str, object] = {"event": "listening", "url": url, "port": port}
     from voice_agent.web.demo import DemoPolicy
 
     if DemoPolicy.from_settings(settings.demo, settings.host).enabled:
-        listening["demo"] = f"http://{settings.host}:{port}/"
+        listening["demo"] = url + "/"
     if settings.audiosocket_port is not None:
         from voice_agent.telephony.audiosocket import bind_socket
 
@@ -97,6 +94,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     server = uvicorn.Server(config)
     server.run(sockets=[sock])
     return 0
+
+
+def browse_url(host: str, port: int) -> str:
+    """The address a browser on this machine reaches a server bound to ``host`` at (an
+    unspecified address means every interface, loopback included; IPv6 goes in brackets)."""
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
 
 
 def _print_insights(ins: dict[str, Any]) -> None:

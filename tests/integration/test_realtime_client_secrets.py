@@ -7,6 +7,7 @@ secret from it, as a second instance with the same keys would, to forge an expir
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Iterator
@@ -72,7 +73,7 @@ async def next_of(ws: ClientConnection, kinds: set[str], wait_s: float = 20.0) -
     while True:
         left = deadline - time.monotonic()
         assert left > 0, f"no {kinds} within {wait_s}s"
-        event: dict[str, Any] = json.loads(await ws.recv(left))
+        event: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), left))
         if event["type"] in kinds:
             return event
 

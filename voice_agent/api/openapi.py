@@ -66,6 +66,31 @@ def _twilio_request(
     }
 
 
+_IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+}
+
+
+def _asset_responses(
+    desc: str, media_types: tuple[str, ...], *, missing: bool = False
+) -> dict[str, Any]:
+    """A static file: its body (with an ETag, and CORS open to every origin), or a 304."""
+    out: dict[str, Any] = {
+        "200": {
+            "description": f"{desc} (Access-Control-Allow-Origin: *)",
+            "headers": {"ETag": {"schema": {"type": "string"}}},
+            "content": {t: {"schema": {"type": "string"}} for t in media_types},
+        },
+        "304": {"description": "Not modified (If-None-Match matched the ETag)"},
+    }
+    if missing:
+        out["404"] = _err("No such file (`not_found`)")
+    return out
+
+
 def openapi_document() -> dict[str, Any]:
     label_score = {
         "type": "object",
@@ -287,6 +312,11 @@ def openapi_document() -> dict[str, Any]:
             "session": {"type": "object", "description": "The session's settings"},
         },
     }
+    demo_secret_body = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"lang": {"type": "string", "enum": list(LANGS), "default": "en"}},
+    }
     paths: dict[str, Any] = {
         "/v1/conversations": {
             "post": {
@@ -407,6 +437,76 @@ def openapi_document() -> dict[str, Any]:
                 "TwiML <Dial> or <Hangup/>",
             )
         },
+        "/": {
+            "get": {
+                "operationId": "demoPage",
+                "summary": "The browser demo page (talk to the agent, watch the insights). "
+                "On a server listening on loopback it needs no key from a local browser; "
+                "otherwise (or behind a proxy) it takes the API key as the password of HTTP "
+                "Basic credentials (any user name) or as a Bearer token. VOICE_AGENT_DEMO: "
+                "auto (loopback only), on, off",
+                "responses": {
+                    "200": {
+                        "description": "The page (with a Content-Security-Policy)",
+                        "content": {"text/html": {"schema": {"type": "string"}}},
+                    },
+                    "401": _err(
+                        "A key is needed and missing or wrong (`unauthorized`, "
+                        "`invalid_api_key`); asks for Basic credentials"
+                    ),
+                    "404": _err("The demo is off on this server (`demo_disabled`)"),
+                },
+            }
+        },
+        "/demo/client_secret": {
+            "post": {
+                "operationId": "createDemoClientSecret",
+                "summary": "The demo page's client secret (ek_...): one /v1/realtime session "
+                "in the language asked, valid 60 s. Same access rule as /: no key on a "
+                "loopback-bound server from a local browser, otherwise the API key as HTTP "
+                "Basic password or Bearer token. Only the page itself may ask (`Origin`)",
+                "requestBody": _body(demo_secret_body),
+                "responses": {
+                    "200": _ok("The client secret", secret_answer),
+                    **_COMMON_ERRORS,
+                    "401": _err(
+                        "A key is needed and missing or wrong (`unauthorized`, "
+                        "`invalid_api_key`); asks for Basic credentials"
+                    ),
+                    "403": _err("Another site's page asked (`origin_not_allowed`)"),
+                    "404": _err("The demo is off on this server (`demo_disabled`)"),
+                    "422": _err(
+                        "`invalid_field` (an unknown field), or the language is not offered "
+                        "(`unsupported_language`, `invalid_value`)"
+                    ),
+                },
+            }
+        },
+        "/widget.js": {
+            "get": {
+                "operationId": "widgetScript",
+                "summary": 'The embeddable voice widget: <script src=".../widget.js" '
+                "data-token-url=...>; served to any origin, revalidated with its ETag",
+                "security": [],
+                "parameters": [_IF_NONE_MATCH],
+                "responses": _asset_responses("The script", ("text/javascript",)),
+            }
+        },
+        "/static/{name}": {
+            "get": {
+                "operationId": "staticFile",
+                "summary": "The widget's and the demo page's other files (widget-worklet.js, "
+                "demo.js, demo.css); served to any origin, revalidated with their ETag",
+                "security": [],
+                "parameters": [
+                    {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}},
+                    _IF_NONE_MATCH,
+                ],
+                "responses": _asset_responses(
+                    "The file", ("text/javascript", "text/css"), missing=True
+                ),
+            }
+        },
         "/healthz": {
             "get": {
                 "operationId": "healthz",
@@ -454,7 +554,10 @@ def openapi_document() -> dict[str, Any]:
             "WebSocket at /v1/realtime speaking a subset of the OpenAI Realtime protocol. "
             "Phone calls: Twilio Media Streams at the WebSocket /v1/telephony/twilio/stream "
             "(opened by the TwiML of the voice webhook), and Asterisk AudioSocket on its own "
-            "TCP port (VOICE_AGENT_AUDIOSOCKET_PORT).",
+            "TCP port (VOICE_AGENT_AUDIOSOCKET_PORT). "
+            "Browsers: /widget.js embeds a talk button in any page (with a client secret from "
+            "your backend), and / is a demo page using it (on by itself on a loopback "
+            "address; VOICE_AGENT_DEMO).",
             "license": {"name": "GPL-3.0-or-later", "identifier": "GPL-3.0-or-later"},
         },
         "security": [{"bearer": []}],

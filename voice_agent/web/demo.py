@@ -7,12 +7,13 @@
   ``127.0.0.1``), which is what a newcomer runs after the README's first command.
 - ``on``: a demo page whatever the address.
 
-A request needs no credentials only when all three hold: the server listens on loopback, the
-request comes from a loopback peer, and it carries no proxy header (``Forwarded``,
-``X-Forwarded-For``, ``X-Real-IP``): a reverse proxy on the same machine would otherwise hand
-sessions to the internet. Every other request must show an API key, as HTTP Basic credentials
-(any user name, the key as password; what a browser asks for on its own) or as
-``Authorization: Bearer``.
+A request needs no credentials only when all four hold: the server listens on loopback, the
+request comes from a loopback peer, its ``Host`` names a loopback address (a page on another
+site whose name was made to resolve to 127.0.0.1, DNS rebinding, sends its own name), and it
+carries no proxy header (``Forwarded``, ``X-Forwarded-For``, ``X-Real-IP``): a reverse proxy
+on the same machine would otherwise hand sessions to the internet. Every other request must
+show an API key, as HTTP Basic credentials (any user name, the key as password; what a
+browser asks for on its own) or as ``Authorization: Bearer``.
 """
 
 from __future__ import annotations
@@ -62,9 +63,20 @@ class DemoPolicy:
     def needs_credentials(self, peer: str | None, headers: Mapping[str, str]) -> bool:
         """Whether a request from ``peer`` with these (lower-case keyed) headers must show an
         API key."""
-        if not (self.loopback and is_loopback(peer)):
+        if not (self.loopback and is_loopback(peer) and is_loopback(host_name(headers))):
             return True
         return any(name in headers for name in PROXY_HEADERS)
+
+
+def host_name(headers: Mapping[str, str]) -> str | None:
+    """The host name of the ``Host`` header, without the port (IPv6 literals unbracketed)."""
+    host = headers.get("host")
+    if not host:
+        return None
+    host = host.strip()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
 
 
 def presented_secret(headers: Mapping[str, str]) -> str | None:

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from voice_agent.core.labels import LANGS
 from voice_agent.errors import InvalidRequest, Unauthorized, VoiceAgentError
 from voice_agent.realtime.client_secrets import ClientSecretError
 from voice_agent.realtime.origins import origin_allowed
@@ -155,6 +156,10 @@ async def demo_client_secret(request: Request) -> Response:
     if unknown:
         raise InvalidRequest(f"{unknown[0]}: unknown field", code="invalid_field", status=422)
     lang = body.get("lang", "en")
+    if not isinstance(lang, str):
+        raise InvalidRequest(
+            f"lang: must be a language tag ({', '.join(LANGS)})", code="invalid_field", status=422
+        )
     session: dict[str, object] = {"type": "realtime", "language": lang}
     request_body = {
         "expires_after": {"anchor": "created_at", "seconds": DEMO_SECRET_TTL_S},
