@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 import uvicorn
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Page, Route, WebSocketRoute
 
 from examples.widget_site.website import create_app as create_site
 from tests.audio_fixtures import synthetic_clip
@@ -140,7 +140,8 @@ def widget(page: Page) -> dict[str, Any]:
         """() => ({state: voiceAgent.state, error: voiceAgent.error, lang: voiceAgent.lang,
                   transcript: voiceAgent.transcript, insights: voiceAgent.insights,
                   playedSamples: voiceAgent.playedSamples, bargeIns: voiceAgent.bargeIns,
-                  conversationId: voiceAgent.conversationId})"""
+                  conversationId: voiceAgent.conversationId, sessionId: voiceAgent.sessionId,
+                  sampleRate: voiceAgent.sampleRate})"""
     )
     return state
 
@@ -336,6 +337,89 @@ def test_a_site_not_allowed_is_refused(
         assert "refused" in page.locator(".voice-agent-widget [role=status]").inner_text()
         shot(page, log, "origin-refused.png")
         assert log.page_errors == []
+
+
+#: Makes ``new AudioContext({sampleRate})`` throw, as browsers that cannot run a 24 kHz
+#: context do; a context at the device's own rate still opens.
+REFUSE_24K = """
+(() => {
+  const Native = window.AudioContext;
+  window.AudioContext = class extends Native {
+    constructor(options) {
+      if (options && options.sampleRate) throw new DOMException("no", "NotSupportedError");
+      super(options);
+    }
+  };
+})();
+"""
+
+
+def test_a_browser_refusing_24khz_resamples_both_ways(
+    server: ServerProcess, tmp_path: Path
+) -> None:
+    clip = synthetic_clip("piper_en_expensive")
+    wav = microphone(
+        tmp_path / "mic.wav", silence(AFTER_GREETING_S["en"]), clip.samples, silence(15)
+    )
+    with chromium_page(args=fake_microphone_args(wav)) as (page, log):
+        page.add_init_script(REFUSE_24K)
+        page.goto(f"{server.url}/?lang=en")
+        wait_for(page, "window.voiceAgent !== undefined", 20_000)
+        page.locator("#va-widget button.main").click()
+        wait_for(page, "voiceAgent.sampleRate !== null", 30_000)
+        rate = widget(page)["sampleRate"]
+        assert rate != 24000
+        # the agent is heard at the right speed: samples are counted at 24 kHz
+        wait_for(page, "voiceAgent.playedSamples > 24000", 30_000)
+        # and the caller is understood through the worklet's resampler
+        wait_for(
+            page,
+            "voiceAgent.transcript.some(e => e.role === 'user' && "
+            "e.text.toLowerCase().includes('too expensive'))",
+        )
+        shot(page, log, "refused-24khz.png")
+        page.keyboard.press("Escape")
+        assert widget_errors(log) == []
+
+
+def test_a_dropped_connection_reconnects_with_a_new_key(
+    server: ServerProcess, tmp_path: Path
+) -> None:
+    wav = microphone(tmp_path / "mic.wav", silence(40))
+    opened: list[WebSocketRoute] = []
+
+    def through(ws: WebSocketRoute) -> None:
+        ws.connect_to_server()
+        opened.append(ws)
+
+    with chromium_page(args=fake_microphone_args(wav)) as (page, log):
+        page.route_web_socket("**/v1/realtime", through)
+        page.goto(f"{server.url}/?lang=en")
+        wait_for(page, "window.voiceAgent !== undefined", 20_000)
+        page.locator("#va-widget button.main").click()
+        wait_for(page, "voiceAgent.playedSamples > 24000", 30_000)
+        first = widget(page)
+        states: list[str] = []
+        page.expose_function("__state", lambda state: states.append(state))
+        page.evaluate("() => voiceAgent.on('state', (va) => window.__state(va.state))")
+        opened[0].close(code=1012, reason="service restart")  # the network drops the call
+        wait_for(
+            page,
+            f"voiceAgent.sessionId !== null && voiceAgent.sessionId !== '{first['sessionId']}'",
+            30_000,
+        )
+        wait_for(page, f"{LIVE}.includes(voiceAgent.state)", 30_000)
+        assert "reconnecting" in states
+        assert len(opened) == 2
+        # what was said before the drop is still on screen
+        assert (
+            widget(page)["transcript"][: len(first["transcript"])][0]["itemId"]
+            == (first["transcript"][0]["itemId"])
+        )
+        shot(page, log, "reconnected.png")
+        page.keyboard.press("Escape")
+        wait_for(page, "voiceAgent.state === 'ended'", 10_000)
+        assert widget_errors(log) == []
 
 
 def _answer(key: dict[str, Any]) -> Any:

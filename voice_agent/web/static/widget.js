@@ -110,6 +110,7 @@
     bargeIns: [],
     sessionId: null,
     conversationId: null,
+    sampleRate: null, // the audio context's rate (24000 unless the browser refused it)
     start: (options) => start(options),
     hangUp: () => hangUp(),
     setLang(lang) {
@@ -413,6 +414,7 @@
       if (current) current.onPlayer(e.data);
     };
     audio = { ctx, stream, capture, player, source };
+    api.sampleRate = ctx.sampleRate;
   }
 
   function closeAudio() {
