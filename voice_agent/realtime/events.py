@@ -23,6 +23,16 @@ from typing import Any, Final, Literal, cast
 from voice_agent.call.config import TurnDetection
 from voice_agent.call.events import CallError, new_id
 from voice_agent.core.labels import LANGS, Lang
+from voice_agent.validation import (
+    InvalidInput,
+    check_bool,
+    check_int,
+    check_name,
+    check_number,
+    check_object,
+    check_text,
+    parse_json,
+)
 
 __all__ = ["RealtimeProtocolError", "TurnDetectionConfig", "new_id"]
 
@@ -41,10 +51,23 @@ TIMINGS_EVENT: Final = "response.timings"
 DEFAULT_MAX_APPEND_BYTES: Final = 15 * 48000  # 15 s of 24 kHz pcm16
 #: The largest text frame accepted at all (JSON + base64 of the above, with margin).
 DEFAULT_MAX_MESSAGE_CHARS: Final = 2 * 1024 * 1024
+#: Largest customer profile (``session.customer``), as compact JSON.
+MAX_CUSTOMER_CHARS: Final = 16_384
+#: Longest ``session.instructions``.
+MAX_INSTRUCTIONS_CHARS: Final = 32_768
+#: Longest identifier or name a client sends (``event_id``, ``item_id``, ``model``, ``voice``).
+MAX_NAME_CHARS: Final = 256
 
 
 #: A client event that cannot be honoured; ``code`` goes into the ``error`` event.
 RealtimeProtocolError = CallError
+
+
+def protocol_error(exc: InvalidInput) -> RealtimeProtocolError:
+    """The ``error`` event for a value :mod:`voice_agent.validation` refused: ``invalid_json``
+    as is, ``invalid_field`` spelt ``invalid_value`` (the OpenAI Realtime code)."""
+    code = "invalid_json" if exc.code == "invalid_json" else "invalid_value"
+    return RealtimeProtocolError(code, exc.message, param=exc.param)
 
 
 # --------------------------------------------------------------------------- session config
@@ -133,13 +156,24 @@ def _obj(value: Any, param: str) -> Mapping[str, Any]:
 
 
 def _int(value: Any, param: str, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
-        raise RealtimeProtocolError("invalid_value", f"{param} must be an integer", param=param)
-    if not lo <= int(value) <= hi:
-        raise RealtimeProtocolError(
-            "invalid_value", f"{param} must be between {lo} and {hi}", param=param
-        )
-    return int(value)
+    try:
+        return check_int(value, param, lo, hi)
+    except InvalidInput as exc:
+        raise protocol_error(exc) from None
+
+
+def _name(value: Any, param: str) -> str:
+    try:
+        return check_name(value, param, MAX_NAME_CHARS)
+    except InvalidInput as exc:
+        raise protocol_error(exc) from None
+
+
+def _bool(value: Any, param: str) -> bool:
+    try:
+        return check_bool(value, param)
+    except InvalidInput as exc:
+        raise protocol_error(exc) from None
 
 
 def _parse_turn_detection(
@@ -168,19 +202,14 @@ def _parse_turn_detection(
             prefix_padding_ms=_int(td["prefix_padding_ms"], param + ".prefix_padding_ms", 0, 2000),
         )
     if td.get("threshold") is not None:
-        thr = td["threshold"]
-        if isinstance(thr, bool) or not isinstance(thr, int | float) or not 0.0 < thr < 1.0:
-            raise RealtimeProtocolError(
-                "invalid_value", "threshold must be in (0, 1)", param=param + ".threshold"
-            )
-        out = replace(out, threshold=float(thr))
+        try:
+            thr = check_number(td["threshold"], param + ".threshold", 0.0, 1.0, open_interval=True)
+        except InvalidInput as exc:
+            raise protocol_error(exc) from None
+        out = replace(out, threshold=thr)
     for key in ("create_response", "interrupt_response"):
         if td.get(key) is not None:
-            if not isinstance(td[key], bool):
-                raise RealtimeProtocolError(
-                    "invalid_value", f"{key} must be a boolean", param=f"{param}.{key}"
-                )
-            out = replace(out, **{key: td[key]})
+            out = replace(out, **{key: _bool(td[key], f"{param}.{key}")})
     return out
 
 
@@ -244,32 +273,25 @@ def apply_session_update(cfg: SessionConfig, session: Mapping[str, Any]) -> Sess
                 out = replace(
                     out, output_format=_parse_format(outp["format"], "session.audio.output.format")
                 )
-            voice = outp.get("voice")
-            if isinstance(voice, str):
-                out = replace(out, voice=voice)
+            if outp.get("voice") is not None:
+                out = replace(out, voice=_name(outp["voice"], "session.audio.output.voice"))
     if session.get("language") is not None:
         out = replace(out, language=_parse_lang(session["language"], "session.language"))
-    if session.get("customer") is not None:
-        customer = _obj(session["customer"], "session.customer")
-        if len(json.dumps(customer, default=str)) > 16_384:
-            raise RealtimeProtocolError(
-                "invalid_value", "customer profile is larger than 16 KiB", param="session.customer"
+    try:
+        if session.get("customer") is not None:
+            customer = check_object(session["customer"], "session.customer", MAX_CUSTOMER_CHARS)
+            out = replace(out, customer=dict(customer))
+        if session.get("instructions") is not None:
+            instructions = check_text(
+                session["instructions"], "session.instructions", MAX_INSTRUCTIONS_CHARS
             )
-        out = replace(out, customer=dict(customer))
-    if session.get("instructions") is not None:
-        if not isinstance(session["instructions"], str):
-            raise RealtimeProtocolError(
-                "invalid_value", "instructions must be a string", param="session.instructions"
-            )
-        out = replace(out, instructions=session["instructions"])
+            out = replace(out, instructions=instructions)
+    except InvalidInput as exc:
+        raise protocol_error(exc) from None
     if session.get("greeting") is not None:
-        if not isinstance(session["greeting"], bool):
-            raise RealtimeProtocolError(
-                "invalid_value", "greeting must be a boolean", param="session.greeting"
-            )
-        out = replace(out, greeting=session["greeting"])
-    if isinstance(session.get("model"), str):
-        out = replace(out, model=session["model"])
+        out = replace(out, greeting=_bool(session["greeting"], "session.greeting"))
+    if session.get("model") is not None:
+        out = replace(out, model=_name(session["model"], "session.model"))
     return out
 
 
@@ -351,14 +373,16 @@ def parse_client_event(
             "message_too_large", f"message is larger than {max_message_chars} characters"
         )
     try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError) as exc:
-        raise RealtimeProtocolError("invalid_json", f"message is not valid JSON: {exc}") from None
+        data = parse_json(raw, "message")
+    except InvalidInput as exc:
+        error = protocol_error(exc)
+        error.event_id = _event_id_of_refused(raw)
+        raise error from None
     if not isinstance(data, dict):
         raise RealtimeProtocolError("invalid_event", "a client event must be a JSON object")
     event_id = data.get("event_id")
-    if event_id is not None and not isinstance(event_id, str):
-        raise RealtimeProtocolError("invalid_value", "event_id must be a string", param="event_id")
+    if event_id is not None:
+        event_id = _name(event_id, "event_id")
     kind = data.get("type")
     if not isinstance(kind, str):
         raise RealtimeProtocolError(
@@ -369,6 +393,17 @@ def parse_client_event(
     except RealtimeProtocolError as exc:
         exc.event_id = exc.event_id or event_id
         raise
+
+
+def _event_id_of_refused(raw: str | bytes) -> str | None:
+    """The ``event_id`` of a message :func:`parse_json` refused (a ``NaN`` or a lone surrogate
+    elsewhere in it), when a lenient parse finds a valid one: the client can tell which of its
+    events the error is about."""
+    try:
+        data = json.loads(raw)
+        return check_name(data["event_id"], "event_id", MAX_NAME_CHARS)
+    except (ValueError, RecursionError, TypeError, KeyError):  # InvalidInput is a ValueError
+        return None
 
 
 def _parse_known(
@@ -404,20 +439,11 @@ def _parse_known(
         return ResponseCreate(event_id, {} if response is None else _obj(response, "response"))
     if kind == "response.cancel":
         rid = data.get("response_id")
-        if rid is not None and not isinstance(rid, str):
-            raise RealtimeProtocolError(
-                "invalid_value", "response_id must be a string", param="response_id"
-            )
-        return ResponseCancel(event_id, rid)
+        return ResponseCancel(event_id, None if rid is None else _name(rid, "response_id"))
     if kind == "conversation.item.truncate":
-        item_id = data.get("item_id")
-        if not isinstance(item_id, str):
-            raise RealtimeProtocolError(
-                "invalid_value", "item_id must be a string", param="item_id"
-            )
         return ItemTruncate(
             event_id,
-            item_id,
+            _name(data.get("item_id"), "item_id"),
             _int(data.get("content_index", 0), "content_index", 0, 1000),
             _int(data.get("audio_end_ms"), "audio_end_ms", 0, 24 * 3600 * 1000),
         )

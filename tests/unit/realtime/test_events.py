@@ -179,3 +179,61 @@ def test_server_events_parse_with_sdk_types() -> None:
     assert tr.transcript == "hi"
     ids = {ev.cleared()["event_id"] for _ in range(50)}
     assert len(ids) == 50
+
+
+# -- issue 11, findings 1 and 2: every value checked by voice_agent.validation -------------
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("NaN", "invalid_json"),
+        ("Infinity", "invalid_json"),
+        ("-Infinity", "invalid_json"),
+        ("1e400", "invalid_json"),
+        ("true", "invalid_value"),
+        ("-1", "invalid_value"),
+        ("1" + "0" * 40, "invalid_value"),
+        ("2.5", "invalid_value"),
+    ],
+)
+def test_truncate_numbers_raise_protocol_errors_only(value: str, code: str) -> None:
+    raw = (
+        '{"type":"conversation.item.truncate","event_id":"e1","item_id":"i",'
+        f'"audio_end_ms":{value}}}'
+    )
+    with pytest.raises(RealtimeProtocolError) as info:
+        parse_client_event(raw)
+    assert (info.value.code, info.value.event_id) == (code, "e1")
+
+
+@pytest.mark.parametrize(
+    "session",
+    [
+        {"customer": {"name": "\ud800"}},
+        {"customer": {"\udc00": "x"}},
+        {"instructions": "a\ud800"},
+        {"instructions": "nul\x00"},
+        {"audio": {"output": {"voice": "\ud800"}}},
+        {"audio": {"output": {"voice": 5}}},
+        {"model": "m\x07"},
+        {"audio": {"input": {"turn_detection": {"silence_duration_ms": float("nan")}}}},
+        {"audio": {"input": {"turn_detection": {"threshold": float("inf")}}}},
+        {"audio": {"input": {"turn_detection": {"prefix_padding_ms": True}}}},
+        {"audio": {"input": {"turn_detection": {"create_response": 1}}}},
+    ],
+)
+def test_session_update_refuses_bad_values_as_invalid_value(session: dict[str, object]) -> None:
+    with pytest.raises(RealtimeProtocolError) as info:
+        apply_session_update(SessionConfig(), session)
+    assert info.value.code == "invalid_value"
+    assert info.value.param is not None and info.value.param.startswith("session.")
+
+
+def test_lone_surrogate_in_a_message_is_invalid_json_naming_the_path() -> None:
+    raw = '{"type":"session.update","event_id":"e2","session":{"customer":{"name":"\\ud800"}}}'
+    with pytest.raises(RealtimeProtocolError) as info:
+        parse_client_event(raw)
+    assert info.value.code == "invalid_json"
+    assert info.value.event_id == "e2"
+    assert info.value.param == "session.customer.name"
