@@ -2,7 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from prometheus_client import Counter, Gauge, Histogram
+
+from voice_agent.core.labels import LANGS
+
+#: Channels calls arrive on (a phone or a WebSocket: a process cannot carry them across a
+#: restart).
+VOICE_CHANNELS: Final = frozenset({"realtime", "twilio", "audiosocket"})
+#: Channels the server's own clients use. Metric labels come only from this set: any other
+#: (client-chosen) channel is labelled ``other``, so clients cannot add label values.
+KNOWN_CHANNELS: Final = VOICE_CHANNELS | {"api", "cli", "journeys"}
+
+
+def channel_label(channel: str) -> str:
+    """The ``channel`` label of a conversation's channel: itself if known, else ``other``."""
+    return channel if channel in KNOWN_CHANNELS else "other"
+
+
+def lang_label(lang: str) -> str:
+    """The ``lang`` label: one of :data:`~voice_agent.core.labels.LANGS`, else ``other``."""
+    return lang if lang in LANGS else "other"
+
 
 _LATENCY_BUCKETS = (
     0.0005,

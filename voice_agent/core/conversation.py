@@ -129,6 +129,9 @@ class Conversation:
     #: Why a call ended (``caller_hung_up``, ``agent_hand_off``, ``timeout``, ``error``,
     #: ``no_customer_turn``); ``None`` for text conversations and calls still going on.
     end_reason: str | None = None
+    #: Whose conversation it is (the tenant of the API key that started it; ``None``:
+    #: started without a key, e.g. a phone call, or before tenants existed: admin keys only).
+    tenant: str | None = None
 
     @property
     def ended(self) -> bool:

@@ -2,9 +2,66 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Final, Literal, Protocol
 
 from voice_agent.core.conversation import Conversation, Turn
+
+#: How long an ``Idempotency-Key`` is remembered, in seconds (a day).
+IDEMPOTENCY_TTL_S: Final = 86_400.0
+#: What an idempotent request did: stored a customer turn, or recorded an outcome.
+IdempotentKind = Literal["message", "outcome"]
+RetentionMode = Literal["delete", "anonymize"]
+#: What anonymized turns' texts become.
+REMOVED_TEXT: Final = "[removed]"
+
+
+class IdempotencyConflict(Exception):
+    """Another request with the same tenant and ``Idempotency-Key`` was stored first."""
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    """An ``Idempotency-Key`` to store with the write it guards (same transaction)."""
+
+    tenant: str
+    key: str
+    #: Hash of what was asked (method, path, body): the same key with another request is refused
+    request_hash: str
+    kind: IdempotentKind
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoredIdempotency:
+    """A remembered ``Idempotency-Key``: what it did, to answer a retry the same way."""
+
+    request_hash: str
+    kind: IdempotentKind
+    conversation_id: str
+    #: The customer turn a ``message`` stored.
+    turn_index: int | None
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionReport:
+    """What a retention pass did (or, dry, would do)."""
+
+    mode: RetentionMode
+    cutoff: float
+    conversations: int
+    turns: int
+    dry_run: bool
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "mode": self.mode,
+            "cutoff": self.cutoff,
+            "conversations": self.conversations,
+            "turns": self.turns,
+            "dry_run": self.dry_run,
+        }
 
 
 class Store(Protocol):
@@ -14,16 +71,40 @@ class Store(Protocol):
 
     async def create_conversation(self, conv: Conversation) -> None: ...
 
-    async def save_turns(self, conv: Conversation, turns: list[Turn]) -> None:
-        """Persist ``turns`` (new or updated) and the conversation's state in one transaction."""
+    async def save_turns(
+        self,
+        conv: Conversation,
+        turns: list[Turn],
+        idempotency: IdempotencyRecord | None = None,
+    ) -> None:
+        """Persist ``turns`` (new or updated) and the conversation's state in one transaction,
+        with ``idempotency`` if given (:class:`IdempotencyConflict` if its key is taken)."""
         ...
 
-    async def update_conversation(self, conv: Conversation) -> None: ...
+    async def update_conversation(
+        self, conv: Conversation, idempotency: IdempotencyRecord | None = None
+    ) -> None: ...
 
     async def get_conversation(self, conversation_id: str) -> Conversation | None: ...
 
     async def list_conversations(
-        self, *, limit: int = 100, ended: bool | None = None
-    ) -> list[Conversation]: ...
+        self, *, limit: int = 100, ended: bool | None = None, tenant: str | None = None
+    ) -> list[Conversation]:
+        """The newest conversations (``tenant``: only that tenant's; ``None``: everyone's)."""
+        ...
+
+    async def find_idempotency(
+        self, tenant: str, key: str, now: float
+    ) -> StoredIdempotency | None: ...
+
+    async def end_interrupted_calls(
+        self, channels: frozenset[str], idle_before: float, reason: str, now: float
+    ) -> list[str]:
+        """End open conversations on ``channels`` with no activity since ``idle_before``."""
+        ...
+
+    async def apply_retention(
+        self, cutoff: float, mode: RetentionMode, now: float, *, dry_run: bool = False
+    ) -> RetentionReport: ...
 
     async def ping(self) -> bool: ...

@@ -16,6 +16,16 @@ from typing import Any, TypeVar
 
 from voice_agent.core.conversation import Conversation, Memory, Turn
 from voice_agent.core.types import Insights
+from voice_agent.store.base import (
+    IDEMPOTENCY_TTL_S,
+    REMOVED_TEXT,
+    IdempotencyConflict,
+    IdempotencyRecord,
+    IdempotentKind,
+    RetentionMode,
+    RetentionReport,
+    StoredIdempotency,
+)
 from voice_agent.workers import pool
 
 T = TypeVar("T")
@@ -54,6 +64,24 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE conversations ADD COLUMN end_reason TEXT;
     ALTER TABLE turns ADD COLUMN dtmf TEXT NOT NULL DEFAULT '';
+    """,
+    # 3: whose conversations are (old rows: nobody's, admin keys only); anonymized by
+    # retention; Idempotency-Keys, stored in the transaction of the write they guard
+    """
+    ALTER TABLE conversations ADD COLUMN tenant TEXT;
+    ALTER TABLE conversations ADD COLUMN anonymized_at REAL;
+    CREATE INDEX conversations_tenant ON conversations(tenant, created_at);
+    CREATE TABLE idempotency (
+        tenant TEXT NOT NULL,
+        key TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        turn_index INTEGER,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (tenant, key)
+    );
+    CREATE INDEX idempotency_created ON idempotency(created_at);
     """,
 )
 
@@ -159,9 +187,47 @@ class SQLiteStore:
     def _create_sync(self, conv: Conversation) -> None:
         self.conn.execute(
             "INSERT INTO conversations (lang, channel, customer, phase, memory, tags, created_at,"
-            " ended_at, converted, outcome, end_reason, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            self._conv_row(conv),
+            " ended_at, converted, outcome, end_reason, id, tenant)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (*self._conv_row(conv), conv.tenant),
         )
+
+    def _remember_key_sync(
+        self, record: IdempotencyRecord, conversation_id: str, turn_index: int | None
+    ) -> None:
+        """Inside the caller's transaction: store ``record`` (forgetting expired keys)."""
+        c = self.conn
+        c.execute(
+            "DELETE FROM idempotency WHERE created_at < ?",
+            (record.created_at - IDEMPOTENCY_TTL_S,),
+        )
+        try:
+            c.execute(
+                "INSERT INTO idempotency (tenant, key, request_hash, kind, conversation_id,"
+                " turn_index, created_at) VALUES (?,?,?,?,?,?,?)",
+                (
+                    record.tenant,
+                    record.key,
+                    record.request_hash,
+                    record.kind,
+                    conversation_id,
+                    turn_index,
+                    record.created_at,
+                ),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise IdempotencyConflict(record.key) from exc
+
+    def _update_idempotent_sync(self, conv: Conversation, record: IdempotencyRecord) -> None:
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            self._remember_key_sync(record, conv.id, None)
+            self._update_sync(conv)
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
 
     def _update_sync(self, conv: Conversation) -> None:
         self.conn.execute(
@@ -170,10 +236,15 @@ class SQLiteStore:
             self._conv_row(conv),
         )
 
-    def _save_turns_sync(self, conv: Conversation, turns: list[Turn]) -> None:
+    def _save_turns_sync(
+        self, conv: Conversation, turns: list[Turn], idempotency: IdempotencyRecord | None
+    ) -> None:
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
         try:
+            if idempotency is not None:
+                first = min((t.index for t in turns), default=None)
+                self._remember_key_sync(idempotency, conv.id, first)
             for t in turns:
                 c.execute(
                     "INSERT OR REPLACE INTO turns (conversation_id, idx, role, text, insights,"
@@ -201,17 +272,27 @@ class SQLiteStore:
     async def create_conversation(self, conv: Conversation) -> None:
         await self._run(self._create_sync, conv)
 
-    async def save_turns(self, conv: Conversation, turns: list[Turn]) -> None:
-        await self._run(self._save_turns_sync, conv, list(turns))
+    async def save_turns(
+        self,
+        conv: Conversation,
+        turns: list[Turn],
+        idempotency: IdempotencyRecord | None = None,
+    ) -> None:
+        await self._run(self._save_turns_sync, conv, list(turns), idempotency)
 
-    async def update_conversation(self, conv: Conversation) -> None:
-        await self._run(self._update_sync, conv)
+    async def update_conversation(
+        self, conv: Conversation, idempotency: IdempotencyRecord | None = None
+    ) -> None:
+        if idempotency is None:
+            await self._run(self._update_sync, conv)
+        else:
+            await self._run(self._update_idempotent_sync, conv, idempotency)
 
     # -- reads ------------------------------------------------------------------------------
     def _load_sync(self, conversation_id: str) -> Conversation | None:
         row = self.conn.execute(
             "SELECT id, lang, channel, customer, phase, memory, tags, created_at, ended_at,"
-            " outcome, end_reason FROM conversations WHERE id=?",
+            " outcome, end_reason, tenant FROM conversations WHERE id=?",
             (conversation_id,),
         ).fetchone()
         if row is None:
@@ -240,23 +321,134 @@ class SQLiteStore:
     async def get_conversation(self, conversation_id: str) -> Conversation | None:
         return await self._run(self._load_sync, conversation_id)
 
-    def _list_sync(self, limit: int, ended: bool | None) -> list[Conversation]:
-        where = ""
+    def _list_sync(self, limit: int, ended: bool | None, tenant: str | None) -> list[Conversation]:
+        clauses: list[str] = []
+        params: list[object] = []
         if ended is True:
-            where = "WHERE phase = 'ended'"
+            clauses.append("phase = 'ended'")
         elif ended is False:
-            where = "WHERE phase != 'ended'"
+            clauses.append("phase != 'ended'")
+        if tenant is not None:
+            clauses.append("tenant = ?")
+            params.append(tenant)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         rows = self.conn.execute(
             "SELECT id, lang, channel, customer, phase, memory, tags, created_at, ended_at,"
-            f" outcome, end_reason FROM conversations {where} ORDER BY created_at DESC LIMIT ?",
-            (limit,),
+            f" outcome, end_reason, tenant FROM conversations {where}"
+            " ORDER BY created_at DESC LIMIT ?",
+            (*params, limit),
         ).fetchall()
         return [_conv_from_row(r) for r in rows]
 
     async def list_conversations(
-        self, *, limit: int = 100, ended: bool | None = None
+        self, *, limit: int = 100, ended: bool | None = None, tenant: str | None = None
     ) -> list[Conversation]:
-        return await self._run(self._list_sync, limit, ended)
+        return await self._run(self._list_sync, limit, ended, tenant)
+
+    def _find_idempotency_sync(self, tenant: str, key: str, now: float) -> StoredIdempotency | None:
+        row = self.conn.execute(
+            "SELECT request_hash, kind, conversation_id, turn_index, created_at FROM idempotency"
+            " WHERE tenant=? AND key=? AND created_at >= ?",
+            (tenant, key, now - IDEMPOTENCY_TTL_S),
+        ).fetchone()
+        if row is None:
+            return None
+        kind: IdempotentKind = "outcome" if row[1] == "outcome" else "message"
+        return StoredIdempotency(row[0], kind, row[2], row[3], row[4])
+
+    async def find_idempotency(self, tenant: str, key: str, now: float) -> StoredIdempotency | None:
+        """The request stored with ``key`` by ``tenant`` within a day, if any."""
+        return await self._run(self._find_idempotency_sync, tenant, key, now)
+
+    # -- maintenance ------------------------------------------------------------------------
+    def _end_interrupted_sync(
+        self, channels: frozenset[str], idle_before: float, reason: str, now: float
+    ) -> list[str]:
+        c = self.conn
+        marks = ",".join("?" for _ in channels)
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            ids = [
+                r[0]
+                for r in c.execute(
+                    "SELECT id FROM conversations c WHERE phase != 'ended'"
+                    f" AND channel IN ({marks}) AND MAX(created_at, COALESCE("
+                    " (SELECT MAX(created_at) FROM turns t WHERE t.conversation_id = c.id),"
+                    " 0)) < ?",
+                    (*sorted(channels), idle_before),
+                )
+            ]
+            for cid in ids:
+                c.execute(
+                    "UPDATE conversations SET phase='ended', ended_at=COALESCE(ended_at, ?),"
+                    " end_reason=? WHERE id=?",
+                    (now, reason, cid),
+                )
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        return ids
+
+    async def end_interrupted_calls(
+        self, channels: frozenset[str], idle_before: float, reason: str, now: float
+    ) -> list[str]:
+        """End (``reason``) the open conversations on ``channels`` whose last activity
+        (creation or last turn) is older than ``idle_before``; their ids."""
+        if not channels:
+            return []
+        return await self._run(self._end_interrupted_sync, channels, idle_before, reason, now)
+
+    def _retention_sync(
+        self, cutoff: float, mode: RetentionMode, now: float, dry_run: bool
+    ) -> RetentionReport:
+        c = self.conn
+        where = "created_at < ?" + (" AND anonymized_at IS NULL" if mode == "anonymize" else "")
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            query = f"SELECT id FROM conversations WHERE {where}"
+            ids = [r[0] for r in c.execute(query, (cutoff,))]
+            turns = 0
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" for _ in chunk)
+                row = c.execute(
+                    f"SELECT COUNT(*) FROM turns WHERE conversation_id IN ({marks})", chunk
+                ).fetchone()
+                turns += int(row[0])
+                if dry_run:
+                    continue
+                if mode == "delete":
+                    c.execute(f"DELETE FROM turns WHERE conversation_id IN ({marks})", chunk)
+                    c.execute(f"DELETE FROM idempotency WHERE conversation_id IN ({marks})", chunk)
+                    c.execute(f"DELETE FROM conversations WHERE id IN ({marks})", chunk)
+                else:
+                    c.execute(
+                        f"UPDATE turns SET text=? WHERE conversation_id IN ({marks})",
+                        (REMOVED_TEXT, *chunk),
+                    )
+                    c.execute(
+                        f"UPDATE conversations SET customer='{{}}', anonymized_at=?"
+                        f" WHERE id IN ({marks})",
+                        (now, *chunk),
+                    )
+            if not dry_run:  # and the Idempotency-Keys past their day
+                c.execute(
+                    "DELETE FROM idempotency WHERE created_at < ?", (now - IDEMPOTENCY_TTL_S,)
+                )
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        return RetentionReport(mode, cutoff, len(ids), turns, dry_run)
+
+    async def apply_retention(
+        self, cutoff: float, mode: RetentionMode, now: float, *, dry_run: bool = False
+    ) -> RetentionReport:
+        """Delete (or anonymize: customer profile emptied, turn texts ``[removed]``, insights
+        and outcome kept) the conversations created before ``cutoff`` (Unix seconds), and
+        forget the Idempotency-Keys older than a day at ``now``."""
+        return await self._run(self._retention_sync, cutoff, mode, now, dry_run)
 
 
 def _conv_from_row(row: tuple[Any, ...]) -> Conversation:
@@ -272,6 +464,7 @@ def _conv_from_row(row: tuple[Any, ...]) -> Conversation:
         ended_at=row[8],
         outcome=json.loads(row[9]) if row[9] else None,
         end_reason=row[10],
+        tenant=row[11],
     )
 
 
