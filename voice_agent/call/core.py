@@ -92,6 +92,9 @@ Float32Array = npt.NDArray[np.float32]
 
 IN_QUEUE_MAX_MS: Final = 20_000.0  # caller audio waiting for the audio worker
 IN_QUEUE_MAX_CHUNKS: Final = 2_000
+#: Bytes of caller audio waiting for the audio worker: 20 s of the widest input format
+#: (24 kHz PCM16), so that no format switch lets more memory in than that.
+IN_QUEUE_MAX_BYTES: Final = 960_000
 DELTA_MS: Final = 100.0  # agent audio per ResponseAudio
 TRANSCRIBE_TIMEOUT_S: Final = 10.0
 PREPARE_TIMEOUT_S: Final = 10.0
@@ -107,6 +110,12 @@ SPEECH_PAD_MS: Final = 150.0
 #: but wastes more transcriptions on pauses inside a sentence (a started Whisper decode
 #: cannot be interrupted); 160 ms measured 8 resumptions on 14 test utterances, 200 ms 4.
 SPECULATION_HANGOVER_MS: Final = 160.0
+#: When the server stops mid-reply, the longest wait for the last sentence to be heard.
+WIND_DOWN_HEARD_S: Final = 5.0
+#: The stages of a turn whose durations are exported as metrics.
+_STAGES: Final = frozenset(
+    {"vad_end", "transcription", "orchestrator", "tts_first_chunk", "first_audio"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +126,17 @@ class CallLimits:
     idle_s: float = 300.0
     max_s: float = 3600.0
     watchdog_period_s: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class _InChunk:
+    """Caller audio waiting for the audio worker, counted in the format it arrived in (a
+    format switch between chunks changes neither its bytes nor its duration)."""
+
+    data: bytes
+    fmt: codec.AudioFormat
+    ms: float
+    arrival: float
 
 
 @dataclass(slots=True)
@@ -180,7 +200,8 @@ class _Response:
     item_id: str
     task: asyncio.Task[None]
     cancel_reason: str = "turn_detected"
-    #: ``ResponseDone`` went out; the reply is being recorded
+    #: the reply was played out (or cut); it is being recorded, then ``ResponseDone`` goes
+    #: out: nothing cancels it any more
     finishing: bool = False
 
 
@@ -200,8 +221,11 @@ class Call:
         hand_off_ends_call: bool = False,
         wait_for_config: bool = False,
         clock: Callable[[], float] = time.time,
+        tenant: str | None = None,
     ) -> None:
         self.conversations = conversations
+        #: whose conversation the call makes (the tenant of the key that opened it)
+        self.tenant = tenant
         self.speech = speech
         self.config = config
         self._emit = emit
@@ -221,10 +245,10 @@ class Call:
             config.input_format, speech.new_vad(), self._new_detector(), pad_ms=SPEECH_PAD_MS
         )
         self.stream_clock = StreamClock()
-        self.audio_in: asyncio.Queue[tuple[bytes, codec.AudioFormat, float, float]] = (
-            asyncio.Queue(maxsize=IN_QUEUE_MAX_CHUNKS)
-        )
+        self.audio_in: asyncio.Queue[_InChunk] = asyncio.Queue(maxsize=IN_QUEUE_MAX_CHUNKS)
+        #: what waits in ``audio_in`` (each chunk counted with its own format)
         self.pending_in_ms = 0.0
+        self.pending_in_bytes = 0
         self.jobs: asyncio.Queue[_Job] = asyncio.Queue(maxsize=8)
         self.tasks: set[asyncio.Task[Any]] = set()
         self.specs: dict[str, _Speculation] = {}
@@ -238,6 +262,8 @@ class Call:
         self.started_at = clock()
         self.last_activity = self.started_at
         self.end_reason: EndReason | None = None
+        #: the server is stopping (:meth:`wind_down`): the reply stops at a sentence end
+        self.wind_down_reason: EndReason | None = None
         self._end_requested = asyncio.Event()
         self._starting: asyncio.Task[None] | None = None
         self._closing = False
@@ -296,6 +322,19 @@ class Call:
             self._end_requested.set()
             self.emit(ev.CallEnded(reason, self.conv.id if self.conv else None))
 
+    def wind_down(self, reason: EndReason) -> None:
+        """The server is stopping: an agent in the middle of a sentence finishes it (and
+        the caller hears it), then the call ends with ``reason``; a call where the agent is
+        silent ends at once. What the caller finished saying is stored either way."""
+        if self._closing or self._end_requested.is_set() or self.wind_down_reason is not None:
+            return
+        self.wind_down_reason = reason
+        log.info("call_winding_down", reason=reason.value)
+        resp = self.response
+        if resp is not None and not resp.task.done() and not resp.finishing:
+            return  # _respond ends the call at the end of its sentence
+        self.request_end(reason)
+
     async def end_requested(self) -> EndReason:
         """Returns when the call itself decided to end (see :meth:`request_end`)."""
         await self._end_requested.wait()
@@ -321,7 +360,7 @@ class Call:
             await self._closed.wait()
             return
         self._closing = True
-        reason = self.end_reason or reason
+        reason = self.end_reason or self.wind_down_reason or reason
         self.end_reason = reason
         deadline = time.monotonic() + CLOSE_TIMEOUT_S
         self.session.end()  # no new reply starts (a greeting not yet begun stays unsaid)
@@ -368,7 +407,7 @@ class Call:
                 log.error("call_end_not_stored", error=repr(exc))
             self.conversations.forget(conv.id)
             reason = stored
-        metrics.CALLS_ENDED.labels(self.config.channel, reason.value).inc()
+        metrics.CALLS_ENDED.labels(metrics.channel_label(self.config.channel), reason.value).inc()
         self._closed.set()
         log.info(
             "call_ended",
@@ -408,7 +447,11 @@ class Call:
         if not data:
             return
         ms = len(data) / codec.bytes_per_ms(fmt)
-        if self.pending_in_ms + ms > IN_QUEUE_MAX_MS or self.audio_in.full():
+        if (
+            self.pending_in_ms + ms > IN_QUEUE_MAX_MS
+            or self.pending_in_bytes + len(data) > IN_QUEUE_MAX_BYTES
+            or self.audio_in.full()
+        ):
             raise CallError(
                 "input_audio_buffer_overflow",
                 f"more than {IN_QUEUE_MAX_MS / 1000:.0f} s of audio is waiting to be processed;"
@@ -416,8 +459,11 @@ class Call:
                 param="audio",
                 error_type="rate_limit_error",
             )
+        self.audio_in.put_nowait(
+            _InChunk(data, fmt, ms, self.clock() if arrival is None else arrival)
+        )
         self.pending_in_ms += ms
-        self.audio_in.put_nowait((data, fmt, ms, self.clock() if arrival is None else arrival))
+        self.pending_in_bytes += len(data)
 
     def played(self, item_id: str, end_ms: float) -> None:
         """The transport's report: the caller has heard ``item_id``'s audio up to ``end_ms``."""
@@ -511,7 +557,7 @@ class Call:
         """Speak the held answer, or the greeting when nothing was said yet
         (``response.create``)."""
         resp = self.response
-        if resp is not None and resp.finishing:  # the client saw it end: let it be recorded
+        if resp is not None and resp.finishing:  # played out: let it be recorded
             await asyncio.wait({resp.task}, timeout=RECORD_TIMEOUT_S)
         if self.session.responding:
             raise CallError(
@@ -542,6 +588,7 @@ class Call:
         if (
             resp is None
             or resp.task.done()
+            or resp.finishing  # played out, being recorded
             or (response_id is not None and response_id != resp.response_id)
         ):
             raise CallError(
@@ -589,6 +636,7 @@ class Call:
             lang=self.config.language,
             customer=dict(self.config.customer),
             channel=self.config.channel,
+            tenant=self.tenant,
         )
         self.conv.tags["call_id"] = self.call_id
         self.conv_ready.set()
@@ -613,18 +661,19 @@ class Call:
     # -- caller audio -----------------------------------------------------------------------
     async def _audio_worker(self) -> None:
         while True:
-            data, fmt, ms, arrival = await self.audio_in.get()
+            chunk = await self.audio_in.get()
             try:
-                await self._take_audio(data, fmt, ms, arrival)
+                await self._take_audio(chunk)
             finally:
                 self.audio_in.task_done()
 
-    async def _take_audio(
-        self, data: bytes, fmt: codec.AudioFormat, ms: float, arrival: float
-    ) -> None:
+    async def _take_audio(self, chunk: _InChunk) -> None:
         """Decode, resample and detect speech in one chunk (in the audio pool), then act on
         the turn events."""
-        self.pending_in_ms = max(0.0, self.pending_in_ms - ms)
+        # discounted exactly as counted: the chunk's own duration and size
+        self.pending_in_ms = max(0.0, self.pending_in_ms - chunk.ms)
+        self.pending_in_bytes = max(0, self.pending_in_bytes - len(chunk.data))
+        data, fmt, arrival = chunk.data, chunk.fmt, chunk.arrival
         manual = self.config.turn_detection is None
         if fmt != self.caller.format:
             self.caller.set_format(fmt)
@@ -714,9 +763,10 @@ class Call:
 
     def _barge_in(self) -> None:
         action, turn_actions = self.session.barge_in()
-        if isinstance(action, CancelResponse) and self.response is not None:
-            self.response.cancel_reason = "turn_detected"
-            self.response.task.cancel()
+        resp = self.response
+        if isinstance(action, CancelResponse) and resp is not None and not resp.finishing:
+            resp.cancel_reason = "turn_detected"
+            resp.task.cancel()
         self._carry_out_all(turn_actions)
 
     # -- speculation ------------------------------------------------------------------------
@@ -786,6 +836,7 @@ class Call:
                 self.speech,
                 self.config.output_format.sample_rate,
                 self.config.language,
+                self.spawn,
             )
 
     async def _interjection(self, job: _Job, start_ms: float) -> None:
@@ -846,12 +897,6 @@ class Call:
             self.emit(ev.TranscriptionFailed(job.item_id, "transcription_failed", spec.error))
             self._turn_failed()
             return
-        if not job.keys_only:
-            self.emit(
-                ev.TranscriptionCompleted(
-                    job.item_id, spec.transcript, spec.audio_ms / 1000.0, self.config.language
-                )
-            )
         dtmf = self.dtmf_digits
         if spec.error is None and (dtmf or (spec.transcript and spec.prepared is None)):
             # keys pressed (alone or during the turn), or transcribed over the agent
@@ -861,6 +906,7 @@ class Call:
             spec.prepared = None
             await self._prepare(spec, reply=job.auto and not ending, dtmf=dtmf)
         if spec.prepared is None:
+            self._transcribed(job, spec)  # heard, though it cannot be answered
             if spec.error:
                 self.error(
                     CallError(
@@ -886,6 +932,7 @@ class Call:
             self.conversations.commit(self.conv, spec.prepared, timings_ms=timings),
             RECORD_TIMEOUT_S,
         )
+        self._transcribed(job, spec)  # acknowledged once stored
         insights = spec.prepared.insights
         self.emit(ev.TurnInsights(job.item_id, spec.transcript, insights, timings))
         log.info(
@@ -913,6 +960,14 @@ class Call:
         if resp is not None:
             await asyncio.wait({resp.task})
 
+    def _transcribed(self, job: _Job, spec: _Speculation) -> None:
+        if not job.keys_only:
+            self.emit(
+                ev.TranscriptionCompleted(
+                    job.item_id, spec.transcript, spec.audio_ms / 1000.0, self.config.language
+                )
+            )
+
     def _turn_failed(self) -> None:
         if self.session.floor is not Floor.ENDED:
             self._carry_out_all(self.session.turn_failed())
@@ -932,6 +987,7 @@ class Call:
                 self.speech,
                 self.config.output_format.sample_rate,
                 self.config.language,
+                self.spawn,
             )
         response_id, item_id = new_id("resp"), new_id("item")
         task = self.spawn(
@@ -965,6 +1021,7 @@ class Call:
         sent_ms = 0.0
         new_sentence = True
         exhausted = False  # every sentence of the reply was synthesized and sent
+        done_reason: str | None = None
         try:
             while True:
                 got = await reply.next_chunk()
@@ -974,6 +1031,13 @@ class Call:
                 sentence, chunk = got
                 if chunk is None:
                     new_sentence = True
+                    if self.wind_down_reason is not None:  # stop at this sentence's end
+                        done_reason = self.wind_down_reason.value
+                        status = "incomplete"
+                        await asyncio.sleep(
+                            min(clock.remaining_ms(self.clock()) / 1000.0, WIND_DOWN_HEARD_S)
+                        )
+                        break
                     continue
                 dur = chunk.size * 1000.0 / rate
                 if new_sentence:
@@ -1029,17 +1093,11 @@ class Call:
                 # all that was sent was heard, but the reply had more to say
                 truncated = True
         resp = self.response
-        reason = resp.cancel_reason if status == "cancelled" and resp is not None else None
+        if status == "cancelled" and resp is not None:
+            done_reason = resp.cancel_reason
         if resp is not None:
             resp.finishing = True
-        self.emit(ev.ResponseDone(response_id, item_id, self.conv.id, status, heard, reason))
-        self.last_item_id = item_id
-        for k, v in timings.items():
-            if k in ("vad_end", "transcription", "orchestrator", "tts_first_chunk", "first_audio"):
-                metrics.STAGE_SECONDS.labels(k).observe(v / 1000.0)
-        if timings:
-            self.emit(ev.ResponseTimings(job.item_id if job else None, response_id, timings))
-        try:
+        try:  # stored before the client is told the response is done (acknowledged)
             item.turn = await asyncio.wait_for(
                 self.conversations.record_reply(
                     self.conv, prepared, heard, truncated=truncated, timings_ms=timings
@@ -1051,11 +1109,22 @@ class Call:
         except Exception as exc:
             log.error("record_reply_failed", error=repr(exc))
         finally:
+            self.emit(
+                ev.ResponseDone(response_id, item_id, self.conv.id, status, heard, done_reason)
+            )
+            self.last_item_id = item_id
+            for k, v in timings.items():
+                if k in _STAGES:
+                    metrics.STAGE_SECONDS.labels(k).observe(v / 1000.0)
+            if timings:
+                self.emit(ev.ResponseTimings(job.item_id if job else None, response_id, timings))
             if self.response is not None and self.response.task is asyncio.current_task():
                 self.response = None
             if self.session.floor is not Floor.ENDED:
                 self._carry_out_all(self.session.response_ended())
         if prepared.action.name == "hand_off" and self.hand_off_ends_call:
             self.request_end(EndReason.AGENT_HAND_OFF)
+        if self.wind_down_reason is not None:
+            self.request_end(self.wind_down_reason)
         if status == "cancelled":
             raise asyncio.CancelledError

@@ -37,6 +37,12 @@ class EndReason(StrEnum):
     ERROR = "error"
     #: The connection ended before the caller said anything the agent could answer.
     NO_CUSTOMER_TURN = "no_customer_turn"
+    #: Found open at start-up: the process carrying the call stopped (crash, kill -9).
+    SERVER_RESTART = "server_restart"
+    #: The server stopped (SIGTERM) and cut the call after its grace period.
+    SERVER_SHUTDOWN = "server_shutdown"
+    #: The client stopped reading what the server sends (the outbox filled or a send stalled).
+    CLIENT_NOT_READING = "client_not_reading"
 
 
 class CallError(Exception):

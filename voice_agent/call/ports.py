@@ -54,7 +54,12 @@ class Conversations(Protocol):
     """The orchestrator's part the call uses: every write to the store goes through it."""
 
     async def create(
-        self, *, lang: Lang, customer: Mapping[str, Any] | None = None, channel: str = "api"
+        self,
+        *,
+        lang: Lang,
+        customer: Mapping[str, Any] | None = None,
+        channel: str = "api",
+        tenant: str | None = None,
     ) -> Conversation: ...
 
     async def prepare(self, conv: Conversation, text: str, *, dtmf: str = "") -> PreparedTurn: ...

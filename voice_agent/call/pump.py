@@ -17,22 +17,27 @@ import structlog
 
 from voice_agent.call.core import Call
 from voice_agent.call.events import EndReason
+from voice_agent.call.live import LiveCalls
 
 log = structlog.get_logger("voice_agent.call")
 
 #: After the agent's last words (a hand-off), how long they may take to be heard.
 LAST_WORDS_TIMEOUT_S: Final = 15.0
+#: The longest a single write may wait for a peer that does not read before the call is
+#: ended (``client_not_reading``).
+SEND_TIMEOUT_S: Final = 5.0
 
 
 class Outbox:
     """Text messages waiting for the connection, at most ``max_items``: a peer that stops
-    reading is cut off (:attr:`overflowed`, ``on_overflow`` called once) instead of growing
-    memory without bound."""
+    reading (the outbox fills, or one write waits ``send_timeout_s``) is cut off
+    (:attr:`overflowed`, ``on_overflow`` called once; :meth:`run` returns
+    ``client_not_reading``) instead of growing memory without bound."""
 
     def __init__(
         self,
         max_items: int,
-        send_timeout_s: float = 10.0,
+        send_timeout_s: float = SEND_TIMEOUT_S,
         on_overflow: Callable[[], None] | None = None,
     ) -> None:
         self._queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize=max_items)
@@ -67,21 +72,31 @@ class Outbox:
         gone: tuple[type[BaseException], ...] = (ConnectionError, RuntimeError, OSError),
     ) -> EndReason:
         """Write queued messages until :meth:`close`; returns why it stopped: the peer
-        went away (``caller_hung_up``) or stopped reading (``error``)."""
+        went away (``caller_hung_up``) or stopped reading (``client_not_reading``). A
+        failure of ours is logged once and is an ``error`` end (never an unretrieved task
+        exception)."""
         while True:
             text = await self._queue.get()
             if text is None:
-                return EndReason.ERROR if self.overflowed else EndReason.CALLER_HUNG_UP
+                return EndReason.CLIENT_NOT_READING if self.overflowed else EndReason.CALLER_HUNG_UP
             try:
                 await asyncio.wait_for(write(text), self.send_timeout_s)
             except TimeoutError:
-                self.overflowed = True
-                return EndReason.ERROR
+                first = not self.overflowed
+                self.overflowed = self.closing = True
+                if first and self.on_overflow is not None:
+                    self.on_overflow()
+                return EndReason.CLIENT_NOT_READING
             except gone:
+                self.closing = True
                 return EndReason.CALLER_HUNG_UP
+            except Exception as exc:
+                self.closing = True
+                log.error("send_failed", error=repr(exc))
+                return EndReason.ERROR
 
 
-def _outcome(task: asyncio.Task[EndReason]) -> EndReason:
+def outcome(task: asyncio.Task[EndReason]) -> EndReason:
     """A finished reader's or sender's reason; a failure of ours is an ``error`` end,
     logged once (never a traceback of an unretrieved task)."""
     if task.cancelled():
@@ -99,30 +114,41 @@ async def pump(
     sender: asyncio.Task[EndReason],
     *,
     last_words: Callable[[], Awaitable[Any]] | None = None,
+    live: LiveCalls | None = None,
 ) -> EndReason:
     """Run ``call`` until ``reader`` returns (the caller left), ``sender`` stops (the
-    connection broke) or the call asks to end; on a hand-off, wait (bounded) for
-    ``last_words`` (the agent's last audio to be heard). Then close the call; returns the
-    reason. ``sender`` is left to the transport (it may still flush)."""
+    connection broke) or the call asks to end; on a hand-off (or a server shutdown), wait
+    (bounded) for ``last_words`` (the agent's last audio to be heard). Then close the
+    call; returns the reason. ``sender`` is left to the transport (it may still flush); a
+    reader that failed is logged once. The call is one of ``live`` while it runs."""
     reading = asyncio.create_task(reader, name="call-reader")
     ending = asyncio.create_task(call.end_requested(), name="call-end")
     reason = EndReason.CALLER_HUNG_UP
+    if live is not None:
+        live.add(call)
     try:
         done, _ = await asyncio.wait(
             {reading, sender, ending}, return_when=asyncio.FIRST_COMPLETED
         )
         if ending in done:
             reason = ending.result()
-            if reason is EndReason.AGENT_HAND_OFF and last_words is not None:
+            heard_out = (EndReason.AGENT_HAND_OFF, EndReason.SERVER_SHUTDOWN)
+            if reason in heard_out and last_words is not None:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(last_words(), LAST_WORDS_TIMEOUT_S)
         elif reading in done:
-            reason = _outcome(reading)
+            reason = outcome(reading)
         else:
-            reason = _outcome(sender)
+            reason = outcome(sender)
     finally:
         for task in (reading, ending):
             task.cancel()
         await asyncio.wait({reading, ending}, timeout=2.0)
-        await call.close(reason)
+        if reading.done():
+            outcome(reading)  # a failure that raced the end is still logged, not lost
+        try:
+            await call.close(reason)
+        finally:
+            if live is not None:
+                live.discard(call)
     return reason

@@ -16,7 +16,8 @@ import asyncio
 import contextlib
 import time
 import weakref
-from typing import Final
+from collections.abc import Callable, Coroutine
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +38,8 @@ TTS_TIMEOUT_S: Final = 10.0
 
 #: ``(sentence, chunk)``: audio of a sentence; ``(sentence, None)``: the sentence ended.
 ReplyItem = tuple[str, Int16Array | None]
+#: Starts a task owned by someone (a call) who cancels and awaits it when it ends.
+Spawn = Callable[[Coroutine[Any, Any, None], str], "asyncio.Task[Any]"]
 
 
 class TtsGate:
@@ -96,13 +99,19 @@ def split_first_clause(sentence: str, min_words: int = 2, max_chars: int = 60) -
 class ReplyStream:
     """Generates the reply's sentences and synthesizes them ahead of playback (bounded).
 
-    Started at once (a task): the first sentence's audio is being made while the caller's
-    turn is still being stored. :meth:`cancel` stops it; :meth:`next_chunk` raises
+    Started at once (a task, started with ``spawn`` so that its call owns it and cancels
+    and awaits it when the call ends): the first sentence's audio is being made while the
+    caller's turn is still being stored. :meth:`cancel` stops it; :meth:`next_chunk` raises
     ``TimeoutError`` when synthesis stalls.
     """
 
     def __init__(
-        self, prepared: PreparedTurn, speech: Speech, out_rate: int, language: str
+        self,
+        prepared: PreparedTurn,
+        speech: Speech,
+        out_rate: int,
+        language: str,
+        spawn: Spawn | None = None,
     ) -> None:
         self.prepared = prepared
         self.language = language
@@ -116,7 +125,10 @@ class ReplyStream:
         self.demand.set()
         self.queued_ms = 0.0
         self.gate = tts_gate(speech)
-        self.task = asyncio.create_task(self._produce(), name="call-reply")
+        if spawn is None:
+            self.task: asyncio.Task[Any] = asyncio.create_task(self._produce(), name="call-reply")
+        else:
+            self.task = spawn(self._produce(), "call-reply")
 
     async def _produce(self) -> None:
         try:

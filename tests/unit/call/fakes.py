@@ -67,6 +67,8 @@ class FakeSpeech:
     transcribe_delay_s: float = 0.0
     tts_fail: bool = False
     tts_delay_s: float = 0.0
+    #: when set, caller audio is processed only while this event is set
+    audio_gate: asyncio.Event | None = None
     transcribed: list[float] = field(default_factory=list)  # audio ms of each call
     synthesized: list[str] = field(default_factory=list)
 
@@ -80,6 +82,8 @@ class FakeSpeech:
         return language in ("en", "es")
 
     async def run_audio(self, fn: Callable[..., T], *args: Any, timeout_s: float = 2.0) -> T:
+        if self.audio_gate is not None:
+            await self.audio_gate.wait()
         return fn(*args)
 
     async def transcribe(

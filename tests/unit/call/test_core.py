@@ -351,6 +351,47 @@ async def test_bad_audio_and_overflow_are_errors(orch: Orchestrator) -> None:
     await h.call.close(EndReason.CALLER_HUNG_UP)
 
 
+async def test_a_format_switch_does_not_widen_the_input_bound(orch: Orchestrator) -> None:
+    """Finding 3: pending input is counted per chunk in the format it arrived in, so
+    switching formats between appends lets no more audio (duration or bytes) in."""
+    import dataclasses
+
+    from voice_agent.audio.codec import AudioFormat, bytes_per_ms
+    from voice_agent.call.core import IN_QUEUE_MAX_BYTES, IN_QUEUE_MAX_MS
+
+    gate = asyncio.Event()  # the audio worker is held: nothing is dequeued
+    h = Harness(orch, FakeSpeech(audio_gate=gate))
+    await h.start()
+    formats = [AudioFormat.PCMU8K, AudioFormat.PCM24K, AudioFormat.PCM8K]
+    accepted_ms = 0.0
+    accepted_bytes = 0
+    refused = 0
+    for i in range(300):
+        fmt = formats[i % 3]
+        if h.call.config.input_format != fmt:
+            h.call.reconfigure(dataclasses.replace(h.call.config, input_format=fmt))
+        chunk = bytes(bytes_per_ms(fmt) * 250)  # 250 ms of silence
+        try:
+            h.call.audio(chunk)
+        except CallError as exc:
+            assert exc.code == "input_audio_buffer_overflow"
+            refused += 1
+            continue
+        accepted_ms += 250
+        accepted_bytes += len(chunk)
+    assert refused > 0
+    assert accepted_ms <= IN_QUEUE_MAX_MS and accepted_bytes <= IN_QUEUE_MAX_BYTES
+    assert h.call.pending_in_ms == accepted_ms
+    assert h.call.pending_in_bytes == accepted_bytes
+    assert h.call.audio_in.maxsize > 0  # the queue itself is bounded
+    # dequeued in another format than queued: discounted exactly as counted
+    h.call.reconfigure(dataclasses.replace(h.call.config, input_format=AudioFormat.PCM24K))
+    gate.set()
+    await h.settle()
+    assert h.call.pending_in_ms == 0 and h.call.pending_in_bytes == 0
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+
+
 async def test_greeting_then_manual_turns(orch: Orchestrator, store: SQLiteStore) -> None:
     from voice_agent.audio.codec import AudioFormat
     from voice_agent.call.config import CallConfig
@@ -379,3 +420,22 @@ async def test_greeting_then_manual_turns(orch: Orchestrator, store: SQLiteStore
     assert nothing.value.code == "no_pending_turn"
     await h.call.close(EndReason.CALLER_HUNG_UP)
     assert [r for r, _, _ in await stored(store, h)] == ["agent", "customer", "agent"]
+
+
+async def test_the_calls_conversation_belongs_to_its_tenant(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    """A call opened with a key (or a client secret it minted) stores that key's tenant."""
+    from voice_agent.audio.codec import AudioFormat
+    from voice_agent.call.config import CallConfig
+    from voice_agent.call.core import Call
+
+    cfg = CallConfig(channel="realtime", input_format=AudioFormat.PCM24K, greeting=False)
+    call = Call(orch, FakeSpeech(), cfg, lambda e: None, tenant="acme")
+    call.start()
+    await asyncio.wait_for(call.conv_ready.wait(), 5)
+    await call.close(EndReason.CALLER_HUNG_UP)
+    assert call.conv is not None
+    conv = await store.get_conversation(call.conv.id)
+    assert conv is not None and conv.tenant == "acme"
+    assert [c.id for c in await store.list_conversations(tenant="acme")] == [conv.id]

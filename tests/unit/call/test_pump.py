@@ -53,7 +53,7 @@ async def test_outbox_cuts_off_a_peer_that_does_not_read() -> None:
 
     slow = Outbox(4, send_timeout_s=0.05)
     slow.put("x")
-    assert await asyncio.wait_for(slow.run(stuck), 2.0) is EndReason.ERROR
+    assert await asyncio.wait_for(slow.run(stuck), 2.0) is EndReason.CLIENT_NOT_READING
     assert slow.overflowed
 
     async def gone(text: str) -> None:
@@ -109,3 +109,16 @@ async def test_a_failing_reader_is_an_error_end_not_a_traceback(
     out = capsys.readouterr()
     assert "call_io_failed" in out.out + out.err
     assert "Traceback" not in out.out + out.err
+
+
+async def test_a_failing_writer_is_an_error_end_not_an_unretrieved_exception(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    async def broken(text: str) -> None:
+        raise ValueError("a bug in the transport")
+
+    out = Outbox(4)
+    out.put("x")
+    assert await asyncio.wait_for(out.run(broken), 1.0) is EndReason.ERROR
+    assert out.closing and not out.put("y")
+    assert "send_failed" in capsys.readouterr().out
