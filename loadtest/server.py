@@ -81,7 +81,9 @@ class ServerProcess:
 
         while time.monotonic() < deadline:
             try:
-                r = httpx.get(self.url + "/readyz", timeout=2.0)
+                # the details (speech) need the key: anonymous callers get the status only
+                auth = {"Authorization": f"Bearer {self.api_key}"}
+                r = httpx.get(self.url + "/readyz", headers=auth, timeout=2.0)
                 if r.status_code == 200 and (not self.speech or r.json().get("speech") == "ready"):
                     return
             except httpx.HTTPError:

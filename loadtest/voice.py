@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import statistics
+import sys
 import time
 import wave
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from loadtest.progress import Advance, bar, on_terminal
 from loadtest.server import API_KEY, ServerProcess
 from loadtest.stats import summary
 from voice_agent.audio import codec
@@ -180,6 +182,7 @@ async def run_call(
     fmt: str = "audio/pcm",
     pause_s: float = 0.8,
     turn_timeout_s: float = 30.0,
+    progress: Advance | None = None,
 ) -> CallResult:
     """One simulated caller: greeting, then ``turns`` utterances; returns its measurements."""
     from websockets.asyncio.client import connect
@@ -264,6 +267,8 @@ async def run_call(
                     if ev["type"] == "response.timings":
                         tr.timings_ms = ev["timings_ms"]
                 result.turns.append(tr)
+                if progress is not None:
+                    progress(1)
                 if first is not None:
                     await asyncio.sleep(max(0.0, first + audio_s - time.time()) + pause_s)
             result.served = len(result.turns) == turns and all(
@@ -280,8 +285,14 @@ async def run_call(
 
 
 async def run_load(
-    url: str, api_key: str, calls: int, turns: int, fmt: str = "audio/pcm"
+    url: str,
+    api_key: str,
+    calls: int,
+    turns: int,
+    fmt: str = "audio/pcm",
+    progress: Advance | None = None,
 ) -> dict[str, Any]:
+    """``calls`` concurrent callers of ``turns`` turns; ``progress(1)`` after each turn."""
     utterances = load_utterances()
     load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
@@ -289,7 +300,9 @@ async def run_load(
     async def one(i: int) -> CallResult:
         await asyncio.sleep(i * 0.37)  # stagger starts so turns do not align by construction
         try:
-            return await run_call(url, api_key, utterances, turns=turns, offset=i * 3, fmt=fmt)
+            return await run_call(
+                url, api_key, utterances, turns=turns, offset=i * 3, fmt=fmt, progress=progress
+            )
         except Exception as exc:
             return CallResult(errors=[f"{type(exc).__name__}: {exc}"])
 
@@ -359,13 +372,16 @@ def run_from_args(args: argparse.Namespace) -> dict[str, Any]:
     server: ServerProcess | None = None
     url = args.url
     if url is None:
+        if on_terminal():
+            print("starting a server (loading the speech models)...", file=sys.stderr)
         server = start_server()
         url = server.url
     try:
-        runs = [
-            asyncio.run(run_load(url, args.api_key, n, int(args.turns), args.format))
-            for n in counts
-        ]
+        with bar(sum(counts) * int(args.turns), "voice turns", unit="turn") as advance:
+            runs = [
+                asyncio.run(run_load(url, args.api_key, n, int(args.turns), args.format, advance))
+                for n in counts
+            ]
     finally:
         if server is not None:
             server.stop()

@@ -40,6 +40,13 @@ def bench_voice(args: argparse.Namespace) -> dict[str, Any]:
 
         if url is not None:
             raise SystemExit("bench voice: --url works with --transport realtime only")
+        from loadtest.progress import on_terminal
+
+        if on_terminal():
+            print(
+                f"starting a server; then {turns} turns over {transport} at real-time pace...",
+                file=sys.stderr,
+            )
         server = start_telephony_server()
         try:
             port = int(str(server.listening.get("audiosocket_port", 0)))
@@ -47,11 +54,16 @@ def bench_voice(args: argparse.Namespace) -> dict[str, Any]:
         finally:
             server.stop()
     else:
+        from loadtest.progress import bar, on_terminal
+
         if url is None:
+            if on_terminal():
+                print("starting a server (loading the speech models)...", file=sys.stderr)
             server = start_server()
             url = server.url
         try:
-            report = asyncio.run(run_load(url, api_key, 1, turns, fmt))
+            with bar(turns, "voice turns", unit="turn") as advance:
+                report = asyncio.run(run_load(url, api_key, 1, turns, fmt, advance))
             report["transport"] = "realtime"
         finally:
             if server is not None:
