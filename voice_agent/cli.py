@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
 import os
 import socket
@@ -49,6 +50,68 @@ def _check_store(settings: Any) -> None:
         raise ConfigError(str(exc)) from exc
     except sqlite3.Error as exc:
         raise ConfigError(f"{settings.sqlite_path}: cannot open the database: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(
+            f"{settings.sqlite_path}: cannot create the database: {exc.strerror or exc} "
+            "(check VOICE_AGENT_DATABASE_URL and VOICE_AGENT_DATA_DIR)"
+        ) from exc
+
+
+def _check_start_up(settings: Any) -> None:
+    """What a new user gets wrong before the server can start, as one line naming the
+    setting (``ConfigError``, exit 2) rather than a traceback later."""
+    data_dir = Path(settings.data_dir)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(
+            f"VOICE_AGENT_DATA_DIR: cannot use {data_dir} as the data directory: "
+            f"{exc.strerror or exc} (choose a writable folder with VOICE_AGENT_DATA_DIR "
+            "or --data-dir)"
+        ) from exc
+    if settings.speech:
+        for name in ("tts_voice", "tts_config"):
+            path = getattr(settings, name, None)
+            if path is not None and not Path(path).is_file():
+                raise ConfigError(
+                    f"VOICE_AGENT_{name.upper()}: file not found: {path} (give the path of "
+                    "a Piper voice .onnx and its .onnx.json, or unset it for the bundled voice)"
+                )
+
+
+def _create_app(create_app: Any, settings: Any) -> Any:
+    """``create_app`` with a bad generator setting told as the variable to change."""
+    from voice_agent.generation.factory import GeneratorConfigError
+
+    try:
+        return create_app(settings)
+    except GeneratorConfigError as exc:
+        name, sep, problem = str(exc).partition(": ")
+        if not sep:
+            raise ConfigError(f"VOICE_AGENT_GENERATOR: {exc}") from exc
+        raise ConfigError(f"VOICE_AGENT_{name.upper()}: {problem}") from exc
+
+
+def _listen_socket(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        hint = (
+            "another server is running there; stop it or choose another port with "
+            "--port or VOICE_AGENT_PORT (0 picks a free one)"
+            if exc.errno == errno.EADDRINUSE
+            else "check VOICE_AGENT_HOST and VOICE_AGENT_PORT"
+        )
+        raise ConfigError(
+            f"VOICE_AGENT_PORT: cannot listen on {host}:{port}: {exc.strerror or exc} ({hint})"
+        ) from exc
+    return sock
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -59,11 +122,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     configure_logging(settings.log_level, settings.log_format)
-    app = create_app(settings)
+    _check_start_up(settings)
+    app = _create_app(create_app, settings)
     _check_store(settings)
-    sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((settings.host, settings.port))
+    sock = _listen_socket(settings.host, settings.port)
     port = sock.getsockname()[1]
     url = browse_url(settings.host, port)
     listening: dict[str, object] = {"event": "listening", "url": url, "port": port}
@@ -89,9 +151,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level="warning",
         access_log=False,
         ws_max_size=4 * 1024 * 1024,
-        timeout_graceful_shutdown=5,
+        timeout_graceful_shutdown=5,  # after the calls were drained (GracefulServer)
     )
-    server = uvicorn.Server(config)
+    from voice_agent.api.shutdown import GracefulServer
+
+    svc = app.state.services
+    server = GracefulServer(config, svc.live_calls, settings.shutdown_grace_s)
     server.run(sockets=[sock])
     return 0
 
@@ -295,6 +360,51 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retention(args: argparse.Namespace) -> int:
+    """Apply retention once (``VOICE_AGENT_RETENTION_DAYS``/``_MODE``, or the options)."""
+    import json
+    import time
+
+    from voice_agent.logging import configure_logging
+    from voice_agent.store.maintenance import apply_retention
+    from voice_agent.store.sqlite import SQLiteStore
+
+    settings = _settings(args)
+    configure_logging("warning", "console")  # the counts on stdout are the output
+    _check_store(settings)
+    days = settings.retention_days if args.days is None else args.days
+    mode = args.mode or settings.retention_mode
+    if days < 0:
+        raise ConfigError("--days must be 0 (keep everything) or more")
+
+    async def run() -> Any:
+        store = SQLiteStore(settings.sqlite_path)
+        await store.open()
+        try:
+            return await apply_retention(store, days, mode, time.time(), dry_run=args.dry_run)
+        finally:
+            await store.close()
+
+    report = asyncio.run(run())
+    out: dict[str, Any] = {"database": str(settings.sqlite_path), "days": days, "mode": mode}
+    if report is None:
+        out.update(conversations=0, turns=0, dry_run=args.dry_run, cutoff=None)
+    else:
+        out.update(report.to_json())
+    if args.json:
+        print(json.dumps(out))
+    elif report is None:
+        print("retention is off (VOICE_AGENT_RETENTION_DAYS=0, or --days 0): nothing to do")
+    else:
+        verb = {"delete": "deleted", "anonymize": "anonymized"}[mode]
+        verb = f"would be {verb}" if args.dry_run else verb
+        print(
+            f"{report.conversations} conversations ({report.turns} turns) older than {days} "
+            f"days {verb} in {settings.sqlite_path}"
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="voice-agent", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -442,6 +552,23 @@ def build_parser() -> argparse.ArgumentParser:
         bench_sub.add_parser("text", help="concurrent text conversations over HTTP (the load test)")
     )
     bench.set_defaults(func=cmd_bench)
+
+    retention = sub.add_parser(
+        "retention",
+        help="delete or anonymize conversations older than VOICE_AGENT_RETENTION_DAYS",
+        description="Apply retention once (the server also does at start-up and daily) and "
+        "print the counts.",
+    )
+    retention.add_argument("--data-dir", type=Path, help="overrides VOICE_AGENT_DATA_DIR")
+    retention.add_argument(
+        "--days", type=int, help="overrides VOICE_AGENT_RETENTION_DAYS (0: keep all)"
+    )
+    retention.add_argument(
+        "--mode", choices=["delete", "anonymize"], help="overrides VOICE_AGENT_RETENTION_MODE"
+    )
+    retention.add_argument("--dry-run", action="store_true", help="count only, change nothing")
+    retention.add_argument("--json", action="store_true", help="print one JSON object")
+    retention.set_defaults(func=cmd_retention)
     return parser
 
 

@@ -38,6 +38,11 @@ class Unauthorized(VoiceAgentError):
     status = 401
 
 
+class Forbidden(VoiceAgentError):
+    code = "forbidden"
+    status = 403
+
+
 class NotFound(VoiceAgentError):
     code = "not_found"
     status = 404
@@ -55,11 +60,37 @@ class ConversationNotFound(NotFound):
         super().__init__(f"no conversation with id {conversation_id!r}")
 
 
+class ShuttingDown(VoiceAgentError):
+    """A new call or conversation while the server is stopping (SIGTERM)."""
+
+    code = "shutting_down"
+    status = 503
+
+
 class ConversationEnded(Conflict):
     code = "conversation_ended"
 
     def __init__(self, conversation_id: str) -> None:
         super().__init__(f"conversation {conversation_id!r} has ended; start a new one")
+
+
+class Limited(VoiceAgentError):
+    """Refused by a limit (:mod:`voice_agent.limits`): ``rate_limited`` or ``quota_exceeded``
+    (429), ``capacity_exceeded`` (503); ``retry_after_s`` becomes ``Retry-After``."""
+
+    code = "rate_limited"
+    status = 429
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after_s: float,
+        code: str | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message, code=code, status=status)
+        self.retry_after_s = retry_after_s
 
 
 class ConfigError(Exception):

@@ -55,17 +55,15 @@ from voice_agent.core.types import (
 from voice_agent.errors import ConversationEnded, ConversationNotFound, InvalidRequest
 from voice_agent.generation.base import GenerationContext, ResponseGenerator
 from voice_agent.playbook.faq import FaqIndex
-from voice_agent.store.base import Store
+from voice_agent.store.base import IdempotencyRecord, Store
 from voice_agent.workers import pool
 
 log = structlog.get_logger("voice_agent.orchestrator")
 T = TypeVar("T")
 
 KINDS = ("objections", "needs", "buying_signal", "conversion")
-#: Channels the server's own transports use: always labelled in metrics.
-KNOWN_CHANNELS = frozenset({"api", "cli", "realtime", "twilio"})
-#: Other distinct channel names the metrics label (see ``Orchestrator.channel_label``).
-MAX_CHANNEL_LABELS = 16
+#: An open conversation unused this long leaves the memory cache (it reloads from the store).
+CACHE_IDLE_S = 300.0
 
 
 @dataclass(slots=True)
@@ -117,7 +115,8 @@ class Orchestrator:
         executor: ThreadPoolExecutor | None = None,
         rules_executor: ThreadPoolExecutor | None = None,
         clock: Callable[[], float] = time.time,
-        max_cached: int = 10_000,
+        max_cached: int = 2_000,  # ~11 KB each (4 turns): ~21 MB at most
+        cache_idle_s: float = CACHE_IDLE_S,
         faq: FaqIndex | None = None,
     ) -> None:
         self.store = store
@@ -134,27 +133,28 @@ class Orchestrator:
         #: after the deadline) must not leave the fallback waiting behind them.
         self.rules_executor = rules_executor or pool("rules", 2)
         self.clock = clock
-        #: Open conversations by recent use; the least recently used beyond ``max_cached``
-        #: are dropped (they reload from the store) unless a turn holds their lock.
-        self._cache: OrderedDict[str, Conversation] = OrderedDict()
+        #: Open conversations by recent use, with when each was last used; the least recently
+        #: used beyond ``max_cached``, and any unused for ``cache_idle_s``, are dropped (they
+        #: reload from the store) unless a turn holds their lock. Abandoned conversations
+        #: (clients that never end them) would otherwise hold memory up to the cap.
+        self._cache: OrderedDict[str, tuple[Conversation, float]] = OrderedDict()
         self._locks: dict[str, asyncio.Lock] = {}
         self.max_cached = max_cached
-        self._channel_labels: set[str] = set()
+        self.cache_idle_s = cache_idle_s
 
-    def channel_label(self, channel: str) -> str:
-        """The metrics label of a channel. Channels are client-chosen strings: the first
-        ``MAX_CHANNEL_LABELS`` seen get their own label, the rest share ``other``, so a
-        client cannot grow the metrics without bound."""
-        if channel in KNOWN_CHANNELS or channel in self._channel_labels:
-            return channel
-        if len(self._channel_labels) < MAX_CHANNEL_LABELS:
-            self._channel_labels.add(channel)
-            return channel
-        return "other"
+    @staticmethod
+    def channel_label(channel: str) -> str:
+        """The metrics label of a channel (a closed set: :func:`metrics.channel_label`)."""
+        return metrics.channel_label(channel)
 
     # -- conversations --------------------------------------------------------------------
     async def create(
-        self, *, lang: Lang, customer: Mapping[str, Any] | None = None, channel: str = "api"
+        self,
+        *,
+        lang: Lang,
+        customer: Mapping[str, Any] | None = None,
+        channel: str = "api",
+        tenant: str | None = None,
     ) -> Conversation:
         conv = Conversation(
             id=uuid.uuid4().hex,
@@ -162,26 +162,35 @@ class Orchestrator:
             channel=channel,
             customer=dict(customer or {}),
             created_at=self.clock(),
+            tenant=tenant,
         )
         await self.store.create_conversation(conv)
         self._remember(conv)
-        metrics.CONVERSATIONS.labels(self.channel_label(channel), lang).inc()
+        metrics.CONVERSATIONS.labels(self.channel_label(channel), metrics.lang_label(lang)).inc()
         return conv
 
     def _remember(self, conv: Conversation) -> None:
-        self._cache[conv.id] = conv
+        now = self.clock()
+        self._cache[conv.id] = (conv, now)
         self._cache.move_to_end(conv.id)
         excess = len(self._cache) - self.max_cached
-        if excess <= 0:
-            return
-        for cid in list(self._cache)[:excess]:
+        stale_before = now - self.cache_idle_s
+        # oldest first: over the cap, or idle too long (stop at the first recent one)
+        victims: list[str] = []
+        for cid, (_, used_at) in self._cache.items():
+            if excess <= 0 and used_at > stale_before:
+                break
             lock = self._locks.get(cid)
             if lock is not None and lock.locked():
                 continue
+            victims.append(cid)
+            excess -= 1
+        for cid in victims:
             self.forget(cid)
 
     async def get(self, conversation_id: str) -> Conversation:
-        conv = self._cache.get(conversation_id)
+        cached = self._cache.get(conversation_id)
+        conv = cached[0] if cached is not None else None
         if conv is None:
             conv = await self.store.get_conversation(conversation_id)
             if conv is None:
@@ -194,15 +203,31 @@ class Orchestrator:
     def lock(self, conversation_id: str) -> asyncio.Lock:
         lock = self._locks.get(conversation_id)
         if lock is None:
+            if len(self._locks) >= 2 * self.max_cached:
+                self._drop_idle_locks()
             lock = self._locks[conversation_id] = asyncio.Lock()
         return lock
+
+    def _drop_idle_locks(self) -> None:
+        """Forget the locks nobody holds of conversations no longer cached: a request for an
+        unknown or ended conversation takes a lock too, and would otherwise leave it behind
+        (memory growing with every such request). Safe: taking a free lock never waits, so
+        no one is between :meth:`lock` and acquiring it."""
+        idle = [c for c, lk in self._locks.items() if not lk.locked() and c not in self._cache]
+        for cid in idle:
+            del self._locks[cid]
 
     def forget(self, conversation_id: str) -> None:
         self._cache.pop(conversation_id, None)
         self._locks.pop(conversation_id, None)
 
     async def end(
-        self, conv: Conversation, *, converted: bool | None, value: float | None = None
+        self,
+        conv: Conversation,
+        *,
+        converted: bool | None,
+        value: float | None = None,
+        idempotency: IdempotencyRecord | None = None,
     ) -> Conversation:
         """Record the outcome and end the conversation. A call that ended (hang-up,
         hand-off) still takes its outcome, once."""
@@ -213,7 +238,7 @@ class Orchestrator:
         if converted is not None:
             conv.outcome = {"converted": converted, "value": value}
             metrics.OUTCOMES.labels(str(converted).lower()).inc()
-        await self.store.update_conversation(conv)
+        await self.store.update_conversation(conv, idempotency)
         self.forget(conv.id)
         return conv
 
@@ -373,8 +398,10 @@ class Orchestrator:
         conv: Conversation,
         prepared: PreparedTurn,
         timings_ms: Mapping[str, float] | None = None,
+        idempotency: IdempotencyRecord | None = None,
     ) -> Turn:
-        """Record the customer turn and its insights; returns once it is stored."""
+        """Record the customer turn and its insights (with ``idempotency``, in the same
+        transaction); returns once it is stored."""
         if conv.ended:
             raise ConversationEnded(conv.id)
         memory_before, phase_before = conv.memory, conv.phase
@@ -384,8 +411,8 @@ class Orchestrator:
         turn.timings_ms = {**prepared.timings_ms, **(timings_ms or {})}
         conv.memory = prepared.memory
         conv.phase = prepared.context.phase
-        await self._save(conv, turn, memory_before, phase_before)
-        metrics.TURNS.labels(self.channel_label(conv.channel), conv.lang).inc()
+        await self._save(conv, turn, memory_before, phase_before, idempotency)
+        metrics.TURNS.labels(self.channel_label(conv.channel), metrics.lang_label(conv.lang)).inc()
         return turn
 
     async def record_reply(
@@ -415,11 +442,18 @@ class Orchestrator:
         await self._save(conv, turn, memory_before, phase_before)
         return turn
 
-    async def _save(self, conv: Conversation, turn: Turn, memory: Memory, phase: Phase) -> None:
+    async def _save(
+        self,
+        conv: Conversation,
+        turn: Turn,
+        memory: Memory,
+        phase: Phase,
+        idempotency: IdempotencyRecord | None = None,
+    ) -> None:
         """Store ``turn``, just added to ``conv``; when the store fails, put ``conv`` back as
         it was (the turn, memory and phase), so memory and store do not diverge."""
         try:
-            await self.store.save_turns(conv, [turn])
+            await self.store.save_turns(conv, [turn], idempotency)
         except Exception:
             if conv.turns and conv.turns[-1] is turn:
                 conv.turns.pop()
@@ -436,13 +470,16 @@ class Orchestrator:
         timings = {"generation": gen_ms, "total": gen_ms}
         return await self.record_reply(conv, prepared, text, timings_ms=timings)
 
-    async def turn(self, conversation_id: str, text: str) -> TurnResult:
-        """A whole text turn: analyse, decide, store the customer turn, reply, store it."""
+    async def turn(
+        self, conversation_id: str, text: str, idempotency: IdempotencyRecord | None = None
+    ) -> TurnResult:
+        """A whole text turn: analyse, decide, store the customer turn (with
+        ``idempotency``, in the same transaction), reply, store it."""
         t0 = time.perf_counter()
         async with self.lock(conversation_id):
             conv = await self.get(conversation_id)
             prepared = await self.prepare(conv, text)
-            customer_turn = await self.commit(conv, prepared)
+            customer_turn = await self.commit(conv, prepared, idempotency=idempotency)
             t1 = time.perf_counter()
             reply = " ".join([s async for s in prepared.sentences()]).strip()
             gen_ms = (time.perf_counter() - t1) * 1000

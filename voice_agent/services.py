@@ -10,7 +10,9 @@ import structlog
 
 from voice_agent.analysis.base import AnalyserSet
 from voice_agent.api.auth import KeyChecker, ensure_key_file
+from voice_agent.call.live import LiveCalls
 from voice_agent.core.decision import Policy, RulePolicy
+from voice_agent.limits import Limits, LimitSettings
 from voice_agent.orchestrator import KINDS, Orchestrator
 from voice_agent.realtime.client_secrets import ClientSecrets, client_secret_key
 from voice_agent.settings import Settings
@@ -34,6 +36,8 @@ class Services:
     keys: KeyChecker
     #: ``ek_`` client secrets for ``/v1/realtime``, signed with a key derived from the API keys
     client_secrets: ClientSecrets
+    #: rate limits, call slots and quotas of this process (:mod:`voice_agent.limits`)
+    limits: Limits
     model_version: str | None = None
     model_errors: dict[str, str] = field(default_factory=dict)
     playbook: Playbook | None = None
@@ -46,6 +50,8 @@ class Services:
     twilio: TwilioState | None = None
     #: every worker thread pool of the process
     workers: Workers = field(default_factory=Workers.create)
+    #: the calls going on, and stopping them on SIGTERM (:mod:`voice_agent.call.live`)
+    live_calls: LiveCalls = field(default_factory=LiveCalls)
 
     def call_limits(self) -> CallLimits:
         from voice_agent.call.core import CallLimits
@@ -72,6 +78,7 @@ class Services:
             ),
             "speech_error": self.speech_error,
             "speech_parts_unavailable": dict(self.speech_unavailable),
+            "calls": self.limits.calls.to_json(),
         }
 
 
@@ -115,6 +122,21 @@ def worker_sizes(settings: Settings) -> WorkerSizes:
 
     cfg = speech_config(settings)
     return WorkerSizes(stt=cfg.stt_workers, tts=cfg.tts_workers, audio=cfg.vad_workers)
+
+
+def build_limits(settings: Settings) -> Limits:
+    import time
+
+    cfg = LimitSettings(
+        rest_rps=settings.rate_limit_rps,
+        rest_burst=settings.rate_limit_burst,
+        realtime_events_per_s=settings.realtime_events_per_s,
+        realtime_events_burst=settings.realtime_events_burst,
+        realtime_audio_speed=settings.realtime_audio_speed,
+        max_calls=settings.max_calls,
+        daily_conversations_per_key=settings.daily_conversations_per_key,
+    )
+    return Limits(cfg, monotonic=time.monotonic, wall=time.time)
 
 
 def build_services(settings: Settings) -> Services:
@@ -164,6 +186,7 @@ def build_services(settings: Settings) -> Services:
         orchestrator=orch,
         keys=KeyChecker(keys),
         client_secrets=ClientSecrets(client_secret_key(keys)),
+        limits=build_limits(settings),
         model_version=version,
         model_errors=errors,
         playbook=playbook,

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
 
     # store
     database_url: str | None = None
+    #: Conversations older than this many days are deleted or anonymized (0: kept forever).
+    retention_days: int = Field(default=0, ge=0)
+    retention_mode: Literal["delete", "anonymize"] = "delete"
 
     # conversation engine
     playbook: Path | None = None
@@ -92,6 +95,23 @@ class Settings(BaseSettings):
     greet_first: bool = True
     call_idle_timeout_s: float = Field(default=300.0, gt=0)
     call_max_duration_s: float = Field(default=3600.0, gt=0)
+    #: On SIGTERM, how long live calls may go on before they are wound down and the server
+    #: exits (new calls are refused with 503 ``shutting_down`` meanwhile).
+    shutdown_grace_s: float = Field(default=30.0, ge=0, le=3600)
+
+    # limits (voice_agent.limits; counted per instance)
+    #: REST requests per second per API key, and how many may come at once.
+    rate_limit_rps: float = Field(default=200.0, gt=0)
+    rate_limit_burst: int = Field(default=400, ge=1)
+    #: Realtime client events (other than input audio) per second per session, and burst.
+    realtime_events_per_s: float = Field(default=50.0, gt=0)
+    realtime_events_burst: int = Field(default=200, ge=1)
+    #: Input audio a realtime session may send, in times real time (plus a minute at once).
+    realtime_audio_speed: float = Field(default=20.0, ge=1)
+    #: Concurrent calls (realtime, Twilio, AudioSocket together); 0 admits no call.
+    max_calls: int = Field(default=16, ge=0)
+    #: Conversations a key may create per UTC day (0: no limit).
+    daily_conversations_per_key: int = Field(default=20_000, ge=0)
 
     # telephony
     public_url: str | None = None
@@ -108,6 +128,12 @@ class Settings(BaseSettings):
             raise ValueError("must list at least one non-empty key, comma separated")
         if v is not None and any(k.strip().startswith("ek_") for k in v.split(",")):
             raise ValueError("keys must not start with 'ek_' (the prefix of client secrets)")
+        if v is not None:
+            from voice_agent.api.auth import parse_key_entry
+
+            for entry in v.split(","):
+                if entry.strip():
+                    parse_key_entry(entry)  # ValueError names the bad role or tenant
         return v
 
     @field_validator("allowed_origins")

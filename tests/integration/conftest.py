@@ -12,12 +12,18 @@ from tests.integration.server import ServerProcess, start_server
 
 API_KEY = "test-key-primary"
 OTHER_KEY = "test-key-secondary"
+#: Scoped keys (``KEY:ROLE[:TENANT]``): two agents of two tenants, and a metrics scraper.
+AGENT_KEY = "test-key-agent-acme"
+AGENT_TENANT = "acme"
+OTHER_AGENT_KEY = "test-key-agent-beta"
+METRICS_KEY = "test-key-metrics"
 #: Small limits so the error tests send small bodies.
 MAX_TEXT_CHARS = 500
 MAX_BODY_BYTES = 6000
 
 SERVER_ENV = {
-    "VOICE_AGENT_API_KEYS": f"{API_KEY},{OTHER_KEY}",
+    "VOICE_AGENT_API_KEYS": f"{API_KEY},{OTHER_KEY},{AGENT_KEY}:agent:{AGENT_TENANT},"
+    f"{OTHER_AGENT_KEY}:agent,{METRICS_KEY}:metrics",
     "VOICE_AGENT_MAX_TEXT_CHARS": str(MAX_TEXT_CHARS),
     "VOICE_AGENT_MAX_BODY_BYTES": str(MAX_BODY_BYTES),
 }

@@ -191,8 +191,16 @@ def test_healthz_needs_no_key(anon: httpx.Client) -> None:
     assert r.json() == {"status": "ok"}
 
 
-def test_readyz(anon: httpx.Client) -> None:
+def test_readyz_details_need_a_metrics_or_admin_key(anon: httpx.Client) -> None:
+    """Finding 5: /readyz showed model versions and speech errors to anyone. Load balancers
+    still get the status without a key."""
     r = anon.get("/readyz")
+    assert r.status_code == 200
+    assert r.json() == {"status": "ready"}
+
+
+def test_readyz(client: httpx.Client) -> None:
+    r = client.get("/readyz")
     assert r.status_code == 200
     body = r.json()
     assert body["status"] == "ready"
@@ -214,10 +222,10 @@ def _samples(text: str, name: str) -> list[tuple[dict[str, str], float]]:
     return out
 
 
-def test_metrics_after_a_turn(client: httpx.Client, anon: httpx.Client) -> None:
+def test_metrics_after_a_turn(client: httpx.Client) -> None:
     cid = start(client)["id"]
     reply = say(client, cid, "too expensive")
-    r = anon.get("/metrics")
+    r = client.get("/metrics")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/plain")
     text = r.text
@@ -234,9 +242,9 @@ def test_metrics_after_a_turn(client: httpx.Client, anon: httpx.Client) -> None:
     assert any(lbl == {"channel": "api", "lang": "en"} and v >= 1 for lbl, v in turns)
 
 
-def test_metrics_count_errors_by_code(client: httpx.Client, anon: httpx.Client) -> None:
+def test_metrics_count_errors_by_code(client: httpx.Client) -> None:
     def count() -> float:
-        found = _samples(anon.get("/metrics").text, "voice_agent_errors_total")
+        found = _samples(client.get("/metrics").text, "voice_agent_errors_total")
         return sum(v for lbl, v in found if lbl.get("code") == "conversation_not_found")
 
     before = count()

@@ -71,9 +71,9 @@ def test_malformed_authorization(anon: httpx.Client, header: str) -> None:
 
 
 def test_rest_does_not_take_the_key_from_the_url(anon: httpx.Client) -> None:
-    """?api_key= is for browsers' WebSockets only; REST keys stay out of URLs and logs."""
+    """Keys stay out of URLs and logs: ``?api_key=`` is refused with its own code."""
     r = anon.get("/v1/conversations", params={"api_key": API_KEY})
-    expect_error(r, 401, "unauthorized")
+    expect_error(r, 400, "api_key_in_url")
 
 
 def test_key_is_checked_before_the_body(anon: httpx.Client) -> None:

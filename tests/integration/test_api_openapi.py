@@ -17,7 +17,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from starlette.routing import Route
 
-from tests.integration.conftest import MAX_BODY_BYTES, MAX_TEXT_CHARS
+from tests.integration.conftest import AGENT_KEY, MAX_BODY_BYTES, MAX_TEXT_CHARS, METRICS_KEY
 from tests.integration.server import ServerProcess
 from voice_agent.api.app import routes
 
@@ -33,6 +33,15 @@ NOT_EXERCISED = {
     # need a server with the demo off: checked in tests/integration/test_web.py
     ("/", "get", "404"),
     ("/demo/client_secret", "post", "404"),
+    # need a server with small limits: checked in tests/integration/test_limits.py
+    ("/v1/conversations", "post", "429"),
+    ("/v1/conversations", "get", "429"),
+    ("/v1/conversations/{id}", "get", "429"),
+    ("/v1/conversations/{id}/messages", "post", "429"),
+    ("/v1/conversations/{id}/outcome", "post", "429"),
+    ("/v1/realtime/client_secrets", "post", "429"),
+    # a stopping server (shutting_down): checked in tests/integration/test_call_endings.py
+    ("/v1/conversations", "post", "503"),
 }
 
 
@@ -106,12 +115,16 @@ def test_documented_methods_answer_and_others_do_not(
 def test_every_documented_response_validates(doc: dict[str, Any], checker: Checker) -> None:
     c = checker
     bad_key = {"Authorization": "Bearer wrong"}
+    metrics_key = {"Authorization": f"Bearer {METRICS_KEY}"}
+    agent_key = {"Authorization": f"Bearer {AGENT_KEY}"}
     big = b'{"text": "' + b"x" * (MAX_BODY_BYTES + 1) + b'"}'
     json_ct = {"Content-Type": "application/json"}
 
     # public
     c.call("GET", "/healthz")
     c.call("GET", "/readyz")
+    c.call("GET", "/readyz", headers=bad_key)
+    c.call("GET", "/readyz", headers=agent_key)
     c.call("GET", "/v1/openapi.json")
 
     # create
@@ -119,6 +132,7 @@ def test_every_documented_response_validates(doc: dict[str, Any], checker: Check
     cid = created.json()["id"]
     c.call("POST", "/v1/conversations", content=b"{", headers=json_ct)
     c.call("POST", "/v1/conversations", json={}, headers=bad_key)
+    c.call("POST", "/v1/conversations", json={}, headers=metrics_key)
     c.call("POST", "/v1/conversations", content=big, headers=json_ct)
     c.call("POST", "/v1/conversations", json={"lang": "fr"})
 
@@ -129,6 +143,7 @@ def test_every_documented_response_validates(doc: dict[str, Any], checker: Check
         c.call("POST", msgs, at, json={"text": text})
     c.call("POST", msgs, at, content=b"nope", headers=json_ct)
     c.call("POST", msgs, at, json={"text": "x"}, headers=bad_key)
+    c.call("POST", msgs, at, json={"text": "x"}, headers=metrics_key)
     c.call("POST", msgs, at, content=big, headers=json_ct)
     c.call("POST", msgs, at, json={"text": ""})
     c.call("POST", msgs, at, json={"text": "x" * (MAX_TEXT_CHARS + 1)})
@@ -140,9 +155,11 @@ def test_every_documented_response_validates(doc: dict[str, Any], checker: Check
     got = c.call("GET", one, one.format(id=cid))
     assert len(got.json()["turns"]) == 7
     c.call("GET", one, one.format(id=cid), headers=bad_key)
+    c.call("GET", one, one.format(id=cid), headers=metrics_key)
     c.call("GET", one, one.format(id="f" * 32))
     c.call("GET", "/v1/conversations")
     c.call("GET", "/v1/conversations", headers=bad_key)
+    c.call("GET", "/v1/conversations", headers=metrics_key)
     c.call("GET", "/v1/conversations", params={"limit": "0"})
 
     # outcome
@@ -150,6 +167,7 @@ def test_every_documented_response_validates(doc: dict[str, Any], checker: Check
     at = out.format(id=cid)
     c.call("POST", out, at, content=b"{,}", headers=json_ct)
     c.call("POST", out, at, json={"converted": True}, headers=bad_key)
+    c.call("POST", out, at, json={"converted": True}, headers=metrics_key)
     c.call("POST", out, at, content=big, headers=json_ct)
     c.call("POST", out, at, json={"converted": "yes"})
     c.call("POST", out, out.format(id="f" * 32), json={"converted": True})
@@ -165,6 +183,7 @@ def test_every_documented_response_validates(doc: dict[str, Any], checker: Check
     assert minted.json()["value"].startswith("ek_")
     c.call("POST", cs, content=b"{", headers=json_ct)
     c.call("POST", cs, json={}, headers=bad_key)
+    c.call("POST", cs, json={}, headers=metrics_key)
     c.call("POST", cs, json={}, headers={"Authorization": f"Bearer {minted.json()['value']}"})
     c.call("POST", cs, content=big, headers=json_ct)
     c.call("POST", cs, json={"expires_after": {"seconds": 5}})
@@ -196,6 +215,8 @@ def test_every_documented_response_validates(doc: dict[str, Any], checker: Check
     # metrics last, after turns were counted
     metrics = c.call("GET", "/metrics")
     assert "voice_agent_turn_seconds" in metrics.text
+    c.call("GET", "/metrics", headers=bad_key)
+    c.call("GET", "/metrics", headers=agent_key)
 
     documented = {
         (path, method, status)

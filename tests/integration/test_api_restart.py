@@ -107,3 +107,83 @@ def test_configured_keys_do_not_create_a_key_file(fresh_data_dir: Path) -> None:
         assert not [line for line in srv.lines if "API key" in line]
     finally:
         srv.stop()
+
+
+def _seed(data_dir: Path, convs: list[tuple[str, str, float]]) -> None:
+    """Conversations written through the store API, as a stopped server left them."""
+    import asyncio
+
+    from voice_agent.core.conversation import Conversation
+    from voice_agent.store.sqlite import SQLiteStore
+
+    async def seed() -> None:
+        store = SQLiteStore(data_dir / "voice_agent.sqlite3")
+        await store.open()
+        try:
+            for cid, channel, created in convs:
+                conv = Conversation(id=cid, lang="en", channel=channel, created_at=created)
+                await store.create_conversation(conv)
+                turn = conv.add_turn("agent", "Hi, I'm Sofia.", created + 1)
+                await store.save_turns(conv, [turn])
+        finally:
+            await store.close()
+
+    asyncio.run(seed())
+
+
+def test_calls_left_open_by_a_stop_are_ended_at_start_up(fresh_data_dir: Path) -> None:
+    """Finding 6: after a kill -9, voice conversations stayed ``open`` forever. At start-up
+    the voice ones are ended with ``server_restart``; REST conversations stay open."""
+    import time
+
+    long_ago = time.time() - 120
+    _seed(
+        fresh_data_dir,
+        [
+            ("rt" + "0" * 30, "realtime", long_ago),
+            ("tw" + "0" * 30, "twilio", long_ago),
+            ("ap" + "0" * 30, "api", long_ago),
+        ],
+    )
+    srv = start_server(fresh_data_dir, {"VOICE_AGENT_API_KEYS": KEY})
+    try:
+        with srv.client(KEY) as c:
+            for cid in ("rt" + "0" * 30, "tw" + "0" * 30):
+                conv = c.get(f"/v1/conversations/{cid}").json()
+                assert (conv["status"], conv["end_reason"]) == ("ended", "server_restart")
+                assert conv["ended_at"] >= long_ago
+            api = c.get(f"/v1/conversations/{'ap' + '0' * 30}").json()
+            assert (api["status"], api["end_reason"]) == ("open", None)
+            r = c.post(f"/v1/conversations/{'ap' + '0' * 30}/messages", json={"text": "hello"})
+            assert r.status_code == 200, r.text
+    finally:
+        srv.stop()
+    assert '"calls_ended_at_restart"' in srv.stderr()
+    assert "Traceback" not in srv.stderr()
+
+
+def test_a_turn_retried_after_sigkill_is_stored_once(fresh_data_dir: Path) -> None:
+    env = {"VOICE_AGENT_API_KEYS": KEY}
+    key = {"Idempotency-Key": "retry-after-crash"}
+    first = start_server(fresh_data_dir, env)
+    try:
+        with first.client(KEY) as c:
+            cid = c.post("/v1/conversations", json={}).json()["id"]
+            r = c.post(
+                f"/v1/conversations/{cid}/messages", json={"text": "too pricey"}, headers=key
+            )
+            assert r.status_code == 200, r.text
+            reply = r.json()
+    finally:
+        first.kill()
+    second = start_server(fresh_data_dir, env)
+    try:
+        with second.client(KEY) as c:
+            again = c.post(
+                f"/v1/conversations/{cid}/messages", json={"text": "too pricey"}, headers=key
+            )
+            assert (again.status_code, again.json()) == (200, reply)
+            texts = [t["text"] for t in c.get(f"/v1/conversations/{cid}").json()["turns"]]
+            assert texts.count("too pricey") == 1
+    finally:
+        second.stop()

@@ -171,7 +171,8 @@ def test_a_key_on_rest_routes_is_refused(server: ServerProcess, api_key: str) ->
             assert r.json()["error"]["code"] == "client_secret_not_allowed"
     with httpx.Client(base_url=server.url) as anon:
         r = anon.get("/v1/conversations", params={"api_key": value})
-        assert r.status_code == 401
+        assert r.status_code == 400  # no key in URLs, not even a client secret
+        assert r.json()["error"]["code"] == "api_key_in_url"
 
 
 def test_bad_mint_requests(server: ServerProcess, api_key: str) -> None:
@@ -204,3 +205,44 @@ async def test_origins(server: ServerProcess, api_key: str) -> None:
             assert (await first_event(ws))["type"] == "session.created"
     async with connect(ws_url(server), origin=ALLOWED, additional_headers=with_key) as ws:  # type: ignore[arg-type]
         assert (await first_event(ws))["type"] == "session.created"
+
+
+def _conversation_of_session(http: httpx.Client, session_id: str) -> str | None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for conv in http.get("/v1/conversations", params={"limit": 500}).json()["conversations"]:
+            if conv["tags"].get("call_id") == session_id:
+                return str(conv["id"])
+        time.sleep(0.1)
+    return None
+
+
+async def test_sessions_belong_to_the_tenant_of_the_key(tmp_path: Path) -> None:
+    """A client secret minted by an agent key (or the agent key itself) opens a session
+    whose conversation only that tenant (and admins) can see; a metrics key cannot open one."""
+    keys = "root-key,acme-key:agent:acme,beta-key:agent:beta,scrape-key:metrics"
+    srv = start_server(tmp_path / "data", {"VOICE_AGENT_API_KEYS": keys}, speech=True)
+    try:
+        url = ws_url(srv)
+        value = mint(srv, "acme-key", {"session": {"greeting": False}})["value"]
+        protocols: Any = ["realtime", f"openai-insecure-api-key.{value}"]
+        async with connect(url, subprotocols=protocols) as ws:
+            created = await first_event(ws)
+        by_secret = created["session"]["id"]
+        async with connect(url, additional_headers={"Authorization": "Bearer acme-key"}) as ws:
+            by_key = (await first_event(ws))["session"]["id"]
+            await ws.send(json.dumps({"type": "session.update", "session": {"greeting": False}}))
+            await next_of(ws, {"session.updated"})
+        acme, beta, root = srv.client("acme-key"), srv.client("beta-key"), srv.client("root-key")
+        with acme, beta, root:
+            for session in (by_secret, by_key):
+                cid = _conversation_of_session(acme, session)
+                assert cid is not None, session
+                assert acme.get(f"/v1/conversations/{cid}").status_code == 200
+                assert beta.get(f"/v1/conversations/{cid}").status_code == 404
+                assert root.get(f"/v1/conversations/{cid}").status_code == 200
+        scrape = {"Authorization": "Bearer scrape-key"}
+        assert await refused(url, additional_headers=scrape) == (403, "insufficient_scope")
+        assert await refused(f"{url}?api_key=acme-key") == (400, "api_key_in_url")
+    finally:
+        srv.stop()

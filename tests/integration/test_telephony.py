@@ -67,7 +67,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     }
     srv = start_server(data_dir, env, ("--port", str(port)), timeout=240.0, speech=True)
     try:
-        ready = httpx.get(srv.url + "/readyz", timeout=10).json()
+        auth = {"Authorization": f"Bearer {API_KEY}"}  # the details need a key
+        ready = httpx.get(srv.url + "/readyz", headers=auth, timeout=10).json()
         assert ready["speech"] == "ready", ready
         yield srv
     finally:

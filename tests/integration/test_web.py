@@ -368,6 +368,25 @@ def test_on_on_every_address_asks_even_local_browsers_for_the_key(
         srv.stop()
 
 
+def test_a_metrics_key_cannot_use_the_demo(tmp_path_factory: pytest.TempPathFactory) -> None:
+    keys = "web-admin-key,web-agent-key:agent:shop,web-metrics-key:metrics"
+    env = {"VOICE_AGENT_DEMO": "on", "VOICE_AGENT_API_KEYS": keys}
+    srv = start(tmp_path_factory, "web-scopes", env, "--host", "0.0.0.0")
+    try:
+        with srv.client() as http:
+            refused = http.get("/", headers=basic("web-metrics-key"))
+            assert refused.status_code == 403 and code_of(refused) == "insufficient_scope"
+            assert http.get("/", headers=basic("web-agent-key")).status_code == 200
+            minted = http.post(
+                "/demo/client_secret",
+                json={"lang": "en"},
+                headers={**basic("web-agent-key"), "Origin": f"http://127.0.0.1:{srv.port}"},
+            )
+            assert minted.status_code == 200, minted.text
+    finally:
+        srv.stop()
+
+
 # -- a bad setting ----------------------------------------------------------------------------
 def test_a_bad_demo_setting_stops_the_server(tmp_path: Path) -> None:
     done = run_serve_expecting_exit(tmp_path / "data", {"VOICE_AGENT_DEMO": "maybe"})

@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from prometheus_client import REGISTRY
 
+from voice_agent import metrics
 from voice_agent.analysis.base import DETECTION_THRESHOLD, AnalyserSet
 from voice_agent.core.decision import RulePolicy
 from voice_agent.core.types import AnalysisInput, BuyingSignal
 from voice_agent.errors import ConversationEnded, ConversationNotFound, InvalidRequest
 from voice_agent.generation.base import GenerationContext
-from voice_agent.orchestrator import KINDS, MAX_CHANNEL_LABELS, Orchestrator
+from voice_agent.orchestrator import KINDS, Orchestrator
 from voice_agent.store.base import Store
 from voice_agent.store.sqlite import SQLiteStore
 
@@ -427,6 +428,20 @@ async def test_unknown_conversation(store: SQLiteStore, executor: ThreadPoolExec
     assert err.value.status == 404
 
 
+async def test_requests_for_unknown_conversations_leave_no_locks_behind(
+    store: SQLiteStore, executor: ThreadPoolExecutor
+) -> None:
+    orch = make(store, executor)
+    orch.max_cached = 5
+    kept = await orch.create(lang="en")
+    await orch.turn(kept.id, "hello")
+    for i in range(200):
+        with pytest.raises(ConversationNotFound):
+            await orch.turn(f"missing-{i}", "hi")
+    assert len(orch._locks) <= 2 * orch.max_cached
+    assert kept.id in orch._locks  # a cached conversation keeps its lock
+
+
 async def test_ended_conversation(store: SQLiteStore, executor: ThreadPoolExecutor) -> None:
     orch = make(store, executor)
     conv = await orch.create(lang="en")
@@ -501,11 +516,11 @@ class FlakyStore:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
-    async def save_turns(self, conv: Any, turns: list[Any]) -> None:
+    async def save_turns(self, conv: Any, turns: list[Any], idempotency: Any = None) -> None:
         if self.fail_next:
             self.fail_next = False
             raise sqlite3.OperationalError("database or disk is full")
-        await self.inner.save_turns(conv, turns)
+        await self.inner.save_turns(conv, turns, idempotency)
 
 
 async def test_failed_customer_turn_write_changes_nothing(
@@ -571,23 +586,24 @@ async def test_hung_models_do_not_hang_turns(store: SQLiteStore) -> None:
 async def test_client_chosen_channels_cannot_grow_the_metrics(
     store: SQLiteStore, executor: ThreadPoolExecutor
 ) -> None:
+    """Metric labels come from a closed set: no client-chosen channel becomes a label value
+    (not even the first few, nor control bytes)."""
     orch = make(store, executor)
-    for i in range(MAX_CHANNEL_LABELS + 10):
-        conv = await orch.create(lang="en", channel=f"spam-{i}")
+    for i in range(12):
+        conv = await orch.create(lang="en", channel=f"spam-{i}\x07")
         await orch.turn(conv.id, "hello")
     conv = await orch.create(lang="en", channel="realtime")
     await orch.turn(conv.id, "hello")
-    labelled = {
+    labels = {
         s.labels["channel"]
         for metric in REGISTRY.collect()
-        if metric.name == "voice_agent_turn_seconds"
+        if metric.name in ("voice_agent_turn_seconds", "voice_agent_turns")
         for s in metric.samples
-        if s.labels.get("channel", "").startswith("spam-")
+        if "channel" in s.labels
     }
-    assert len(labelled) == MAX_CHANNEL_LABELS
-    assert orch.channel_label("spam-999") == "other"
+    assert labels <= metrics.KNOWN_CHANNELS | {"other"}
+    assert orch.channel_label("spam-0\x07") == "other"
     assert orch.channel_label("realtime") == "realtime"
-    assert orch.channel_label("spam-0") == "spam-0"
     other = REGISTRY.get_sample_value("voice_agent_turns_total", {"channel": "other", "lang": "en"})
     assert other is not None and other >= 10
     # the conversations themselves keep their channel
@@ -608,6 +624,27 @@ async def test_conversation_cache_is_bounded_and_reloads(
     result = await orch.turn(convs[0].id, "it's too expensive")
     assert result.customer_turn.index == 0
     assert len(orch._cache) == 3
+
+
+async def test_conversations_unused_for_a_while_leave_the_cache(
+    store: SQLiteStore, executor: ThreadPoolExecutor
+) -> None:
+    """Abandoned conversations (clients that never end them) do not hold memory up to the
+    cap: one unused for ``cache_idle_s`` is dropped at the next use of any other."""
+    now = [1000.0]
+    orch = make(store, executor)
+    orch.clock = lambda: now[0]
+    orch.cache_idle_s = 60.0
+    old = await orch.create(lang="en")
+    now[0] += 30
+    recent = await orch.create(lang="en")
+    now[0] += 40  # old: 70 s unused, recent: 40 s
+    fresh = await orch.create(lang="en")
+    assert list(orch._cache) == [recent.id, fresh.id]
+    assert old.id not in orch._locks
+    # it reloads from the store and takes turns as before
+    result = await orch.turn(old.id, "it's too expensive")
+    assert result.customer_turn.index == 0 and old.id in orch._cache
 
 
 # -- a yes -------------------------------------------------------------------------------------

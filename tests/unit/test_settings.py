@@ -99,6 +99,10 @@ def test_missing_file_is_a_config_error(clean_env: pytest.MonkeyPatch, tmp_path:
         ("VOICE_AGENT_MAX_BODY_BYTES", "-1"),
         ("VOICE_AGENT_SILENCE_MS", "50"),
         ("VOICE_AGENT_API_KEYS", " , "),
+        ("VOICE_AGENT_API_KEYS", "good,k:root"),
+        ("VOICE_AGENT_API_KEYS", "k:agent:bad tenant"),
+        ("VOICE_AGENT_RETENTION_DAYS", "-1"),
+        ("VOICE_AGENT_RETENTION_MODE", "shred"),
         ("VOICE_AGENT_SPEECH", "perhaps"),
     ],
 )

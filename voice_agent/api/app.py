@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
-import math
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -18,17 +16,32 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from voice_agent import metrics
+from voice_agent.api.auth import CONVERSATION_ROLES, METRICS_ROLES, Principal, Role
+from voice_agent.api.idempotency import (
+    check_same_request,
+    idempotency_key,
+    message_reply,
+    replayed_message,
+    request_hash,
+)
 from voice_agent.api.openapi import openapi_document
 from voice_agent.api.schemas import CreateConversation, PostMessage, PostOutcome
+from voice_agent.core.conversation import Conversation
 from voice_agent.errors import (
+    Conflict,
     ConversationEnded,
+    ConversationNotFound,
     InvalidRequest,
+    Limited,
     PayloadTooLarge,
     Unauthorized,
     VoiceAgentError,
 )
+from voice_agent.limits import retry_after_header
 from voice_agent.services import Services, build_services
 from voice_agent.settings import Settings
+from voice_agent.store.base import IdempotencyConflict, IdempotencyRecord, StoredIdempotency
+from voice_agent.validation import InvalidInput, parse_json
 
 if TYPE_CHECKING:
     from voice_agent.telephony.audiosocket import AudioSocketServer
@@ -36,11 +49,11 @@ if TYPE_CHECKING:
 log = structlog.get_logger("voice_agent.api")
 M = TypeVar("M", bound=BaseModel)
 
-#: Paths that need no API key (the Twilio webhook is checked by its signature instead).
+#: Paths that need no API key (the Twilio webhook is checked by its signature instead;
+#: ``/readyz`` shows its details to metrics and admin keys only).
 PUBLIC_PATHS = {
     "/healthz",
     "/readyz",
-    "/metrics",
     "/v1/openapi.json",
     "/v1/telephony/twilio/voice",
     "/v1/telephony/twilio/after",
@@ -58,41 +71,9 @@ def error_response(exc: VoiceAgentError, headers: dict[str, str] | None = None) 
     metrics.ERRORS.labels(exc.code).inc()
     if isinstance(exc, Unauthorized):
         headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
+    if isinstance(exc, Limited):
+        headers = {**(headers or {}), "Retry-After": retry_after_header(exc.retry_after_s)}
     return JSONResponse(exc.to_json(), status_code=exc.status, headers=headers)
-
-
-#: Deepest nesting of objects and arrays accepted in a request body.
-MAX_JSON_DEPTH = 32
-
-
-def _depth(value: Any) -> int:
-    """Nesting depth of a parsed JSON value (iterative: no recursion limit to hit)."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children: Any = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        deepest = max(deepest, depth)
-        if deepest > MAX_JSON_DEPTH:
-            break
-        stack.extend((child, depth + 1) for child in children)
-    return deepest
-
-
-def _no_constant(name: str) -> float:
-    raise ValueError(f"{name} is not JSON: numbers must be finite")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"number {text} is out of range: numbers must be finite")
-    return value
 
 
 async def read_json(request: Request, model: type[M]) -> M:
@@ -116,39 +97,53 @@ async def read_object(request: Request) -> dict[str, object]:
         body += chunk
         if len(body) > limit:
             raise PayloadTooLarge(f"request body is larger than {limit} bytes")
-    try:
-        data = json.loads(body, parse_constant=_no_constant, parse_float=_finite_float)
-    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
-        raise InvalidRequest(f"body is not valid JSON: {exc}", code="invalid_json") from exc
-    except RecursionError as exc:
-        raise InvalidRequest(
-            f"body nests deeper than {MAX_JSON_DEPTH} levels", code="invalid_json"
-        ) from exc
+    try:  # finite numbers, bounded depth, valid Unicode (see voice_agent.validation)
+        data = parse_json(body, "body")
+    except InvalidInput as exc:
+        raise InvalidRequest(exc.message, code=exc.code) from None
     if not isinstance(data, dict):
         raise InvalidRequest("body must be a JSON object", code="invalid_json")
-    if _depth(data) > MAX_JSON_DEPTH:
-        # deep values would fail later, wherever they are serialised (store, responses)
-        raise InvalidRequest(f"body nests deeper than {MAX_JSON_DEPTH} levels", code="invalid_json")
-    try:  # \ud800-style escapes decode to lone surrogates, which no UTF-8 output can hold
-        json.dumps(data, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise InvalidRequest(
-            "body is not valid JSON: a string holds a lone UTF-16 surrogate escape",
-            code="invalid_json",
-        ) from exc
     return data
 
 
-def check_auth(request: Request) -> None:
-    services(request).keys.check(request.headers)
+def check_auth(request: Request, roles: frozenset[Role] = CONVERSATION_ROLES) -> Principal:
+    """The request's principal; 401 without a valid key, 403 ``insufficient_scope`` unless
+    its role is one of ``roles``, 400 ``api_key_in_url`` for ``?api_key=``."""
+    return services(request).keys.check(request.headers, request.query_params, roles=roles)
+
+
+async def visible_conversation(
+    request: Request, principal: Principal, conversation_id: str
+) -> Conversation:
+    """The conversation if ``principal`` may see it; another tenant's is ``not found``."""
+    conv = await services(request).orchestrator.get(conversation_id)
+    if not principal.sees(conv.tenant):
+        raise ConversationNotFound(conversation_id)
+    return conv
+
+
+async def find_retry(
+    request: Request, principal: Principal, key: str | None, digest: str
+) -> StoredIdempotency | None:
+    """What the request with ``key`` stored before, if it is a retry (checked the same)."""
+    if key is None:
+        return None
+    svc = services(request)
+    stored = await svc.store.find_idempotency(principal.tenant, key, svc.orchestrator.clock())
+    if stored is not None:
+        check_same_request(stored, digest)
+    return stored
 
 
 # -- handlers -------------------------------------------------------------------------------
 async def create_conversation(request: Request) -> Response:
-    check_auth(request)
+    principal = check_auth(request)
+    services(request).live_calls.admit()  # 503 shutting_down once the server is stopping
     body = await read_json(request, CreateConversation)
     orch = services(request).orchestrator
-    conv = await orch.create(lang=body.lang, customer=body.customer, channel=body.channel)
+    conv = await orch.create(
+        lang=body.lang, customer=body.customer, channel=body.channel, tenant=principal.tenant
+    )
     with structlog.contextvars.bound_contextvars(conversation_id=conv.id):
         greeting = await orch.greet(conv)
         log.info("conversation_started", lang=conv.lang, channel=conv.channel)
@@ -166,10 +161,12 @@ async def create_conversation(request: Request) -> Response:
 
 
 async def post_message(request: Request) -> Response:
-    check_auth(request)
+    principal = check_auth(request)
     conversation_id = request.path_params["id"]
     svc = services(request)
     body = await read_json(request, PostMessage)
+    key = idempotency_key(request.headers)
+    digest = request_hash("POST", request.url.path, body.model_dump())
     text = body.text.strip()
     if not text:
         raise InvalidRequest("text must not be empty", code="empty_text", status=422)
@@ -179,60 +176,90 @@ async def post_message(request: Request) -> Response:
             code="text_too_long",
             status=422,
         )
-    conv = await svc.orchestrator.get(conversation_id)
+    conv = await visible_conversation(request, principal, conversation_id)
+    stored = await find_retry(request, principal, key, digest)
+    if stored is not None:
+        return JSONResponse(replayed_message(conv, stored))
+    record = None
+    if key is not None:
+        record = IdempotencyRecord(
+            principal.tenant, key, digest, "message", svc.orchestrator.clock()
+        )
     with structlog.contextvars.bound_contextvars(
         conversation_id=conversation_id, turn=len(conv.turns)
     ):
-        result = await svc.orchestrator.turn(conversation_id, text)
+        try:
+            result = await svc.orchestrator.turn(conversation_id, text, record)
+        except IdempotencyConflict:  # the same request, sent twice at once, stored first
+            stored = await find_retry(request, principal, key, digest)
+            if stored is None:
+                raise
+            conv = await visible_conversation(request, principal, conversation_id)
+            return JSONResponse(replayed_message(conv, stored))
         log.info(
             "turn",
             action=result.insights.next_action.name if result.insights.next_action else None,
             fallbacks=list(result.insights.fallbacks),
             total_ms=round(result.timings_ms["total"], 3),
         )
-    return JSONResponse(
-        {
-            "conversation_id": conversation_id,
-            "turn": result.customer_turn.index,
-            "reply": {"text": result.reply},
-            "insights": result.insights.to_json(),
-            "timings_ms": {k: round(v, 3) for k, v in result.timings_ms.items()},
-        }
-    )
+    return JSONResponse(message_reply(conversation_id, result.customer_turn, result.agent_turn))
 
 
 async def post_outcome(request: Request) -> Response:
-    check_auth(request)
+    principal = check_auth(request)
     conversation_id = request.path_params["id"]
     svc = services(request)
     body = await read_json(request, PostOutcome)
+    key = idempotency_key(request.headers)
+    digest = request_hash("POST", request.url.path, body.model_dump())
     # unknown ids and recorded outcomes fail here, before a lock is made for them (it would
     # never go); a call that ended (hang-up, hand-off) still takes its outcome
-    first = await svc.orchestrator.get(conversation_id)
+    first = await visible_conversation(request, principal, conversation_id)
+    if await find_retry(request, principal, key, digest) is not None:
+        return JSONResponse(first.to_json(with_turns=False))
     if first.outcome is not None or (first.ended and first.end_reason is None):
         raise ConversationEnded(conversation_id)
+    record = None
+    if key is not None:
+        record = IdempotencyRecord(
+            principal.tenant, key, digest, "outcome", svc.orchestrator.clock()
+        )
     async with svc.orchestrator.lock(conversation_id):
         conv = await svc.orchestrator.get(conversation_id)
-        conv = await svc.orchestrator.end(conv, converted=body.converted, value=body.value)
+        # a copy of this request, sent at the same time, may have ended it meanwhile
+        if await find_retry(request, principal, key, digest) is not None:
+            return JSONResponse(conv.to_json(with_turns=False))
+        try:
+            conv = await svc.orchestrator.end(
+                conv, converted=body.converted, value=body.value, idempotency=record
+            )
+        except IdempotencyConflict:  # another instance stored it first
+            svc.orchestrator.forget(conversation_id)
+            raise Conflict(
+                "a request with this Idempotency-Key is being handled; retry",
+                code="idempotency_key_in_use",
+            ) from None
     log.info("outcome", conversation_id=conversation_id, converted=body.converted)
     return JSONResponse(conv.to_json(with_turns=False))
 
 
 async def get_conversation(request: Request) -> Response:
-    check_auth(request)
-    conv = await services(request).orchestrator.get(request.path_params["id"])
+    principal = check_auth(request)
+    conv = await visible_conversation(request, principal, request.path_params["id"])
     return JSONResponse(conv.to_json())
 
 
 async def list_conversations(request: Request) -> Response:
-    check_auth(request)
+    principal = check_auth(request)
     try:
         limit = int(request.query_params.get("limit", "50"))
     except ValueError as exc:
         raise InvalidRequest("limit must be an integer", code="invalid_field", status=422) from exc
     if not 1 <= limit <= 500:
         raise InvalidRequest("limit must be between 1 and 500", code="invalid_field", status=422)
-    convs = await services(request).store.list_conversations(limit=limit)
+    # an agent key sees its tenant's conversations; an admin key everyone's
+    tenant = None if principal.admin else principal.tenant
+    convs = await services(request).store.list_conversations(limit=limit, tenant=tenant)
     return JSONResponse({"conversations": [c.to_json(with_turns=False) for c in convs]})
 
 
@@ -241,11 +268,13 @@ async def create_client_secret(request: Request) -> Response:
     from voice_agent.realtime.client_secrets import ClientSecretError
     from voice_agent.realtime.endpoint import default_session_config
 
-    check_auth(request)
+    principal = check_auth(request)
     svc = services(request)
     body = await read_object(request)
     try:
-        minted = svc.client_secrets.mint(body, default_session_config(svc.settings))
+        minted = svc.client_secrets.mint(
+            body, default_session_config(svc.settings), tenant=principal.tenant
+        )
     except ClientSecretError as exc:
         raise InvalidRequest(exc.message, code=exc.code, status=422) from None
     log.info(
@@ -262,14 +291,24 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
+    """``{"status": ...}`` for anyone (load balancers); with a metrics or admin key, the
+    details (store, models, generator, speech)."""
     svc = services(request)
+    detailed = "authorization" in request.headers
+    if detailed:
+        check_auth(request, METRICS_ROLES)
     ok = await svc.store.ping()
-    body: dict[str, Any] = {"status": "ready" if ok else "not_ready", "store": ok}
-    body.update(svc.readiness())
-    return JSONResponse(body, status_code=200 if ok else 503)
+    admitting = svc.live_calls.admitting  # stopping: load balancers send no new calls
+    status = "ready" if ok else "not_ready"
+    body: dict[str, Any] = {"status": status if admitting else "shutting_down"}
+    if detailed:
+        body["store"] = ok
+        body.update(svc.readiness())
+    return JSONResponse(body, status_code=200 if ok and admitting else 503)
 
 
 async def metrics_endpoint(request: Request) -> Response:
+    check_auth(request, METRICS_ROLES)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
@@ -357,6 +396,15 @@ def create_app(settings: Settings | None = None, svc: Services | None = None) ->
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await svc.store.open()
+        from voice_agent.store.maintenance import Maintenance
+
+        maintenance = Maintenance(
+            svc.store,
+            retention_days=settings.retention_days,
+            retention_mode=settings.retention_mode,
+            clock=svc.orchestrator.clock,
+        )
+        await maintenance.start()  # calls a stopped process left open; retention
         if settings.speech and svc.speech is None:
             from voice_agent.speech_runtime import start_speech
 
@@ -366,16 +414,26 @@ def create_app(settings: Settings | None = None, svc: Services | None = None) ->
         try:
             yield
         finally:
+            from voice_agent.call.events import EndReason
             from voice_agent.speech_runtime import stop_speech
 
+            # calls the drain could not end (a server without GracefulServer, a forced
+            # exit) are still stored before the store closes
+            await svc.live_calls.close_all(EndReason.SERVER_SHUTDOWN)
             if audiosocket is not None:
                 await audiosocket.stop()
             stop_speech(svc)
+            await maintenance.stop()
             await svc.store.close()
             svc.workers.shutdown()
 
+    from starlette.middleware import Middleware
+
+    from voice_agent.api.middleware import LimitsMiddleware
+
     app = Starlette(
         routes=routes(),
+        middleware=[Middleware(LimitsMiddleware)],
         lifespan=lifespan,
         exception_handlers={
             VoiceAgentError: handle_app_error,

@@ -9,10 +9,35 @@ from voice_agent.analysis.base import DETECTION_THRESHOLD
 from voice_agent.core.labels import ACTIONS, LANGS, NEEDS, OBJECTIONS, OFFERS, PHASES
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
+#: The demo's routes: no key from a local browser on a loopback-bound server (the empty
+#: requirement), otherwise an API key as Basic password or Bearer token.
+DEMO_SECURITY: list[dict[str, list[str]]] = [{}, {"basic": []}, {"bearer": []}]
 
 
 def _err(desc: str) -> dict[str, Any]:
     return {"description": desc, "content": {"application/json": {"schema": _ERROR}}}
+
+
+def _add_limit_responses(paths: dict[str, Any]) -> None:
+    """Every ``/v1/`` operation taking an API key may answer 429 (:mod:`voice_agent.limits`)."""
+    creates = {("/v1/conversations", "post"), ("/v1/realtime/client_secrets", "post")}
+    for path, item in paths.items():
+        for method, op in item.items():
+            responses = op.get("responses", {})
+            if not path.startswith("/v1/") or "401" not in responses or "429" in responses:
+                continue
+            desc = "Too many requests for this API key (`rate_limited`)"
+            if (path, method) in creates:
+                desc += "; or the key's conversations for the UTC day are spent (`quota_exceeded`)"
+            responses["429"] = {
+                **_err(desc),
+                "headers": {
+                    "Retry-After": {
+                        "description": "Seconds to wait before retrying",
+                        "schema": {"type": "integer", "minimum": 1},
+                    }
+                },
+            }
 
 
 def _ok(desc: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -24,10 +49,23 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+_IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Makes a retry safe: the same key (per tenant, for a day) gets the same "
+    "reply and the request is stored once. Another request with the same key is refused "
+    "(`idempotency_key_reused`).",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
 
 _COMMON_ERRORS = {
-    "400": _err("Body is not valid JSON (`invalid_json`)"),
+    "400": _err("Body is not valid JSON (`invalid_json`), or a key in the URL (`api_key_in_url`)"),
     "401": _err("Missing or invalid API key (`unauthorized`, `invalid_api_key`)"),
+    "403": _err(
+        "The key's role may not do this (`insufficient_scope`: a metrics key on the "
+        "conversation API)"
+    ),
     "413": _err("Body larger than the limit (`payload_too_large`)"),
     "422": _err("A field is missing, of the wrong type or out of range (`invalid_field`)"),
 }
@@ -214,6 +252,8 @@ def openapi_document() -> dict[str, Any]:
                         "timeout",
                         "error",
                         "no_customer_turn",
+                        "server_shutdown",
+                        "client_not_reading",
                         None,
                     ],
                     "description": "Why a call ended; null for text conversations",
@@ -323,11 +363,16 @@ def openapi_document() -> dict[str, Any]:
                 "operationId": "createConversation",
                 "summary": "Start a conversation; the reply carries the agent's greeting",
                 "requestBody": _body(create_body),
-                "responses": {"201": _ok("Created", created), **_COMMON_ERRORS},
+                "responses": {
+                    "201": _ok("Created", created),
+                    **_COMMON_ERRORS,
+                    "503": _err("The server is stopping (`shutting_down`): retry elsewhere"),
+                },
             },
             "get": {
                 "operationId": "listConversations",
-                "summary": "Recent conversations, newest first (without turns)",
+                "summary": "Recent conversations, newest first (without turns): an agent key's "
+                "tenant's, or everyone's for an admin key",
                 "parameters": [
                     {
                         "name": "limit",
@@ -345,6 +390,7 @@ def openapi_document() -> dict[str, Any]:
                         },
                     ),
                     "401": _COMMON_ERRORS["401"],
+                    "403": _COMMON_ERRORS["403"],
                     "422": _COMMON_ERRORS["422"],
                 },
             },
@@ -357,7 +403,8 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {
                     "200": _ok("Conversation", conv_ref),
                     "401": _COMMON_ERRORS["401"],
-                    "404": _err("Unknown id (`conversation_not_found`)"),
+                    "403": _COMMON_ERRORS["403"],
+                    "404": _err("Unknown id, or another tenant's (`conversation_not_found`)"),
                 },
             }
         },
@@ -365,14 +412,23 @@ def openapi_document() -> dict[str, Any]:
             "post": {
                 "operationId": "postMessage",
                 "summary": "A customer turn: returns the agent's reply and the turn's insights",
-                "parameters": [_ID],
+                "parameters": [_ID, _IDEMPOTENCY_KEY],
                 "requestBody": _body(message_body),
                 "responses": {
-                    "200": _ok("Reply", message_reply),
+                    "200": _ok(
+                        "Reply (a retry with the same Idempotency-Key: the same)", message_reply
+                    ),
                     **_COMMON_ERRORS,
-                    "404": _err("Unknown id (`conversation_not_found`)"),
-                    "409": _err("The conversation has ended (`conversation_ended`)"),
-                    "422": _err("`empty_text`, `text_too_long` or `invalid_field`"),
+                    "404": _err("Unknown id, or another tenant's (`conversation_not_found`)"),
+                    "409": _err(
+                        "The conversation has ended (`conversation_ended`); the message with "
+                        "this Idempotency-Key was stored but the server stopped before its "
+                        "reply (`idempotent_request_incomplete`)"
+                    ),
+                    "422": _err(
+                        "`empty_text`, `text_too_long`, `invalid_field`, "
+                        "`invalid_idempotency_key` or `idempotency_key_reused`"
+                    ),
                 },
             }
         },
@@ -380,13 +436,19 @@ def openapi_document() -> dict[str, Any]:
             "post": {
                 "operationId": "postOutcome",
                 "summary": "Record the outcome; ends the conversation",
-                "parameters": [_ID],
+                "parameters": [_ID, _IDEMPOTENCY_KEY],
                 "requestBody": _body(outcome_body),
                 "responses": {
                     "200": _ok("Ended conversation (without turns)", conv_ref),
                     **_COMMON_ERRORS,
-                    "404": _err("Unknown id (`conversation_not_found`)"),
-                    "409": _err("Already ended (`conversation_ended`)"),
+                    "404": _err("Unknown id, or another tenant's (`conversation_not_found`)"),
+                    "409": _err(
+                        "Already ended (`conversation_ended`); the same Idempotency-Key in "
+                        "use elsewhere (`idempotency_key_in_use`)"
+                    ),
+                    "422": _err(
+                        "`invalid_field`, `invalid_idempotency_key` or `idempotency_key_reused`"
+                    ),
                 },
             }
         },
@@ -440,6 +502,7 @@ def openapi_document() -> dict[str, Any]:
         "/": {
             "get": {
                 "operationId": "demoPage",
+                "security": DEMO_SECURITY,
                 "summary": "The browser demo page (talk to the agent, watch the insights). "
                 "On a server listening on loopback it needs no key from a local browser; "
                 "otherwise (or behind a proxy) it takes the API key as the password of HTTP "
@@ -461,6 +524,7 @@ def openapi_document() -> dict[str, Any]:
         "/demo/client_secret": {
             "post": {
                 "operationId": "createDemoClientSecret",
+                "security": DEMO_SECURITY,
                 "summary": "The demo page's client secret (ek_...): one /v1/realtime session "
                 "in the language asked, valid 60 s. Same access rule as /: no key on a "
                 "loopback-bound server from a local browser, otherwise the API key as HTTP "
@@ -518,22 +582,31 @@ def openapi_document() -> dict[str, Any]:
             "get": {
                 "operationId": "readyz",
                 "security": [],
-                "summary": "Readiness: store, models (and which fell back), generator, speech",
+                "summary": 'Readiness: `{"status": ...}` for anyone; with a metrics or admin '
+                "key (Authorization: Bearer), the details: store, models (and which fell back), "
+                "generator, speech",
                 "responses": {
                     "200": _ok("Ready", {"type": "object"}),
-                    "503": _ok("Not ready", {"type": "object"}),
+                    "401": _err("A key was sent and it is not valid (`invalid_api_key`)"),
+                    "403": _err("A key was sent without the metrics or admin role"),
+                    "503": _ok(
+                        "Not ready, or `shutting_down` (SIGTERM: the server takes no new calls)",
+                        {"type": "object"},
+                    ),
                 },
             }
         },
         "/metrics": {
             "get": {
                 "operationId": "metrics",
-                "security": [],
+                "summary": "Prometheus metrics (a metrics or admin key: Authorization: Bearer)",
                 "responses": {
                     "200": {
                         "description": "Prometheus text format",
                         "content": {"text/plain": {"schema": {"type": "string"}}},
-                    }
+                    },
+                    "401": _COMMON_ERRORS["401"],
+                    "403": _err("The key is not a metrics or admin key (`insufficient_scope`)"),
                 },
             }
         },
@@ -545,6 +618,7 @@ def openapi_document() -> dict[str, Any]:
             }
         },
     }
+    _add_limit_responses(paths)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -564,6 +638,13 @@ def openapi_document() -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": schemas,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "basic": {
+                    "type": "http",
+                    "scheme": "basic",
+                    "description": "the demo: any user name, an API key as the password",
+                },
+            },
         },
     }

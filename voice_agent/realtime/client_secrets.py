@@ -15,7 +15,9 @@ Wire format, URL-safe unpadded base64 (RFC 4648 section 5)::
 
 The payload is a compact JSON object: ``i`` the session id, ``s`` the session settings (a
 ``session.update``-shaped object), ``f`` the fixed fields (names from :data:`FIXABLE`), ``e``
-the expiry (integer Unix seconds) and ``n`` a random nonce.
+the expiry (integer Unix seconds), ``n`` a random nonce and, optionally, ``t`` the tenant of
+the API key that minted it (the session's conversation is that tenant's). Keys minted before
+``t`` existed still verify; their conversations have no tenant (admin keys see them).
 
 The secret is :func:`client_secret_key` of the server's API keys, so every instance with the
 same API keys checks the others' keys without shared state. Single use is enforced per
@@ -28,7 +30,6 @@ No I/O here. Not thread-safe: one event loop owns an instance.
 
 from __future__ import annotations
 
-import math
 import re
 import secrets
 import time
@@ -46,6 +47,7 @@ from voice_agent.signing import (
     open_sealed,
     seal,
 )
+from voice_agent.validation import InvalidInput, check_int
 
 PREFIX: Final = "ek_"
 #: Lifetime bounds and default, in seconds (``expires_after.seconds``).
@@ -74,6 +76,7 @@ FIXABLE: Final[Mapping[str, str]] = {
 ALWAYS_FIXED: Final = frozenset({"language", "customer"})
 
 _PAYLOAD_KEYS: Final = frozenset({"i", "s", "f", "e", "n"})
+_OPTIONAL_PAYLOAD_KEYS: Final = frozenset({"t"})
 _BODY_KEYS: Final = frozenset({"expires_after", "session"})
 _EXPIRES_KEYS: Final = frozenset({"anchor", "seconds"})
 _SESSION_ID = re.compile(r"sess_[0-9a-f]{1,64}")
@@ -107,6 +110,8 @@ class ClientSecretClaims:
     #: Unix second from which the key is refused.
     expires_at: int
     nonce: str
+    #: The tenant of the key that minted it (``None``: minted without one).
+    tenant: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,18 +205,12 @@ def _ttl(value: object) -> int:
     anchor = value.get("anchor", "created_at")
     if anchor != "created_at":
         raise _field_error("expires_after.anchor", "must be 'created_at'")
-    seconds = value.get("seconds", DEFAULT_TTL_S)
-    if (
-        isinstance(seconds, bool)
-        or not isinstance(seconds, int | float)
-        or not math.isfinite(seconds)
-        or seconds != int(seconds)
-        or not MIN_TTL_S <= seconds <= MAX_TTL_S
-    ):
-        raise _field_error(
-            "expires_after.seconds", f"must be an integer from {MIN_TTL_S} to {MAX_TTL_S}"
+    try:
+        return check_int(
+            value.get("seconds", DEFAULT_TTL_S), "expires_after.seconds", MIN_TTL_S, MAX_TTL_S
         )
-    return int(seconds)
+    except InvalidInput as exc:
+        raise ClientSecretError(exc.code, exc.message, exc.param) from None
 
 
 def parse_mint_request(
@@ -264,18 +263,22 @@ class ClientSecrets:
         """How many redeemed nonces are remembered right now."""
         return len(self._used)
 
-    def mint(self, body: Mapping[str, object], base: SessionConfig) -> MintedClientSecret:
-        """A key for the request ``body`` (see :func:`parse_mint_request`)."""
+    def mint(
+        self, body: Mapping[str, object], base: SessionConfig, tenant: str | None = None
+    ) -> MintedClientSecret:
+        """A key for the request ``body`` (see :func:`parse_mint_request`), for ``tenant``."""
         ttl, cfg, fixed = parse_mint_request(body, base)
         session_id = new_id("sess")
         expires_at = int(self._clock()) + ttl
-        payload = {
+        payload: dict[str, object] = {
             "i": session_id,
             "s": _stored(cfg),
             "f": sorted(fixed),
             "e": expires_at,
             "n": secrets.token_urlsafe(12),
         }
+        if tenant is not None:
+            payload["t"] = tenant
         value = PREFIX + seal(self._secret, payload)
         if len(value) > MAX_SECRET_CHARS:
             raise _field_error(
@@ -314,8 +317,11 @@ class ClientSecrets:
     @staticmethod
     def _decode(payload: object) -> ClientSecretClaims:
         """The claims of a correctly signed payload, each field checked."""
-        if not isinstance(payload, dict) or set(payload) != _PAYLOAD_KEYS:
+        if not isinstance(payload, dict) or set(payload) - _OPTIONAL_PAYLOAD_KEYS != _PAYLOAD_KEYS:
             raise _invalid("the client secret's payload has the wrong shape")
+        tenant = payload.get("t")
+        if tenant is not None and not isinstance(tenant, str):
+            raise _invalid("the client secret's tenant is not a string")
         session_id, session, fixed = payload["i"], payload["s"], payload["f"]
         expires_at, nonce = payload["e"], payload["n"]
         if not isinstance(session_id, str) or not _SESSION_ID.fullmatch(session_id):
@@ -332,4 +338,4 @@ class ClientSecrets:
             cfg = apply_session_update(SessionConfig(), session)
         except CallError as exc:
             raise _invalid(f"the client secret's session is not valid: {exc.message}") from None
-        return ClientSecretClaims(session_id, cfg, frozenset(fixed), expires_at, nonce)
+        return ClientSecretClaims(session_id, cfg, frozenset(fixed), expires_at, nonce, tenant)

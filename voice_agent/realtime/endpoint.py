@@ -8,7 +8,9 @@ instead of growing memory without bound.
 
 Who may connect: an API key, or a client secret (``ek_...``, minted by
 ``POST /v1/realtime/client_secrets``; see :mod:`voice_agent.realtime.client_secrets`), sent as
-``Authorization: Bearer``, ``?api_key=`` or the subprotocol ``openai-insecure-api-key.KEY``;
+``Authorization: Bearer`` or the subprotocol ``openai-insecure-api-key.KEY`` (``?api_key=`` is
+refused with ``api_key_in_url``; a metrics key with ``insufficient_scope``); the session's
+conversation belongs to the key's tenant (a client secret's: the minting key's);
 an upgrade carrying an ``Origin`` header must come from an allowed origin
 (:mod:`voice_agent.realtime.origins`). A client secret opens one session, with the settings
 it fixed.
@@ -31,14 +33,29 @@ from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from voice_agent import metrics
-from voice_agent.api.auth import CLIENT_SECRET_PREFIX, presented_key
+from voice_agent.api.auth import CLIENT_SECRET_PREFIX, CONVERSATION_ROLES, presented_key
 from voice_agent.audio import codec
 from voice_agent.call import events as ev
 from voice_agent.call.config import CallConfig, call_language
 from voice_agent.call.core import Call
 from voice_agent.call.events import CallError, EndReason
-from voice_agent.call.pump import Outbox, pump
-from voice_agent.errors import Unauthorized, VoiceAgentError
+from voice_agent.call.pump import Outbox, outcome, pump
+from voice_agent.errors import (
+    Forbidden,
+    InvalidRequest,
+    Limited,
+    ShuttingDown,
+    Unauthorized,
+    VoiceAgentError,
+)
+from voice_agent.limits import (
+    CAPACITY_RETRY_AFTER_S,
+    CallSlot,
+    Limits,
+    SessionLimiter,
+    key_id,
+    retry_after_header,
+)
 from voice_agent.realtime.client_secrets import ClientSecretClaims, ClientSecretError, check_fixed
 from voice_agent.realtime.events import (
     ClientEvent,
@@ -64,7 +81,6 @@ from voice_agent.speech.engines import SpeechEngines
 log = structlog.get_logger("voice_agent.realtime")
 
 OUT_QUEUE_MAX: Final = 1024  # server events waiting for a slow client
-SEND_TIMEOUT_S: Final = 10.0
 CLOSE_TIMEOUT_S: Final = 2.0
 
 #: How each end of a call is told to the client (WebSocket close code and reason).
@@ -74,6 +90,8 @@ _CLOSE: Final[dict[EndReason, tuple[int, str]]] = {
     EndReason.AGENT_HAND_OFF: (1000, "handed off to a person"),
     EndReason.TIMEOUT: (1000, "session timed out"),
     EndReason.ERROR: (1011, "internal error"),
+    EndReason.SERVER_SHUTDOWN: (1012, "server restarting; please reconnect"),
+    EndReason.CLIENT_NOT_READING: (1008, "client is not reading events"),
 }
 
 
@@ -111,6 +129,7 @@ class RealtimeSession:
         svc: Services,
         speech: SpeechEngines,
         claims: ClientSecretClaims | None = None,
+        tenant: str | None = None,
     ) -> None:
         self.ws = ws
         self.ev = ServerEvents()
@@ -122,8 +141,11 @@ class RealtimeSession:
             self.session_id = claims.session_id
             self.cfg = claims.config
             self.fixed = claims.fixed
-        self.out = Outbox(OUT_QUEUE_MAX, SEND_TIMEOUT_S, on_overflow=self._not_reading)
+        self.out = Outbox(OUT_QUEUE_MAX, on_overflow=self._not_reading)
+        self.live = svc.live_calls
         self.close_reason: tuple[int, str] | None = None
+        #: rate limits of this session's client events (voice_agent.limits)
+        self.limiter = svc.limits.session()
         self.call = Call(
             svc.orchestrator,
             speech,
@@ -132,6 +154,7 @@ class RealtimeSession:
             call_id=self.session_id,
             limits=svc.call_limits(),
             wait_for_config=claims is None,
+            tenant=tenant,
         )
 
     # -- writing -----------------------------------------------------------------------------
@@ -139,9 +162,11 @@ class RealtimeSession:
         self.out.put(json.dumps(event))
 
     def _not_reading(self) -> None:
+        """The outbox filled or a send stalled: the call ends (``client_not_reading``)."""
         metrics.ERRORS.labels("client_not_reading").inc()
-        log.warning("client_not_reading")
-        self.close(1008, "client is not reading events")
+        log.warning("client_not_reading", session=self.session_id)
+        self.close(*_CLOSE[EndReason.CLIENT_NOT_READING])
+        self.call.request_end(EndReason.CLIENT_NOT_READING)
 
     def error(self, exc: CallError) -> None:
         metrics.ERRORS.labels(exc.code).inc()
@@ -153,11 +178,7 @@ class RealtimeSession:
         self.out.close()
 
     async def _writer(self) -> EndReason:
-        reason = await self.out.run(self.ws.send_text, (WebSocketDisconnect, RuntimeError, OSError))
-        if self.out.overflowed and self.close_reason is None:
-            log.warning("client_send_timeout")
-            self.close_reason = (1008, "client is not reading events")
-        return reason
+        return await self.out.run(self.ws.send_text, (WebSocketDisconnect, RuntimeError, OSError))
 
     def on_call_event(self, e: ev.CallEvent) -> None:
         """What the call emits, as OpenAI Realtime server events."""
@@ -224,14 +245,16 @@ class RealtimeSession:
         self.call.start()
         reason = EndReason.CALLER_HUNG_UP
         try:
-            reason = await pump(self.call, self._reader(), writer)
+            reason = await pump(self.call, self._reader(), writer, live=self.live)
         finally:
             if not writer.done():
                 self.close(*(self.close_reason or _CLOSE[reason]))
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(writer, CLOSE_TIMEOUT_S)
+                await asyncio.wait({writer}, timeout=CLOSE_TIMEOUT_S)
                 writer.cancel()
-            if self.ws.client_state == WebSocketState.CONNECTED:
+                await asyncio.wait({writer}, timeout=CLOSE_TIMEOUT_S)
+            if writer.done() and not writer.cancelled():
+                outcome(writer)  # retrieved (and logged once) however the call ended
+            if self.ws.client_state == WebSocketState.CONNECTED:  # bounded: even a non-reader
                 code, text = self.close_reason or _CLOSE[reason]
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(self.ws.close(code, text), CLOSE_TIMEOUT_S)
@@ -249,10 +272,31 @@ class RealtimeSession:
             if text is None:
                 self.error(CallError("binary_not_supported", "send events as JSON text frames"))
                 continue
+            event: ClientEvent | None = None
             try:
-                await self._dispatch(parse_client_event(text))
+                event = parse_client_event(text)
+                admit_event(self.limiter, event, self.cfg.input_format)
+                await self._dispatch(event)
             except CallError as exc:
+                if event is not None:
+                    exc.event_id = exc.event_id or event.event_id
                 self.error(exc)
+            except Exception:  # a bug: the client hears of it, it is logged once, we go on
+                event_id = event.event_id if event is not None else None
+                log.exception(
+                    "realtime_event_failed",
+                    session=self.session_id,
+                    event_type=type(event).__name__ if event is not None else None,
+                    event_id=event_id,
+                )
+                self.error(
+                    CallError(
+                        "internal_error",
+                        "the server failed to handle this event",
+                        event_id=event_id,
+                        error_type="server_error",
+                    )
+                )
         return EndReason.CALLER_HUNG_UP
 
     async def _dispatch(self, event: ClientEvent) -> None:
@@ -286,6 +330,11 @@ class RealtimeSession:
 
 async def realtime_endpoint(ws: WebSocket) -> None:
     svc: Services = ws.app.state.services
+    try:  # the server is stopping: refused before the upgrade (503 shutting_down)
+        svc.live_calls.admit()
+    except ShuttingDown as exc:
+        await refuse(ws, exc)
+        return
     subprotocols: list[str] = list(ws.scope.get("subprotocols") or [])
     settings = svc.settings
     origin = ws.headers.get("origin")
@@ -304,6 +353,8 @@ async def realtime_endpoint(ws: WebSocket) -> None:
         await refuse(ws, refused)
         return
     claims: ClientSecretClaims | None = None
+    tenant: str | None = None
+    api_key: str | None = None
     try:
         key = presented_key(ws.headers, ws.query_params, subprotocols)
         if key.startswith(CLIENT_SECRET_PREFIX):
@@ -311,36 +362,106 @@ async def realtime_endpoint(ws: WebSocket) -> None:
                 claims = svc.client_secrets.redeem(key)
             except ClientSecretError as exc:
                 raise Unauthorized(exc.message, code=exc.code) from None
+            tenant = claims.tenant
         else:
-            svc.keys.check(ws.headers, ws.query_params, subprotocols)
-    except Unauthorized as exc:
+            principal = svc.keys.check(
+                ws.headers, ws.query_params, subprotocols, roles=CONVERSATION_ROLES
+            )
+            tenant = principal.tenant
+            api_key = key
+    except (Unauthorized, Forbidden, InvalidRequest) as exc:
         await refuse(ws, exc)
         return
-    accept_proto = "realtime" if "realtime" in subprotocols else None
-    speech = svc.speech
-    await ws.accept(subprotocol=accept_proto)
-    if speech is None:
-        reason = svc.speech_error or "speech engines are not loaded"
-        error = CallError(
-            "speech_unavailable", f"voice is unavailable: {reason}", error_type="server_error"
-        )
-        await ws.send_text(json.dumps(ServerEvents().error(error)))
-        await ws.close(1011, "speech unavailable")
+    try:  # before the upgrade: a refused call hears an HTTP answer, not greeting silence
+        slot = admit_call(svc.limits, api_key)
+    except Limited as exc:
+        await refuse(ws, exc)
         return
-    await RealtimeSession(ws, svc, speech, claims).run()
+    with slot:  # held until the session ends, however it ends
+        accept_proto = "realtime" if "realtime" in subprotocols else None
+        speech = svc.speech
+        await ws.accept(subprotocol=accept_proto)
+        if speech is None:
+            reason = svc.speech_error or "speech engines are not loaded"
+            error = CallError(
+                "speech_unavailable", f"voice is unavailable: {reason}", error_type="server_error"
+            )
+            with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):  # gone: fine
+                await ws.send_text(json.dumps(ServerEvents().error(error)))
+                await ws.close(1011, "speech unavailable")
+            return
+        await RealtimeSession(ws, svc, speech, claims, tenant).run()
+
+
+def admit_call(limits: Limits, api_key: str | None) -> CallSlot:
+    """A call slot for a new session, or :class:`Limited`: the key's request rate
+    (``rate_limited``), a free slot (``capacity_exceeded``, 503), the key's daily
+    conversations (``quota_exceeded``). A session opened with a client secret was counted
+    when the secret was minted."""
+    kid = key_id(api_key) if api_key is not None else None
+    if kid is not None:
+        wait = limits.rest.take(kid)
+        if wait is not None:
+            raise Limited("too many requests for this API key", retry_after_s=wait)
+    slot = limits.calls.acquire()
+    if slot is None:
+        log.warning("call_refused", code="capacity_exceeded", max_calls=limits.calls.limit)
+        raise Limited(
+            f"this server is taking its maximum of {limits.calls.limit} calls"
+            " (VOICE_AGENT_MAX_CALLS); try again shortly",
+            retry_after_s=CAPACITY_RETRY_AFTER_S,
+            code="capacity_exceeded",
+            status=503,
+        )
+    if kid is not None:
+        wait = limits.conversations.take(kid)
+        if wait is not None:
+            slot.release()
+            raise Limited(
+                "this API key has created its conversations for today"
+                " (VOICE_AGENT_DAILY_CONVERSATIONS_PER_KEY); the quota resets at midnight UTC",
+                retry_after_s=wait,
+                code="quota_exceeded",
+            )
+    return slot
+
+
+def admit_event(limiter: SessionLimiter, event: ClientEvent, input_format: str) -> None:
+    """Raise ``rate_limited`` (the event is dropped) when the session sends events, or input
+    audio (counted in milliseconds of audio), faster than its limits."""
+    if isinstance(event, InputAudioAppend):
+        ms = len(event.audio) / codec.bytes_per_ms(input_format)
+        wait = limiter.audio_ms(ms)
+        what = "input audio"
+    else:
+        wait = limiter.event()
+        what = "events"
+    if wait is not None:
+        raise CallError(
+            "rate_limited",
+            f"this session sends {what} too fast; the event was dropped (retry after {wait:.2f} s)",
+            event_id=event.event_id,
+            error_type="rate_limit_error",
+        )
 
 
 async def refuse(ws: WebSocket, exc: VoiceAgentError) -> None:
     """Refuse the handshake with ``exc`` (counted and logged by its code, no traceback)."""
     metrics.ERRORS.labels(exc.code).inc()
     log.info("realtime_refused", code=exc.code, status=exc.status)
-    await deny(ws, exc.status, exc.to_json())
+    headers = None
+    if isinstance(exc, Limited):
+        headers = {"Retry-After": retry_after_header(exc.retry_after_s)}
+    await deny(ws, exc.status, exc.to_json(), headers)
 
 
-async def deny(ws: WebSocket, status: int, body: dict[str, Any]) -> None:
+async def deny(
+    ws: WebSocket, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> None:
     """Refuse the handshake with an HTTP response when the server supports it."""
     if "websocket.http.response" in ws.scope.get("extensions", {}):
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if status == 401:
+            headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
         await ws.send_denial_response(JSONResponse(body, status_code=status, headers=headers))
     else:
         await ws.close(1008, body.get("error", {}).get("message", "unauthorized")[:120])

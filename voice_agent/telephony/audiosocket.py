@@ -33,7 +33,8 @@ from voice_agent.call import events as ev
 from voice_agent.call.config import call_language
 from voice_agent.call.core import Call
 from voice_agent.call.events import CallError, EndReason
-from voice_agent.call.pump import pump
+from voice_agent.call.live import Phase
+from voice_agent.call.pump import outcome, pump
 from voice_agent.services import Services
 from voice_agent.telephony.audiosocket_protocol import (
     ERROR_HANGUP,
@@ -223,10 +224,18 @@ class AudioSocketCall:
         player = asyncio.create_task(self._player(call), name="as-player")
         reason = EndReason.CALLER_HUNG_UP
         try:  # on a hand-off, the last words are heard when the queue has played out
-            reason = await pump(call, self._read(call), player, last_words=self.playout.idle.wait)
+            reason = await pump(
+                call,
+                self._read(call),
+                player,
+                last_words=self.playout.idle.wait,
+                live=self.svc.live_calls,
+            )
         finally:
             player.cancel()
             await asyncio.wait({player}, timeout=2.0)
+            if player.done() and not player.cancelled():
+                outcome(player)  # a failure is logged once, never left unretrieved
             if reason is not EndReason.CALLER_HUNG_UP:
                 with contextlib.suppress(Exception):
                     await self._write(encode_frame(Kind.HANGUP))
@@ -267,13 +276,24 @@ class AudioSocketServer:
                 metrics.ERRORS.labels("audiosocket_peer_refused").inc()
                 log.warning("audiosocket_peer_refused", peer=host)
                 return
-            if self.svc.speech is None:
-                log.warning("audiosocket_refused", why=self.svc.speech_error or "no speech")
+            if self.svc.live_calls.phase is not Phase.SERVING:  # stopping: no new calls
+                log.warning("call_refused", code="shutting_down", transport="audiosocket")
                 writer.write(encode_frame(Kind.HANGUP))
                 return
-            if task is not None:
-                self.calls.add(task)
-            await AudioSocketCall(reader, writer, self.svc).run()
+            slot = self.svc.limits.calls.acquire()
+            if slot is None:  # admission: hang up at once, before reading anything
+                metrics.ERRORS.labels("capacity_exceeded").inc()
+                log.warning("call_refused", code="capacity_exceeded", transport="audiosocket")
+                writer.write(encode_frame(Kind.HANGUP))
+                return
+            with slot:  # held until the call ends, however it ends
+                if self.svc.speech is None:
+                    log.warning("audiosocket_refused", why=self.svc.speech_error or "no speech")
+                    writer.write(encode_frame(Kind.HANGUP))
+                    return
+                if task is not None:
+                    self.calls.add(task)
+                await AudioSocketCall(reader, writer, self.svc).run()
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # one broken connection must not take the listener down

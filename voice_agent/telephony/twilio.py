@@ -38,6 +38,7 @@ from voice_agent.call import events as ev
 from voice_agent.call.config import call_language
 from voice_agent.call.core import Call
 from voice_agent.call.events import CallError, EndReason
+from voice_agent.call.live import Phase
 from voice_agent.call.pump import Outbox, pump
 from voice_agent.services import Services
 from voice_agent.settings import Settings
@@ -73,6 +74,12 @@ FRAME_BYTES: Final = 160  # 20 ms of mu-law at 8 kHz
 OUT_QUEUE_MAX: Final = 2048  # outbound messages (about 30 s of audio)
 START_TIMEOUT_S: Final = 10.0
 SEND_TIMEOUT_S: Final = 10.0
+#: What a caller hears before the hand-off when every call slot is taken (text, ``<Say>``
+#: language), by call language.
+BUSY_SAY: Final = {
+    "en": ("All our agents are busy right now. Connecting you to a person.", "en-US"),
+    "es": ("Todos nuestros agentes están ocupados. Le comunico con una persona.", "es-ES"),
+}
 
 
 class TwilioConfigError(Exception):
@@ -164,6 +171,12 @@ async def voice_webhook(request: Request) -> Response:
     lang = call_language(request.query_params.get("lang"), settings.stt_language)
     customer = {key: form[name] for name, key in PROFILE_FIELDS if form.get(name)}
     call_sid = form.get("CallSid") or "unknown"
+    if not svc.limits.calls.free():  # admission: the stream would be refused (see below)
+        metrics.ERRORS.labels("capacity_exceeded").inc()
+        log.warning("call_refused", code="capacity_exceeded", call_sid=call_sid, transport="twilio")
+        say, voice_lang = BUSY_SAY.get(lang, BUSY_SAY["en"])
+        busy = tm.twiml_busy(settings.twilio_hand_off_number, say, voice_lang)
+        return Response(busy, media_type="text/xml")
     try:
         token = _tokens(svc).mint(call_sid[:64], lang, customer)
     except ValueError as exc:
@@ -341,7 +354,13 @@ class TwilioStream:
         call.start()
         reason = EndReason.CALLER_HUNG_UP
         try:  # on a hand-off, the last words are heard when their last mark comes back
-            reason = await pump(call, self._reader(call), writer, last_words=self.marks_back.wait)
+            reason = await pump(
+                call,
+                self._reader(call),
+                writer,
+                last_words=self.marks_back.wait,
+                live=self.svc.live_calls,
+            )
         finally:
             _state(self.svc).call_ended(claims.call_sid, reason)
             self.out.close()
@@ -355,20 +374,31 @@ class TwilioStream:
 
 async def stream_endpoint(ws: WebSocket) -> None:
     svc: Services = ws.app.state.services
-    await ws.accept()
-    stream = TwilioStream(ws, svc)
-    if svc.speech is None:
-        reason = svc.speech_error or "speech engines are not loaded"
-        await stream._refuse("speech_unavailable", f"voice is unavailable: {reason}")
+    if svc.live_calls.phase is not Phase.SERVING:  # stopping: Twilio asks AFTER_PATH next
+        log.warning("call_refused", code="shutting_down", transport="twilio_stream")
+        await ws.close(1013, "shutting_down")
         return
-    t0 = time.monotonic()
-    try:
-        await stream.run()
-    except TimeoutError:
-        await stream._refuse("stream_not_started", f"no start within {START_TIMEOUT_S:.0f} s")
-    finally:
-        log.info("twilio_stream_closed", seconds=round(time.monotonic() - t0, 3))
-        structlog.contextvars.unbind_contextvars("call_id", "conversation_id")
+    slot = svc.limits.calls.acquire()
+    if slot is None:  # refused before the upgrade; Twilio then asks AFTER_PATH what next
+        metrics.ERRORS.labels("capacity_exceeded").inc()
+        log.warning("call_refused", code="capacity_exceeded", transport="twilio_stream")
+        await ws.close(1013, "capacity_exceeded")
+        return
+    with slot:  # held until the stream ends, however it ends
+        await ws.accept()
+        stream = TwilioStream(ws, svc)
+        if svc.speech is None:
+            reason = svc.speech_error or "speech engines are not loaded"
+            await stream._refuse("speech_unavailable", f"voice is unavailable: {reason}")
+            return
+        t0 = time.monotonic()
+        try:
+            await stream.run()
+        except TimeoutError:
+            await stream._refuse("stream_not_started", f"no start within {START_TIMEOUT_S:.0f} s")
+        finally:
+            log.info("twilio_stream_closed", seconds=round(time.monotonic() - t0, 3))
+            structlog.contextvars.unbind_contextvars("call_id", "conversation_id")
 
 
 def twilio_routes() -> list[BaseRoute]:

@@ -39,6 +39,8 @@ from typing import Final, TypeAlias
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
+from voice_agent.validation import InvalidInput, parse_json
+
 #: Default cap on one inbound text frame, UTF-8 bytes (a 20 ms media message is ~400).
 DEFAULT_MAX_MESSAGE_BYTES: Final = 64_000
 #: Digits a ``dtmf`` message may carry: the 16 DTMF keys. Twilio's table only says "the
@@ -145,31 +147,6 @@ InboundMessage: TypeAlias = Connected | Start | Media | Mark | Dtmf | Stop
 
 def _bad(path: str, why: str) -> TwilioProtocolError:
     return TwilioProtocolError("invalid_field", f"{path}: {why}")
-
-
-def _reject_constant(name: str) -> object:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _check_text(value: object, path: str) -> None:
-    """Raise ``invalid_field`` if any string in ``value`` (keys too) has a lone surrogate.
-
-    Iterative, so nesting as deep as ``json`` accepted cannot overflow the stack here.
-    """
-    pending: list[tuple[object, str]] = [(value, path)]
-    while pending:
-        item, where = pending.pop()
-        if isinstance(item, str):
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                raise _bad(where, "contains a lone UTF-16 surrogate") from None
-        elif isinstance(item, dict):
-            for key, child in item.items():
-                pending.append((key, f"{where} (a key)"))
-                pending.append((child, f"{where}.{key}"))
-        elif isinstance(item, list):
-            pending.extend((child, f"{where}[{index}]") for index, child in enumerate(item))
 
 
 def _object(parent: Mapping[str, object], key: str, path: str) -> Mapping[str, object]:
@@ -295,11 +272,12 @@ def parse_message(text: str, max_bytes: int = DEFAULT_MAX_MESSAGE_BYTES) -> Inbo
     """Parse one text frame from Twilio into its typed event.
 
     Raises :class:`TwilioProtocolError`: ``message_too_large`` over ``max_bytes`` UTF-8
-    bytes, ``invalid_json`` for anything ``json`` rejects (``NaN``/``Infinity`` literals
-    included), ``invalid_field`` for a non-object, a missing or ill-typed field, a counter
-    that is not a non-negative integer (or its digit string), a DTMF digit outside
-    :data:`DTMF_DIGITS`, base64 that does not decode, or a lone surrogate in any string,
-    and ``unknown_event`` for an ``event`` this module does not know.
+    bytes, ``invalid_json`` for anything :func:`voice_agent.validation.parse_json` rejects
+    (``NaN``/``Infinity``/``1e400``, nesting too deep, a lone surrogate in any string: the
+    codes REST and realtime give), ``invalid_field`` for a non-object, a missing or
+    ill-typed field, a counter that is not a non-negative integer (or its digit string), a
+    DTMF digit outside :data:`DTMF_DIGITS` or base64 that does not decode, and
+    ``unknown_event`` for an ``event`` this module does not know.
     """
     if not isinstance(text, str):
         raise TwilioProtocolError("invalid_json", "a Media Streams message is a text frame")
@@ -307,13 +285,12 @@ def parse_message(text: str, max_bytes: int = DEFAULT_MAX_MESSAGE_BYTES) -> Inbo
         len(text) * 4 > max_bytes and len(text.encode("utf-8", "surrogatepass")) > max_bytes
     ):
         raise TwilioProtocolError("message_too_large", f"message larger than {max_bytes} bytes")
-    try:
-        message: object = json.loads(text, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:
-        raise TwilioProtocolError("invalid_json", f"not valid JSON: {exc}") from None
+    try:  # finite numbers, bounded depth, valid Unicode (see voice_agent.validation)
+        message: object = parse_json(text, "message")
+    except InvalidInput as exc:
+        raise TwilioProtocolError(exc.code, exc.message) from None
     if not isinstance(message, dict):
         raise _bad("message", "must be a JSON object")
-    _check_text(message, "message")
     event = message.get("event")
     if not isinstance(event, str):
         raise _bad("event", "must be a string")
@@ -426,3 +403,18 @@ def twiml_after_stream(dial: str | None) -> str:
     else:
         verb = "<Hangup/>"
     return f'<?xml version="1.0" encoding="UTF-8"?><Response>{verb}</Response>'
+
+
+def twiml_busy(dial: str | None, say: str, language: str) -> str:
+    """What a call gets when this server is taking all the calls it can: with a hand-off
+    number, ``say`` (in ``language``, e.g. ``en-US``) and ``<Dial>`` a person; without one,
+    ``<Reject reason="busy"/>``: the call is not answered (no charge) and the caller hears
+    a busy tone (TwiML ``<Reject>`` must be the first verb to keep the call unanswered)."""
+    if not dial:
+        return '<?xml version="1.0" encoding="UTF-8"?><Response><Reject reason="busy"/></Response>'
+    _require(dial, "dial number")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><Response>'
+        f"<Say language={_attribute(language, 'language')}>{escape(say)}</Say>"
+        f"<Dial>{escape(dial)}</Dial></Response>"
+    )

@@ -11,8 +11,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from voice_agent.api.auth import CONVERSATION_ROLES, Principal
 from voice_agent.core.labels import LANGS
-from voice_agent.errors import InvalidRequest, Unauthorized, VoiceAgentError
+from voice_agent.errors import Forbidden, InvalidRequest, Unauthorized, VoiceAgentError
 from voice_agent.realtime.client_secrets import ClientSecretError
 from voice_agent.realtime.origins import origin_allowed
 from voice_agent.services import Services
@@ -51,21 +52,30 @@ def _policy(request: Request) -> DemoPolicy:
     return DemoPolicy.from_settings(settings.demo, settings.host)
 
 
-def check_demo_access(request: Request) -> None:
-    """Raise unless this request may use the demo: :class:`DemoDisabled` (404) when it is off,
-    :class:`Unauthorized` (401, asking for Basic credentials) when a key is needed and missing
-    or wrong."""
+def check_demo_access(request: Request) -> Principal | None:
+    """Who uses the demo: ``None`` for a keyless local browser, else the principal of the API
+    key it showed. Raise :class:`DemoDisabled` (404) when the demo is off,
+    :class:`Unauthorized` (401, asking for Basic credentials) when a key is needed and
+    missing or wrong, :class:`Forbidden` when the key may not hold conversations (a
+    metrics key)."""
     policy = _policy(request)
     if not policy.enabled:
         raise DemoDisabled()
     peer = request.client.host if request.client else None
     if not policy.needs_credentials(peer, request.headers):
-        return
+        return None
     secret = presented_secret(request.headers)
     if secret is None:
         raise Unauthorized("the demo needs an API key: any user name, the key as password")
-    if secret.startswith("ek_") or not _services(request).keys.valid(secret):
+    principal = None if secret.startswith("ek_") else _services(request).keys.principal(secret)
+    if principal is None:
         raise Unauthorized("invalid API key", code="invalid_api_key")
+    if principal.role not in CONVERSATION_ROLES:
+        raise Forbidden(
+            f"a {principal.role.value} key cannot hold conversations; use an admin or agent key",
+            code="insufficient_scope",
+        )
+    return principal
 
 
 def _asset_response(request: Request, asset: Asset) -> Response:
@@ -134,7 +144,7 @@ async def demo_client_secret(request: Request) -> Response:
     from voice_agent.realtime.endpoint import default_session_config
 
     try:
-        check_demo_access(request)
+        principal = check_demo_access(request)
     except Unauthorized as exc:
         return _ask_credentials(exc)
     svc = _services(request)
@@ -166,7 +176,11 @@ async def demo_client_secret(request: Request) -> Response:
         "session": session,
     }
     try:
-        minted = svc.client_secrets.mint(request_body, default_session_config(svc.settings))
+        minted = svc.client_secrets.mint(
+            request_body,
+            default_session_config(svc.settings),
+            tenant=principal.tenant if principal else None,
+        )
     except ClientSecretError as exc:
         raise InvalidRequest(f"lang: {exc.message}", code=exc.code, status=422) from None
     log.info("demo_session_minted", session=minted.session_id, lang=minted.config.language)

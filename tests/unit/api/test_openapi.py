@@ -9,7 +9,7 @@ from jsonschema import Draft202012Validator
 from starlette.routing import Route, WebSocketRoute
 
 from voice_agent.api.app import PUBLIC_PATHS, routes
-from voice_agent.api.openapi import openapi_document
+from voice_agent.api.openapi import DEMO_SECURITY, openapi_document
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}
 
@@ -45,6 +45,9 @@ def test_public_paths_need_no_security_and_others_do() -> None:
         for method, op in item.items():
             if path in PUBLIC_PATHS:
                 assert op.get("security") == [], (method, path)
+            elif path in ("/", "/demo/client_secret"):  # keyless only on loopback
+                assert op["security"] == DEMO_SECURITY, (method, path)
+                assert "401" in op["responses"], (method, path)
             else:
                 assert "security" not in op, (method, path)
                 assert "401" in op["responses"], (method, path)

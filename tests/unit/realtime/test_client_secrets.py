@@ -263,3 +263,39 @@ def test_secret_key_bounds() -> None:
         client_secret_key([])
     with pytest.raises(ValueError):
         ClientSecrets(SECRET, max_used=0)
+
+
+# -- tenants ---------------------------------------------------------------------------------
+def test_a_secret_carries_the_tenant_of_the_key_that_minted_it() -> None:
+    clock = Clock()
+    cs = secrets_at(clock)
+    minted = cs.mint({}, BASE, tenant="acme")
+    payload = json.loads(base64.urlsafe_b64decode(_segment(minted.value) + "=="))
+    assert payload["t"] == "acme"
+    assert cs.redeem(minted.value).tenant == "acme"
+    assert cs.redeem(cs.mint({}, BASE).value).tenant is None
+
+
+def test_secrets_minted_before_tenants_still_verify_with_no_tenant() -> None:
+    """The payload of a secret minted by the previous release: no ``t``."""
+    from voice_agent.signing import seal
+
+    clock = Clock()
+    old = {
+        "i": "sess_0123abcd",
+        "s": {"language": "en"},
+        "f": ["customer", "language"],
+        "e": int(clock.now) + 60,
+        "n": "nonce-1",
+    }
+    claims = secrets_at(clock).redeem("ek_" + seal(SECRET, old))
+    assert (claims.session_id, claims.tenant) == ("sess_0123abcd", None)
+    with pytest.raises(ClientSecretError) as err:
+        secrets_at(clock).redeem("ek_" + seal(SECRET, {**old, "t": 5}))
+    assert err.value.code == "client_secret_invalid"
+    with pytest.raises(ClientSecretError):
+        secrets_at(clock).redeem("ek_" + seal(SECRET, {**old, "x": 1}))
+
+
+def _segment(value: str) -> str:
+    return value.removeprefix("ek_").split(".")[0]

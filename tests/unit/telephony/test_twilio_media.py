@@ -464,7 +464,8 @@ def test_bad_dtmf_and_mark_and_stop_shapes() -> None:
     ],
 )
 def test_lone_surrogates(raw: str) -> None:
-    assert _code(raw) == "invalid_field"
+    # the code REST and realtime give for the same text (voice_agent.validation)
+    assert _code(raw) == "invalid_json"
 
 
 # --------------------------------------------------------------------------- outbound
@@ -590,3 +591,20 @@ def test_twiml_action_and_what_comes_after() -> None:
     assert [(c.tag, c.text) for c in dial] == [("Dial", "+1 (555) <0>")]
     hang = ET.fromstring(twiml_after_stream(None).split("?>", 1)[1])
     assert [c.tag for c in hang] == ["Hangup"]
+
+
+def test_twiml_busy_rejects_unanswered_or_hands_off_politely() -> None:
+    from voice_agent.telephony.twilio_media import twiml_busy
+
+    reject = ET.fromstring(twiml_busy(None, "busy", "en-US").split("?>", 1)[1])
+    assert [(e.tag, e.attrib) for e in reject] == [("Reject", {"reason": "busy"})]
+    hand_off = ET.fromstring(
+        twiml_busy("+1 (555) <0>", "Todos ocupados & <pronto>", "es-ES").split("?>", 1)[1]
+    )
+    say, dial = list(hand_off)
+    assert (say.tag, say.attrib, say.text) == (
+        "Say",
+        {"language": "es-ES"},
+        "Todos ocupados & <pronto>",
+    )
+    assert (dial.tag, dial.text) == ("Dial", "+1 (555) <0>")
