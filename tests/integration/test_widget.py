@@ -294,7 +294,11 @@ def test_barge_in_stops_playback_and_the_stored_turn_is_truncated(
     conv = wait_stored(server, state["conversationId"], "truncated")
     first = conv["turns"][0]
     assert first["role"] == "agent" and first["truncated"] is True
-    assert first["text"] == heard_text
+    # the page shows the server's first estimate (sent as the reply was cancelled); the store
+    # then took the browser's exact truncate, which may cut a word or two earlier or later
+    stored, shown = first["text"].split(), heard_text.split()
+    shorter = min(len(stored), len(shown))
+    assert shorter > 0 and stored[:shorter] == shown[:shorter], (stored, shown)
     assert played_then > 0
 
 
