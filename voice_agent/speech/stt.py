@@ -259,8 +259,7 @@ class WhisperTranscriber:
             prompt = [tokenizer.sot_prev, *tokenizer.encode(" " + self.prompt.strip())[:100]]
         prompt += [*tokenizer.sot_sequence, tokenizer.no_timestamps]
         features = model.feature_extractor(audio)  # (n_mels, frames), 100 frames per second
-        frames = min(_FULL_FRAMES, features.shape[-1] + int(self.window_pad_s * 100))
-        frames += frames % 2  # the encoder's convolution halves the length
+        frames = window_frames(features.shape[-1], self.window_pad_s)
         window = np.zeros((1, features.shape[0], frames), dtype=np.float32)
         used = min(frames, features.shape[-1])
         window[0, :, :used] = features[:, :used]
@@ -291,10 +290,24 @@ class WhisperTranscriber:
         return text, no_speech, logprob
 
 
+def window_frames(feature_frames: int, pad_s: float) -> int:
+    """The encoder window for ``feature_frames`` of audio (100 per second): the audio plus
+    ``pad_s`` of silence, rounded up to a step of :data:`_WINDOW_STEP_FRAMES`, at most
+    Whisper's 30 s. The step keeps the number of distinct window shapes to a few dozen: each
+    new shape leaves compiled kernels in the native libraries' caches that are never given
+    back (measured on tiny.en: +165 MB of heap over 600 utterances of random lengths with
+    one-frame steps, flat with 0.5 s steps)."""
+    wanted = feature_frames + int(pad_s * 100)
+    return min(_FULL_FRAMES, -(-wanted // _WINDOW_STEP_FRAMES) * _WINDOW_STEP_FRAMES)
+
+
 _SHORT_MAX_S: Final = 20.0
 _NO_SPEECH_THRESHOLD: Final = 0.6
 _LOGPROB_THRESHOLD: Final = -1.0
 _FULL_FRAMES: Final = 3000
+#: the short window grows in steps of this many frames (0.5 s; even, as the encoder's
+#: convolution halves the length)
+_WINDOW_STEP_FRAMES: Final = 50
 _TOKENS_PER_S: Final = 6.0  # fast speech is ~4 tokens/s
 _MAX_DECODE: Final = 448
 

@@ -24,6 +24,7 @@ from voice_agent.speech.stt import (
     WhisperTranscriber,
     _cut_loop,
     default_model_path,
+    window_frames,
 )
 
 pytestmark = pytest.mark.slow
@@ -212,3 +213,17 @@ def test_short_window_matches_the_full_window(whisper_en: WhisperTranscriber) ->
         err["full"] += word_error_rate(clip.text, full.transcribe(clip.float32).text) * n
     assert err["short"] / words <= err["full"] / words + 0.05
     assert err["short"] / words <= 0.1
+
+
+def test_short_windows_come_in_few_shapes_each_long_enough() -> None:
+    """Every utterance length up to 20 s gets a window holding it and at least 5 s of
+    silence, even (the encoder halves it), and all of them use a few dozen shapes (each
+    shape costs the native libraries memory that is never given back)."""
+    shapes = set()
+    for frames in range(10, 2001):
+        w = window_frames(frames, 5.0)
+        assert w % 2 == 0
+        assert w >= min(3000, frames + 500)
+        assert w - (frames + 500) < 50 or w == 3000
+        shapes.add(w)
+    assert len(shapes) <= 51
