@@ -405,6 +405,10 @@ def create_app(settings: Settings | None = None, svc: Services | None = None) ->
             clock=svc.orchestrator.clock,
         )
         await maintenance.start()  # calls a stopped process left open; retention
+        from voice_agent.heap import HeapTrimmer
+
+        heap = HeapTrimmer()
+        heap.start()  # freed memory goes back to the system once a minute
         if settings.speech and svc.speech is None:
             from voice_agent.speech_runtime import start_speech
 
@@ -424,6 +428,7 @@ def create_app(settings: Settings | None = None, svc: Services | None = None) ->
                 await audiosocket.stop()
             stop_speech(svc)
             await maintenance.stop()
+            await heap.stop()
             await svc.store.close()
             svc.workers.shutdown()
 
