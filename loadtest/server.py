@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -114,3 +117,28 @@ class ServerProcess:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The server a load command runs against."""
+
+    url: str
+    api_key: str
+    #: the server's process id, when the command started it
+    pid: int | None = None
+
+
+@contextlib.contextmanager
+def target(url: str | None, api_key: str | None, command: str) -> Iterator[Target]:
+    """``url`` with ``api_key`` (without a key: exit naming ``python -m loadtest
+    COMMAND``'s ``--api-key``), or, without ``url``, a server with speech started here and
+    stopped on the way out."""
+    if url is None:
+        with ServerProcess(speech=True) as server:
+            assert server.proc is not None
+            yield Target(server.url, server.api_key, server.proc.pid)
+        return
+    if not api_key:
+        raise SystemExit(f"python -m loadtest {command}: give --api-key or set VOICE_AGENT_API_KEY")
+    yield Target(url, api_key)

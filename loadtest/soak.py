@@ -339,32 +339,25 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_from_args(args: argparse.Namespace) -> dict[str, Any]:
-    from loadtest.server import ServerProcess
+    from loadtest.server import target
 
-    server: ServerProcess | None = None
-    url, key, pid = args.url, args.api_key, args.pid
-    if url is None:
-        server = ServerProcess(speech=True).start()
-        url, key = server.url, server.api_key
-        assert server.proc is not None
-        pid = server.proc.pid
-    if not key:
-        raise SystemExit("python -m loadtest soak: give --api-key or set VOICE_AGENT_API_KEY")
-    if pid is None:
-        port = urlsplit(url).port
-        pid = pid_listening_on(port) if port else None
-        if pid is None:
-            raise SystemExit(
-                f"python -m loadtest soak: no process of this user listens on {url}; give --pid"
-            )
     minutes = float(args.minutes)
     warmup = args.warmup_minutes if args.warmup_minutes is not None else min(5.0, minutes / 5)
-    try:
+    with target(args.url, args.api_key, "soak") as server:
+        pid = server.pid or args.pid
+        if pid is None:
+            port = urlsplit(server.url).port
+            pid = pid_listening_on(port) if port else None
+        if pid is None:
+            raise SystemExit(
+                f"python -m loadtest soak: no process of this user listens on {server.url};"
+                " give --pid"
+            )
         with bar(round(minutes * 60), "soak", unit="s") as advance:
             return asyncio.run(
                 run_soak(
-                    url,
-                    key,
+                    server.url,
+                    server.api_key,
                     pid=pid,
                     minutes=minutes,
                     calls=int(args.calls),
@@ -375,6 +368,3 @@ def run_from_args(args: argparse.Namespace) -> dict[str, Any]:
                     progress=advance,
                 )
             )
-    finally:
-        if server is not None:
-            server.stop()

@@ -4,7 +4,7 @@ Used by the Twilio stream tokens (:mod:`voice_agent.telephony.tokens`) and the r
 secrets (:mod:`voice_agent.realtime.client_secrets`): the secret derivation, URL-safe unpadded
 base64 (RFC 4648 section 5), sealing a JSON payload as ``base64url(JSON) "." base64url(MAC)``
 and opening it again (:func:`seal`, :func:`open_sealed`), and a bounded memory of redeemed
-nonces.
+nonces that redeems them (:meth:`UsedNonces.redeem`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import json
 import re
 from collections import OrderedDict
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Final
 
 #: Redeemed nonces remembered at most by default.
@@ -88,6 +89,15 @@ def open_sealed(secret: bytes, value: str) -> object:
         raise SealError(f"payload is not JSON: {exc}") from None
 
 
+class Refusal(StrEnum):
+    """Why a correctly signed single-use token is refused (:meth:`UsedNonces.redeem`)."""
+
+    #: its expiry has passed
+    EXPIRED = "expired"
+    #: it was redeemed before (on this instance)
+    USED = "used"
+
+
 class UsedNonces:
     """Nonces of redeemed tokens, each remembered until its token expires.
 
@@ -116,6 +126,17 @@ class UsedNonces:
             if expires_at > now:
                 break
             used.popitem(last=False)
+
+    def redeem(self, nonce: str, expires_at: float, now: float) -> Refusal | None:
+        """Redeem the token of ``nonce``, valid until ``expires_at``: remembered as used and
+        ``None`` returned, or, without remembering anything, why it is refused at ``now``:
+        expired (checked first), or redeemed before."""
+        if now >= expires_at:
+            return Refusal.EXPIRED
+        if nonce in self._used:
+            return Refusal.USED
+        self.add(nonce, expires_at)
+        return None
 
     def add(self, nonce: str, expires_at: float) -> None:
         while len(self._used) >= self._max_used:

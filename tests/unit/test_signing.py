@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from voice_agent.signing import (
+    Refusal,
     SealError,
     UsedNonces,
     b64url,
@@ -77,3 +78,22 @@ def test_used_nonces_forget_expired_and_stay_bounded() -> None:
     assert "b" not in used and "c" in used
     with pytest.raises(ValueError):
         UsedNonces(max_used=0)
+
+
+def test_redeem_marks_a_nonce_used_once_until_it_expires() -> None:
+    used = UsedNonces()
+    assert used.redeem("a", expires_at=10.0, now=5.0) is None
+    assert "a" in used
+    assert used.redeem("a", expires_at=10.0, now=6.0) is Refusal.USED
+    used.prune(10.0)  # its token expired: forgotten, and refused as expired, not as used
+    assert "a" not in used
+    assert used.redeem("a", expires_at=10.0, now=10.0) is Refusal.EXPIRED
+
+
+def test_an_expired_token_is_refused_without_being_remembered() -> None:
+    used = UsedNonces()
+    assert used.redeem("b", expires_at=10.0, now=10.0) is Refusal.EXPIRED
+    assert "b" not in used and len(used) == 0
+    # expiry is checked first: a used nonce past its expiry is "expired"
+    assert used.redeem("c", expires_at=10.0, now=9.0) is None
+    assert used.redeem("c", expires_at=10.0, now=11.0) is Refusal.EXPIRED

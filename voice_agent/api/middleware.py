@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from voice_agent.api.auth import CLIENT_SECRET_PREFIX, presented_key
 from voice_agent.errors import Limited, VoiceAgentError
-from voice_agent.limits import key_id
+from voice_agent.limits import Limits, key_id
 from voice_agent.services import Services
 
 log = structlog.get_logger("voice_agent.api.limits")
@@ -55,39 +55,18 @@ class LimitsMiddleware:
             await self.app(scope, receive, send)
             return
         kid = key_id(key)
-        limits = svc.limits
-        wait = limits.rest.take(kid)
-        if wait is not None:
-            log.debug("rate_limited", key=kid, path=scope["path"])
-            await _refuse(
-                scope,
-                receive,
-                send,
-                Limited(
-                    f"too many requests for this API key (VOICE_AGENT_RATE_LIMIT_RPS="
-                    f"{limits.cfg.rest_rps:g}, burst {limits.cfg.rest_burst:g})",
-                    retry_after_s=wait,
-                ),
-            )
+        creates = (scope["method"], scope["path"]) in CREATES_CONVERSATION
+        refused = refusal(svc.limits, kid, creates=creates)
+        if refused is not None:
+            # a rate limit is routine (debug); a spent daily quota is news (info)
+            note = log.debug if refused.code == "rate_limited" else log.info
+            note(refused.code, key=kid, path=scope["path"])
+            from voice_agent.api.app import error_response
+
+            await error_response(refused)(scope, receive, send)
             return
-        if (scope["method"], scope["path"]) not in CREATES_CONVERSATION:
+        if not creates:
             await self.app(scope, receive, send)
-            return
-        wait = limits.conversations.take(kid)
-        if wait is not None:
-            log.info("quota_exceeded", key=kid, path=scope["path"])
-            await _refuse(
-                scope,
-                receive,
-                send,
-                Limited(
-                    f"this API key has created its {limits.cfg.daily_conversations_per_key}"
-                    " conversations for today (VOICE_AGENT_DAILY_CONVERSATIONS_PER_KEY);"
-                    " the quota resets at midnight UTC",
-                    retry_after_s=wait,
-                    code="quota_exceeded",
-                ),
-            )
             return
         status = 0
 
@@ -101,13 +80,29 @@ class LimitsMiddleware:
             await self.app(scope, receive, send_status)
         finally:
             if not 200 <= status < 300:
-                limits.conversations.refund(kid)
+                svc.limits.conversations.refund(kid)
 
 
-async def _refuse(scope: Scope, receive: Receive, send: Send, exc: Limited) -> None:
-    from voice_agent.api.app import error_response
+def refusal(limits: Limits, kid: str, *, creates: bool) -> Limited | None:
+    """Why a request of the key ``kid`` is refused (429), or ``None``: it takes a token from
+    the key's bucket and, when it ``creates`` a conversation, one from its daily quota."""
+    wait = limits.rest.take(kid)
+    if wait is not None:
+        return Limited(
+            f"too many requests for this API key (VOICE_AGENT_RATE_LIMIT_RPS="
+            f"{limits.cfg.rest_rps:g}, burst {limits.cfg.rest_burst:g})",
+            retry_after_s=wait,
+        )
+    wait = limits.conversations.take(kid) if creates else None
+    if wait is not None:
+        return Limited(
+            f"this API key has created its {limits.cfg.daily_conversations_per_key}"
+            " conversations for today (VOICE_AGENT_DAILY_CONVERSATIONS_PER_KEY);"
+            " the quota resets at midnight UTC",
+            retry_after_s=wait,
+            code="quota_exceeded",
+        )
+    return None
 
-    await error_response(exc)(scope, receive, send)
 
-
-__all__ = ["CREATES_CONVERSATION", "LimitsMiddleware", "rest_key"]
+__all__ = ["CREATES_CONVERSATION", "LimitsMiddleware", "refusal", "rest_key"]

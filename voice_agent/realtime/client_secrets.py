@@ -41,6 +41,7 @@ from voice_agent.call.events import CallError, new_id
 from voice_agent.realtime.events import SessionConfig, apply_session_update
 from voice_agent.signing import (
     MAX_USED_NONCES,
+    Refusal,
     SealError,
     UsedNonces,
     derive_secret,
@@ -78,6 +79,11 @@ ALWAYS_FIXED: Final = frozenset({"language", "customer"})
 _PAYLOAD_KEYS: Final = frozenset({"i", "s", "f", "e", "n"})
 _OPTIONAL_PAYLOAD_KEYS: Final = frozenset({"t"})
 _BODY_KEYS: Final = frozenset({"expires_after", "session"})
+#: The error of a correctly signed key that is refused.
+_REFUSED: Final[Mapping[Refusal, tuple[str, str]]] = {
+    Refusal.EXPIRED: ("client_secret_expired", "the client secret has expired"),
+    Refusal.USED: ("client_secret_used", "the client secret was already used"),
+}
 _EXPIRES_KEYS: Final = frozenset({"anchor", "seconds"})
 _SESSION_ID = re.compile(r"sess_[0-9a-f]{1,64}")
 
@@ -307,11 +313,9 @@ class ClientSecrets:
         except SealError as exc:
             raise _invalid(f"the client secret {exc}") from None
         claims = self._decode(payload)
-        if now >= claims.expires_at:
-            raise ClientSecretError("client_secret_expired", "the client secret has expired")
-        if claims.nonce in self._used:
-            raise ClientSecretError("client_secret_used", "the client secret was already used")
-        self._used.add(claims.nonce, claims.expires_at)
+        refused = self._used.redeem(claims.nonce, claims.expires_at, now)
+        if refused is not None:
+            raise ClientSecretError(*_REFUSED[refused])
         return claims
 
     @staticmethod

@@ -42,6 +42,7 @@ from typing import Final
 from voice_agent.core.labels import LANGS
 from voice_agent.signing import (
     MAX_USED_NONCES,
+    Refusal,
     SealError,
     UsedNonces,
     derive_secret,
@@ -64,6 +65,13 @@ MAX_CALL_SID_CHARS: Final = 64
 _CALL_SID = re.compile(rf"[\x21-\x7e]{{1,{MAX_CALL_SID_CHARS}}}")
 _PAYLOAD_KEYS: Final = frozenset({"c", "l", "u", "e", "n"})
 _ALLOWED_LANGS: Final[frozenset[str]] = frozenset((*LANGS, ""))
+#: The error of a correctly signed token that is refused.
+_REFUSED: Final[Mapping[Refusal, tuple[str, str]]] = MappingProxyType(
+    {
+        Refusal.EXPIRED: ("token_expired", "the stream token has expired"),
+        Refusal.USED: ("token_used", "the stream token was already used"),
+    }
+)
 
 
 class TokenError(Exception):
@@ -190,11 +198,9 @@ class StreamTokens:
         except SealError as exc:
             raise _invalid(f"the stream token {exc}") from None
         claims = self._decode(payload)
-        if now >= claims.expires_at:
-            raise TokenError("token_expired", "the stream token has expired")
-        if claims.nonce in self._used:
-            raise TokenError("token_used", "the stream token was already used")
-        self._used.add(claims.nonce, claims.expires_at)
+        refused = self._used.redeem(claims.nonce, claims.expires_at, now)
+        if refused is not None:
+            raise TokenError(*_REFUSED[refused])
         return claims
 
     @staticmethod
