@@ -13,7 +13,10 @@ checks REST still works (a conversation created, a message posted, the list read
 
 What counts as unexpected (:attr:`FuzzReport.unexpected`): a close by the server that is not
 a documented one, a probe that is not answered, an ``error`` event of type
-``server_error``, a 5xx (upgrade or REST), the server not answering at the end.
+``server_error``, a 5xx (upgrade or REST), the server not answering at the end. A 503
+``capacity_exceeded`` upgrade refusal (every call slot still held by sessions the fuzz just
+abandoned) is waited out as its ``Retry-After`` asks, a few times (``capacity_waits``), and
+only then counts as a 5xx.
 """
 
 from __future__ import annotations
@@ -54,6 +57,9 @@ PROBE_TRIES: Final = 3
 SEND_TIMEOUT_S: Final = 30.0
 SESSION_DEADLINE_S: Final = 240.0
 CONNECT_TIMEOUT_S: Final = 30.0
+#: Connection attempts refused with 503 ``capacity_exceeded`` before it counts as a 5xx.
+CAPACITY_TRIES: Final = 3
+CAPACITY_WAIT_MAX_S: Final = 10.0
 
 Json = Any  # a JSON value built here (the generator's own output)
 
@@ -428,6 +434,8 @@ class FuzzReport:
     probes_answered: int = 0
     cycles: int = 0
     abrupt_hangups: int = 0
+    #: upgrades refused with ``capacity_exceeded`` and tried again after ``Retry-After``
+    capacity_waits: int = 0
     http_5xx: int = 0
     crashes: int = 0
     rest_healthy: bool = False
@@ -465,6 +473,7 @@ class FuzzReport:
             "probes_answered": self.probes_answered,
             "cycles": self.cycles,
             "abrupt_hangups": self.abrupt_hangups,
+            "capacity_waits": self.capacity_waits,
             "http_5xx": self.http_5xx,
             "crashes": self.crashes,
             "rest_healthy": self.rest_healthy,
@@ -528,7 +537,11 @@ class _Session:
                 await _bounded_send(self.ws, _dumps({"type": "fuzz.probe", "event_id": eid}), True)
             except TimeoutError:
                 return False
-            done, _ = await asyncio.wait({fut, self.task}, timeout=PROBE_TIMEOUT_S)
+            # FIRST_COMPLETED: the reader task only ends with the connection; waiting for
+            # both would make every answered probe take the whole PROBE_TIMEOUT_S
+            done, _ = await asyncio.wait(
+                {fut, self.task}, timeout=PROBE_TIMEOUT_S, return_when=asyncio.FIRST_COMPLETED
+            )
             if fut in done:
                 self.report.probes_answered += 1
                 return True
@@ -545,30 +558,53 @@ class _Session:
         self.task.cancel()
 
 
+def _capacity_retry_after(response: Any) -> float | None:
+    """The ``Retry-After`` of a documented 503 ``capacity_exceeded`` refusal (every call slot
+    taken), else None."""
+    if response.status_code != 503:
+        return None
+    try:
+        code = json.loads(response.body or b"{}").get("error", {}).get("code")
+        wait = float(response.headers.get("Retry-After", ""))
+    except (ValueError, AttributeError):
+        return None
+    return wait if code == "capacity_exceeded" else None
+
+
 async def _connect(url: str, api_key: str, report: FuzzReport) -> Any | None:
+    """A connection, or None (noted). A documented ``capacity_exceeded`` refusal is waited
+    out as its ``Retry-After`` asks, :data:`CAPACITY_TRIES` times at most: the fuzz opens
+    sessions faster than the server ends the abandoned ones (each holds its call slot while
+    its conversation is recorded as ended); a slot that never comes back is still a 5xx."""
     from websockets.asyncio.client import connect
     from websockets.exceptions import InvalidStatus
 
-    try:
-        ws = await asyncio.wait_for(
-            connect(
-                _ws_url(url),
-                additional_headers={"Authorization": f"Bearer {api_key}"},
-                max_size=None,
-                open_timeout=CONNECT_TIMEOUT_S,
-            ),
-            CONNECT_TIMEOUT_S + 5,
-        )
-    except InvalidStatus as exc:
-        status = exc.response.status_code
-        if status >= 500:
-            report.http_5xx += 1
-        report.note(f"upgrade refused: HTTP {status}")
-        return None
-    except (OSError, TimeoutError) as exc:
-        report.note(f"cannot connect: {type(exc).__name__}: {exc}")
-        return None
-    return ws
+    for attempt in range(CAPACITY_TRIES):
+        try:
+            return await asyncio.wait_for(
+                connect(
+                    _ws_url(url),
+                    additional_headers={"Authorization": f"Bearer {api_key}"},
+                    max_size=None,
+                    open_timeout=CONNECT_TIMEOUT_S,
+                ),
+                CONNECT_TIMEOUT_S + 5,
+            )
+        except InvalidStatus as exc:
+            wait = _capacity_retry_after(exc.response)
+            if wait is not None and attempt + 1 < CAPACITY_TRIES:
+                report.capacity_waits += 1
+                await asyncio.sleep(min(wait, CAPACITY_WAIT_MAX_S))
+                continue
+            status = exc.response.status_code
+            if status >= 500:
+                report.http_5xx += 1
+            report.note(f"upgrade refused: HTTP {status}")
+            return None
+        except (OSError, TimeoutError) as exc:
+            report.note(f"cannot connect: {type(exc).__name__}: {exc}")
+            return None
+    return None
 
 
 def _close_name(ws: Any) -> str:
@@ -810,31 +846,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run_from_args(args: argparse.Namespace) -> dict[str, Any]:
     from loadtest.progress import bar
-    from loadtest.server import ServerProcess
+    from loadtest.server import target
 
-    server: ServerProcess | None = None
-    url, key = args.url, args.api_key
-    if url is None:
-        server = ServerProcess(speech=True).start()
-        url, key = server.url, server.api_key
-    if not key:
-        raise SystemExit("python -m loadtest fuzz: give --api-key or set VOICE_AGENT_API_KEY")
     total = int(args.events)
-    try:
-        with bar(total, "fuzz events") as advance:
-            report = asyncio.run(
-                run_fuzz(
-                    url,
-                    key,
-                    events=total,
-                    cycles=int(args.cycles),
-                    seed=int(args.seed),
-                    progress=advance,
-                )
+    with target(args.url, args.api_key, "fuzz") as server, bar(total, "fuzz events") as advance:
+        report = asyncio.run(
+            run_fuzz(
+                server.url,
+                server.api_key,
+                events=total,
+                cycles=int(args.cycles),
+                seed=int(args.seed),
+                progress=advance,
             )
-    finally:
-        if server is not None:
-            server.stop()
+        )
     out = report.to_json()
     out["errors"] = 0 if report.ok else max(1, len(report.unexpected))
     out["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}

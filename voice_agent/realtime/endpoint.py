@@ -2,9 +2,32 @@
 
 This module only translates: client JSON events are parsed (``events.py``) and handed to the
 transport-independent :class:`~voice_agent.call.core.Call`; what the call emits is written
-back as OpenAI Realtime server events. A *reader* and a *writer* task run per connection;
-the writer sends from a bounded queue, so a client that stops reading is disconnected
-instead of growing memory without bound.
+back as OpenAI Realtime server events. Three tasks run per connection, all owned by the
+session and ended with it: the *reader*, the *control lane* (:mod:`voice_agent.realtime.lane`)
+and the *writer*, which sends from a bounded queue, so a client that stops reading is
+disconnected instead of growing memory without bound.
+
+Ordering. The reader never waits for an event to be handled: it parses, validates and
+rate-limits each frame and hands it on, so a slow event (a ``response.create`` waiting for
+the conversation or the greeting, a ``commit`` waiting for queued audio, a ``truncate``
+waiting for the store) holds up neither the audio nor the detection of a hang-up.
+
+* Every event other than an audio append, and every ``error`` reply (a frame that could not
+  be read, an append refused), is handled and answered in the order it came, one at a time,
+  by the control lane: a ``response.cancel`` after a ``response.create`` cancels that
+  response, a ``session.update`` after it applies after it, each ``error`` carries its
+  ``event_id``.
+* ``input_audio_buffer.append`` goes straight to the call (its audio queue, bounded in bytes
+  and milliseconds: ``input_audio_buffer_overflow``), so speech detection and barge-in go
+  on while an event waits, unless an event it may not overtake is waiting (a
+  ``session.update``, ``commit``, ``clear``, or an append queued behind them): then it waits
+  in the lane too, in order. Its errors (``invalid_audio_length``,
+  ``input_audio_buffer_overflow``, ...) are answered in order like the others.
+* The lane is bounded (events and bytes): an event that does not fit is dropped and
+  answered at once with ``too_many_pending_events``. Each event has a deadline
+  (``event_timeout``); an event whose handling fails for a bug gets ``internal_error``,
+  is logged once with the session id, and the session goes on.
+* When the client leaves, the events it sent before get a short, bounded time to finish.
 
 Who may connect: an API key, or a client secret (``ek_...``, minted by
 ``POST /v1/realtime/client_secrets``; see :mod:`voice_agent.realtime.client_secrets`), sent as
@@ -73,6 +96,7 @@ from voice_agent.realtime.events import (
     new_id,
     parse_client_event,
 )
+from voice_agent.realtime.lane import ControlLane, internal_error
 from voice_agent.realtime.origins import origin_allowed, parse_allowed
 from voice_agent.services import Services
 from voice_agent.settings import Settings
@@ -146,6 +170,10 @@ class RealtimeSession:
         self.close_reason: tuple[int, str] | None = None
         #: rate limits of this session's client events (voice_agent.limits)
         self.limiter = svc.limits.session()
+        #: the session's events, handled in order off the reader (voice_agent.realtime.lane)
+        self.lane = ControlLane(
+            self._dispatch, self.error, session_id=self.session_id, on_failure=self._lane_failed
+        )
         self.call = Call(
             svc.orchestrator,
             speech,
@@ -167,6 +195,11 @@ class RealtimeSession:
         log.warning("client_not_reading", session=self.session_id)
         self.close(*_CLOSE[EndReason.CLIENT_NOT_READING])
         self.call.request_end(EndReason.CLIENT_NOT_READING)
+
+    def _lane_failed(self) -> None:
+        """The control lane itself failed (a bug, logged by the lane): the call ends."""
+        self.close(*_CLOSE[EndReason.ERROR])
+        self.call.request_end(EndReason.ERROR)
 
     def error(self, exc: CallError) -> None:
         metrics.ERRORS.labels(exc.code).inc()
@@ -198,17 +231,13 @@ class RealtimeSession:
             self.send(self.ev.cleared())
         elif isinstance(e, ev.TranscriptionCompleted):
             self.send(
-                self.ev.transcription_completed(
-                    e.item_id, e.transcript, e.duration_s, e.language
-                )
+                self.ev.transcription_completed(e.item_id, e.transcript, e.duration_s, e.language)
             )
         elif isinstance(e, ev.TranscriptionFailed):
             self.send(self.ev.transcription_failed(e.item_id, e.code, e.message))
         elif isinstance(e, ev.TurnInsights):
             self.send(
-                self.ev.insights(
-                    e.item_id, None, e.transcript, e.insights.to_json(), e.timings_ms
-                )
+                self.ev.insights(e.item_id, None, e.transcript, e.insights.to_json(), e.timings_ms)
             )
         elif isinstance(e, ev.ResponseStarted):
             self.send(self.ev.response_created(e.response_id, e.conversation_id, out))
@@ -222,9 +251,7 @@ class RealtimeSession:
             status = "completed" if e.status == "completed" else "incomplete"
             self.send(self.ev.output_item_done(rid, iid, e.heard, status))
             self.send(
-                self.ev.response_done(
-                    rid, e.conversation_id, out, e.status, iid, e.heard, e.reason
-                )
+                self.ev.response_done(rid, e.conversation_id, out, e.status, iid, e.heard, e.reason)
             )
         elif isinstance(e, ev.ResponseTimings):
             self.send(self.ev.timings(e.item_id, e.response_id, e.timings_ms))
@@ -245,7 +272,7 @@ class RealtimeSession:
         self.call.start()
         reason = EndReason.CALLER_HUNG_UP
         try:
-            reason = await pump(self.call, self._reader(), writer, live=self.live)
+            reason = await pump(self.call, self._serve(), writer, live=self.live)
         finally:
             if not writer.done():
                 self.close(*(self.close_reason or _CLOSE[reason]))
@@ -260,7 +287,18 @@ class RealtimeSession:
                     await asyncio.wait_for(self.ws.close(code, text), CLOSE_TIMEOUT_S)
             log.info("realtime_session_closed", session=self.session_id, reason=reason.value)
 
+    async def _serve(self) -> EndReason:
+        """The reader, with the control lane it feeds (owned: stopped when this ends)."""
+        self.lane.start()
+        try:
+            reason = await self._reader()
+            await self.lane.drain()  # the client left: what it sent before still happens
+            return reason
+        finally:
+            await self.lane.stop()
+
     async def _reader(self) -> EndReason:
+        """Read frames until the client leaves; never waits for an event to be handled."""
         while not self.out.closing:
             try:
                 msg = await self.ws.receive()
@@ -270,17 +308,25 @@ class RealtimeSession:
                 break
             text = msg.get("text")
             if text is None:
-                self.error(CallError("binary_not_supported", "send events as JSON text frames"))
+                self._in_order(
+                    CallError("binary_not_supported", "send events as JSON text frames"), 0
+                )
                 continue
             event: ClientEvent | None = None
             try:
                 event = parse_client_event(text)
                 admit_event(self.limiter, event, self.cfg.input_format)
-                await self._dispatch(event)
+                if isinstance(event, InputAudioAppend) and not self.lane.audio_must_wait:
+                    self.call.audio(event.audio)  # the fast path: queued in the call core
+                else:
+                    self.lane.put(event, event_size(event, text))
             except CallError as exc:
                 if event is not None:
                     exc.event_id = exc.event_id or event.event_id
-                self.error(exc)
+                if exc.code == "too_many_pending_events":
+                    self.error(exc)  # at once: the lane is full
+                else:
+                    self._in_order(exc, len(exc.message))
             except Exception:  # a bug: the client hears of it, it is logged once, we go on
                 event_id = event.event_id if event is not None else None
                 log.exception(
@@ -289,15 +335,16 @@ class RealtimeSession:
                     event_type=type(event).__name__ if event is not None else None,
                     event_id=event_id,
                 )
-                self.error(
-                    CallError(
-                        "internal_error",
-                        "the server failed to handle this event",
-                        event_id=event_id,
-                        error_type="server_error",
-                    )
-                )
+                self._in_order(internal_error(event_id), 0)
         return EndReason.CALLER_HUNG_UP
+
+    def _in_order(self, exc: CallError, size: int) -> None:
+        """Answer a frame that was refused in its turn (after the replies to the events
+        before it); at once (``too_many_pending_events``) when the lane is full."""
+        try:
+            self.lane.put(exc, size)
+        except CallError as full:
+            self.error(full)
 
     async def _dispatch(self, event: ClientEvent) -> None:
         call = self.call
@@ -319,6 +366,9 @@ class RealtimeSession:
             call.clear_input()
         elif isinstance(event, ResponseCreate):
             await call.create_response(event.event_id)
+            # one turn of the loop: the response's task (scheduled first) starts, announces
+            # itself (response.created) and can be cancelled before the next event is handled
+            await asyncio.sleep(0)
         elif isinstance(event, ResponseCancel):
             call.cancel_response(event.response_id)
         elif isinstance(event, ItemTruncate):
@@ -424,6 +474,11 @@ def admit_call(limits: Limits, api_key: str | None) -> CallSlot:
                 code="quota_exceeded",
             )
     return slot
+
+
+def event_size(event: ClientEvent, text: str) -> int:
+    """The bytes an event holds while it waits: an append's audio, another's JSON text."""
+    return len(event.audio) if isinstance(event, InputAudioAppend) else len(text)
 
 
 def admit_event(limiter: SessionLimiter, event: ClientEvent, input_format: str) -> None:
