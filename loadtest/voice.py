@@ -183,6 +183,7 @@ async def run_call(
     pause_s: float = 0.8,
     turn_timeout_s: float = 30.0,
     progress: Advance | None = None,
+    turn_detection: dict[str, Any] | None = None,
 ) -> CallResult:
     """One simulated caller: greeting, then ``turns`` utterances; returns its measurements."""
     from websockets.asyncio.client import connect
@@ -200,7 +201,11 @@ async def run_call(
                     "type": "session.update",
                     "session": {
                         "type": "realtime",
-                        "audio": {"input": {"format": fmt_json}, "output": {"format": fmt_json}},
+                        "audio": {
+                            "input": {"format": fmt_json}
+                            | ({"turn_detection": turn_detection} if turn_detection else {}),
+                            "output": {"format": fmt_json},
+                        },
                         "customer": {"name": "Load Tester"},
                     },
                 }
@@ -291,8 +296,10 @@ async def run_load(
     turns: int,
     fmt: str = "audio/pcm",
     progress: Advance | None = None,
+    turn_detection: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """``calls`` concurrent callers of ``turns`` turns; ``progress(1)`` after each turn."""
+    """``calls`` concurrent callers of ``turns`` turns; ``progress(1)`` after each turn.
+    ``turn_detection``: the session's ``turn_detection`` (default: the server's)."""
     utterances = load_utterances()
     load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
@@ -301,7 +308,14 @@ async def run_load(
         await asyncio.sleep(i * 0.37)  # stagger starts so turns do not align by construction
         try:
             return await run_call(
-                url, api_key, utterances, turns=turns, offset=i * 3, fmt=fmt, progress=progress
+                url,
+                api_key,
+                utterances,
+                turns=turns,
+                offset=i * 3,
+                fmt=fmt,
+                progress=progress,
+                turn_detection=turn_detection,
             )
         except Exception as exc:
             return CallResult(errors=[f"{type(exc).__name__}: {exc}"])

@@ -348,6 +348,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from voice_agent.bench_voice import bench_voice
 
         result = bench_voice(args)
+    elif args.what == "turns":
+        from voice_agent.bench_turns import bench_turns
+
+        result = bench_turns(args)
     elif args.what == "telephony-wer":
         from voice_agent.bench_voice import bench_telephony_wer
 
@@ -540,6 +544,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--transport", choices=["realtime", "twilio", "audiosocket"], default="realtime"
     )
     bv.add_argument("--format", choices=["audio/pcm", "audio/pcmu"], default="audio/pcm")
+    bt = bench_sub.add_parser(
+        "turns", help="turn taking on real speech: server_vad vs semantic_vad (Smart Turn)"
+    )
+    bt.add_argument("--json", action="store_true")
+    bt.add_argument("--per-lang", type=int, default=30, help="recordings per language")
+    bt.add_argument(
+        "--live-turns",
+        type=int,
+        default=0,
+        help="also measure first agent audio through /v1/realtime, N turns per setting",
+    )
     bw = bench_sub.add_parser(
         "telephony-wer", help="word errors of human recordings through the Twilio path"
     )

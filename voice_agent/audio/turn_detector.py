@@ -20,7 +20,18 @@ Events (all times are stream times in ms):
   of speech. The moment to START transcribing speculatively.
 * :class:`SpeechResumed` - speech came back (for ``resume_min_ms``) after
   :class:`SpeechStopped` but before the end of turn: drop the speculative transcription.
-* :class:`EndOfTurn` - ``silence_ms`` of silence since the end of speech: the caller is done.
+* :class:`TurnCheck` - only with ``semantic`` settings (:class:`SemanticConfig`):
+  ``semantic.check_ms`` of silence after speech; the detector asks whether the turn is
+  complete. The caller runs a model (Smart Turn, :mod:`~voice_agent.audio.smart_turn`) on
+  the turn's audio and answers with :meth:`TurnDetector.verdict`; a probability at or above
+  ``semantic.threshold`` ends the turn at once, a lower one waits for more speech or for
+  the silence fallback. A verdict that arrives after the caller spoke again is ignored.
+* :class:`EndOfTurn` - ``silence_ms`` of silence since the end of speech (with ``semantic``:
+  the fallback when the model says "not finished" or does not answer), or a "complete"
+  verdict: the caller is done.
+
+Semantic settings per OpenAI ``eagerness`` (``low|medium|high|auto``) are in
+:data:`SEMANTIC_EAGERNESS`, the one place they are defined (:func:`semantic_config`).
 
 Thresholds have hysteresis: a frame starts (or resumes) speech at ``prob >= start_threshold``
 and speech continues while ``prob >= stop_threshold``.
@@ -36,17 +47,70 @@ from typing import Final, TypeAlias
 
 __all__ = [
     "BACKCHANNELS",
+    "SEMANTIC_EAGERNESS",
     "BargeIn",
+    "Eagerness",
     "EndOfTurn",
+    "SemanticConfig",
     "SpeechResumed",
     "SpeechStarted",
     "SpeechStopped",
+    "TurnCheck",
     "TurnConfig",
     "TurnDetector",
     "TurnEvent",
     "TurnState",
     "is_backchannel",
+    "semantic_config",
 ]
+
+
+class Eagerness(StrEnum):
+    """How soon a semantic end of turn is taken (OpenAI ``semantic_vad.eagerness``)."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    AUTO = "auto"
+
+
+@dataclass(frozen=True, slots=True)
+class SemanticConfig:
+    """The semantic step: after ``check_ms`` of silence ask for a verdict; the turn is
+    complete when the model's probability is ``>= threshold``. ``fallback_ms`` is the
+    silence that ends the turn whatever the model says (it becomes ``silence_ms``)."""
+
+    threshold: float
+    check_ms: float
+    fallback_ms: float
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold <= 1.0:
+            raise ValueError(f"semantic threshold must be within (0, 1], got {self.threshold}")
+        if not 0.0 <= self.check_ms < self.fallback_ms:
+            raise ValueError("need 0 <= check_ms < fallback_ms")
+
+
+#: The semantic settings of each eagerness, the one place they are defined. ``check_ms``:
+#: the short silence after which Smart Turn is asked (160 ms: with the live path's
+#: ``stop_hangover_ms``, at the same frame as ``SpeechStopped``, when the speculative
+#: transcription starts); ``threshold``: its "complete" probability that ends the turn;
+#: ``fallback_ms``: the silence that ends it anyway. Chosen with ``voice-agent bench turns``
+#: (60 complete and 60 paused turns from the asterisk recordings, en + es): a higher
+#: threshold cuts fewer paused turns off and sends more complete ones to the fallback
+#: (two runs: high 22-25 % of 300-900 ms pauses cut off, 5-7 % of complete turns to the
+#: fallback; medium 10-13 % / 10-13 %; low 2-3 % / 18-28 %; server_vad at 500 ms: 65 %).
+SEMANTIC_EAGERNESS: Final[dict[Eagerness, SemanticConfig]] = {
+    Eagerness.HIGH: SemanticConfig(threshold=0.5, check_ms=160.0, fallback_ms=1000.0),
+    Eagerness.MEDIUM: SemanticConfig(threshold=0.7, check_ms=160.0, fallback_ms=1500.0),
+    Eagerness.LOW: SemanticConfig(threshold=0.9, check_ms=160.0, fallback_ms=2500.0),
+}
+SEMANTIC_EAGERNESS[Eagerness.AUTO] = SEMANTIC_EAGERNESS[Eagerness.MEDIUM]
+
+
+def semantic_config(eagerness: Eagerness | str) -> SemanticConfig:
+    """The semantic settings of an eagerness (``ValueError`` for an unknown name)."""
+    return SEMANTIC_EAGERNESS[Eagerness(eagerness)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +125,8 @@ class TurnConfig:
     resume_min_ms: float = 96.0
     barge_in_min_ms: float = 400.0
     frame_ms: float = 32.0
+    #: the semantic step (``None``: silence only, ``server_vad``)
+    semantic: SemanticConfig | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 < self.stop_threshold <= self.start_threshold < 1.0:
@@ -75,6 +141,9 @@ class TurnConfig:
             raise ValueError("frame_ms must be > 0")
         if self.silence_ms < self.stop_hangover_ms:
             raise ValueError("silence_ms must be >= stop_hangover_ms")
+        sem = self.semantic
+        if sem is not None and not self.stop_hangover_ms <= sem.check_ms < self.silence_ms:
+            raise ValueError("need stop_hangover_ms <= semantic.check_ms < silence_ms")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +169,16 @@ class SpeechResumed:
 
 
 @dataclass(frozen=True, slots=True)
+class TurnCheck:
+    """Is the turn complete? Answer with :meth:`TurnDetector.verdict`. The turn's audio runs
+    from ``speech_start_ms`` to ``t_ms`` (now, after ``t_ms - speech_end_ms`` of silence)."""
+
+    t_ms: float
+    speech_start_ms: float
+    speech_end_ms: float
+
+
+@dataclass(frozen=True, slots=True)
 class EndOfTurn:
     """``t_ms`` is when the end of turn was decided; ``speech_end_ms`` the end of speech
     (the anchor for latency); ``speech_start_ms`` the start of the turn's first speech."""
@@ -109,13 +188,17 @@ class EndOfTurn:
     speech_end_ms: float
 
 
-TurnEvent: TypeAlias = SpeechStarted | BargeIn | SpeechStopped | SpeechResumed | EndOfTurn
+TurnEvent: TypeAlias = (
+    SpeechStarted | BargeIn | SpeechStopped | SpeechResumed | TurnCheck | EndOfTurn
+)
 
 
 class TurnState(StrEnum):
     IDLE = "idle"  # no turn in progress (maybe a speech candidate)
     SPEAKING = "speaking"  # speech confirmed, currently voiced or within the hangover
     STOPPED = "stopped"  # SpeechStopped emitted, waiting for EndOfTurn or resumption
+    CHECKING = "checking"  # TurnCheck emitted, waiting for its verdict (or the fallback)
+    UNFINISHED = "unfinished"  # verdict "not complete": waiting for speech or the fallback
 
 
 class TurnDetector:
@@ -181,10 +264,11 @@ class TurnDetector:
             elif end - self._speech_end >= cfg.stop_hangover_ms:
                 self.state = TurnState.STOPPED
                 events.append(SpeechStopped(self._speech_end, self._turn_start))
-                self._check_end_of_turn(end, events)
+                self._after_silence(end, events)
             return events
 
-        # STOPPED: waiting for the end of turn; a resumption must last resume_min_ms.
+        # STOPPED, CHECKING, UNFINISHED: waiting for the end of turn; a resumption must
+        # last resume_min_ms.
         if self._cand_start is None:
             if prob >= cfg.start_threshold:
                 self._cand_start = t_ms
@@ -199,7 +283,31 @@ class TurnDetector:
                 self._cand_start = None
                 self._check_barge_in(end, events)
             return events  # no end of turn while a resumption is undecided
-        self._check_end_of_turn(end, events)
+        self._after_silence(end, events)
+        return events
+
+    def verdict(self, check: TurnCheck, probability: float) -> list[TurnEvent]:
+        """The answer to ``check``: the probability that the turn is complete. Returns
+        ``[EndOfTurn]`` (decided at the last frame fed) when it reaches
+        ``semantic.threshold``, else ``[]`` (the turn waits for speech or the fallback).
+        A verdict for a check that is no longer pending (speech resumed, turn ended) is
+        ignored."""
+        if not 0.0 <= probability <= 1.0 or probability != probability:
+            raise ValueError(f"probability must be within [0, 1], got {probability}")
+        sem = self.config.semantic
+        if (
+            sem is None
+            or self.state is not TurnState.CHECKING
+            or check.speech_end_ms != self._speech_end
+            or check.speech_start_ms != self._turn_start
+        ):
+            return []
+        if probability < sem.threshold:
+            self.state = TurnState.UNFINISHED
+            return []
+        now = self._speech_end if self._last_t is None else self._last_t + self.config.frame_ms
+        events: list[TurnEvent] = [EndOfTurn(now, self._turn_start, self._speech_end)]
+        self._end_turn()
         return events
 
     def force_end(self, t_ms: float) -> list[TurnEvent]:
@@ -225,12 +333,21 @@ class TurnDetector:
             self._barged = True
             events.append(BargeIn(end, self._turn_start))
 
-    def _check_end_of_turn(self, end: float, events: list[TurnEvent]) -> None:
-        if end - self._speech_end >= self.config.silence_ms:
+    def _after_silence(self, end: float, events: list[TurnEvent]) -> None:
+        silent = end - self._speech_end
+        if silent >= self.config.silence_ms:
             events.append(EndOfTurn(end, self._turn_start, self._speech_end))
-            last = self._last_t
-            self.reset()
-            self._last_t = last
+            self._end_turn()
+            return
+        sem = self.config.semantic
+        if sem is not None and self.state is TurnState.STOPPED and silent >= sem.check_ms:
+            self.state = TurnState.CHECKING
+            events.append(TurnCheck(end, self._turn_start, self._speech_end))
+
+    def _end_turn(self) -> None:
+        last = self._last_t
+        self.reset()
+        self._last_t = last
 
 
 # --------------------------------------------------------------------------- backchannels

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from voice_agent.audio.codec import AudioFormat
+from voice_agent.audio.turn_detector import Eagerness
 from voice_agent.core.labels import Lang
 
 #: Audio kept before the start of speech for the transcriber (OpenAI's default).
@@ -26,8 +27,15 @@ def call_language(requested: str | None, default: str) -> Lang:
 
 @dataclass(frozen=True, slots=True)
 class TurnDetection:
-    """Server-side turn detection (``session.audio.input.turn_detection``)."""
+    """Server-side turn detection (``session.audio.input.turn_detection``).
 
+    ``server_vad``: the turn ends after ``silence_duration_ms`` of silence. ``semantic_vad``:
+    Smart Turn judges the turn after a short silence; ``eagerness`` picks its settings
+    (:data:`~voice_agent.audio.turn_detector.SEMANTIC_EAGERNESS`, silence fallback included)
+    and ``silence_duration_ms`` is not used."""
+
+    type: Literal["server_vad", "semantic_vad"] = "server_vad"
+    eagerness: Eagerness = Eagerness.AUTO
     silence_duration_ms: int = 500
     threshold: float = 0.5
     prefix_padding_ms: int = DEFAULT_PREFIX_PADDING_MS
@@ -35,6 +43,13 @@ class TurnDetection:
     interrupt_response: bool = True
 
     def to_json(self) -> dict[str, Any]:
+        if self.type == "semantic_vad":
+            return {
+                "type": "semantic_vad",
+                "eagerness": self.eagerness.value,
+                "create_response": self.create_response,
+                "interrupt_response": self.interrupt_response,
+            }
         return {
             "type": "server_vad",
             "silence_duration_ms": self.silence_duration_ms,

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal, cast
 
+from voice_agent.audio.turn_detector import Eagerness
 from voice_agent.call.config import TurnDetection
 from voice_agent.call.events import CallError, new_id
 from voice_agent.core.labels import LANGS, Lang
@@ -73,7 +74,7 @@ def protocol_error(exc: InvalidInput) -> RealtimeProtocolError:
 # --------------------------------------------------------------------------- session config
 
 
-#: ``session.audio.input.turn_detection`` (``server_vad``; ``semantic_vad`` is treated alike).
+#: ``session.audio.input.turn_detection`` (``server_vad`` or ``semantic_vad``).
 TurnDetectionConfig = TurnDetection
 
 
@@ -183,12 +184,23 @@ def _parse_turn_detection(
     if value is None:
         return None
     td = _obj(value, param)
-    kind = td.get("type", "server_vad")
-    if kind not in ("server_vad", "semantic_vad"):
+    out = current or TurnDetectionConfig()
+    kind = td.get("type", out.type)
+    if kind == "server_vad" or kind == "semantic_vad":
+        out = replace(out, type=kind)
+    else:
         raise RealtimeProtocolError(
             "invalid_value", f"unsupported turn_detection type {kind!r}", param=param + ".type"
         )
-    out = current or TurnDetectionConfig()
+    if td.get("eagerness") is not None:
+        try:
+            out = replace(out, eagerness=Eagerness(td["eagerness"]))
+        except ValueError:
+            raise RealtimeProtocolError(
+                "invalid_value",
+                "eagerness must be one of " + ", ".join(e.value for e in Eagerness),
+                param=param + ".eagerness",
+            ) from None
     if td.get("silence_duration_ms") is not None:
         out = replace(
             out,
@@ -207,9 +219,12 @@ def _parse_turn_detection(
         except InvalidInput as exc:
             raise protocol_error(exc) from None
         out = replace(out, threshold=thr)
-    for key in ("create_response", "interrupt_response"):
-        if td.get(key) is not None:
-            out = replace(out, **{key: _bool(td[key], f"{param}.{key}")})
+    if td.get("create_response") is not None:
+        out = replace(out, create_response=_bool(td["create_response"], f"{param}.create_response"))
+    if td.get("interrupt_response") is not None:
+        out = replace(
+            out, interrupt_response=_bool(td["interrupt_response"], f"{param}.interrupt_response")
+        )
     return out
 
 

@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from voice_agent.audio.resample import StreamResampler
+from voice_agent.audio.smart_turn import SmartTurnError, SmartTurnModel
 from voice_agent.audio.turn_detector import TurnConfig, TurnDetector
 from voice_agent.audio.vad import SileroModel, SileroVAD
 from voice_agent.speech.stt import (
@@ -146,6 +147,8 @@ class SpeechEngines:
         self.warm_up_ms: dict[str, float] = {}
         #: optional parts that could not be loaded (name -> why), e.g. ``tts_es``.
         self.unavailable: dict[str, str] = {}
+        #: Smart Turn (``semantic_vad``); ``None``: turns end on silence only
+        self.smart_turn: SmartTurnModel | None = None
 
     # ------------------------------------------------------------------ loading
 
@@ -217,6 +220,10 @@ class SpeechEngines:
             extra_synthesizers=extra_tts,
             workers=workers,
         )
+        try:
+            engines.smart_turn = SmartTurnModel.load()
+        except SmartTurnError as exc:
+            unavailable["smart_turn"] = exc.message
         engines.unavailable = unavailable
         if cfg.warm_up:
             engines.warm_up()
@@ -250,6 +257,10 @@ class SpeechEngines:
         vad = self.new_vad()
         vad.process((rng.standard_normal(16000) * 0.01).astype(np.float32))
         timings["vad"] = (time.perf_counter() - start) * 1000
+        if self.smart_turn is not None:
+            start = time.perf_counter()
+            self.smart_turn.complete_probability(np.zeros(16000, dtype=np.float32))
+            timings["smart_turn"] = (time.perf_counter() - start) * 1000
         # Speech-like input so the decoder runs a few steps too: our own synthesis.
         start = time.perf_counter()
         probe = self.synthesizer.synthesize_all("Hello, this is a warm up.")
@@ -283,6 +294,10 @@ class SpeechEngines:
     def turn_config(self) -> TurnConfig:
         """The turn-detection settings these engines were configured with."""
         return self.config.turn_config()
+
+    def end_of_turn_model(self) -> SmartTurnModel | None:
+        """Smart Turn for ``semantic_vad`` (run it with :meth:`run_audio`), if loaded."""
+        return self.smart_turn
 
     async def vad(
         self, vad: SileroVAD, samples16k: npt.NDArray[Any], timeout_s: float = 2.0
