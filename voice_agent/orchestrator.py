@@ -54,7 +54,10 @@ from voice_agent.core.types import (
 )
 from voice_agent.errors import ConversationEnded, ConversationNotFound, InvalidRequest
 from voice_agent.generation.base import GenerationContext, ResponseGenerator
+from voice_agent.generation.sentences import split_sentences
 from voice_agent.playbook.faq import FaqIndex
+from voice_agent.playbook.schema import Playbook
+from voice_agent.playbook.shutdown import shutdown_line
 from voice_agent.store.base import IdempotencyRecord, Store
 from voice_agent.workers import pool
 
@@ -80,9 +83,16 @@ class PreparedTurn:
     timings_ms: dict[str, float] = field(default_factory=dict)
     greeting: bool = False
     dtmf: str = ""
+    #: Fixed sentences said instead of the generator's (the goodbye of a call the server
+    #: cuts: :meth:`Orchestrator.prepare_goodbye`).
+    lines: tuple[str, ...] | None = None
 
     async def sentences(self) -> AsyncIterator[str]:
         """The reply, sentence by sentence, as the generator produces it."""
+        if self.lines is not None:
+            for line in self.lines:
+                yield line
+            return
         gen = (
             self.generator.greeting(self.context)
             if self.greeting
@@ -118,6 +128,7 @@ class Orchestrator:
         max_cached: int = 2_000,  # ~11 KB each (4 turns): ~21 MB at most
         cache_idle_s: float = CACHE_IDLE_S,
         faq: FaqIndex | None = None,
+        playbook: Playbook | None = None,
     ) -> None:
         self.store = store
         self.primary = dict(primary)
@@ -127,6 +138,9 @@ class Orchestrator:
         #: The playbook's answers to customers' questions (none: every question gets the
         #: policy's action, never a request for the sale).
         self.faq = faq
+        #: Its ``shutdown`` lines are the goodbye of calls the server cuts (none: the
+        #: bundled line, :func:`voice_agent.playbook.shutdown.shutdown_line`).
+        self.playbook = playbook
         self.deadline_s = deadline_ms / 1000.0
         self.executor = executor or pool("analysis", 4)
         #: The rules have threads of their own: models that hang (and keep their threads
@@ -392,6 +406,32 @@ class Orchestrator:
             memory=memory,
         )
         return PreparedTurn(conv.id, "", insights, action, memory, ctx, self.generator, {}, True)
+
+    async def prepare_goodbye(self, conv: Conversation) -> PreparedTurn:
+        """The goodbye of a call the server must cut: the playbook's ``shutdown`` line in
+        the call's language (recorded as the agent asking the caller to call back)."""
+        action = Action("schedule_follow_up", "the server is stopping: the call must end now")
+        insights = Insights((), (), BuyingSignal(False, 0.0), 0.0, action, conv.phase)
+        ctx = GenerationContext(
+            action=action,
+            lang=conv.lang,
+            phase=conv.phase,
+            customer=conv.customer,
+            transcript=conv.transcript(),
+            memory=conv.memory,
+        )
+        line = shutdown_line(self.playbook, conv.lang)
+        return PreparedTurn(
+            conv.id,
+            "",
+            insights,
+            action,
+            conv.memory,
+            ctx,
+            self.generator,
+            {},
+            lines=tuple(split_sentences(line)),
+        )
 
     async def commit(
         self,

@@ -179,6 +179,7 @@ def build_services(settings: Settings) -> Services:
         executor=workers.analysis,
         rules_executor=workers.rules,
         faq=FaqIndex(playbook),
+        playbook=playbook,
     )
     return Services(
         settings=settings,

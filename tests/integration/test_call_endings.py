@@ -1,5 +1,6 @@
 """Calls that end cleanly, against the real server with speech: hang-ups in the middle of a
-reply, a client that never reads, SIGTERM during a reply (graceful shutdown) and kill -9
+reply, a client that never reads, SIGTERM during a reply (graceful shutdown, with the
+playbook's goodbye) and kill -9
 during a call (nothing acknowledged is lost). The server's log must stay free of tracebacks
 and of asyncio's complaints about tasks.
 """
@@ -29,11 +30,16 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from tests.audio_fixtures import silence, synthetic_clip
 from tests.integration.server import ServerProcess, start_server
 from voice_agent.audio.resample import resample
+from voice_agent.generation.sentences import split_sentences
+from voice_agent.playbook import load_playbook
+from voice_agent.playbook.shutdown import shutdown_line
 
 pytestmark = pytest.mark.slow
 
 API_KEY = "endings-test-key"
-GRACE_S = 10.0
+#: SIGTERM cuts the call at once (less than ``WIND_DOWN_S`` + ``EXIT_MARGIN_S``), leaving it
+#: 12 s to finish its sentence and say goodbye
+GRACE_S = 14.0
 ENV = {"VOICE_AGENT_API_KEYS": API_KEY, "VOICE_AGENT_SHUTDOWN_GRACE_S": str(GRACE_S)}
 #: What the log of a server must never show for routine disconnects.
 NOISE = (
@@ -268,9 +274,10 @@ SENTENCE_END = re.compile(r"[.!?…]$")
 
 async def test_sigterm_lets_the_agent_finish_its_sentence(server: ServerProcess) -> None:
     """Finding 6: SIGTERM during the greeting: new calls and conversations are refused
-    (503 ``shutting_down``), the agent finishes its sentence, the call ends with
-    ``server_shutdown`` (close 1012) and what was said is stored; the process exits 0
-    within the grace period."""
+    (503 ``shutting_down``), the agent finishes its sentence, then says the playbook's
+    goodbye (audio and transcript, before the close), the call ends with
+    ``server_shutdown`` (close 1012) and what was said is stored, the goodbye as the last
+    agent turn; the process exits 0 within the grace period."""
     name = "Told To Stop"
     seen = Seen()
     ws = await connect(ws_url(server), additional_headers=HEADERS)
@@ -309,22 +316,40 @@ async def test_sigterm_lets_the_agent_finish_its_sentence(server: ServerProcess)
     assert rc == 0 and time.monotonic() - t0 < GRACE_S + 3, rc
     assert_clean_log(server)
 
-    done = seen.of("response.done")[-1]["response"]
-    said = done["output"][0]["content"][0]["transcript"]
-    sentences = [e["delta"].strip() for e in seen.of("response.output_audio_transcript.delta")]
+    greeting, bye = (e["response"] for e in seen.of("response.done"))
+
+    def transcript(response: dict[str, Any]) -> str:
+        return str(response["output"][0]["content"][0]["transcript"])
+
+    def of_response(kind: str, response: dict[str, Any]) -> list[dict[str, Any]]:
+        return [e for e in seen.of(kind) if e["response_id"] == response["id"]]
+
+    said = transcript(greeting)
+    sentences = [
+        e["delta"].strip() for e in of_response("response.output_audio_transcript.delta", greeting)
+    ]
     assert said and SENTENCE_END.search(said), said
     assert said in [" ".join(sentences[:k]) for k in range(1, len(sentences) + 1)], (
         said,
         sentences,
     )
+    # then the goodbye: heard (audio), shown (transcript), whole unless time ran out
+    goodbye = " ".join(split_sentences(shutdown_line(load_playbook(), "en")))
+    heard_bye = transcript(bye)
+    assert heard_bye and goodbye.startswith(heard_bye), (heard_bye, goodbye)
+    assert (heard_bye == goodbye) == (bye["status"] == "completed"), bye
+    assert of_response("response.output_audio.delta", bye)
+    shown = "".join(e["delta"] for e in of_response("response.output_audio_transcript.delta", bye))
+    assert goodbye.startswith(shown.strip()) and shown.strip(), shown
 
     after = start_server(server.data_dir, ENV)  # the same data, without speech
     try:
         conv = find_conversation(after, name)
         assert conv["end_reason"] == "server_shutdown", conv
         agent = [t for t in conv["turns"] if t["role"] == "agent"]
-        assert agent and agent[0]["text"] == said, (agent, said)
-        assert agent[0]["truncated"] == (done["status"] != "completed")
+        assert [t["text"] for t in agent] == [said, heard_bye], (agent, said, heard_bye)
+        assert agent[0].get("truncated", False) == (greeting["status"] != "completed")
+        assert agent[1].get("truncated", False) == (bye["status"] != "completed")
     finally:
         after.stop()
 

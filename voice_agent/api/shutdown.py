@@ -4,7 +4,8 @@ uvicorn's own SIGTERM handling closes every WebSocket at once (1012). :class:`Gr
 runs :meth:`LiveCalls.drain <voice_agent.call.live.LiveCalls.drain>` first, while the listener
 keeps answering: new calls and conversations are refused (503 ``shutting_down``), live calls
 go on for the grace period (``VOICE_AGENT_SHUTDOWN_GRACE_S``) and are then wound down (the
-agent finishes its sentence, the conversation ends with ``server_shutdown``). Only then does
+agent finishes its sentence and says the playbook's ``shutdown`` goodbye, the conversation
+ends with ``server_shutdown``). Only then does
 uvicorn's shutdown run (connections closed, lifespan shutdown: the store is closed). A stop by
 signal exits 0; a second Ctrl-C stops at once.
 """

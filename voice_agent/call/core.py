@@ -49,16 +49,19 @@ from voice_agent.audio.turn_detector import (
 from voice_agent.audio.turn_detector import (
     EndOfTurn,
     SpeechResumed,
+    TurnCheck,
     TurnConfig,
     TurnDetector,
     TurnEvent,
     is_backchannel,
+    semantic_config,
 )
 from voice_agent.audio.turn_detector import SpeechStarted as DetectedSpeechStarted
 from voice_agent.audio.turn_detector import SpeechStopped as DetectedSpeechStopped
 from voice_agent.call import events as ev
 from voice_agent.call.config import CallConfig, TurnDetection
 from voice_agent.call.events import CallError, EndReason, new_id
+from voice_agent.call.live import WindDown
 from voice_agent.call.ports import Conversations, Speech
 from voice_agent.call.reply import ReplyStream
 from voice_agent.call.session import (
@@ -106,6 +109,9 @@ CLOSE_TIMEOUT_S: Final = 8.0
 CONFIG_WAIT_S: Final = 0.3
 MAX_UTTERANCE_MS: Final = 30_000.0
 SPEECH_PAD_MS: Final = 150.0
+#: Smart Turn sees the turn from this much before its first speech (to the check)
+SMART_TURN_BEFORE_MS: Final = 500.0
+SMART_TURN_TIMEOUT_S: Final = 1.0
 #: Silence after speech before the speculative transcription starts. Shorter starts sooner
 #: but wastes more transcriptions on pauses inside a sentence (a started Whisper decode
 #: cannot be interrupted); 160 ms measured 8 resumptions on 14 test utterances, 200 ms 4.
@@ -203,6 +209,9 @@ class _Response:
     #: the reply was played out (or cut); it is being recorded, then ``ResponseDone`` goes
     #: out: nothing cancels it any more
     finishing: bool = False
+    #: the goodbye of a call being wound down: said to the end (or the wind-down's
+    #: deadline), speech over it does not stop it
+    goodbye: bool = False
 
 
 class Call:
@@ -262,8 +271,9 @@ class Call:
         self.started_at = clock()
         self.last_activity = self.started_at
         self.end_reason: EndReason | None = None
-        #: the server is stopping (:meth:`wind_down`): the reply stops at a sentence end
-        self.wind_down_reason: EndReason | None = None
+        #: the server is stopping (:meth:`wind_down`): the reply stops at a sentence end,
+        #: the goodbye is said, no other reply starts
+        self.winding: WindDown | None = None
         self._end_requested = asyncio.Event()
         self._starting: asyncio.Task[None] | None = None
         self._closing = False
@@ -277,15 +287,19 @@ class Call:
     def _new_detector(self) -> TurnDetector:
         td = self.config.turn_detection or TurnDetection()
         base = self.speech.turn_config()
+        # semantic_vad: Smart Turn after a short silence, the eagerness's silence as fallback
+        sem = semantic_config(td.eagerness) if td.type == "semantic_vad" else None
+        silence_ms = sem.fallback_ms if sem is not None else float(td.silence_duration_ms)
         return TurnDetector(
             TurnConfig(
                 start_threshold=td.threshold,
                 stop_threshold=min(base.stop_threshold, td.threshold),
-                silence_ms=float(td.silence_duration_ms),
-                stop_hangover_ms=min(SPECULATION_HANGOVER_MS, float(td.silence_duration_ms)),
+                silence_ms=silence_ms,
+                stop_hangover_ms=min(SPECULATION_HANGOVER_MS, silence_ms),
                 min_speech_ms=base.min_speech_ms,
                 resume_min_ms=base.resume_min_ms,
                 barge_in_min_ms=base.barge_in_min_ms,
+                semantic=sem,
             )
         )
 
@@ -322,18 +336,74 @@ class Call:
             self._end_requested.set()
             self.emit(ev.CallEnded(reason, self.conv.id if self.conv else None))
 
-    def wind_down(self, reason: EndReason) -> None:
-        """The server is stopping: an agent in the middle of a sentence finishes it (and
-        the caller hears it), then the call ends with ``reason``; a call where the agent is
-        silent ends at once. What the caller finished saying is stored either way."""
-        if self._closing or self._end_requested.is_set() or self.wind_down_reason is not None:
+    def wind_down(self, plan: WindDown) -> None:
+        """The server is stopping: the call ends with ``plan.reason`` by ``plan.deadline``.
+        An agent in the middle of a sentence finishes it, then the agent says the
+        playbook's goodbye (its ``shutdown`` line) in the call's language; both are heard
+        and stored as agent turns (cut short, ``truncated``, when time runs out). No other
+        reply starts; what the caller finished saying is stored."""
+        if self._closing or self._end_requested.is_set() or self.winding is not None:
             return
-        self.wind_down_reason = reason
-        log.info("call_winding_down", reason=reason.value)
+        self.winding = plan
+        self.held = None
+        log.info(
+            "call_winding_down",
+            reason=plan.reason.value,
+            within_s=round(plan.deadline - time.monotonic(), 3),
+        )
+        self.spawn(self._wind_down(plan), "call-wind-down")
+
+    async def _wind_down(self, plan: WindDown) -> None:
+        try:
+            # 1. a reply under way stops at the end of its sentence (_respond)
+            resp = self.response
+            if resp is not None and not resp.task.done():
+                await self._let_response_end(resp, plan)
+            # 2. the goodbye, if there is time for it
+            if plan.goodbye_fits(time.monotonic()):
+                await self._say_goodbye(plan)
+        finally:
+            if not self._closing:
+                self.request_end(plan.reason)
+
+    async def _let_response_end(self, resp: _Response, plan: WindDown) -> None:
+        """Wait for ``resp`` while the caller may still hear the agent; then stop it (what
+        was heard is recorded)."""
+        done, _ = await asyncio.wait({resp.task}, timeout=plan.speech_s(time.monotonic()))
+        if not done:
+            if not resp.finishing:
+                resp.cancel_reason = plan.reason.value
+                resp.task.cancel()
+            await asyncio.wait({resp.task}, timeout=RECORD_TIMEOUT_S)
+
+    def _may_say_goodbye(self) -> bool:
+        """The call goes on and no reply is streaming (a client's ``response.create`` may
+        have started one)."""
+        return self.session.floor is not Floor.ENDED and not self.session.responding
+
+    async def _say_goodbye(self, plan: WindDown) -> None:
+        """Speak the goodbye as a response of its own, bounded by the plan's deadline."""
+        try:
+            await asyncio.wait_for(self.conv_ready.wait(), plan.speech_s(time.monotonic()))
+        except TimeoutError:
+            return  # the conversation was never created: nobody to say goodbye to
+        conv = self.conv
+        if conv is None or not self._may_say_goodbye():
+            return
+        try:
+            prepared = await asyncio.wait_for(
+                self.conversations.prepare_goodbye(conv), plan.speech_s(time.monotonic())
+            )
+        except (TimeoutError, VoiceAgentError) as exc:
+            log.warning("goodbye_not_prepared", error=repr(exc))
+            return
+        if not self._may_say_goodbye():
+            return
+        self._carry_out_all(self.session.response_requested())
+        self._start_response(prepared, None, None, {}, goodbye=True)
         resp = self.response
-        if resp is not None and not resp.task.done() and not resp.finishing:
-            return  # _respond ends the call at the end of its sentence
-        self.request_end(reason)
+        if resp is not None:
+            await self._let_response_end(resp, plan)
 
     async def end_requested(self) -> EndReason:
         """Returns when the call itself decided to end (see :meth:`request_end`)."""
@@ -360,7 +430,8 @@ class Call:
             await self._closed.wait()
             return
         self._closing = True
-        reason = self.end_reason or self.wind_down_reason or reason
+        # a call the server is winding down ends with that reason, however it ends
+        reason = self.end_reason or (self.winding.reason if self.winding else reason)
         self.end_reason = reason
         deadline = time.monotonic() + CLOSE_TIMEOUT_S
         self.session.end()  # no new reply starts (a greeting not yet begun stays unsaid)
@@ -491,9 +562,7 @@ class Call:
                 "the input format cannot change during a turn or a response",
                 param="session.audio.input.format",
             )
-        if config.language != old.language and not self.speech.supports_language(
-            config.language
-        ):
+        if config.language != old.language and not self.speech.supports_language(config.language):
             raise CallError(
                 "unsupported_language",
                 f"no speech-to-text model for language {config.language!r} on this server",
@@ -533,11 +602,10 @@ class Call:
                 )
             self._on_detector_events(self.caller.detector.force_end(self.caller.frames_ms))
             return
-        # wait for queued audio to be processed (bounded)
-        for _ in range(200):
-            if self.audio_in.empty() and self.pending_in_ms <= 0:
-                break
-            await asyncio.sleep(0.01)
+        # wait (bounded) until the audio worker has processed every queued chunk, the one it
+        # is working on included (not a poll of pending_in_ms: float sums leave a residue)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.audio_in.join(), AUDIO_TIMEOUT_S)
         start = max(self.manual_start_ms, self.caller.start_ms)
         end = self.caller.now_ms
         if end - start < 100:
@@ -556,6 +624,7 @@ class Call:
     async def create_response(self, event_id: str | None = None) -> None:
         """Speak the held answer, or the greeting when nothing was said yet
         (``response.create``)."""
+        self._refuse_if_winding(event_id)
         resp = self.response
         if resp is not None and resp.finishing:  # played out: let it be recorded
             await asyncio.wait({resp.task}, timeout=RECORD_TIMEOUT_S)
@@ -579,8 +648,22 @@ class Call:
                 event_id=event_id,
             )
         prepared = await self.conversations.prepare_greeting(self.conv)
-        self._carry_out_all(self.session.response_requested())
+        self._refuse_if_winding(event_id)  # the server may have begun stopping meanwhile
+        try:  # meanwhile the call's own greeting may have started, or the call ended
+            actions = self.session.response_requested()
+        except FloorError as exc:
+            raise CallError(exc.code, exc.message, event_id=event_id) from None
+        self._carry_out_all(actions)
         self._start_response(prepared, None, None, {})
+
+    def _refuse_if_winding(self, event_id: str | None) -> None:
+        """A call being wound down says only its goodbye: no reply a client asks for."""
+        if self.winding is not None:
+            raise CallError(
+                "shutting_down",
+                "the server is stopping: this call is ending, no new response starts",
+                event_id=event_id,
+            )
 
     def cancel_response(self, response_id: str | None = None) -> None:
         """Stop the agent (``response.cancel``)."""
@@ -649,12 +732,17 @@ class Call:
         )
         if (
             self.config.greeting
+            and self.winding is None
             and self.session.floor is Floor.LISTENING
             and not self.session.agent_has_floor
             and not self.session.turns.in_speech
         ):
             prepared = await self.conversations.prepare_greeting(self.conv)
-            if self.session.floor is Floor.LISTENING and not self.session.agent_has_floor:
+            if (
+                self.winding is None
+                and self.session.floor is Floor.LISTENING
+                and not self.session.agent_has_floor
+            ):
                 self._carry_out_all(self.session.response_requested())
                 self._start_response(prepared, None, None, {})
 
@@ -698,11 +786,36 @@ class Call:
             return
         self.stream_clock.record(self.caller.now_ms, arrival)
         self._on_detector_events(events)
+        for check in [e for e in events if isinstance(e, TurnCheck)]:
+            await self._judge_turn(check)
         turns = self.session.turns
         if turns.in_speech and self.caller.detector.in_turn:
             s_start = turns.speech_start_ms
             if s_start is not None and self.caller.frames_ms - s_start > MAX_UTTERANCE_MS:
                 self._on_detector_events(self.caller.detector.force_end(self.caller.frames_ms))
+
+    async def _judge_turn(self, check: TurnCheck) -> None:
+        """The semantic step (``semantic_vad``): Smart Turn on the turn's audio, in the audio
+        pool, before the next chunk is taken. Without the model, or when it fails or is
+        late, no verdict is given: the silence fallback ends the turn."""
+        model = self.speech.end_of_turn_model()
+        if model is None:
+            return
+        caller = self.caller
+
+        def judge() -> float:
+            audio = caller.utterance(
+                check.speech_start_ms, check.t_ms, before_ms=SMART_TURN_BEFORE_MS, after_ms=0.0
+            )
+            return model.complete_probability(audio)
+
+        try:
+            prob = await self.speech.run_audio(judge, timeout_s=SMART_TURN_TIMEOUT_S)
+        except Exception as exc:  # the fallback still ends the turn
+            log.warning("smart_turn_failed", error=repr(exc))
+            return
+        log.debug("smart_turn", p=round(prob, 3), silence_ms=check.t_ms - check.speech_end_ms)
+        self._on_detector_events(caller.detector.verdict(check, prob))
 
     def _on_detector_events(self, events: list[TurnEvent]) -> None:
         turns = self.session.turns
@@ -719,6 +832,8 @@ class Call:
                 actions = turns.speech_resumed(event.t_ms)
             elif isinstance(event, EndOfTurn):
                 actions = turns.end_of_turn(event.t_ms, event.speech_end_ms)
+            elif isinstance(event, TurnCheck):
+                actions = []  # answered by _take_audio (_judge_turn)
             else:  # pragma: no cover - exhaustive
                 actions = []
             self._carry_out_all(actions)
@@ -764,7 +879,12 @@ class Call:
     def _barge_in(self) -> None:
         action, turn_actions = self.session.barge_in()
         resp = self.response
-        if isinstance(action, CancelResponse) and resp is not None and not resp.finishing:
+        if (
+            isinstance(action, CancelResponse)
+            and resp is not None
+            and not resp.finishing
+            and not resp.goodbye  # the call ends after it: it is said to the end
+        ):
             resp.cancel_reason = "turn_detected"
             resp.task.cancel()
         self._carry_out_all(turn_actions)
@@ -781,9 +901,7 @@ class Call:
             after_ms=SPEECH_PAD_MS,
         )
         # speech over the agent is only transcribed: it may be a backchannel
-        self._new_speculation(
-            action.item_id, audio, prepare=not self.session.turns.agent_speaking
-        )
+        self._new_speculation(action.item_id, audio, prepare=not self.session.turns.agent_speaking)
 
     def _new_speculation(self, item_id: str, audio: Float32Array, *, prepare: bool) -> _Speculation:
         spec = _Speculation(item_id)
@@ -798,9 +916,7 @@ class Call:
             spec.audio_ms = audio.size / 16.0
             t0 = time.perf_counter()
             try:
-                tr = await self.speech.transcribe(
-                    audio, self.config.language, TRANSCRIBE_TIMEOUT_S
-                )
+                tr = await self.speech.transcribe(audio, self.config.language, TRANSCRIBE_TIMEOUT_S)
                 spec.transcript = str(tr.text).strip()
             except TimeoutError:
                 spec.error = "transcription_timeout"
@@ -943,7 +1059,9 @@ class Call:
             p_conversion=round(insights.conversion_probability, 3),
         )
         action: FloorAction = DropReply()  # hung up: the turn is stored, no reply
-        if self.session.floor is not Floor.ENDED:
+        if self.winding is not None:  # the call is being wound down: no reply either
+            self._turn_failed()
+        elif self.session.floor is not Floor.ENDED:
             action, turn_actions = self.session.turn_ready(job.auto)
             self._carry_out_all(turn_actions)
         if not isinstance(action, SpeakReply):  # dropped (talked over, hung up) or held
@@ -980,6 +1098,8 @@ class Call:
         job: _Job | None,
         timings: dict[str, float],
         speech_end_wall: float | None = None,
+        *,
+        goodbye: bool = False,
     ) -> None:
         if reply is None:
             reply = ReplyStream(
@@ -992,11 +1112,18 @@ class Call:
         response_id, item_id = new_id("resp"), new_id("item")
         task = self.spawn(
             self._respond(
-                response_id, item_id, prepared, reply, job, dict(timings), speech_end_wall
+                response_id,
+                item_id,
+                prepared,
+                reply,
+                job,
+                dict(timings),
+                speech_end_wall,
+                goodbye=goodbye,
             ),
             "call-response",
         )
-        self.response = _Response(response_id, item_id, task)
+        self.response = _Response(response_id, item_id, task, goodbye=goodbye)
 
     async def _respond(
         self,
@@ -1007,6 +1134,8 @@ class Call:
         job: _Job | None,
         timings: dict[str, float],
         speech_end_wall: float | None,
+        *,
+        goodbye: bool = False,
     ) -> None:
         assert self.conv is not None
         rate = self.config.output_format.sample_rate
@@ -1022,6 +1151,8 @@ class Call:
         new_sentence = True
         exhausted = False  # every sentence of the reply was synthesized and sent
         done_reason: str | None = None
+        #: stopped for a wind-down once all that was sent had been heard
+        heard_to_end = False
         try:
             while True:
                 got = await reply.next_chunk()
@@ -1031,12 +1162,15 @@ class Call:
                 sentence, chunk = got
                 if chunk is None:
                     new_sentence = True
-                    if self.wind_down_reason is not None:  # stop at this sentence's end
-                        done_reason = self.wind_down_reason.value
+                    winding = self.winding
+                    if winding is not None and not goodbye:  # stop at this sentence's end
+                        done_reason = winding.reason.value
                         status = "incomplete"
-                        await asyncio.sleep(
-                            min(clock.remaining_ms(self.clock()) / 1000.0, WIND_DOWN_HEARD_S)
-                        )
+                        unheard_s = clock.remaining_ms(self.clock()) / 1000.0
+                        wait_s = min(WIND_DOWN_HEARD_S, winding.speech_s(time.monotonic()))
+                        await asyncio.sleep(min(unheard_s, wait_s))
+                        # (a sleep may end a hair early: the sentence still counts as heard)
+                        heard_to_end = unheard_s <= wait_s
                         break
                     continue
                 dur = chunk.size * 1000.0 / rate
@@ -1088,6 +1222,8 @@ class Call:
                 if self.playback_reports
                 else clock.played_ms(self.clock())
             )
+            if heard_to_end:
+                played = max(played, sent_ms)
             heard, truncated = played_text(segments, played)
             if not truncated and (status == "incomplete" or not exhausted):
                 # all that was sent was heard, but the reply had more to say
@@ -1095,6 +1231,8 @@ class Call:
         resp = self.response
         if status == "cancelled" and resp is not None:
             done_reason = resp.cancel_reason
+            if self.winding is not None and done_reason == self.winding.reason.value:
+                status = "incomplete"  # cut by the wind-down's deadline, not by anyone
         if resp is not None:
             resp.finishing = True
         try:  # stored before the client is told the response is done (acknowledged)
@@ -1124,7 +1262,5 @@ class Call:
                 self._carry_out_all(self.session.response_ended())
         if prepared.action.name == "hand_off" and self.hand_off_ends_call:
             self.request_end(EndReason.AGENT_HAND_OFF)
-        if self.wind_down_reason is not None:
-            self.request_end(self.wind_down_reason)
         if status == "cancelled":
             raise asyncio.CancelledError

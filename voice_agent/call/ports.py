@@ -24,11 +24,20 @@ T = TypeVar("T")
 Int16Array = npt.NDArray[np.int16]
 Float32Array = npt.NDArray[np.float32]
 
-__all__ = ["Conversations", "Speech", "VoiceActivity"]
+__all__ = ["Conversations", "EndOfTurnModel", "Speech", "VoiceActivity"]
+
+
+class EndOfTurnModel(Protocol):
+    """Semantic end of turn (:class:`~voice_agent.audio.smart_turn.SmartTurnModel`):
+    CPU work, run it in a worker thread."""
+
+    def complete_probability(self, audio16k: Float32Array) -> float: ...
 
 
 class Speech(Protocol):
     def new_vad(self) -> VoiceActivity: ...
+
+    def end_of_turn_model(self) -> EndOfTurnModel | None: ...
 
     def turn_config(self) -> TurnConfig: ...
 
@@ -65,6 +74,8 @@ class Conversations(Protocol):
     async def prepare(self, conv: Conversation, text: str, *, dtmf: str = "") -> PreparedTurn: ...
 
     async def prepare_greeting(self, conv: Conversation) -> PreparedTurn: ...
+
+    async def prepare_goodbye(self, conv: Conversation) -> PreparedTurn: ...
 
     async def commit(
         self,

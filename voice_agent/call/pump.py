@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Final
 
@@ -127,15 +128,16 @@ async def pump(
     if live is not None:
         live.add(call)
     try:
-        done, _ = await asyncio.wait(
-            {reading, sender, ending}, return_when=asyncio.FIRST_COMPLETED
-        )
+        done, _ = await asyncio.wait({reading, sender, ending}, return_when=asyncio.FIRST_COMPLETED)
         if ending in done:
             reason = ending.result()
             heard_out = (EndReason.AGENT_HAND_OFF, EndReason.SERVER_SHUTDOWN)
             if reason in heard_out and last_words is not None:
+                wait_s = LAST_WORDS_TIMEOUT_S
+                if call.winding is not None:  # a goodbye: within the wind-down's deadline
+                    wait_s = min(wait_s, call.winding.speech_s(time.monotonic()))
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(last_words(), LAST_WORDS_TIMEOUT_S)
+                    await asyncio.wait_for(last_words(), wait_s)
         elif reading in done:
             reason = outcome(reading)
         else:

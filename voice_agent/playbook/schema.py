@@ -5,8 +5,8 @@ company, its programs (price, period, which needs and budgets they fit), a paid 
 and for every declared language the lines the agent speaks (greeting, discovery questions,
 value statements per need, program presentations, several handlers per objection label,
 trial and closing offers, what happens after a yes (the next step per offer), follow-up,
-hand-off). Lines are ``str.format`` templates over a
-fixed set of placeholders (``PLACEHOLDERS``).
+hand-off, and optionally the goodbye of a call the server must cut). Lines are
+``str.format`` templates over a fixed set of placeholders (``PLACEHOLDERS``).
 
 ``Playbook.model_validate`` checks the structure (types, required fields, unknown keys);
 ``semantic_problems`` checks the rest (labels, languages, placeholders, references). The
@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from voice_agent.core.labels import LANGS, NEEDS, OBJECTIONS, Offer
 from voice_agent.playbook.errors import Problem
+from voice_agent.playbook.shutdown import SHUTDOWN_PLACEHOLDERS
 
 #: Placeholders a line template may use.
 PLACEHOLDERS: Final[frozenset[str]] = frozenset(
@@ -189,6 +190,11 @@ class LanguageContent(_Model):
     unknown_question: Lines
     follow_up: Lines
     hand_off: Lines
+    #: Said when the server must cut the call (it is stopping): a short apology and a
+    #: request to call back. Optional: without it the call hears the bundled line
+    #: (``voice_agent.playbook.shutdown.FALLBACK``). Placeholders: ``{agent_name}``,
+    #: ``{company}`` only.
+    shutdown: Text | None = None
     #: Extra guidance for an LLM writing replies in this language (tone, words to avoid).
     llm_style: Text | None = None
 
@@ -424,6 +430,10 @@ def semantic_problems(pb: Playbook) -> list[Problem]:
         for period, fmt in content.price_formats.items():
             problems += _check_template(fmt, f"{where}.price_formats.{period}", PRICE_PLACEHOLDERS)
         problems += _check_template(content.money, f"{where}.money", frozenset({"amount"}))
+        if content.shutdown is not None:
+            problems += _check_template(
+                content.shutdown, f"{where}.shutdown", SHUTDOWN_PLACEHOLDERS
+            )
         if "{amount}" not in content.money:
             problems.append(Problem(f"{where}.money", "must contain {amount}"))
         for slot, lines in content.slots():

@@ -58,6 +58,18 @@ class LoudVAD:
         self._rest = np.zeros(0, dtype=np.float32)
 
 
+@dataclass
+class FixedTurnModel:
+    """An end-of-turn model that always gives ``probability``; keeps the audio ms it saw."""
+
+    probability: float
+    seen_ms: list[float] = field(default_factory=list)
+
+    def complete_probability(self, audio16k: npt.NDArray[np.float32]) -> float:
+        self.seen_ms.append(audio16k.size / 16.0)
+        return self.probability
+
+
 @dataclass(eq=False)  # hashable: the TTS gate is kept per engines object
 class FakeSpeech:
     """``transcripts``: what each transcription returns, in order (the last one repeats);
@@ -70,10 +82,15 @@ class FakeSpeech:
     #: when set, caller audio is processed only while this event is set
     audio_gate: asyncio.Event | None = None
     transcribed: list[float] = field(default_factory=list)  # audio ms of each call
+    #: the semantic end-of-turn model (``semantic_vad``); ``None``: none loaded
+    turn_model: FixedTurnModel | None = None
     synthesized: list[str] = field(default_factory=list)
 
     def new_vad(self) -> LoudVAD:
         return LoudVAD()
+
+    def end_of_turn_model(self) -> FixedTurnModel | None:
+        return self.turn_model
 
     def turn_config(self) -> TurnConfig:
         return TurnConfig()
@@ -132,14 +149,16 @@ def orchestrator(store: SQLiteStore, executor: ThreadPoolExecutor) -> Orchestrat
     from voice_agent.generation.factory import build_generator
     from voice_agent.playbook.loader import default_playbook_path, load_playbook
 
+    playbook = load_playbook(default_playbook_path())
     return Orchestrator(
         store=store,
         primary={},
         fallback=rule_analysers(),
         policy=RulePolicy(),
-        generator=build_generator("playbook", load_playbook(default_playbook_path())),
+        generator=build_generator("playbook", playbook),
         deadline_ms=2000.0,
         executor=executor,
+        playbook=playbook,
     )
 
 

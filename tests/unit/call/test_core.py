@@ -439,3 +439,37 @@ async def test_the_calls_conversation_belongs_to_its_tenant(
     conv = await store.get_conversation(call.conv.id)
     assert conv is not None and conv.tenant == "acme"
     assert [c.id for c in await store.list_conversations(tenant="acme")] == [conv.id]
+
+
+async def test_a_commit_waits_for_the_chunk_being_processed(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    """``commit_input`` (manual turns) commits the audio appended before it, the chunk the
+    audio worker is still processing included."""
+    from voice_agent.audio.codec import AudioFormat
+    from voice_agent.call.config import CallConfig
+
+    cfg = CallConfig(
+        channel="test",
+        input_format=AudioFormat.PCM24K,
+        output_format=AudioFormat.PCM24K,
+        turn_detection=None,
+        greeting=False,
+    )
+    gate = asyncio.Event()
+    h = Harness(orch, FakeSpeech(deque(["what does it cost"]), audio_gate=gate), config=cfg)
+    await h.start()
+    h.call.audio(tone(600))
+    for _ in range(100):  # the worker takes the chunk off the queue, then waits at the gate
+        if h.call.audio_in.empty():
+            break
+        await asyncio.sleep(0.01)
+    commit = asyncio.create_task(h.call.commit_input())
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert not commit.done()  # not before the chunk is processed
+    gate.set()
+    await asyncio.wait_for(commit, 5)  # raises input_audio_buffer_commit_empty if it missed it
+    committed: ev.InputCommitted = await h.next(ev.InputCommitted)
+    assert committed.item_id
+    await h.call.close(EndReason.CALLER_HUNG_UP)

@@ -103,6 +103,10 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("bad faq pattern", _set("content/en/faq/0/match/0", "what (is"), "content.en.faq[0].match[0]", "bad regular expression"),
     ("duplicate faq topic", _set("content/en/faq/1/topic", "included"), "content.en.faq[1].topic", "duplicate topic 'included'"),
     ("no answer to unknown questions", _drop("content/en/unknown_question"), "content.en.unknown_question", "is required"),
+    ("shutdown line with a program", _set("content/en/shutdown", "Sorry, {program_name} must wait."), "content.en.shutdown", "unknown placeholder {program_name} (allowed: agent_name, company)"),
+    ("shutdown line with the customer's name", _set("content/es/shutdown", "Lo siento, {customer_name}."), "content.es.shutdown", "unknown placeholder {customer_name}"),
+    ("empty shutdown line", _set("content/en/shutdown", " "), "content.en.shutdown", "at least 1 character"),
+    ("shutdown lines as a list", _set("content/en/shutdown", ["Sorry.", "Bye."]), "content.en.shutdown", "valid string"),
 ]  # fmt: skip
 
 
