@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gzip
 import re
 import socket
 import statistics
@@ -27,7 +26,6 @@ import time
 import wave
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
@@ -40,12 +38,12 @@ from loadtest.stats import summary
 from loadtest.twilio_carrier import TwilioStream, place_call
 from loadtest.voice import Utterance, load_utterances, run_call, speech_end_ms
 from voice_agent.audio.resample import resample
+from voice_agent.speech import asterisk
 
 AUTH_TOKEN = "bench-twilio-auth-token"
 TRANSPORTS = ("realtime", "twilio", "audiosocket")
 STAGES = ("vad_end", "transcription", "orchestrator", "tts_first_chunk", "first_audio")
-ASTERISK_EN = Path("/usr/share/asterisk/sounds/en")
-ASTERISK_TRANSCRIPTS = Path("/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz")
+ASTERISK_EN = asterisk.SOUNDS / "en"
 
 
 class _Caller(Protocol):
@@ -231,17 +229,9 @@ class Recording:
 def asterisk_recordings(n: int, *, min_words: int = 4, max_s: float = 8.0) -> list[Recording]:
     """The first ``n`` recordings (by name) of speech with a transcript of at least
     ``min_words`` words, 8 kHz mono, at most ``max_s`` seconds."""
-    if not ASTERISK_TRANSCRIPTS.is_file() or not ASTERISK_EN.is_dir():
-        raise RuntimeError(
-            "needs asterisk-core-sounds-en-wav and asterisk-core-sounds-en "
-            "(apt-get install asterisk-core-sounds-en-wav asterisk-core-sounds-en)"
-        )
-    transcripts: dict[str, str] = {}
-    with gzip.open(ASTERISK_TRANSCRIPTS, "rt", encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            if ":" in line and not line.startswith(";"):
-                key, _, text = line.partition(":")
-                transcripts[key.strip()] = text.strip()
+    transcripts = asterisk.transcripts("en")
+    if not transcripts or not ASTERISK_EN.is_dir():
+        raise RuntimeError(asterisk.install_hint("en"))
     out: list[Recording] = []
     for name in sorted(transcripts):
         path = ASTERISK_EN / f"{name}.wav"

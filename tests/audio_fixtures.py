@@ -11,7 +11,6 @@ recordings of ``asterisk-core-sounds-en-wav`` / ``-es-wav`` with their transcrip
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import unicodedata
@@ -25,20 +24,11 @@ import numpy.typing as npt
 import pytest
 
 from voice_agent.audio.resample import resample
+from voice_agent.speech import asterisk
 
 REPO = Path(__file__).resolve().parent.parent
 SPEECH_DIR = REPO / "audio_assets" / "speech"
-ASTERISK_SOUNDS = Path("/usr/share/asterisk/sounds")
-ASTERISK_TRANSCRIPTS = {
-    "en": [
-        Path("/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz"),
-        Path("/usr/share/doc/asterisk-core-sounds-en-wav/core-sounds-en.txt.gz"),
-    ],
-    "es": [
-        Path("/usr/share/doc/asterisk-core-sounds-es/core-sounds-es.txt.gz"),
-        Path("/usr/share/doc/asterisk-core-sounds-es-wav/core-sounds-es.txt.gz"),
-    ],
-}
+ASTERISK_SOUNDS = asterisk.SOUNDS
 
 
 @dataclass(frozen=True)
@@ -89,16 +79,7 @@ def synthetic_clip(stem: str) -> Clip:
 
 
 def asterisk_transcripts(lang: str = "en") -> dict[str, str]:
-    for path in ASTERISK_TRANSCRIPTS[lang]:
-        if path.is_file():
-            out = {}
-            with gzip.open(path, "rt", encoding="utf-8", errors="replace") as fh:
-                for line in fh:
-                    if ":" in line and not line.startswith(";"):
-                        key, _, text = line.partition(":")
-                        out[key.strip()] = text.strip()
-            return out
-    return {}
+    return asterisk.transcripts(lang)
 
 
 def asterisk_clips(names: list[str], lang: str = "en") -> list[Clip]:

@@ -28,7 +28,6 @@ voice`` recordings: complete turns only).
 from __future__ import annotations
 
 import argparse
-import gzip
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,15 +49,9 @@ from voice_agent.audio.turn_detector import (
     TurnDetector,
 )
 from voice_agent.audio.vad import SileroModel, SileroVAD
+from voice_agent.speech import asterisk
 
-SOUNDS: Final = Path("/usr/share/asterisk/sounds")
-TRANSCRIPTS: Final = {
-    lang: [
-        Path(f"/usr/share/doc/asterisk-core-sounds-{lang}/core-sounds-{lang}.txt.gz"),
-        Path(f"/usr/share/doc/asterisk-core-sounds-{lang}-wav/core-sounds-{lang}.txt.gz"),
-    ]
-    for lang in ("en", "es")
-}
+SOUNDS: Final = asterisk.SOUNDS
 #: words after which a sentence cannot end: the pause goes right after one of them
 UNFINISHED_AFTER: Final = {
     "en": frozenset(
@@ -146,19 +139,10 @@ class Outcome:
 
 
 def _transcripts(lang: str) -> dict[str, str]:
-    for path in TRANSCRIPTS[lang]:
-        if path.is_file():
-            out = {}
-            with gzip.open(path, "rt", encoding="utf-8", errors="replace") as fh:
-                for line in fh:
-                    if ":" in line and not line.startswith(";"):
-                        key, _, text = line.partition(":")
-                        out[key.strip()] = text.strip()
-            return out
-    raise SystemExit(
-        f"bench turns needs asterisk-core-sounds-{lang}-wav and asterisk-core-sounds-{lang} "
-        f"(apt-get install asterisk-core-sounds-{lang}-wav asterisk-core-sounds-{lang})"
-    )
+    texts = asterisk.transcripts(lang)
+    if not texts:
+        raise SystemExit(f"bench turns {asterisk.install_hint(lang)}")
+    return texts
 
 
 def _read(path: Path) -> Int16Array:
@@ -200,7 +184,10 @@ def build_turns(per_lang: int, seed: int = 0) -> list[Turn]:
     rng = np.random.default_rng(seed)
     turns: list[Turn] = []
     # word times from the multilingual base model (better than tiny.en's)
-    stt = WhisperTranscriber(str(MultilingualModel.ensure(Path("data") / "models")))
+    from voice_agent.settings import Settings
+
+    cache = Settings().data_dir / "models"  # where the server assembles the model too
+    stt = WhisperTranscriber(str(MultilingualModel.ensure(cache)))
     for lang in ("en", "es"):
         texts = _transcripts(lang)
         names = sorted(

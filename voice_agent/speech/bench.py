@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gzip
 import json
 import os
 import platform
@@ -53,6 +52,7 @@ from voice_agent.audio.turn_detector import (
     TurnDetector,
 )
 from voice_agent.audio.vad import SileroModel, SileroVAD
+from voice_agent.speech import asterisk
 from voice_agent.speech.engines import SpeechConfig, SpeechEngines
 from voice_agent.speech.stt import Transcript, WhisperTranscriber
 from voice_agent.speech.tts import PiperSynthesizer
@@ -121,16 +121,10 @@ def bench_stt(runs: int, quick: bool) -> dict[str, Any]:
 def _asterisk(lang: str, limit: int = 40) -> list[tuple[str, str, npt.NDArray[np.float32]]]:
     """Up to ``limit`` human prompts (name, transcript, 16 kHz float32) spread over the
     Debian asterisk-core-sounds-<lang> package; [] if it is not installed."""
-    folder = Path("/usr/share/asterisk/sounds") / lang
-    doc = Path(f"/usr/share/doc/asterisk-core-sounds-{lang}/core-sounds-{lang}.txt.gz")
-    if not folder.is_dir() or not doc.is_file():
+    folder = asterisk.SOUNDS / lang
+    texts = {k: t for k, t in asterisk.transcripts(lang).items() if "[" not in t}
+    if not folder.is_dir() or not texts:
         return []
-    texts = {}
-    with gzip.open(doc, "rt", encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            key, sep, text = line.partition(":")
-            if sep and not line.startswith(";") and "[" not in text:
-                texts[key.strip()] = text.strip()
     names = sorted(n for n in texts if (folder / f"{n}.wav").is_file())
     names = names[:: max(1, len(names) // limit)][:limit]
     out = []
