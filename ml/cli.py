@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ml.conversion import CALIBRATIONS
 from ml.data import DataError
 
 
@@ -120,17 +121,20 @@ def _load_analysers(kind: str, registry_dir: str | None) -> tuple[Any, dict[str,
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from ml.data import load_conversations, load_utterances
-    from ml.evaluate import evaluate
+    from ml.evaluate import evaluate, parse_fractions
 
     if not args.utterances and not args.conversations:
         return _fail("no_input", "give --utterances and/or --conversations")
+    if args.at and not args.conversations:
+        return _fail("no_input", "--at needs --conversations")
     try:
+        at = parse_fractions(args.at) if args.at else ()
         utts = load_utterances(args.utterances) if args.utterances else None
         convs = load_conversations(args.conversations) if args.conversations else None
         analysers, meta = _load_analysers(args.analysers, args.registry)
     except DataError as exc:
         return _fail(exc.code, exc.message)
-    report = {**meta, **evaluate(analysers, utts, convs)}
+    report = {**meta, **evaluate(analysers, utts, convs, at)}
     _print(report, args.json)
     return 0
 
@@ -177,11 +181,12 @@ def add_ml_commands(subparsers: Any) -> None:
     )
     t.add_argument(
         "--conversion-calibration",
-        choices=("last", "all", "progress"),
+        choices=CALIBRATIONS,
         default="last",
         help="which prefixes calibrate the conversion probability: the calls' last customer "
-        "turn (default, sharpest at the end of a call), every turn, or every turn with "
-        "terms in 1/turns (best mid-call)",
+        "turn (default, sharpest at the end of a call), every turn, every turn with "
+        "terms in 1/turns, or every turn with each call weighing once, 1/turns and tail "
+        "terms (evidence: calibrated at every point of a call)",
     )
     t.add_argument(
         "--no-real-cv",
@@ -220,6 +225,13 @@ def add_ml_commands(subparsers: Any) -> None:
     e.add_argument("--conversations")
     e.add_argument("--registry", help="registry dir (default: data dir, then bundled)")
     e.add_argument("--analysers", choices=("models", "rules"), default="models")
+    e.add_argument(
+        "--at",
+        metavar="F,F,...",
+        help="also score the conversion probability mid-call: each call cut after the "
+        "customer turn nearest each fraction of its customer turns (e.g. 0.34,0.5,0.67,1); "
+        "AUC, ECE (10 equal-width bins) and Brier per fraction and language",
+    )
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=cmd_eval)
 

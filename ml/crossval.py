@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
-from ml.conversion import ConversionModel, last_prefix
+from ml.conversion import ConversionModel, prefixes
+from ml.evaluate import MIDCALL_FRACTIONS, cut_turn
 from ml.metrics import brier, ece, roc_auc
 
 #: Trains a conversion model on the simulated calls plus the given real calls.
@@ -42,8 +43,11 @@ def crossval_real(
     train: Trainer,
     folds: int = 5,
     seed: int = 0,
+    at: Sequence[float] = MIDCALL_FRACTIONS,
 ) -> dict[str, Any]:
-    """Out-of-source predictions for every real call, and their scores.
+    """Out-of-source predictions for every real call, and their scores after its last
+    customer turn and, under ``"at"``, with the calls cut at each of ``at`` (fractions of
+    their customer turns, :func:`ml.evaluate.cut_turn`).
 
     ``train(real_subset)`` returns a model trained on the simulated calls plus
     ``real_subset``; ``sources[i]`` names where ``real[i]`` came from.
@@ -68,14 +72,16 @@ def crossval_real(
         k = max(2, min(folds, int(min(y.sum(), len(y) - y.sum()))))
         skf = StratifiedKFold(k, shuffle=True, random_state=seed)
         splits = [(list(tr), list(te)) for tr, te in skf.split(np.zeros(len(y)), y)]
-    p = np.zeros(len(y))
+    # Every held-out call's probability after each of its customer turns.
+    by_turn: list[list[float]] = [[] for _ in real]
     for tr, te in splits:
         model = train([real[i] for i in tr])
         for i in te:
-            p[i] = model.predict_prefix(last_prefix(real[i]))
+            by_turn[i] = [model.predict_prefix(pr) for pr in prefixes(real[i])]
+    p = np.array([ps[-1] for ps in by_turn])
     langs = np.array([str(c.get("lang", "en")) for c in real])
     src = np.array(list(sources))
-    return {
+    out = {
         "scheme": scheme,
         **_scores(y, p),
         "per_language": {
@@ -83,3 +89,15 @@ def crossval_real(
         },
         "per_source": {name: _scores(y[src == name], p[src == name]) for name in names},
     }
+    if at:
+        out["at"] = {}
+        for f in at:
+            pf = np.array([ps[cut_turn(len(ps), f) - 1] for ps in by_turn])
+            out["at"][f"{f:g}"] = {
+                **_scores(y, pf),
+                "per_language": {
+                    lang: _scores(y[langs == lang], pf[langs == lang])
+                    for lang in sorted(set(langs))
+                },
+            }
+    return out

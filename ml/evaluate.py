@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from ml.conversion import prefixes
+from ml.data import DataError
 from ml.inference import prefix_input
 from ml.metrics import brier, ece, f1_binary, f1_macro, f1_micro, f1_per_label, roc_auc
 from voice_agent.analysis.base import DETECTION_THRESHOLD
@@ -88,14 +90,17 @@ def _insights(an: Mapping[str, Any], inp: AnalysisInput, p_conv: float) -> Insig
     )
 
 
-def conversation_probabilities(rows: Sequence[Mapping[str, Any]], analysers: Any) -> list[float]:
-    """Conversion probability after the last customer turn of each conversation, with
-    ``previous`` filled with the same analysers' insights of earlier customer turns."""
+def prefix_probabilities(rows: Sequence[Mapping[str, Any]], analysers: Any) -> list[list[float]]:
+    """Conversion probability after every customer turn of each conversation, as the
+    server computes it mid-call: the analysers see the transcript up to that turn, with
+    ``previous`` filled with the same analysers' insights of earlier customer turns.
+    (The server's ``reconcile`` step, which only keeps the probability from falling after
+    an outright yes, is not applied: this measures the model.)"""
     an = as_analyser_dict(analysers)
-    out: list[float] = []
+    out: list[list[float]] = []
     for conv in rows:
         previous: list[Insights] = []
-        p = 0.5
+        ps: list[float] = []
         prs = prefixes(conv)
         for pr in prs:
             base = prefix_input(pr)
@@ -107,10 +112,86 @@ def conversation_probabilities(rows: Sequence[Mapping[str, Any]], analysers: Any
                 previous=tuple(previous),
             )
             p = float(an["conversion"].predict(inp))
+            ps.append(p)
             if pr is not prs[-1]:
                 previous.append(_insights(an, inp, p))
-        out.append(p)
+        out.append(ps)
     return out
+
+
+def conversation_probabilities(rows: Sequence[Mapping[str, Any]], analysers: Any) -> list[float]:
+    """Conversion probability after the last customer turn of each conversation (0.5 for
+    a conversation without a customer turn)."""
+    return [ps[-1] if ps else 0.5 for ps in prefix_probabilities(rows, analysers)]
+
+
+def cut_turn(n_customer_turns: int, fraction: float) -> int:
+    """How many customer turns a call with ``n_customer_turns`` has heard at ``fraction``
+    of the call: the nearest whole number to ``fraction * n`` (halves round up), at least
+    1 and at most n. A 6-turn call is cut after its customer turns 2, 3, 4 and 6 at
+    0.34, 0.5, 0.67 and 1; a 5-turn call after 2, 3, 3 and 5. (``ceil`` would cut a
+    6-turn call after turn 3 at both 0.34 and 0.5.)"""
+    if n_customer_turns < 1:
+        raise ValueError("a call without customer turns has no cut")
+    if not 0.0 < fraction <= 1.0:
+        raise ValueError(f"fraction must be in (0, 1], got {fraction}")
+    k = math.floor(fraction * n_customer_turns + 0.5 + 1e-9)
+    return min(n_customer_turns, max(1, k))
+
+
+def parse_fractions(text: str) -> tuple[float, ...]:
+    """``"0.34,0.5,0.67,1"`` -> (0.34, 0.5, 0.67, 1.0); each in (0, 1], no repeats."""
+    try:
+        out = tuple(float(x) for x in text.split(","))
+    except ValueError as exc:
+        raise DataError("bad_argument", f"--at takes fractions like 0.34,0.5,1: {exc}") from exc
+    for f in out:
+        if not (math.isfinite(f) and 0.0 < f <= 1.0):
+            raise DataError("bad_argument", f"--at fractions must be in (0, 1], got {f}")
+    if len(set(out)) != len(out):
+        raise DataError("bad_argument", f"--at repeats a fraction: {text}")
+    return out
+
+
+#: The points of a call the mid-call evaluation reports by default (model cards).
+MIDCALL_FRACTIONS: tuple[float, ...] = (0.34, 0.5, 0.67, 1.0)
+
+#: How the mid-call evaluation cuts calls and bins probabilities (stated in its report).
+CUT_RULE = (
+    "each call cut after its k-th customer turn, k = round-half-up(fraction * customer "
+    "turns), 1 <= k <= customer turns; the conversion model sees the transcript up to that "
+    "turn as the server does mid-call"
+)
+ECE_RULE = "10 equal-width bins over [0, 1], weighted by the calls in each bin"
+
+
+def evaluate_at(
+    rows: Sequence[Mapping[str, Any]],
+    analysers: Any,
+    fractions: Sequence[float],
+    probabilities: Sequence[Sequence[float]] | None = None,
+) -> dict[str, Any]:
+    """AUC, ECE and Brier of the conversion probability with every call cut at each of
+    ``fractions`` of its customer turns (:func:`cut_turn`), overall and per language.
+    Conversations without a customer turn are left out."""
+    probs = probabilities if probabilities is not None else prefix_probabilities(rows, analysers)
+    kept = [(r, ps) for r, ps in zip(rows, probs, strict=True) if ps]
+    y = np.array([int(bool(r["converted"])) for r, _ in kept])
+    langs = np.array([r.get("lang", "en") for r, _ in kept])
+    out: dict[str, Any] = {"cut": CUT_RULE, "ece_bins": ECE_RULE, "fractions": {}}
+    for f in fractions:
+        p = np.array([ps[cut_turn(len(ps), f) - 1] for _, ps in kept])
+        block = _conv_block(y, p)
+        block["mean_p"] = _r(float(p.mean())) if len(p) else None
+        block["per_lang"] = {
+            lang: _conv_block(y[m], p[m]) for lang in LANGS if (m := langs == lang).any()
+        }
+        out["fractions"][_fraction_key(f)] = block
+    return out
+
+
+def _fraction_key(f: float) -> str:
+    return f"{f:g}"
 
 
 def _conv_block(y: np.ndarray, p: np.ndarray) -> dict[str, Any]:
@@ -123,14 +204,21 @@ def _conv_block(y: np.ndarray, p: np.ndarray) -> dict[str, Any]:
     }
 
 
-def evaluate_conversations(rows: Sequence[Mapping[str, Any]], analysers: Any) -> dict[str, Any]:
-    p = np.array(conversation_probabilities(rows, analysers))
+def evaluate_conversations(
+    rows: Sequence[Mapping[str, Any]], analysers: Any, at: Sequence[float] = ()
+) -> dict[str, Any]:
+    """Scores after each call's last customer turn; with ``at``, also with the calls cut
+    at those fractions of their customer turns (``out["at"]``, :func:`evaluate_at`)."""
+    probs = prefix_probabilities(rows, analysers)
+    p = np.array([ps[-1] if ps else 0.5 for ps in probs])
     y = np.array([int(bool(r["converted"])) for r in rows])
     out = _conv_block(y, p)
     langs = np.array([r.get("lang", "en") for r in rows])
     out["per_lang"] = {
         lang: _conv_block(y[m], p[m]) for lang in LANGS if (m := langs == lang).any()
     }
+    if at:
+        out["at"] = evaluate_at(rows, analysers, at, probs)
     return out
 
 
@@ -156,11 +244,14 @@ def evaluate(
     analysers: Any,
     utterances: Sequence[Mapping[str, Any]] | None = None,
     conversations: Sequence[Mapping[str, Any]] | None = None,
+    at: Sequence[float] = (),
 ) -> dict[str, Any]:
+    """The report of ``voice-agent ml eval``; ``at``: fractions of the calls' customer
+    turns to also score the conversion probability at (mid-call)."""
     report: dict[str, Any] = {}
     if utterances is not None:
         report["utterances"] = evaluate_utterances(utterances, analysers)
     if conversations is not None:
-        report["conversations"] = evaluate_conversations(conversations, analysers)
+        report["conversations"] = evaluate_conversations(conversations, analysers, at)
     report["headline"] = headline(report)
     return report

@@ -131,8 +131,9 @@ def train(
     ``calibration_conversations`` (e.g. hand-written calls) join the conversion model's
     Platt scaling, whose probabilities stay within ``conversion_label_noise`` of 0 and 1
     (default: 0.02 with real conversations, 0.05 without); ``conversion_calibration`` is
-    ``last``, ``all`` or ``progress`` (which prefixes calibrate it, see
-    :func:`ml.conversion.train_conversion_model`).
+    one of :data:`ml.conversion.CALIBRATIONS` (which prefixes calibrate it, see
+    :func:`ml.conversion.train_conversion_model`; ``evidence`` is calibrated at every
+    point of a call).
 
     ``real_conversations`` (recorded or hand-written calls, ``real_sources`` naming the
     file each came from) train the conversion model next to the simulated

@@ -234,3 +234,64 @@ def test_diagnostics_say_what_calibrated_the_model(utt: UtteranceModel) -> None:
         sim, utt, feature_set="end", real_conversations=real, calibration_prefixes="progress"
     )
     assert "every prefix" in every["calibration"] and "real calls" in every["calibration"]
+
+
+def test_evidence_calibration_shrinks_middling_scores_early_and_keeps_decisive_ones() -> None:
+    from ml.conversion import EVIDENCE_KNOT, _platt_evidence
+
+    rng = np.random.default_rng(4)
+    n = 6000
+    turns = rng.integers(1, 8, n)
+    inv = 1.0 / turns
+    raw = rng.normal(scale=2.0, size=n)
+    leave = (rng.random(n) < 0.2).astype(float)
+    # A middling score means little on the first turns, unless the customer is leaving
+    # (then it means "no"); a decisive one (|raw| > knot) means the same at any turn.
+    middling = np.clip(raw, -EVIDENCE_KNOT, EVIDENCE_KNOT)
+    tail = raw - middling
+    z = 1.5 * middling * (1.0 - inv) + 2.0 * tail - 2.0 * leave
+    y = (rng.random(n) < sigmoid(z)).astype(int)
+    fit = _platt_evidence(raw, inv, leave, y, np.ones(n), floor=0.02)
+    a, d = fit.platt[0], fit.progress[1]
+    assert a > 1.0 and d < -0.5  # the slope of middling scores shrinks early
+    assert fit.tails[0] > 0.0 and fit.tails[1] > 0.0  # decisive scores stay sharp
+    assert fit.leave[0] < -1.0  # a goodbye with a middling score leans to "no"
+
+
+def test_evidence_calibration_weighs_each_call_once(utt: UtteranceModel) -> None:
+    sim, real = conversations(60, 28), conversations(20, 29)
+    model, diag = train_conversion_model(
+        sim,
+        utt,
+        feature_set="end",
+        real_conversations=real,
+        calibration_prefixes="evidence",
+        label_noise=0.02,
+    )
+    assert "each call weighing 1" in diag["calibration"] and "leave" in diag["calibration"]
+    assert model.tails != (0.0, 0.0) and model.progress != (0.0, 0.0)
+    for pr in prefixes(conversations(1, 30)[0]):
+        assert 0.02 <= model.predict_prefix(pr) <= 0.98
+    # what is served is what was fitted: the pickled model predicts the same
+    again = pickle.loads(pickle.dumps(model))
+    again.utterance = utt
+    pr = last_prefix(conversations(1, 31)[0])
+    assert again.predict_prefix(pr) == pytest.approx(model.predict_prefix(pr))
+    with pytest.raises(ValueError, match="evidence"):
+        train_conversion_model(
+            sim, utt, feature_set="end", calibration_prefixes="evidence", smoothing=0.1
+        )
+
+
+def test_models_pickled_before_the_tail_terms_load_without_them(utt: UtteranceModel) -> None:
+    model, _ = train_conversion_model(
+        conversations(60, 32), utt, feature_set="end", real_conversations=conversations(20, 33)
+    )
+    state = model.__getstate__()
+    del state["tails"]
+    old = object.__new__(type(model))
+    old.__setstate__(state)
+    old.utterance = utt
+    pr = last_prefix(conversations(1, 34)[0])
+    assert old.tails == (0.0, 0.0)
+    assert old.predict_prefix(pr) == pytest.approx(model.predict_prefix(pr))

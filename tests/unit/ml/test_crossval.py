@@ -69,3 +69,16 @@ def test_crossval_errors(utt: UtteranceModel) -> None:
         r["converted"] = True
     with pytest.raises(ValueError, match="both outcomes"):
         crossval_real(real, ["a"] * 6, _trainer(utt, []))
+
+
+def test_crossval_scores_the_calls_cut_mid_call(utt: UtteranceModel) -> None:
+    real = _real(12, 35) + _real(12, 36) + _real(12, 37)
+    sources = ["a"] * 12 + ["b"] * 12 + ["c"] * 12
+    out = crossval_real(real, sources, _trainer(utt, []), at=(0.5, 1.0))
+    assert set(out["at"]) == {"0.5", "1"}
+    end = out["at"]["1"]
+    for key in ("n", "auc", "ece", "brier", "converted"):
+        assert end[key] == out[key]  # cut at the last turn = the end-of-call scores
+    assert out["at"]["0.5"]["n"] == 36
+    assert sum(v["n"] for v in out["at"]["0.5"]["per_language"].values()) == 36
+    assert "at" not in crossval_real(real, sources, _trainer(utt, []), at=())
