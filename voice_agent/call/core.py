@@ -109,6 +109,11 @@ CLOSE_TIMEOUT_S: Final = 8.0
 CONFIG_WAIT_S: Final = 0.3
 MAX_UTTERANCE_MS: Final = 30_000.0
 SPEECH_PAD_MS: Final = 150.0
+#: Whisper hears at least this much audio before the VAD's start of speech, whatever the
+#: session's ``prefix_padding_ms``: Silero's onset on telephone (8 kHz) speech lags the first
+#: syllable by up to ~250-480 ms (asterisk es prompts), so 300 ms of padding cut "Us-" off
+#: "Usted es el cliente numero" and Whisper heard nothing (issue 12).
+TRANSCRIBE_LEAD_MS: Final = 500.0
 #: Smart Turn sees the turn from this much before its first speech (to the check)
 SMART_TURN_BEFORE_MS: Final = 500.0
 SMART_TURN_TIMEOUT_S: Final = 1.0
@@ -897,7 +902,7 @@ class Call:
         audio = self.caller.utterance(
             action.audio_start_ms,
             action.audio_end_ms,
-            before_ms=self.config.prefix_padding_ms,
+            before_ms=max(self.config.prefix_padding_ms, TRANSCRIBE_LEAD_MS),
             after_ms=SPEECH_PAD_MS,
         )
         # speech over the agent is only transcribed: it may be a backchannel
@@ -1011,6 +1016,18 @@ class Call:
         self.specs.pop(job.item_id, None)
         if spec.error and not spec.transcript:
             self.emit(ev.TranscriptionFailed(job.item_id, "transcription_failed", spec.error))
+            self._turn_failed()
+            return
+        if not spec.transcript and not job.keys_only and not self.dtmf_digits:
+            # speech was detected but no words came out: said, never silently dropped
+            log.info("turn_without_words", item_id=job.item_id, audio_ms=spec.audio_ms)
+            self.emit(
+                ev.TranscriptionFailed(
+                    job.item_id,
+                    "no_speech_recognized",
+                    f"{spec.audio_ms:.0f} ms of speech were heard but no words recognised",
+                )
+            )
             self._turn_failed()
             return
         dtmf = self.dtmf_digits
