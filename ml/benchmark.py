@@ -12,9 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from ml.conversion import dialogue_text, last_prefix, train_baseline, train_conversion_model
+from ml.conversion import dialogue_text, train_baseline, train_conversion_model
 from ml.data import DataError
 from ml.metrics import brier, ece, roc_auc
+from voice_agent.models.conversion import last_prefix
 
 
 def _scores(y: np.ndarray, p: np.ndarray) -> dict[str, float | None]:

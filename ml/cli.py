@@ -1,7 +1,8 @@
-"""The `ml` command group: train, eval, benchmark-conversion; and `bench models`.
+"""The `ml` command group: train, eval, benchmark-conversion, migrate-registry.
 
-The server's CLI (`voice_agent.cli`) calls :func:`add_ml_commands` and
-:func:`bench_models`; ``python -m ml.cli ...`` runs the same commands standalone.
+The server's CLI (`voice_agent.cli`) calls :func:`add_ml_commands` when this training
+package is installed; ``python -m ml.cli ...`` runs the same commands standalone (plus
+``bench models``, which lives in the runtime: :mod:`voice_agent.models.bench`).
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def _load_analysers(kind: str, registry_dir: str | None) -> tuple[Any, dict[str,
 
         rules = importlib.import_module("voice_agent.analysis.rules")
         return rules.rule_analysers(), {"analysers": "rules"}
-    from ml import registry
+    from voice_agent.models import registry
 
     loaded = registry.load_champion(Path(registry_dir)) if registry_dir else registry.load_default()
     if loaded.errors:
@@ -155,8 +156,23 @@ def cmd_benchmark_conversion(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate_registry(args: argparse.Namespace) -> int:
+    from ml.migrate import migrate_registry
+    from voice_agent.models.registry import RegistryError
+
+    try:
+        changed = migrate_registry(
+            Path(args.registry), log=lambda line: print(line, file=sys.stderr)
+        )
+    except RegistryError as exc:
+        return _fail(exc.code, exc.message)
+    _print({"registry": args.registry, "rewritten": changed}, args.json)
+    return 0
+
+
 def add_ml_commands(subparsers: Any) -> None:
-    """Add the `ml` command (train, eval, benchmark-conversion) to an argparse subparsers."""
+    """Add the `ml` command (train, eval, benchmark-conversion, migrate-registry) to an
+    argparse subparsers."""
     ml = subparsers.add_parser("ml", help="train, evaluate and benchmark the predictive models")
     sub = ml.add_subparsers(dest="ml_command", required=True)
 
@@ -243,22 +259,13 @@ def add_ml_commands(subparsers: Any) -> None:
     b.add_argument("--json", action="store_true")
     b.set_defaults(func=cmd_benchmark_conversion)
 
-
-def bench_models(args: argparse.Namespace) -> dict[str, Any]:
-    """`voice-agent bench models`: p50/p95/p99 of all analysers + decision for one turn."""
-    from ml import registry
-    from ml.bench import bench_turns
-    from ml.policy import ModelPolicy
-
-    reg = getattr(args, "registry", None)
-    loaded = registry.load_champion(Path(reg)) if reg else registry.load_default()
-    if loaded.errors:
-        raise DataError("models_unavailable", json.dumps(loaded.errors))
-    n = int(getattr(args, "n", None) or 2000)
-    out = bench_turns(loaded.analysers, ModelPolicy(), n=n)
-    out["version"] = loaded.version
-    out["what"] = "objections+needs+buying_signal+conversion+decision, one turn, in process"
-    return out
+    m = sub.add_parser(
+        "migrate-registry",
+        help="rewrite model versions saved before the runtime moved to voice_agent.models",
+    )
+    m.add_argument("registry", help="registry dir (holds champion.json and version dirs)")
+    m.add_argument("--json", action="store_true")
+    m.set_defaults(func=cmd_migrate_registry)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -273,9 +280,12 @@ def main(argv: list[str] | None = None) -> int:
     bm.add_argument("--json", action="store_true")
 
     def _bench(a: argparse.Namespace) -> int:
+        from voice_agent.models.bench import bench_models
+        from voice_agent.models.registry import RegistryError
+
         try:
-            _print(bench_models(a), True)
-        except DataError as exc:
+            _print(bench_models(Path(a.registry) if a.registry else None, a.n), True)
+        except RegistryError as exc:
             return _fail(exc.code, exc.message)
         return 0
 

@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
-from ml.conversion import ConversionModel, prefixes
 from ml.evaluate import MIDCALL_FRACTIONS, cut_turn
 from ml.metrics import brier, ece, roc_auc
+from voice_agent.models.conversion import ConversionModel, prefixes
 
 #: Trains a conversion model on the simulated calls plus the given real calls.
 Trainer = Callable[[Sequence[Mapping[str, Any]]], ConversionModel]

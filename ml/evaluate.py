@@ -8,13 +8,13 @@ from typing import Any
 
 import numpy as np
 
-from ml.conversion import prefixes
 from ml.data import DataError
-from ml.inference import prefix_input
 from ml.metrics import brier, ece, f1_binary, f1_macro, f1_micro, f1_per_label, roc_auc
 from voice_agent.analysis.base import DETECTION_THRESHOLD
 from voice_agent.core.labels import LANGS, NEEDS, OBJECTIONS
 from voice_agent.core.types import AnalysisInput, BuyingSignal, Insights, LabelScore
+from voice_agent.models.conversion import prefixes
+from voice_agent.models.inference import prefix_input
 
 
 def as_analyser_dict(obj: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Linear multi-label heads: trained with scikit-learn, served as numpy dot products.
+"""Training of the linear multi-label heads served by :mod:`voice_agent.models.linear`.
 
 Each label gets a logistic regression. The decision threshold that maximises F1 on
 out-of-fold predictions of the *training* data is folded into the bias, so the served
@@ -8,40 +8,16 @@ shared 0.5 detection threshold.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
+from voice_agent.models.linear import LinearHead, logit, sigmoid
+
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.81, 0.025), 3)
-
-
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0))), dtype=np.float64)
-
-
-def logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
-
-
-@dataclass
-class LinearHead:
-    labels: tuple[str, ...]
-    weights: np.ndarray  # (n_features, n_labels) float32
-    bias: np.ndarray  # (n_labels,) float64
-    thresholds: np.ndarray  # tuned thresholds, already folded into bias (for the card)
-
-    def predict_one(self, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
-        z = vals @ self.weights[idx] + self.bias if len(idx) else self.bias.copy()
-        return sigmoid(np.asarray(z, dtype=np.float64))
-
-    def predict_matrix(self, x: sparse.csr_matrix) -> np.ndarray:
-        return sigmoid(np.asarray(x @ self.weights, dtype=np.float64) + self.bias)
 
 
 def _fit_lr(

@@ -1,47 +1,37 @@
-"""Versioned model artefacts on disk and the champion pointer.
-
-Layout::
-
-    <root>/<version>/utterance.joblib      objections, needs, buying-signal heads + features
-    <root>/<version>/conversion.joblib     conversion model (uses the utterance model)
-    <root>/<version>/model_card.json       data hash, sizes, metrics, code version, date,
-                                           sha256 of every file
-    <root>/champion.json                   {"version": "<version>"}
-
-Loading never raises for a missing or corrupt file: the kinds that could not be loaded
-are listed in :attr:`LoadedModels.errors` with a human-readable message, and the server
-uses the rule-based analysers for them. A file's sha256 is checked against the model
-card *before* it is unpickled.
-"""
+"""The model registry as training sees it: the server's reading API
+(:mod:`voice_agent.models.registry`, re-exported here) plus writing a version, the
+promotion gate and the champion switch."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import joblib
 
-from ml.conversion import ConversionModel
-from ml.inference import (
-    ModelBuyingSignalAnalyser,
-    ModelConversionAnalyser,
-    ModelNeedsAnalyser,
-    ModelObjectionAnalyser,
-)
-from ml.utterance import UtteranceModel
-
-KINDS: tuple[str, ...] = ("objections", "needs", "buying_signal", "conversion")
-UTTERANCE_FILE = "utterance.joblib"
-CONVERSION_FILE = "conversion.joblib"
-CARD_FILE = "model_card.json"
-CHAMPION_FILE = "champion.json"
+from voice_agent.models.conversion import ConversionModel
+from voice_agent.models.registry import CARD_FILE as CARD_FILE
+from voice_agent.models.registry import CHAMPION_FILE as CHAMPION_FILE
+from voice_agent.models.registry import CONVERSION_FILE as CONVERSION_FILE
+from voice_agent.models.registry import KINDS as KINDS
+from voice_agent.models.registry import UTTERANCE_FILE as UTTERANCE_FILE
+from voice_agent.models.registry import LoadedModels as LoadedModels
+from voice_agent.models.registry import RegistryError as RegistryError
+from voice_agent.models.registry import champion_version as champion_version
+from voice_agent.models.registry import data_registry_dir as data_registry_dir
+from voice_agent.models.registry import default_registry_dir as default_registry_dir
+from voice_agent.models.registry import list_versions as list_versions
+from voice_agent.models.registry import load_champion as load_champion
+from voice_agent.models.registry import load_default as load_default
+from voice_agent.models.registry import load_version as load_version
+from voice_agent.models.registry import read_card as read_card
+from voice_agent.models.registry import sha256_file as sha256_file
+from voice_agent.models.utterance import UtteranceModel
 
 #: Metrics compared by the promotion gate: name -> True when higher is better.
 HEADLINE_METRICS: Mapping[str, bool] = {
@@ -53,30 +43,6 @@ HEADLINE_METRICS: Mapping[str, bool] = {
     "conversion_auc": True,
     "conversion_ece": False,
 }
-
-
-class RegistryError(RuntimeError):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-
-
-def default_registry_dir() -> Path:
-    """The trained default shipped with the repository."""
-    return Path(__file__).resolve().parent / "artifacts"
-
-
-def data_registry_dir() -> Path:
-    """``$VOICE_AGENT_DATA_DIR/models`` (``./data/models`` by default)."""
-    return Path(os.environ.get("VOICE_AGENT_DATA_DIR", "data")) / "models"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def code_version() -> str:
@@ -97,19 +63,6 @@ def code_version() -> str:
             return version("voice-agent")
         except PackageNotFoundError:
             return "unknown"
-
-
-@dataclass
-class LoadedModels:
-    version: str | None
-    analysers: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-    card: dict[str, Any] = field(default_factory=dict)
-    root: Path | None = None
-
-    @property
-    def complete(self) -> bool:
-        return not self.errors and set(self.analysers) == set(KINDS)
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -147,103 +100,10 @@ def save_version(
     return vdir
 
 
-def champion_version(root: Path) -> str | None:
-    path = Path(root) / CHAMPION_FILE
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    v = data.get("version") if isinstance(data, dict) else None
-    return v if isinstance(v, str) and v else None
-
-
 def set_champion(root: Path, version: str) -> None:
     if not (Path(root) / version / CARD_FILE).is_file():
         raise RegistryError("unknown_version", f"no model card for version {version} in {root}")
     _atomic_write(Path(root) / CHAMPION_FILE, json.dumps({"version": version}) + "\n")
-
-
-def list_versions(root: Path) -> list[str]:
-    p = Path(root)
-    if not p.is_dir():
-        return []
-    return sorted(d.name for d in p.iterdir() if (d / CARD_FILE).is_file())
-
-
-def read_card(root: Path, version: str) -> dict[str, Any]:
-    path = Path(root) / version / CARD_FILE
-    try:
-        data = json.loads(path.read_text())
-    except OSError as exc:
-        raise RegistryError("card_missing", f"{path}: {exc.strerror or exc}") from exc
-    except ValueError as exc:
-        raise RegistryError("card_corrupt", f"{path}: not valid JSON") from exc
-    if not isinstance(data, dict):
-        raise RegistryError("card_corrupt", f"{path}: not a JSON object")
-    return data
-
-
-def _load_file(vdir: Path, name: str, card: Mapping[str, Any], expected: type) -> Any:
-    path = vdir / name
-    if not path.is_file():
-        raise RegistryError("file_missing", f"{path} is missing")
-    want = (card.get("files") or {}).get(name, {}).get("sha256")
-    if not want:
-        raise RegistryError("card_corrupt", f"model card has no sha256 for {name}")
-    got = sha256_file(path)
-    if got != want:
-        raise RegistryError("file_corrupt", f"{path}: sha256 {got[:12]} != card {want[:12]}")
-    try:
-        obj = joblib.load(path)
-    except Exception as exc:  # a verified file that still fails to load
-        raise RegistryError("file_unloadable", f"{path}: {type(exc).__name__}: {exc}") from exc
-    if not isinstance(obj, expected):
-        raise RegistryError("file_corrupt", f"{path}: holds {type(obj).__name__}")
-    return obj
-
-
-def load_version(root: Path, version: str) -> LoadedModels:
-    out = LoadedModels(version=version, root=Path(root))
-    vdir = Path(root) / version
-    try:
-        out.card = read_card(root, version)
-    except RegistryError as exc:
-        out.errors = dict.fromkeys(KINDS, str(exc))
-        return out
-    try:
-        utt: UtteranceModel = _load_file(vdir, UTTERANCE_FILE, out.card, UtteranceModel)
-    except RegistryError as exc:
-        out.errors = dict.fromkeys(KINDS, str(exc))
-        return out
-    out.analysers["objections"] = ModelObjectionAnalyser(utt, version)
-    out.analysers["needs"] = ModelNeedsAnalyser(utt, version)
-    out.analysers["buying_signal"] = ModelBuyingSignalAnalyser(utt, version)
-    try:
-        conv: ConversionModel = _load_file(vdir, CONVERSION_FILE, out.card, ConversionModel)
-        if conv.uses_utterance:
-            conv.utterance = utt
-        out.analysers["conversion"] = ModelConversionAnalyser(conv, version)
-    except RegistryError as exc:
-        out.errors["conversion"] = str(exc)
-    return out
-
-
-def load_champion(root: Path | str) -> LoadedModels:
-    """Load the champion version of ``root``; never raises for missing/corrupt files."""
-    root = Path(root)
-    version = champion_version(root)
-    if version is None:
-        msg = f"no champion model in {root}"
-        return LoadedModels(version=None, errors=dict.fromkeys(KINDS, msg), root=root)
-    return load_version(root, version)
-
-
-def load_default(data_root: Path | str | None = None) -> LoadedModels:
-    """The data-dir registry's champion if it has one, else the bundled default."""
-    data_root = Path(data_root) if data_root is not None else data_registry_dir()
-    if champion_version(data_root) is not None:
-        return load_champion(data_root)
-    return load_champion(default_registry_dir())
 
 
 def promotion_decision(

@@ -18,7 +18,8 @@ from ml.conversion import train_conversion_model
 from ml.crossval import crossval_real
 from ml.data import customer_turn_utterances, data_hash
 from ml.evaluate import evaluate, headline
-from ml.utterance import rules_version, train_utterance_model
+from ml.utterance import train_utterance_model
+from voice_agent.models.utterance import rules_version
 
 EXPERIMENT = "voice-agent-models"
 REGISTERED_MODEL = "voice-agent-analysers"
@@ -199,7 +200,7 @@ def train(
         )
     bar.update(1)
 
-    from ml.inference import (
+    from voice_agent.models.inference import (
         ModelBuyingSignalAnalyser,
         ModelConversionAnalyser,
         ModelNeedsAnalyser,

@@ -341,9 +341,14 @@ def _replay_run(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     if args.what == "models":
-        from ml.cli import bench_models
+        from voice_agent.models.bench import bench_models
+        from voice_agent.models.registry import RegistryError
 
-        result = bench_models(args)
+        try:
+            result = bench_models(args.registry, args.n)
+        except RegistryError as exc:
+            print(f"voice-agent: bench models: {exc}", file=sys.stderr)
+            return 2
     elif args.what == "voice":
         from voice_agent.bench_voice import bench_voice
 
@@ -362,6 +367,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
         result = run_from_args(args)
     print(json.dumps(result, indent=None if args.json else 2))
     return 0
+
+
+def _ml_missing(args: argparse.Namespace) -> int:
+    print(
+        "voice-agent: `voice-agent ml` needs the training package `ml` (ml/ in the source "
+        "tree), which this server-only install leaves out: run it from a source checkout "
+        "installed with `pip install -e .`",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def cmd_retention(args: argparse.Namespace) -> int:
@@ -525,8 +540,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     try:
         from ml.cli import add_ml_commands
-    except ImportError:
-        pass
+    except ImportError as exc:
+        if exc.name != "ml" and not (exc.name or "").startswith("ml."):
+            raise
+        missing = sub.add_parser("ml", help="training tools (not installed here)")
+        missing.add_argument("rest", nargs=argparse.REMAINDER)
+        missing.set_defaults(func=_ml_missing)
     else:
         add_ml_commands(sub)
 

@@ -91,10 +91,8 @@ def load_analysers(
     fallback = rule_analysers()
     if settings.analysers == "rules":
         return {}, fallback, {k: "rules selected by VOICE_AGENT_ANALYSERS" for k in KINDS}, None
-    try:
-        from ml.registry import default_registry_dir, load_champion
-    except ImportError as exc:  # pragma: no cover - ml is part of this package
-        return {}, fallback, {k: f"ml package unavailable: {exc}" for k in KINDS}, None
+    from voice_agent.models.registry import default_registry_dir, load_champion
+
     roots: list[Path] = []
     if settings.models_dir is not None:
         roots.append(settings.models_dir)
@@ -164,7 +162,7 @@ def build_services(settings: Settings) -> Services:
     primary, fallback, errors, version = load_analysers(settings)
     policy: Policy = RulePolicy()
     if settings.policy == "model":
-        from ml.policy import ModelPolicy
+        from voice_agent.models.policy import ModelPolicy
 
         policy = ModelPolicy()
     workers = Workers.create(worker_sizes(settings))

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from ml.registry import CHAMPION_FILE
 from tests.integration.server import run_serve_expecting_exit, start_server
+from voice_agent.models.registry import CHAMPION_FILE
 from voice_agent.orchestrator import KINDS
 from voice_agent.playbook import default_playbook_path
 
@@ -119,7 +119,7 @@ def trained_registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
     when the repository ships it, else a small one trained here."""
     import shutil
 
-    from ml.registry import champion_version, default_registry_dir
+    from voice_agent.models.registry import champion_version, default_registry_dir
 
     root = tmp_path_factory.mktemp("registry") / "models"
     bundled = default_registry_dir()

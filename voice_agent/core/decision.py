@@ -1,7 +1,8 @@
 """The decision engine: from a turn's insights and the conversation so far to the next best action.
 
 Pure: it takes values and returns an :class:`Action` with a short reason naming the
-evidence. A trained policy (``ml.policy``) implements the same :class:`Policy` protocol.
+evidence. A trained policy (``voice_agent.models.policy``) implements the same
+:class:`Policy` protocol.
 """
 
 from __future__ import annotations

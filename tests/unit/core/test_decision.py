@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from ml.policy import ModelPolicy
 from voice_agent.analysis.asks import Ask
 from voice_agent.analysis.commitment import Commitment
 from voice_agent.core.conversation import Memory
@@ -20,6 +19,7 @@ from voice_agent.core.decision import (
 )
 from voice_agent.core.labels import ACTIONS, PHASES
 from voice_agent.core.types import Action, BuyingSignal, Insights, LabelScore
+from voice_agent.models.policy import ModelPolicy
 
 
 def ins(

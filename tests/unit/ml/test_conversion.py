@@ -10,14 +10,13 @@ from ml.conversion import (
     SEMANTIC_FEATURES,
     _fit_stacker_signed,
     _platt,
-    last_prefix,
-    prefixes,
     train_conversion_model,
 )
-from ml.linear import sigmoid
 from ml.train import TrainResult
-from ml.utterance import UtteranceModel
 from tests.unit.ml.sample import conversations
+from voice_agent.models.conversion import last_prefix, prefixes
+from voice_agent.models.linear import sigmoid
+from voice_agent.models.utterance import UtteranceModel
 
 
 @pytest.fixture(scope="module")
@@ -237,7 +236,8 @@ def test_diagnostics_say_what_calibrated_the_model(utt: UtteranceModel) -> None:
 
 
 def test_evidence_calibration_shrinks_middling_scores_early_and_keeps_decisive_ones() -> None:
-    from ml.conversion import EVIDENCE_KNOT, _platt_evidence
+    from ml.conversion import _platt_evidence
+    from voice_agent.models.conversion import EVIDENCE_KNOT
 
     rng = np.random.default_rng(4)
     n = 6000

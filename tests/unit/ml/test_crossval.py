@@ -5,11 +5,12 @@ from typing import Any
 
 import pytest
 
-from ml.conversion import ConversionModel, train_conversion_model
+from ml.conversion import train_conversion_model
 from ml.crossval import crossval_real
 from ml.train import TrainResult
-from ml.utterance import UtteranceModel
 from tests.unit.ml.sample import conversations
+from voice_agent.models.conversion import ConversionModel
+from voice_agent.models.utterance import UtteranceModel
 
 
 @pytest.fixture(scope="module")

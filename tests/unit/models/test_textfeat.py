@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from ml.textfeat import NgramSpace, TextSpaces
+from voice_agent.models.textfeat import NgramSpace, TextSpaces
 
 TEXTS = [
     "that's way too expensive for me",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ml.closing import takes_leave
+from voice_agent.models.closing import takes_leave
 
 
 @pytest.mark.parametrize(

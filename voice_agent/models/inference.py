@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ml.conversion import ConversionModel, Prefix
-from ml.utterance import UtteranceModel
 from voice_agent.analysis.base import DETECTION_THRESHOLD
 from voice_agent.core.labels import Lang
 from voice_agent.core.types import AnalysisInput, BuyingSignal
+from voice_agent.models.conversion import ConversionModel, Prefix
+from voice_agent.models.utterance import UtteranceModel
 
 
 class ModelObjectionAnalyser:

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from ml.policy import ModelPolicy
 from voice_agent.core.conversation import Memory
 from voice_agent.core.decision import PolicyState
 from voice_agent.core.labels import NEEDS, OBJECTIONS
 from voice_agent.core.types import BuyingSignal, Insights, LabelScore
+from voice_agent.models.policy import ModelPolicy
 
 
 def _ins(

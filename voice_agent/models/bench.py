@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import statistics
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -76,3 +78,19 @@ def bench_turns(
             "system": platform.system(),
         },
     }
+
+
+def bench_models(registry_dir: Path | None = None, n: int = 2000) -> dict[str, Any]:
+    """`voice-agent bench models`: p50/p95/p99 of all analysers + decision for one turn,
+    with the champion of ``registry_dir`` (default: the data dir's, then the bundled one).
+    Raises :class:`~voice_agent.models.registry.RegistryError` when a model is missing."""
+    from voice_agent.models.policy import ModelPolicy
+    from voice_agent.models.registry import RegistryError, load_champion, load_default
+
+    loaded = load_champion(registry_dir) if registry_dir is not None else load_default()
+    if loaded.errors:
+        raise RegistryError("models_unavailable", json.dumps(loaded.errors))
+    out = bench_turns(loaded.analysers, ModelPolicy(), n=n)
+    out["version"] = loaded.version
+    out["what"] = "objections+needs+buying_signal+conversion+decision, one turn, in process"
+    return out
