@@ -115,6 +115,9 @@ def _listen_socket(host: str, port: int) -> socket.socket:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from voice_agent.heap import limit_arenas
+
+    limit_arenas()  # before the speech libraries start their threads
     import uvicorn
 
     from voice_agent.api.app import create_app
