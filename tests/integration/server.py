@@ -8,6 +8,7 @@ the child.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -16,12 +17,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 90.0
@@ -158,6 +160,31 @@ def start_server(
         server.kill()
         raise
     return server
+
+
+@contextlib.contextmanager
+def running_server(
+    tmp: pytest.TempPathFactory,
+    name: str,
+    env: Mapping[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    timeout: float = START_TIMEOUT_S,
+    *,
+    speech: bool = False,
+) -> Iterator[ServerProcess]:
+    """:func:`start_server` in a fresh ``<name>/data`` directory, always stopped on exit:
+    the body of a module's ``server`` fixture."""
+    srv = start_server(tmp.mktemp(name) / "data", env, args, timeout, speech=speech)
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+def stored_api_key(server: ServerProcess) -> str:
+    """The key ``serve`` generated in its data directory (a server given no
+    ``VOICE_AGENT_API_KEYS``)."""
+    return (server.data_dir / "api_key").read_text(encoding="utf-8").strip()
 
 
 def run_serve_expecting_exit(

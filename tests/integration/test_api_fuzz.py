@@ -19,7 +19,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import APIOperation, Case, GenerationMode
 from schemathesis.core.failures import FailureGroup
 
-from tests.integration.server import ServerProcess, start_server
+from tests.integration.server import ServerProcess, running_server, stored_api_key
 
 #: x 2 modes x 15 operations: a few hundred cases (simple operations run out sooner)
 EXAMPLES_PER_OPERATION = 30
@@ -33,16 +33,13 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProc
         "VOICE_AGENT_TWILIO_AUTH_TOKEN": "fuzz-twilio-token",
         "VOICE_AGENT_PUBLIC_URL": "https://voice.example.com",
     }
-    srv = start_server(tmp_path_factory.mktemp("api-fuzz") / "data", env)
-    try:
+    with running_server(tmp_path_factory, "api-fuzz", env) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture(scope="module")
 def api_key(fuzz_server: ServerProcess) -> str:
-    return (fuzz_server.data_dir / "api_key").read_text(encoding="utf-8").strip()
+    return stored_api_key(fuzz_server)
 
 
 def _operations(url: str) -> list[APIOperation]:

@@ -28,7 +28,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.audio_fixtures import silence, synthetic_clip
-from tests.integration.server import ServerProcess, start_server
+from tests.integration.server import ServerProcess, running_server, start_server
 from voice_agent.audio.resample import resample
 from voice_agent.generation.sentences import split_sentences
 from voice_agent.playbook import load_playbook
@@ -52,12 +52,8 @@ NOISE = (
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    data_dir = tmp_path_factory.mktemp("endings") / "data"
-    srv = start_server(data_dir, ENV, timeout=240.0, speech=True)
-    try:
+    with running_server(tmp_path_factory, "endings", ENV, timeout=240.0, speech=True) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 # --------------------------------------------------------------------------- helpers

@@ -19,7 +19,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidStatus
 
-from tests.integration.server import ServerProcess, start_server
+from tests.integration.server import ServerProcess, running_server
 
 pytestmark = pytest.mark.slow
 
@@ -36,12 +36,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         "VOICE_AGENT_REALTIME_EVENTS_PER_S": "1",
         "VOICE_AGENT_REALTIME_EVENTS_BURST": str(EVENTS_BURST),
     }
-    data_dir = tmp_path_factory.mktemp("limits-speech") / "data"
-    srv = start_server(data_dir, env, timeout=240.0, speech=True)
-    try:
+    with running_server(tmp_path_factory, "limits-speech", env, timeout=240.0, speech=True) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 def ws_url(srv: ServerProcess) -> str:

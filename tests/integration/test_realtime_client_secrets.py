@@ -19,7 +19,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidStatus
 
-from tests.integration.server import ServerProcess, start_server
+from tests.integration.server import ServerProcess, running_server, start_server, stored_api_key
 from voice_agent.realtime.client_secrets import ClientSecrets, client_secret_key
 from voice_agent.realtime.events import SessionConfig
 
@@ -30,17 +30,14 @@ ALLOWED = "https://shop.example.com"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    data_dir: Path = tmp_path_factory.mktemp("client-secrets") / "data"
-    srv = start_server(data_dir, {"VOICE_AGENT_ALLOWED_ORIGINS": ALLOWED}, speech=True)
-    try:
+    env = {"VOICE_AGENT_ALLOWED_ORIGINS": ALLOWED}
+    with running_server(tmp_path_factory, "client-secrets", env, speech=True) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture(scope="module")
 def api_key(server: ServerProcess) -> str:
-    return (server.data_dir / "api_key").read_text(encoding="utf-8").strip()
+    return stored_api_key(server)
 
 
 def ws_url(server: ServerProcess) -> str:

@@ -18,14 +18,13 @@ import json
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 from tests.audio_fixtures import synthetic_clip
-from tests.integration.server import ServerProcess, start_server
+from tests.integration.server import ServerProcess, running_server, stored_api_key
 from voice_agent.audio.resample import resample
 
 pytestmark = pytest.mark.slow
@@ -37,17 +36,14 @@ WAIT_S = 15.0
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    data_dir: Path = tmp_path_factory.mktemp("realtime-ordering") / "data"
-    srv = start_server(data_dir, {"VOICE_AGENT_GREET_FIRST": "false"}, speech=True)
-    try:
+    env = {"VOICE_AGENT_GREET_FIRST": "false"}
+    with running_server(tmp_path_factory, "realtime-ordering", env, speech=True) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture(scope="module")
 def api_key(server: ServerProcess) -> str:
-    return (server.data_dir / "api_key").read_text(encoding="utf-8").strip()
+    return stored_api_key(server)
 
 
 @contextlib.contextmanager

@@ -17,13 +17,12 @@ import asyncio
 import json
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
-from tests.integration.server import ServerProcess, start_server
+from tests.integration.server import ServerProcess, running_server, stored_api_key
 
 pytestmark = pytest.mark.slow
 
@@ -32,17 +31,14 @@ SURROGATE = "\\ud800"  # the JSON escape, sent as is
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    data_dir: Path = tmp_path_factory.mktemp("realtime-validation") / "data"
-    srv = start_server(data_dir, {"VOICE_AGENT_GREET_FIRST": "false"}, speech=True)
-    try:
+    env = {"VOICE_AGENT_GREET_FIRST": "false"}
+    with running_server(tmp_path_factory, "realtime-validation", env, speech=True) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture(scope="module")
 def api_key(server: ServerProcess) -> str:
-    return (server.data_dir / "api_key").read_text(encoding="utf-8").strip()
+    return stored_api_key(server)
 
 
 def ws_url(server: ServerProcess) -> str:

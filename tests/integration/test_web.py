@@ -18,7 +18,12 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 from websockets.typing import Origin
 
-from tests.integration.server import ServerProcess, run_serve_expecting_exit, start_server
+from tests.integration.server import (
+    ServerProcess,
+    run_serve_expecting_exit,
+    running_server,
+    stored_api_key,
+)
 
 ASSETS = {
     "/widget.js": "text/javascript; charset=utf-8",
@@ -39,28 +44,17 @@ def code_of(r: httpx.Response) -> str:
     return code
 
 
-def api_key_of(server: ServerProcess) -> str:
-    return (server.data_dir / "api_key").read_text(encoding="utf-8").strip()
-
-
-def start(tmp: pytest.TempPathFactory, name: str, env: dict[str, str], *args: str) -> ServerProcess:
-    return start_server(tmp.mktemp(name) / "data", env, args)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """The README's first command: the default host (127.0.0.1), the default demo (auto), a
     key generated in the data directory."""
-    srv = start(tmp_path_factory, "web", {})
-    try:
+    with running_server(tmp_path_factory, "web", {}) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture(scope="module")
 def api_key(server: ServerProcess) -> str:
-    return api_key_of(server)
+    return stored_api_key(server)
 
 
 @pytest.fixture
@@ -297,16 +291,13 @@ def test_a_demo_client_secret_does_not_open_the_rest_api(http: httpx.Client) -> 
 # -- VOICE_AGENT_DEMO=off ---------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def off_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    srv = start(tmp_path_factory, "web-off", {"VOICE_AGENT_DEMO": "off"})
-    try:
+    with running_server(tmp_path_factory, "web-off", {"VOICE_AGENT_DEMO": "off"}) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 def test_demo_off_hides_the_page_but_not_the_widget(off_server: ServerProcess) -> None:
     assert "demo" not in off_server.listening
-    key = api_key_of(off_server)
+    key = stored_api_key(off_server)
     with off_server.client() as http:
         for auth in ({}, basic(key)):
             page = http.get("/", headers=auth)
@@ -323,10 +314,14 @@ def test_demo_off_hides_the_page_but_not_the_widget(off_server: ServerProcess) -
 
 # -- a server on every address ----------------------------------------------------------------
 def test_auto_on_every_address_has_no_demo(tmp_path_factory: pytest.TempPathFactory) -> None:
-    srv = start(tmp_path_factory, "web-any-auto", {}, "--host", "0.0.0.0")
-    try:
+    with running_server(
+        tmp_path_factory,
+        "web-any-auto",
+        {},
+        ("--host", "0.0.0.0"),
+    ) as srv:
         assert "demo" not in srv.listening
-        key = api_key_of(srv)
+        key = stored_api_key(srv)
         with srv.client() as http:
             for auth in ({}, basic(key)):
                 page = http.get("/", headers=auth)
@@ -335,17 +330,19 @@ def test_auto_on_every_address_has_no_demo(tmp_path_factory: pytest.TempPathFact
             mint = http.post("/demo/client_secret", json={}, headers=basic(key))
             assert mint.status_code == 404 and code_of(mint) == "demo_disabled"
             assert http.get("/widget.js").status_code == 200
-    finally:
-        srv.stop()
 
 
 def test_on_on_every_address_asks_even_local_browsers_for_the_key(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    srv = start(tmp_path_factory, "web-any-on", {"VOICE_AGENT_DEMO": "on"}, "--host", "0.0.0.0")
-    try:
+    with running_server(
+        tmp_path_factory,
+        "web-any-on",
+        {"VOICE_AGENT_DEMO": "on"},
+        ("--host", "0.0.0.0"),
+    ) as srv:
         assert srv.listening["demo"].endswith(f":{srv.port}/")
-        key = api_key_of(srv)
+        key = stored_api_key(srv)
         with srv.client() as http:  # from 127.0.0.1: a loopback peer, not a loopback server
             page = http.get("/")
             assert page.status_code == 401, page.text
@@ -364,27 +361,29 @@ def test_on_on_every_address_asks_even_local_browsers_for_the_key(
             assert minted.status_code == 200, minted.text
             assert minted.json()["session"]["language"] == "es"
             assert http.get("/widget.js").status_code == 200
-    finally:
-        srv.stop()
 
 
 def test_a_metrics_key_cannot_use_the_demo(tmp_path_factory: pytest.TempPathFactory) -> None:
     keys = "web-admin-key,web-agent-key:agent:shop,web-metrics-key:metrics"
     env = {"VOICE_AGENT_DEMO": "on", "VOICE_AGENT_API_KEYS": keys}
-    srv = start(tmp_path_factory, "web-scopes", env, "--host", "0.0.0.0")
-    try:
-        with srv.client() as http:
-            refused = http.get("/", headers=basic("web-metrics-key"))
-            assert refused.status_code == 403 and code_of(refused) == "insufficient_scope"
-            assert http.get("/", headers=basic("web-agent-key")).status_code == 200
-            minted = http.post(
-                "/demo/client_secret",
-                json={"lang": "en"},
-                headers={**basic("web-agent-key"), "Origin": f"http://127.0.0.1:{srv.port}"},
-            )
-            assert minted.status_code == 200, minted.text
-    finally:
-        srv.stop()
+    with (
+        running_server(
+            tmp_path_factory,
+            "web-scopes",
+            env,
+            ("--host", "0.0.0.0"),
+        ) as srv,
+        srv.client() as http,
+    ):
+        refused = http.get("/", headers=basic("web-metrics-key"))
+        assert refused.status_code == 403 and code_of(refused) == "insufficient_scope"
+        assert http.get("/", headers=basic("web-agent-key")).status_code == 200
+        minted = http.post(
+            "/demo/client_secret",
+            json={"lang": "en"},
+            headers={**basic("web-agent-key"), "Origin": f"http://127.0.0.1:{srv.port}"},
+        )
+        assert minted.status_code == 200, minted.text
 
 
 # -- a bad setting ----------------------------------------------------------------------------

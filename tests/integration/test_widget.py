@@ -32,7 +32,7 @@ from tests.integration.browser import (
     fake_microphone_args,
     snapshot,
 )
-from tests.integration.server import ServerProcess, start_server
+from tests.integration.server import ServerProcess, start_server, stored_api_key
 
 pytestmark = pytest.mark.slow
 
@@ -105,7 +105,7 @@ def server(
     data_dir = tmp_path_factory.mktemp("widget") / "data"
     srv = start_server(data_dir, {"VOICE_AGENT_ALLOWED_ORIGINS": allowed.url}, speech=True)
     try:
-        key = (data_dir / "api_key").read_text(encoding="utf-8").strip()
+        key = stored_api_key(srv)
         allowed.start(srv.url, key)
         other.start(srv.url, key)
         yield srv
@@ -114,7 +114,7 @@ def server(
 
 
 def api_key(server: ServerProcess) -> str:
-    return (server.data_dir / "api_key").read_text(encoding="utf-8").strip()
+    return stored_api_key(server)
 
 
 # ------------------------------------------------------------------------------ helpers
