@@ -89,8 +89,17 @@ class Settings(BaseSettings):
     stt_model: str | None = None
     stt_language: str = "en"
     stt_threads: int = Field(default=2, ge=1)
+    #: Seconds of silence after the utterance in the multilingual (Spanish) Whisper's encoder
+    #: window: shorter is faster (see SpeechConfig.stt_multilingual_window_pad_s).
+    stt_multilingual_window_pad_s: float = Field(default=1.0, ge=0.0, le=30.0)
     tts_voice: Path | None = None
     tts_config: Path | None = None
+    #: Speech synthesis threads sharing the voice (each uses one core); 0: one per core this
+    #: process may run on. Replies' first chunks go first (voice_agent.speech.scheduler).
+    tts_workers: int = Field(default=0, ge=0, le=64)
+    #: MB of synthesized sentences kept for reuse by later calls (greetings, playbook
+    #: lines); 0: none.
+    tts_cache_mb: int = Field(default=32, ge=0, le=4096)
     silence_ms: int = Field(default=500, ge=100, le=5000)
     greet_first: bool = True
     call_idle_timeout_s: float = Field(default=300.0, gt=0)

@@ -16,8 +16,11 @@ def speech_config(settings: Settings) -> SpeechConfig:
         stt_model=settings.stt_model,
         stt_language=settings.stt_language,
         stt_cpu_threads=settings.stt_threads,
+        stt_multilingual_window_pad_s=settings.stt_multilingual_window_pad_s,
         tts_voice=str(settings.tts_voice) if settings.tts_voice else None,
         tts_config=str(settings.tts_config) if settings.tts_config else None,
+        tts_workers=settings.tts_workers,
+        tts_cache_mb=float(settings.tts_cache_mb),
         silence_ms=float(settings.silence_ms),
         data_dir=str(settings.data_dir),
     )

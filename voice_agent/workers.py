@@ -19,19 +19,23 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 
+from voice_agent.speech.scheduler import DeadlineExecutor, tts_worker_count
+
 
 @dataclass(frozen=True, slots=True)
 class WorkerSizes:
     """Threads per pool. ``analysis``: trained analysers (they hold the GIL little: numpy,
     LightGBM); ``rules``: the rule fallbacks, apart so that a hung model cannot delay them;
     ``audio``: decode + resample + VAD of caller audio; ``stt``/``tts``: Whisper and Piper
-    (each decode already uses the cores it is given); ``store``: one, SQLite's thread."""
+    (each decode already uses the cores it is given; ``tts`` 0: one per usable core, see
+    :func:`~voice_agent.speech.scheduler.tts_worker_count`); ``store``: one, SQLite's
+    thread."""
 
     analysis: int = 4
     rules: int = 2
     audio: int = 1
     stt: int = 1
-    tts: int = 1
+    tts: int = 0
     store: int = 1
 
 
@@ -45,7 +49,8 @@ class Workers:
     rules: ThreadPoolExecutor
     audio: ThreadPoolExecutor
     stt: ThreadPoolExecutor
-    tts: ThreadPoolExecutor
+    #: synthesis jobs earliest deadline first (a reply's first chunk before others' next ones)
+    tts: DeadlineExecutor
     store: ThreadPoolExecutor
 
     @classmethod
@@ -56,7 +61,7 @@ class Workers:
             rules=pool("rules", s.rules),
             audio=pool("audio", s.audio),
             stt=pool("stt", s.stt),
-            tts=pool("tts", s.tts),
+            tts=DeadlineExecutor("tts", tts_worker_count(s.tts)),
             store=pool("sqlite", s.store),
         )
 
@@ -64,5 +69,5 @@ class Workers:
         """Stop every pool; queued jobs are dropped (the store's last writes are awaited by
         the store's own ``close`` before this)."""
         for f in fields(self):
-            executor: ThreadPoolExecutor = getattr(self, f.name)
+            executor: ThreadPoolExecutor | DeadlineExecutor = getattr(self, f.name)
             executor.shutdown(wait=wait, cancel_futures=True)

@@ -104,6 +104,10 @@ def test_missing_file_is_a_config_error(clean_env: pytest.MonkeyPatch, tmp_path:
         ("VOICE_AGENT_RETENTION_DAYS", "-1"),
         ("VOICE_AGENT_RETENTION_MODE", "shred"),
         ("VOICE_AGENT_SPEECH", "perhaps"),
+        ("VOICE_AGENT_TTS_WORKERS", "-1"),
+        ("VOICE_AGENT_TTS_WORKERS", "many"),
+        ("VOICE_AGENT_TTS_WORKERS", "65"),
+        ("VOICE_AGENT_TTS_CACHE_MB", "-5"),
     ],
 )
 def test_bad_value_names_the_variable(clean_env: pytest.MonkeyPatch, var: str, value: str) -> None:
@@ -171,3 +175,25 @@ def test_telephony_settings(clean_env: pytest.MonkeyPatch) -> None:
     s = load_settings()
     assert s.public_url == "https://agent.example.com"
     assert s.audiosocket_port is None and s.audiosocket_host == "127.0.0.1"
+
+
+def test_bad_tts_workers_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    """``serve`` with a bad synthesis worker count: exit 2, one line naming the setting."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VOICE_AGENT_")}
+    env |= {"VOICE_AGENT_TTS_WORKERS": "-2", "VOICE_AGENT_DATA_DIR": str(tmp_path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "voice_agent.cli", "serve", "--port", "0", "--no-speech"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr
+    assert "VOICE_AGENT_TTS_WORKERS" in lines[0]

@@ -56,6 +56,7 @@ class Speech(Protocol):
         *,
         language: str | None = None,
         timeout_s: float | None = None,
+        slack_ms: float = 0.0,
     ) -> AsyncIterator[Int16Array]: ...
 
 

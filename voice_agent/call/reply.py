@@ -2,20 +2,21 @@
 
 * :class:`ReplyStream` pulls the reply's sentences from a prepared turn and synthesizes them
   chunk by chunk, each only when playback needs it (about ``JIT_AHEAD_MS`` ahead of the
-  caller's ear), so replies do not crowd the shared TTS worker in bursts and a barge-in
+  caller's ear), so replies do not crowd the shared TTS workers in bursts and a barge-in
   wastes little synthesis;
 * :func:`split_first_clause` cuts the first sentence after a short first clause: a short
-  first chunk means the caller hears the agent sooner;
-* :class:`TtsGate` lets the first chunk of a reply go before the next chunks of other
-  calls' replies on the shared TTS worker.
+  first chunk means the caller hears the agent sooner.
+
+Each chunk is asked for with the audio its caller still has to hear before needing it
+(``slack_ms``: 0 for the first chunk of a reply), so the shared synthesis workers make every
+waiting caller's first words before the rest of other callers' long replies
+(:mod:`voice_agent.speech.scheduler`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
-import weakref
 from collections.abc import Callable, Coroutine
 from typing import Any, Final
 
@@ -40,47 +41,6 @@ TTS_TIMEOUT_S: Final = 10.0
 ReplyItem = tuple[str, Int16Array | None]
 #: Starts a task owned by someone (a call) who cancels and awaits it when it ends.
 Spawn = Callable[[Coroutine[Any, Any, None], str], "asyncio.Task[Any]"]
-
-
-class TtsGate:
-    """Lets the first chunk of a reply go before the next chunks of other replies.
-
-    All calls share one TTS worker. A caller waiting for the agent's first words matters
-    more than a chunk another caller will hear a second from now, so while any first chunk
-    is being synthesized, continuation chunks wait (at most ``max_wait_s``: playback keeps
-    about ``JIT_AHEAD_MS`` of audio ahead, so they have time).
-    """
-
-    def __init__(self, max_wait_s: float = 0.5) -> None:
-        self.max_wait_s = max_wait_s
-        self.pending = 0
-        self._clear = asyncio.Event()
-        self._clear.set()
-
-    def first_started(self) -> None:
-        self.pending += 1
-        self._clear.clear()
-
-    def first_done(self) -> None:
-        self.pending = max(0, self.pending - 1)
-        if self.pending == 0:
-            self._clear.set()
-
-    async def continuation(self) -> None:
-        if self.pending:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._clear.wait(), self.max_wait_s)
-
-
-_GATES: weakref.WeakKeyDictionary[Speech, TtsGate] = weakref.WeakKeyDictionary()
-
-
-def tts_gate(speech: Speech) -> TtsGate:
-    """The gate of one set of speech engines (one per server process)."""
-    gate = _GATES.get(speech)
-    if gate is None:
-        gate = _GATES[speech] = TtsGate()
-    return gate
 
 
 def split_first_clause(sentence: str, min_words: int = 2, max_chars: int = 60) -> list[str]:
@@ -124,7 +84,8 @@ class ReplyStream:
         self.demand = asyncio.Event()
         self.demand.set()
         self.queued_ms = 0.0
-        self.gate = tts_gate(speech)
+        #: audio playback had ahead of the caller's ear besides the queue (``wants_more``)
+        self.ahead_ms = 0.0
         if spawn is None:
             self.task: asyncio.Task[Any] = asyncio.create_task(self._produce(), name="call-reply")
         else:
@@ -152,24 +113,22 @@ class ReplyStream:
     async def _synthesize(self, sentence: str, piece: str) -> None:
         """Pull the synthesis of ``piece`` chunk by chunk, each only when playback needs it
         (see :attr:`demand`)."""
-        stream = self.speech.synthesize_stream(piece, self.out_rate, language=self.language)
+        await self.demand.wait()
+        # the first chunk of the reply: the caller is waiting; later ones: what it has ahead
+        slack_ms = 0.0 if self.tts_first_ms is None else self.queued_ms + self.ahead_ms
+        stream = self.speech.synthesize_stream(
+            piece, self.out_rate, language=self.language, slack_ms=slack_ms
+        )
         chunks = aiter(stream)
         try:
             while True:
                 await self.demand.wait()
                 first = self.tts_first_ms is None
-                if first:
-                    self.gate.first_started()
-                else:
-                    await self.gate.continuation()
                 t0 = time.perf_counter()
                 try:
                     chunk = await anext(chunks)
                 except StopAsyncIteration:
                     return
-                finally:
-                    if first:
-                        self.gate.first_done()
                 if first:
                     self.tts_first_ms = (time.perf_counter() - t0) * 1000
                 self.demand.clear()
@@ -193,6 +152,7 @@ class ReplyStream:
     def wants_more(self, ahead_ms: float) -> None:
         """Playback has ``ahead_ms`` of audio besides what is queued: ask for the next chunk
         when that gets short."""
+        self.ahead_ms = ahead_ms
         if ahead_ms + self.queued_ms < JIT_AHEAD_MS:
             self.demand.set()
 

@@ -85,6 +85,8 @@ class FakeSpeech:
     #: the semantic end-of-turn model (``semantic_vad``); ``None``: none loaded
     turn_model: FixedTurnModel | None = None
     synthesized: list[str] = field(default_factory=list)
+    #: the ``slack_ms`` each synthesis was asked with
+    slacks: list[float] = field(default_factory=list)
 
     def new_vad(self) -> LoudVAD:
         return LoudVAD()
@@ -124,8 +126,10 @@ class FakeSpeech:
         *,
         language: str | None = None,
         timeout_s: float | None = None,
+        slack_ms: float = 0.0,
     ) -> AsyncIterator[Int16Array]:
         self.synthesized.append(text)
+        self.slacks.append(slack_ms)
         if self.tts_fail:
             raise SpeechError("tts_failed", "synthesizer broke")
         if self.tts_delay_s:

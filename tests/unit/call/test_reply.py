@@ -1,8 +1,16 @@
-"""The reply stream's pure helpers: first-clause splitting and the TTS gate."""
+"""The reply stream: first-clause splitting, and the slack its synthesis is asked with."""
 
 from __future__ import annotations
 
-from voice_agent.call.reply import split_first_clause
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.unit.call.fakes import FakeSpeech, open_store, orchestrator
+from voice_agent.call.reply import ReplyStream, split_first_clause
 
 
 def test_split_first_clause() -> None:
@@ -22,37 +30,39 @@ def test_split_first_clause() -> None:
     assert split_first_clause(long_head) == [long_head]
 
 
-async def test_tts_gate_lets_first_chunks_go_first() -> None:
-    import asyncio
-
-    from voice_agent.call.reply import TtsGate
-
-    gate = TtsGate(max_wait_s=5.0)
-    order: list[str] = []
-
-    async def continuation() -> None:
-        await gate.continuation()
-        order.append("continuation")
-
-    gate.first_started()
-    task = asyncio.create_task(continuation())
-    await asyncio.sleep(0.05)
-    assert order == []  # held while a first chunk is pending
-    order.append("first")
-    gate.first_done()
-    await asyncio.wait_for(task, 1.0)
-    assert order == ["first", "continuation"]
-    await asyncio.wait_for(gate.continuation(), 0.1)  # nothing pending: no wait
-
-
-async def test_tts_gate_wait_is_bounded() -> None:
-    import asyncio
-    import time
-
-    from voice_agent.call.reply import TtsGate
-
-    gate = TtsGate(max_wait_s=0.1)
-    gate.first_started()
-    t0 = time.perf_counter()
-    await asyncio.wait_for(gate.continuation(), 2.0)
-    assert time.perf_counter() - t0 < 1.0
+async def test_reply_asks_for_its_first_words_now_and_the_rest_with_slack(
+    tmp_path: Path,
+) -> None:
+    """The first piece of a reply is asked for with no slack (the caller is waiting); the
+    next ones with the audio playback still has ahead, so other calls' first words go
+    first on the shared synthesis workers."""
+    speech = FakeSpeech()
+    store = await open_store(tmp_path / "s.sqlite3")
+    executor = ThreadPoolExecutor(1)
+    try:
+        orch = orchestrator(store, executor)
+        conv = await orch.create(lang="en")
+        prepared = replace(
+            await orch.prepare_goodbye(conv),
+            lines=("I hear you, price matters a lot.", "Let me check.", "Here it is."),
+        )
+        reply = ReplyStream(prepared, speech, 24000, "en")
+        ahead: list[float] = []
+        while (got := await asyncio.wait_for(reply.next_chunk(), 10)) is not None:
+            if got[1] is not None:  # playback now has this chunk ahead of the caller's ear
+                ahead.append(got[1].size * 1000.0 / 24000)
+                reply.wants_more(ahead[-1])
+        await reply.task
+    finally:
+        await store.close()
+        executor.shutdown()
+    assert speech.synthesized == [
+        "I hear you,",
+        "price matters a lot.",
+        "Let me check.",
+        "Here it is.",
+    ]
+    assert speech.slacks[0] == 0.0
+    # each later piece: asked for while the previous chunk was playing
+    assert speech.slacks[1:] == pytest.approx(ahead[:-1])
+    assert all(s > 0 for s in speech.slacks[1:])

@@ -20,6 +20,7 @@ from voice_agent.audio.vad import SileroModel
 from voice_agent.speech.engines import SpeechConfig, SpeechEngines
 from voice_agent.speech.stt import MultilingualModel, SpeechError, Transcript, WhisperTranscriber
 from voice_agent.speech.tts import EspeakSynthesizer, PiperSynthesizer
+from voice_agent.speech.tts_cache import CachedSynthesizer
 
 pytestmark = pytest.mark.slow
 
@@ -92,8 +93,12 @@ def test_load_and_warm_up_with_real_config(tmp_path: Path) -> None:
             assert (tmp_path / "models" / "whisper-base" / "model.bin").is_file()
         else:
             assert "stt_multilingual" in engines.unavailable
+        # every voice behind the synthesized-sentence cache (SpeechConfig.tts_cache_mb)
+        assert isinstance(engines.synthesizer, CachedSynthesizer)
         if shutil.which("espeak-ng"):
-            assert isinstance(engines.synthesizer_for("es"), EspeakSynthesizer)
+            spanish = engines.synthesizer_for("es")
+            assert isinstance(spanish, CachedSynthesizer)
+            assert isinstance(spanish.inner, EspeakSynthesizer)
         else:
             assert "tts_es" in engines.unavailable
         assert engines.synthesizer_for("en") is engines.synthesizer
