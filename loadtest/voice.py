@@ -1,7 +1,7 @@
 """Voice load test: N concurrent simulated callers over ``/v1/realtime``, real speech at real pace.
 
     python -m loadtest voice --calls 1 --turns 6 --json
-    python -m loadtest voice --sweep 1,2,3,4 --turns 4 --json    # largest N with p95 < 1500 ms
+    python -m loadtest voice --sweep 8,16,24,32 --turns 4 --json  # largest N with p95 <= 1500 ms
 
 Each caller is a WebSocket client speaking the OpenAI Realtime protocol. Like a phone, its
 microphone streams continuously: 40 ms chunks, each sent when its last sample would have
@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import itertools
 import json
 import os
 import platform
@@ -32,9 +33,10 @@ import statistics
 import sys
 import time
 import wave
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -57,6 +59,7 @@ ASTERISK_CLIPS = (
     "queue-thankyou",
     "conf-getpin",
 )
+T = TypeVar("T")
 CHUNK_MS = 40
 STAGES = ("vad_end", "transcription", "orchestrator", "tts_first_chunk", "first_audio")
 
@@ -184,8 +187,11 @@ async def run_call(
     turn_timeout_s: float = 30.0,
     progress: Advance | None = None,
     turn_detection: dict[str, Any] | None = None,
+    language: str | None = None,
 ) -> CallResult:
-    """One simulated caller: greeting, then ``turns`` utterances; returns its measurements."""
+    """One simulated caller: greeting, then ``turns`` utterances; returns its measurements.
+    ``language``: the session's (``audio.input.transcription.language``; default the
+    server's)."""
     from websockets.asyncio.client import connect
 
     result = CallResult()
@@ -203,7 +209,8 @@ async def run_call(
                         "type": "realtime",
                         "audio": {
                             "input": {"format": fmt_json}
-                            | ({"turn_detection": turn_detection} if turn_detection else {}),
+                            | ({"turn_detection": turn_detection} if turn_detection else {})
+                            | ({"transcription": {"language": language}} if language else {}),
                             "output": {"format": fmt_json},
                         },
                         "customer": {"name": "Load Tester"},
@@ -297,11 +304,14 @@ async def run_load(
     fmt: str = "audio/pcm",
     progress: Advance | None = None,
     turn_detection: dict[str, Any] | None = None,
+    pid: int | None = None,
 ) -> dict[str, Any]:
     """``calls`` concurrent callers of ``turns`` turns; ``progress(1)`` after each turn.
-    ``turn_detection``: the session's ``turn_detection`` (default: the server's)."""
+    ``turn_detection``: the session's ``turn_detection`` (default: the server's). ``pid``:
+    the server's process, whose RSS is sampled every second (memory per call)."""
     utterances = load_utterances()
     load_before = os.getloadavg()[0]
+    rss = ServerSampler(pid)
     t0 = time.perf_counter()
 
     async def one(i: int) -> CallResult:
@@ -320,7 +330,7 @@ async def run_load(
         except Exception as exc:
             return CallResult(errors=[f"{type(exc).__name__}: {exc}"])
 
-    results = await asyncio.gather(*(one(i) for i in range(calls)))
+    results = await rss.run_until(asyncio.gather(*(one(i) for i in range(calls))))
     wall = time.perf_counter() - t0
     lat = [t.latency_ms for r in results for t in r.turns if t.latency_ms is not None]
     stages: dict[str, float | None] = {}
@@ -349,16 +359,99 @@ async def run_load(
         "errors": len(errors),
         "error_samples": errors[:5],
         "wall_s": round(wall, 2),
+        **rss.report(calls),
         # other work on the machine inflates every figure: report how busy it was
         "load_avg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
     return report
 
 
-def start_server() -> ServerProcess:
+def cpu_s(pid: int) -> float | None:
+    """CPU seconds (user + system) the process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_queue_wait_s(pid: int) -> float | None:
+    """Seconds the process's live threads have spent runnable but waiting for a CPU
+    (``/proc/PID/task/*/schedstat``): other work on the machine taking the cores."""
+    total = 0.0
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return None
+    for task in tasks:
+        try:
+            total += int((task / "schedstat").read_text().split()[1]) / 1e9
+        except (OSError, IndexError, ValueError):
+            continue  # a thread that ended meanwhile
+    return total
+
+
+class ServerSampler:
+    """The server's resident memory before the calls and at its highest while they run,
+    and the CPU the server and this client used meanwhile (in cores: CPU s per wall s)."""
+
+    def __init__(self, pid: int | None, every_s: float = 1.0) -> None:
+        from loadtest.soak import rss_mb  # (soak imports this module)
+
+        self.rss_mb = rss_mb
+        self.pid = pid
+        self.every_s = every_s
+        self.before = rss_mb(pid) if pid is not None else None
+        self.peak = self.before
+        self.cpu_before = cpu_s(pid) if pid is not None else None
+        self.wait_before = run_queue_wait_s(pid) if pid is not None else None
+        self.client_before = time.process_time()
+        self.t0 = time.perf_counter()
+
+    async def run_until(self, work: Awaitable[T]) -> T:
+        async def sample() -> None:
+            while self.pid is not None:
+                await asyncio.sleep(self.every_s)
+                now = self.rss_mb(self.pid)
+                if now is not None and (self.peak is None or now > self.peak):
+                    self.peak = now
+
+        sampler = asyncio.create_task(sample())
+        try:
+            return await work
+        finally:
+            sampler.cancel()
+
+    def report(self, calls: int) -> dict[str, float | None]:
+        """``rss_per_call_mb``: the growth from before the calls to the peak, per call."""
+        wall = max(1e-6, time.perf_counter() - self.t0)
+        out: dict[str, float | None] = {
+            "client_cores": round((time.process_time() - self.client_before) / wall, 3),
+            "server_cores": None,
+            # cores' worth of time the server's threads were ready but the CPUs were busy
+            # with other work: latency figures are inflated by that much contention
+            "server_cpu_wait_cores": None,
+            "rss_before_mb": None,
+            "rss_peak_mb": None,
+            "rss_per_call_mb": None,
+        }
+        cpu_now = cpu_s(self.pid) if self.pid is not None else None
+        if cpu_now is not None and self.cpu_before is not None:
+            out["server_cores"] = round((cpu_now - self.cpu_before) / wall, 3)
+        wait_now = run_queue_wait_s(self.pid) if self.pid is not None else None
+        if wait_now is not None and self.wait_before is not None:
+            out["server_cpu_wait_cores"] = round(max(0.0, wait_now - self.wait_before) / wall, 3)
+        if self.before is not None and self.peak is not None:
+            out["rss_before_mb"] = round(self.before, 1)
+            out["rss_peak_mb"] = round(self.peak, 1)
+            out["rss_per_call_mb"] = round((self.peak - self.before) / max(1, calls), 2)
+        return out
+
+
+def start_server(env: dict[str, str] | None = None) -> ServerProcess:
     """``voice-agent serve --port 0`` with speech, in a subprocess (ready when /readyz
-    reports speech ready)."""
-    return ServerProcess(speech=True).start()
+    reports speech ready); ``env``: extra ``VOICE_AGENT_*`` settings."""
+    return ServerProcess(speech=True, env=env).start()
 
 
 def machine() -> dict[str, Any]:
@@ -376,6 +469,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sweep", help="comma-separated call counts to run one after another")
     p.add_argument("--format", default="audio/pcm", choices=["audio/pcm", "audio/pcmu"])
     p.add_argument("--url", help="target server (default: start one)")
+    p.add_argument("--pid", type=int, help="the --url server's process id (its RSS is reported)")
     p.add_argument("--api-key", default=os.environ.get("VOICE_AGENT_API_KEY", API_KEY))
     p.add_argument("--limit-ms", type=float, default=1500.0, help="p95 limit for --sweep")
     p.add_argument("--json", action="store_true", help="one-line JSON")
@@ -384,18 +478,24 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run_from_args(args: argparse.Namespace) -> dict[str, Any]:
     counts = [int(x) for x in args.sweep.split(",")] if args.sweep else [int(args.calls)]
     server: ServerProcess | None = None
-    url = args.url
+    url, pid = args.url, args.pid
     if url is None:
         if on_terminal():
             print("starting a server (loading the speech models)...", file=sys.stderr)
-        server = start_server()
+        # admits every caller of the run; other VOICE_AGENT_* settings come from the environment
+        server = start_server({"VOICE_AGENT_MAX_CALLS": str(max(counts))})
         url = server.url
+        pid = server.proc.pid if server.proc is not None else None
     try:
+        runs: list[dict[str, Any]] = []
         with bar(sum(counts) * int(args.turns), "voice turns", unit="turn") as advance:
-            runs = [
-                asyncio.run(run_load(url, args.api_key, n, int(args.turns), args.format, advance))
-                for n in counts
-            ]
+            for n in counts:
+                run = asyncio.run(
+                    run_load(url, args.api_key, n, int(args.turns), args.format, advance, pid=pid)
+                )
+                runs.append(run)
+                if len(counts) > 1:  # each level as it ends (a long sweep keeps its results)
+                    print(json.dumps({"kind": "voice_level", **run}), file=sys.stderr, flush=True)
     finally:
         if server is not None:
             server.stop()
@@ -404,7 +504,7 @@ def run_from_args(args: argparse.Namespace) -> dict[str, Any]:
     ok = [
         r["calls"]
         for r in runs
-        if r["p95_ms"] is not None and r["p95_ms"] < args.limit_ms and r["errors"] == 0
+        if r["p95_ms"] is not None and r["p95_ms"] <= args.limit_ms and r["errors"] == 0
     ]
     return {
         "kind": "voice_sweep",
@@ -412,5 +512,21 @@ def run_from_args(args: argparse.Namespace) -> dict[str, Any]:
         "limit_ms": args.limit_ms,
         "max_calls_under_limit": max(ok) if ok else 0,
         "errors": sum(r["errors"] for r in runs),
+        "rss_mb_per_extra_call": extra_call_rss(runs),
         "machine": machine(),
     }
+
+
+def extra_call_rss(runs: list[dict[str, Any]]) -> list[dict[str, float]]:
+    """Memory each added call costs: the server's peak RSS from one level of a sweep to the
+    next, per added call (the first level's growth includes one-off allocations: model
+    buffers, thread arenas, so it overstates the cost of a call)."""
+    out: list[dict[str, float]] = []
+    for lo, hi in itertools.pairwise(runs):
+        if lo.get("rss_peak_mb") is None or hi.get("rss_peak_mb") is None:
+            continue
+        added = int(hi["calls"]) - int(lo["calls"])
+        if added > 0:
+            per = (float(hi["rss_peak_mb"]) - float(lo["rss_peak_mb"])) / added
+            out.append({"from": lo["calls"], "to": hi["calls"], "mb": round(per, 2)})
+    return out

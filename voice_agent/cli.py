@@ -566,6 +566,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--transport", choices=["realtime", "twilio", "audiosocket"], default="realtime"
     )
     bv.add_argument("--format", choices=["audio/pcm", "audio/pcmu"], default="audio/pcm")
+    bv.add_argument(
+        "--lang",
+        help="en, es or en,es: the same human prompts per language, calls alternating "
+        "(--turns per language)",
+    )
+    bv.add_argument("--turns-per-call", type=int, default=3, help="with --lang")
+    bv.add_argument(
+        "--turn-detection", choices=["server_vad", "semantic_vad"], help="with --lang"
+    )
     bt = bench_sub.add_parser(
         "turns", help="turn taking on real speech: server_vad vs semantic_vad (Smart Turn)"
     )
@@ -578,11 +587,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="also measure first agent audio through /v1/realtime, N turns per setting",
     )
     bw = bench_sub.add_parser(
-        "telephony-wer", help="word errors of human recordings through the Twilio path"
+        "telephony-wer", help="word errors of human recordings through a call (Twilio, realtime)"
     )
     bw.add_argument("--json", action="store_true")
     bw.add_argument("--recordings", type=int, default=50)
     bw.add_argument("--concurrency", type=int, default=2)
+    bw.add_argument("--lang", choices=["en", "es"], default="en")
+    bw.add_argument(
+        "--transport",
+        choices=["twilio", "realtime"],
+        default="twilio",
+        help="realtime: /v1/realtime sessions of the official openai SDK, 8 kHz mu-law",
+    )
     from loadtest.text import add_arguments as add_text_arguments
 
     add_text_arguments(
