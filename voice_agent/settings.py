@@ -90,8 +90,9 @@ class Settings(BaseSettings):
     stt_language: str = "en"
     stt_threads: int = Field(default=2, ge=1)
     #: Seconds of silence after the utterance in the multilingual (Spanish) Whisper's encoder
-    #: window: shorter is faster (see SpeechConfig.stt_multilingual_window_pad_s).
-    stt_multilingual_window_pad_s: float = Field(default=1.0, ge=0.0, le=30.0)
+    #: window: shorter is faster but loses short Spanish prompts at 1-2 s (see
+    #: SpeechConfig.stt_multilingual_window_pad_s).
+    stt_multilingual_window_pad_s: float = Field(default=5.0, ge=0.0, le=30.0)
     tts_voice: Path | None = None
     tts_config: Path | None = None
     #: Speech synthesis threads sharing the voice (each uses one core); 0: one per core this

@@ -107,9 +107,10 @@ class WhisperTranscriber:
     for the full window (a little worse, mostly one-word prompts), median 118 ms vs 707 ms;
     on 39 Spanish prompts (Whisper base): WER 0.283 vs 0.272-0.293, 213 ms vs 1886 ms
     (2 busy cores; ``python -m voice_agent.speech.bench --only accuracy``).
-    The server gives the multilingual model (Spanish) ``window_pad_s=1.0``
-    (``SpeechConfig.stt_multilingual_window_pad_s``): on the 80 es prompts of the tuning half
-    (``loadtest.telephony.held_out``) 105 word errors vs 109 with 5 s, time -39 %.
+    ``SpeechConfig.stt_multilingual_window_pad_s`` sets it for the multilingual model
+    (Spanish): 1 s measured 105 word errors vs 109 with 5 s on the 80 es prompts of the
+    tuning half (``loadtest.telephony.held_out``), time -39 %, but lost a short prompt's
+    words, so the default stays 5 s.
     Longer audio, language detection and ``beam_size > 1`` use faster-whisper's usual path.
     """
 
