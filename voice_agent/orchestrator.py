@@ -34,7 +34,14 @@ from voice_agent import metrics
 from voice_agent.analysis.asks import only_price_question, read_ask
 from voice_agent.analysis.base import DETECTION_THRESHOLD, AnalyserSet
 from voice_agent.analysis.commitment import read_commitment
-from voice_agent.analysis.reconcile import OFFER_ACTIONS, Outright, leaves_no_room, reconcile
+from voice_agent.analysis.reconcile import (
+    OFFER_ACTIONS,
+    Outright,
+    leaves_no_room,
+    reconcile,
+    refuses,
+    set_aside,
+)
 from voice_agent.core.conversation import Conversation, Memory, Turn
 from voice_agent.core.decision import (
     Policy,
@@ -358,6 +365,8 @@ class Orchestrator:
             previous_conversion=earlier[-1].conversion_probability if earlier else None,
             offer_made=any(a in OFFER_ACTIONS for a in conv.memory.actions),
             leaves_no_room=leaves_no_room(text, conv.lang),
+            set_aside=set_aside(text, conv.lang),
+            refuses=refuses(text, conv.lang),
         )
         insights = reconcile(insights, outright)
         timings["analysis"] = (time.perf_counter() - t0) * 1000

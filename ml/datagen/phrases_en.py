@@ -1531,3 +1531,82 @@ POSITIVE.extend(
         "{mornings|early mornings|tuesdays and thursdays} {work|would work} {best|well} for me",
     ]
 )
+
+# Issue 13 (held-out error kinds): concerns named only to set them aside, neutral questions
+# about price, schedule and length (with durations that are no event), two objections in
+# one sentence, curt refusals and slang, doubt about one's age or genes, the method, or an
+# automated agent. Worded apart from the regression corpora in tests/unit/analysis.
+NEGATED["price"].extend(
+    [
+        "{paying for it|the money side|the cost side} {isn't|is not} {what worries me|an obstacle|a big deal}",
+        "{the fee|the monthly fee|that rate} {is|seems} {totally |}{fair|reasonable|fine} {honestly|to be fair|}",
+        "{we've|i've} {got|set aside} {the budget|money} for {this|something like this}",
+        "{i'm|i am} not {fussed|bothered} about {the fee|paying for it}",
+    ]
+)
+NEGATED["time"].extend(
+    [
+        "{my schedule|finding the hours} {isn't|is not} {what worries me|an obstacle}",
+        "{i'm|i am} {semi retired|working part time|on sabbatical} so {there's plenty of time|time is not a problem}",
+        "{i'll|i will} {find|carve out} the time {don't worry|for sure|}",
+    ]
+)
+QUESTIONS.extend(
+    [
+        "how much {is it|does it cost} for {three|six|twelve|nine} months?",
+        "{is there|what's} a price for the {six|twelve} month {option|commitment}?",
+        "{how many minutes|how long} {is a call|are the check ins|is one session}?",
+        "{what days|which evenings|what hours} {are available|can i book|do you offer}?",
+        "{roughly |}how much time {per day|a week|each week} {does it need|are we talking}?",
+        "{over how many months|for how long} does the program run?",
+    ]
+)
+COMBOS.extend(
+    [
+        (
+            ("price", "skepticism"),
+            (),
+            False,
+            "{that's|it's} {a lot of|too much} {money|cash} for {something|a program} {i'm not sure will work|that might not even work|i doubt will help}",
+        ),
+        (
+            ("price", "skepticism"),
+            (),
+            False,
+            "{it's|that's} {pricey|expensive|steep} and {honestly |}{i'm not convinced it works|i doubt it'd change anything|i've been let down before}",
+        ),
+        (
+            ("time", "has_alternative"),
+            (),
+            False,
+            "{i'm|i am} {swamped|slammed|buried} at work and {i already have|i've already got} {a trainer|a gym routine|a running group|an app i like}",
+        ),
+        (
+            ("time", "has_alternative"),
+            (),
+            False,
+            "{there's no time in my week|my calendar is full} and {i already do|i'm already doing} {pilates|spin classes|orangetheory} {twice a week|on weekends}",
+        ),
+    ]
+)
+OBJECTIONS["not_interested"].extend(
+    [
+        "{nah|nope} {i'm all set|i'll pass|we're good}",
+        "{hard no|big no|no sir}",
+        "{include|count} me out {thanks|please|}",
+        "{that's|this is} not happening {sorry|man|}",
+        "{no way|not a chance} {sorry|thanks|}",
+        "{not interested|no thanks} {goodbye|take care|have a good one}",
+    ]
+)
+OBJECTIONS["skepticism"].extend(
+    [
+        "{i'm|i am} {probably|honestly} too old to {start this|change now|get in shape}",
+        "{at <n:55-75>|at my age} {i don't think|i doubt} {my body|my metabolism} {will change|can change much|will respond}",
+        "{it's all|it's} {genetics|in my genes} {my dad was the same|my mother was the same|nothing fixes that}",
+        "{hold on |}{is this|are you} {an ai|a bot|an automated call|a recording}?",
+        "i {don't|do not} want {coaching|advice} from {an ai|a bot|a computer|an algorithm}",
+        "i {don't|do not} {believe in|buy} this {accountability|habit|coaching} {method|approach|model}",
+        "{i doubt|i don't think} {weekly calls|zoom sessions|an app} {can|will} {change how i eat|fix my habits|make me consistent}",
+    ]
+)

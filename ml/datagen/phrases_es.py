@@ -1471,3 +1471,83 @@ POSITIVE.extend(
         "{las mañanas|los martes y jueves|temprano} me {quedan|vendrían} {bien|mejor}",
     ]
 )
+
+# Issue 13 (error kinds seen on held-out data): concerns named only to set them aside,
+# neutral questions about price, schedule and length (with durations that are no event),
+# two objections in one sentence, curt refusals and regional slang (also Caribbean and
+# Andean), doubt about one's age or genes, the method, or an automated agent. Worded apart
+# from the regression corpora in tests/unit/analysis.
+NEGATED["price"].extend(
+    [
+        "{pagarlo|el pago|la cuota} no es {lo que me frena|el tema|bronca}",
+        "{<el_dinero>|la plata} {alcanza|sí alcanza} {no te preocupes|tranquilo|}",
+        "{el costo|la mensualidad} {me parece|es} {bien|razonable|justa} {la verdad|}",
+    ]
+)
+NEGATED["time"].extend(
+    [
+        "{ya me jubilé|trabajo medio tiempo} así que tiempo {sobra|hay de sobra}",
+        "{el horario|la agenda} no {me preocupa|es lo que me frena}",
+        "{me hago|saco} el tiempo {sin problema|tranquilo|}",
+    ]
+)
+QUESTIONS.extend(
+    [
+        "cuánto {cuesta|sale} por {tres|seis|doce|nueve} meses?",
+        "y el precio {cuánto queda|de cuánto es|cuánto es}?",
+        "cuántos minutos {dura una llamada|duran las sesiones|es cada sesión}?",
+        "qué {días|horarios|tardes} {tienen disponibles|se puede agendar}?",
+        "cuánto tiempo {al día|a la semana|por semana} {hay que dedicarle|me lleva}?",
+        "{por cuántos meses|cuánto tiempo} dura el programa?",
+    ]
+)
+COMBOS.extend(
+    [
+        (
+            ("price", "skepticism"),
+            (),
+            False,
+            "{es mucha|es demasiada} {<dinero>|plata} para algo que {no sé si funcione|a lo mejor no sirve|dudo que me ayude}",
+        ),
+        (
+            ("price", "skepticism"),
+            (),
+            False,
+            "{está|es} {<caro>} y {la verdad |}{no me fío|no me convence|dudo que funcione}",
+        ),
+        (
+            ("time", "has_alternative"),
+            (),
+            False,
+            "{ando a mil|estoy a tope|no paro} con el <trabajo> y ya {tengo entrenador|voy al gimnasio|sigo una app}",
+        ),
+        (
+            ("time", "has_alternative"),
+            (),
+            False,
+            "no me {da|alcanza} el tiempo y {además |}ya {hago crossfit|tengo mi rutina|voy a natación}",
+        ),
+    ]
+)
+OBJECTIONS["not_interested"].extend(
+    [
+        "{nel|ni madres|ni maíz} {carnal|compa|}",
+        "{ni de coña|ni hablar|paso} {macho|colega|}",
+        "{ni en pedo|ni ahí|ni a palos} {boludo|che|}",
+        "{qué va|ni pa' allá} {compai|mi pana|mi hermano}",
+        "{no estoy en eso|yo no ando en eso} {gracias|mi amor|}",
+        "{no pe|no nomás|ya no gracias} {joven|caserita|}",
+        "{nah|sorry} {no me interesa|paso}",
+    ]
+)
+OBJECTIONS["skepticism"].extend(
+    [
+        "{ya estoy|estoy} {muy viejo|muy vieja|grande} para {empezar|esto|andar haciendo ejercicio}",
+        "a {mi edad|los <n:55-75>} {dudo que|no creo que} {cambie nada|el cuerpo responda|me funcione}",
+        "{es la genética|son los genes} {mi papá era igual|toda mi familia es así|no hay nada que hacer}",
+        "{esto es|usted es|eres} {una grabación|un bot|una inteligencia artificial}?",
+        "no quiero que me {entrene|asesore} {una máquina|un robot|una app}",
+        "no {creo en|me convence} ese {método|sistema|enfoque} de {hábitos|coaching|rendir cuentas}",
+        "{dudo que|no creo que} unas {llamadas|videollamadas} me {cambien los hábitos|hagan constante}",
+    ]
+)

@@ -39,7 +39,9 @@ _PRICE: Final[dict[Lang, re.Pattern[str]]] = {
     "es": re.compile(
         r"\b(?:cuanto (?:cuesta|vale|sale|es|cobran|seria|costaria|me sale|me cuesta)|"
         r"(?:cual|que) es el (?:precio|costo|valor)|que precio tiene|"
-        r"(?:que|cuales son los) precios|cuanto hay que pagar|cuanto (?:tendria|tengo) que pagar)\b"
+        r"(?:que|cuales son los) precios|cuanto hay que pagar|cuanto (?:tendria|tengo) que pagar|"
+        r"que valor tiene|cual seria el (?:precio|costo|valor)|"
+        r"(?:precio|costo|valor) (?:de )?cuanto (?:es|seria|sale|cuesta|queda))\b"
     ),
 }
 
@@ -74,7 +76,7 @@ _PERSON: Final[dict[Lang, re.Pattern[str]]] = {
 #: A sentence that opens with the price question, after small words ("ok and how much").
 _OPENS_WITH_PRICE: Final = re.compile(
     r"^(?:(?:ok|okay|so|and|but|oh|ah|um|y|eso|entonces|pues|bueno|vale|oye|that|este) )*"
-    r"(?:how much|cuanto)\b"
+    r"(?:(?:el |la |the )?(?:precio|costo|valor|price|cost) )?(?:how much|cuanto)\b"
 )
 
 

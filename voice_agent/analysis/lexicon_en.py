@@ -1200,6 +1200,55 @@ OBJECTIONS: Final[RuleTable] = {
             ),
             M,
         ),
+        # Doubt about one's age or genes, the method, or talking to an automated agent
+        # (issue 13).
+        (
+            (
+                r"(?:too old|getting too old|too late in life|past my prime|over the hill) "
+                r"(?:for|to)|(?:am i|im|i am|arent we|were) (?:a bit |way |just )?too old|"
+                r"old dog new tricks|at my age (?:i doubt|i dont think|its too late|"
+                r"nothing|theres no|what can|how much)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"bad genes|(?:my |in my )?genetics (?:are|is) against me|(?:its|thats|"
+                r"its all|all|just) (?:in my )?(?:genetic|genetics|genes|in the genes)|"
+                r"(?:fight|beat|change|against) (?:my )?(?:genetics|genes|dna)|"
+                r"no (?:program|coach|diet|app|plan|trainer) (?:is going to|will|can|"
+                r"could|would) (?:fix|change|help)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:not|never|wont|dont|cant) (?:be )?(?:taking|take|listen to|listening to|"
+                r"trust|trusting|getting|get) (?:health |fitness |diet |any |my |medical )?"
+                r"(?:advice|coaching|help|orders|instructions|tips) from (?:a |an )?"
+                r"(?:machine|robot|bot|computer|ai|algorithm|chatbot)|"
+                r"(?:talking|speaking|chatting|talk|speak) (?:to|with) (?:a |an |some )?"
+                r"(?:robot|bot|machine|computer|ai|chatbot|recording|algorithm)|"
+                r"(?:are you|is this|youre|its) (?:just )?(?:a |an )?(?:robot|bot|"
+                r"machine|computer|chatbot|recording|ai)|(?:advice|coaching|help|"
+                r"orders|instructions) from (?:a |an )?(?:machine|robot|bot|computer|"
+                r"ai|algorithm|chatbot)|(?:an|a|the|some) (?:ai|robot|bot|machine|"
+                r"computer|algorithm|chatbot) (?:know|knows|understand|understands|"
+                r"tell me|coach|get|gets)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:probably|likely|most likely|prob) (?:wont|will not|doesnt|isnt "
+                r"going to|not going to|wouldnt|would not) (?:even )?(?:work|help|last|"
+                r"stick|do anything)|(?:dont|do not|dont really) (?:believe|buy) (?:into|"
+                r"in) (?:this|that|it|the|these|your|any)|(?:doubt|dont think) (?:my|"
+                r"the) (?:body|metabolism) (?:will|would|can|is going to|could) "
+                r"(?:respond|change|react|adapt)"
+            ),
+            S,
+        ),
     ),
     "has_alternative": (
         (
@@ -1736,6 +1785,18 @@ OBJECTIONS: Final[RuleTable] = {
             M,
         ),
         (r"^(?:no|nope|nah|no no|no sorry|sorry no)$", M),
+        # Curt refusals and slang for "no way" (issue 13).
+        (
+            (
+                r"count (?:me|us) out|(?:thats|its|this is|yes no|no|so|just)? ?not happening|"
+                r"no dice|no can do|(?:thats|its) a no(?: from me| for me)?$|"
+                r"im (?:out|good on that)$|not a snowball s chance|over my dead body|"
+                r"when pigs fly"
+            ),
+            S,
+        ),
+        # "No way!" is also surprise.
+        (r"^no way(?: man| dude| bro| sorry| thanks)?$", M),
     ),
 }
 
@@ -1763,7 +1824,8 @@ OBJECTION_CANCELS: Final[CancelTable] = {
         (
             r"(?:not|never|no longer) (?:worried|concerned|bothered|fussed|stressed|"
             r"nervous|hung up) (?:about|over|by|with) (?:the )?(?:money|price|cost|"
-            r"budget|investment|fees|pricing|paying)"
+            r"budget|investment|fees|pricing|paying|what (?:it|this|that) (?:would |will )?"
+            r"costs?)"
         ),
         (
             r"(?:i|we) (?:can|could) (?:easily |definitely |totally |certainly |"
@@ -1771,8 +1833,8 @@ OBJECTION_CANCELS: Final[CancelTable] = {
         ),
         r"(?:money|cost|price)(?: s)? (?:is )?no (?:object|issue|problem)",
         (
-            r"(?:price|cost|pricing|the price|the cost|it|that|"
-            r"investment)(?: s)? (?:is |seems |sounds |looks )?(?:totally |perfectly |"
+            r"(?:price|cost|pricing|the price|the cost|it|that|fee|the fee|monthly fee|"
+            r"the rate|investment)(?: s)? (?:is |seems |sounds |looks )?(?:totally |perfectly |"
             r"very |quite |pretty |really )?(?:fine|fair|reasonable|affordable|okay|"
             r"not bad|worth it|a steal|cheap|good value|great value)"
         ),
@@ -2142,6 +2204,14 @@ NEEDS: Final[RuleTable] = {
             r"tons of |immense )?pressure|high pressure|stressed out|"
             r"(?<!physical )therap(?:y|ist)|mood|"
             r"moody|grumpy|emotional eating|stress eating|eat when stressed)",
+            S,
+        ),
+        (
+            (
+                r"(?:havent|hasnt|have not|not|never|barely|hardly) (?:really |properly |"
+                r"actually )?(?:slept|had (?:a |one )?(?:decent|good|proper|full|"
+                r"restful) (?:nights sleep|night s sleep|night of sleep|sleep|night))"
+            ),
             S,
         ),
         (

@@ -475,6 +475,13 @@ OBJECTIONS: Final[RuleTable] = {
         ),
         (
             (
+                r"(?:curro|trabajo|laburo|chambeo|chambeando|trabajando|currando|laburando) "
+                r"de sol a sol|de lunes a domingo sin parar"
+            ),
+            S,
+        ),
+        (
+            (
                 r"(?:viajo|viajamos|estoy viajando|ando viajando|viajando|viajar|"
                 r"tengo que viajar) (?:mucho|muchisimo|todo el tiempo|cada semana|"
                 r"cada mes|constantemente|seguido|bastante|demasiado|por trabajo|"
@@ -1164,6 +1171,45 @@ OBJECTIONS: Final[RuleTable] = {
             ),
             M,
         ),
+        # Doubt about one's age or genes, the method, or talking to an automated agent
+        # (issue 13).
+        (
+            (
+                r"(?:estoy|soy|ando) (?:muy |demasiado |ya )?(?:grande|viejo|vieja|mayor|"
+                r"viejito|viejita|veterano|veterana) para (?:esto|estas|eso|esas|andar|"
+                r"empezar|ponerme|hacer|cambiar)|a (?:mi|esta) edad (?:ya )?(?:no creo|"
+                r"dudo|es dificil|es tarde|no se puede|nada|para que|ya no)|"
+                r"(?:ya )?(?:se me )?(?:paso|fue) (?:el tren|mi momento|la edad)|"
+                r"(?:loro|perro) viejo"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:es|son|somos|todo es|esta en (?:los|mis)|viene de) (?:genetico|"
+                r"genetica|geneticos|los genes|mis genes|familia|de familia|"
+                r"hereditario)|mala genetica|(?:mis|los) genes|la genetica|"
+                r"contra (?:la|mi) genetica|ningun (?:programa|coach|entrenador|metodo|"
+                r"plan|app) (?:me )?(?:va a|lo va a|puede|podria) (?:cambiar|arreglar|"
+                r"ayudar)"
+            ),
+            S,
+        ),
+        (
+            (
+                r"(?:hablando|hablo|hablar|platicando|platicar|conversando|conversar) "
+                r"con (?:una |un )?(?:maquina|robot|bot|grabacion|computadora|ordenador|"
+                r"contestadora|inteligencia artificial|ia|chatbot)|(?:eres|es esto|"
+                r"esto es|sos|es usted|usted es|eres tu) (?:un |una )?(?:robot|bot|"
+                r"maquina|grabacion|contestadora|inteligencia artificial|ia|chatbot)|"
+                r"(?:a|con|de|por) (?:un|una) (?:robot|bot|maquina|computadora|"
+                r"inteligencia artificial|chatbot)|(?:inteligencia artificial|"
+                r"un robot|una maquina|un bot) (?:no )?(?:va a|puede|sabe|entiende)|"
+                r"no me (?:da|inspira|genera|transmite) (?:mucha |ninguna )?(?:confianza|"
+                r"seguridad|buena espina)"
+            ),
+            S,
+        ),
     ),
     "has_alternative": (
         (
@@ -1645,6 +1691,22 @@ OBJECTIONS: Final[RuleTable] = {
             M,
         ),
         (r"^(?:no|nop|nope|nel|no no|no no no|no gracias|nah)$", M),
+        # Curt refusals and regional slang for "no way" (issue 13): Mexico (ni madres,
+        # nel pastel), Spain (ni de cona, ni de cachondeo), Rioplatense (ni en pedo, ni
+        # ahi), Caribbean (que va, no estoy en eso), Andean (no pe, ni cagando).
+        (
+            (
+                r"ni de cona|ni de cachondeo|ni de cotorra|ni madres|ni maiz|nel pastel|"
+                r"ni en pedo|ni ahi|ni cagando|ni a balazos|ni muerto|ni muerta|"
+                r"ni por todo el oro del mundo|ni aunque me paguen|ni regalado|"
+                r"ni por asomo|ni de vaina|ni pa(?:ra)? atras|"
+                r"^(?:no |ay |ah )?que va(?! a\b)|^(?:no |nah |yo )?paso(?: hermano| bro|"
+                r" amigo| mi hermano| loco| che| pe| joven)?$|"
+                r"no (?:estoy|ando|estamos) en eso|no pe$|^no pe\b|"
+                r"^(?:no|nah|nope) (?:sorry|thanks|gracias)?$"
+            ),
+            S,
+        ),
         (
             (
                 r"no (?:me |nos )?(?:sirve|aplica|va|llama)(?: para nada)?(?: esto|"
@@ -1673,7 +1735,8 @@ OBJECTION_CANCELS: Final[CancelTable] = {
         (
             r"no me (?:preocupa|importa|asusta|frena|molesta|afecta|"
             r"quita el sueno) (?:el |la |lo del |tanto el |mucho el )?(?:precio|costo|"
-            r"coste|dinero|plata|lana|pago|valor|inversion|presupuesto|guita|pasta)"
+            r"coste|dinero|plata|lana|pago|valor|inversion|presupuesto|guita|pasta|"
+            r"lo que (?:cuesta|vale|sale|cobran)|cuanto (?:cuesta|vale|sale))"
         ),
         (
             r"(?:si|si me|si lo|lo) (?:puedo|podemos) (?:pagar|pagarlo|costear|"
@@ -1692,6 +1755,14 @@ OBJECTION_CANCELS: Final[CancelTable] = {
             r"no importa|no falta)|(?:plata|dinero|lana) (?:si )?(?:hay|tengo)"
         ),
         r"(?:dispuesto|dispuesta|listo|lista|feliz) (?:a|de) (?:pagar|invertir|gastar)",
+        (
+            rf"(?:de |con (?:la |el )?)?{_MONEY} (?:voy|ando|estoy|vamos|andamos|estamos) "
+            rf"(?:bien|sobrado|sobrada|tranquilo|tranquila)|(?:lo|el tema|la cuestion) "
+            rf"de (?:la |el )?(?:{_MONEY}|precio|costo) no es (?:bronca|problema|tema|"
+            rf"rollo|lio|drama|issue)|(?:el |la )?(?:precio|price|costo|cost) (?:es|esta) "
+            rf"(?:fine|ok|okay|good|cool|bien)|(?:{_MONEY}|precio|costo) no es (?:el|un|"
+            rf"ningun|mi) (?:tema|problema|rollo|lio|issue)"
+        ),
     ),
     "time": (
         (
@@ -1716,6 +1787,11 @@ OBJECTION_CANCELS: Final[CancelTable] = {
             r"bastante tiempo|tiempo libre|tiempo de sobra|tiempo suficiente)|"
             r"tengo la agenda libre|agenda (?:flexible|libre|tranquila)|"
             r"horario flexible"
+        ),
+        (
+            r"(?:horario|agenda|tiempo|tiempito|el tiempo) (?:si |me |lo |la )?(?:tengo|"
+            r"sobra|hay|tenemos)|(?:el )?(?:horario|tiempo|schedule|agenda) no es (?:el |"
+            r"un |ningun |mi )?(?:tema|problema|rollo|lio|issue|bronca)"
         ),
     ),
     "think_it_over": (
@@ -1776,6 +1852,9 @@ OBJECTION_CANCELS: Final[CancelTable] = {
         ),
     ),
     "not_interested": (
+        # "I'm fine" about money or time sets that concern aside; it is no "I'm fine as I am".
+        rf"(?:de |con (?:la |el )?)?(?:{_MONEY}|tiempo|horario) (?:voy|ando|estoy|vamos|andamos|"
+        r"estamos) (?:bien|sobrado|sobrada|tranquilo|tranquila)",
         (
             r"(?:si|muy|super|bastante|re|me|nos|estoy|estoy muy|"
             r"sigo) (?:me )?(?:interesa|interesado|interesada|interesados|interesan)|"
@@ -2007,7 +2086,10 @@ NEEDS: Final[RuleTable] = {
                 r"malhumorado|malhumorada|me enojo|exploto|cortisol|equilibrio|"
                 r"balance vida trabajo|equilibrio entre|meditacion|meditar|mindfulness|"
                 r"paz mental|estresadisimo|estresadisima|stress|estresao|quemao|rayado|"
-                r"rayada|de los nervios|con los nervios|nervios de punta|al borde)"
+                r"rayada|de los nervios|con los nervios|nervios de punta|al borde|"
+                r"no pego (?:un |el )?ojo|sin pegar (?:un |el )?ojo|no (?:logro|puedo) "
+                r"pegar (?:un |el )?ojo|no he dormido bien|no duermo nada|casi no duermo|"
+                r"duermo (?:cuatro|tres|cinco|dos) horas)"
             ),
             S,
         ),
@@ -2186,6 +2268,7 @@ NEED_CANCELS: Final[CancelTable] = {
             r"adelgazar) (?:de )?(?:peso|kilos|nada)?|no (?:es|se trata de) (?:bajar|"
             r"perder|adelgazar)"
         ),
+        r"(?:ya )?(?:estoy|soy|ando) (?:muy |demasiado |ya )?grande para",
     ),
     "health": (
         (

@@ -1,9 +1,10 @@
 """What the customer said outright corrects what the models heard in the words.
 
 The analysers score each turn's text on its own. When the customer commits ("book me in"),
-asks the price ("how much is that per month") or already said yes, some of those scores
-contradict what was plainly said: a price named while accepting it is not a price
-objection, a price question is not one either (TAXONOMY), a yes is a buying signal, and
+asks the price ("how much is that per month"), sets a concern aside ("money isn't the
+issue") or already said yes, some of those scores contradict what was plainly said: a
+price named while accepting it is not a price objection, a price question is not one
+either, nor is a concern named to dismiss it (TAXONOMY), a yes is a buying signal, and
 after a yes the conversion probability has no reason to fall. :func:`reconcile` applies
 those rules to a turn's insights; pure, before the decision.
 """
@@ -17,12 +18,18 @@ from typing import Final
 from voice_agent.analysis.asks import Ask
 from voice_agent.analysis.base import DETECTION_THRESHOLD
 from voice_agent.analysis.commitment import Commitment
+from voice_agent.analysis.lexicon_en import S
 from voice_agent.analysis.normalize import normalize
+from voice_agent.analysis.rules import score_objections, set_aside_objections
 from voice_agent.core.labels import Lang
 from voice_agent.core.types import BuyingSignal, Insights, LabelScore
 
 #: Buying-signal probability given to an explicit yes (or asking how to start).
 YES_BUYING_P: Final = 0.9
+#: ``not_interested`` probability given to a curt refusal (:func:`refuses`).
+REFUSAL_P: Final = 0.9
+#: A curt refusal is a short turn: at most this many words.
+CURT_WORDS: Final = 8
 #: Actions that put an offer on the table.
 OFFER_ACTIONS: Final = frozenset({"present_program", "offer_trial", "close"})
 
@@ -44,6 +51,10 @@ class Outright:
     offer_made: bool = False
     #: The turn says there is no room for the program ("I don't have time for this").
     leaves_no_room: bool = False
+    #: Objections the turn names only to set them aside (:func:`set_aside`).
+    set_aside: frozenset[str] = frozenset()
+    #: The turn is a curt refusal ("count me out", "ni de coña"): :func:`refuses`.
+    refuses: bool = False
 
 
 def reconcile(insights: Insights, outright: Outright) -> Insights:
@@ -51,9 +62,14 @@ def reconcile(insights: Insights, outright: Outright) -> Insights:
 
     * a yes or a question about starting that names the price accepts it, and a turn that
       only asks the price objects to nothing: ``price`` is dropped from the objections;
-    * before anything was offered, travel or a heavy workload told along with a need is
-      the reason for calling, not a ``time`` objection, unless the caller says it leaves no
-      room for the program (TAXONOMY): ``time`` is dropped;
+    * a concern named only to set it aside ("money isn't the issue", "tiempo tengo") is no
+      objection (TAXONOMY): the labels in ``set_aside`` are dropped;
+    * a curt refusal is ``not_interested`` (p >= ``REFUSAL_P``), however few words the
+      models had to go on;
+    * before anything was offered, stress, fatigue or a heavy workload told as a
+      ``stress`` or ``energy`` need is the reason for calling, not a ``time`` objection,
+      unless the caller says it leaves no room for the program (TAXONOMY): ``time`` is
+      dropped;
     * with no objection left, a yes (or asking how to start) is a buying signal
       (p >= ``YES_BUYING_P``), and the conversion probability does not fall below the
       previous turn's after a yes, on this turn or later.
@@ -61,10 +77,23 @@ def reconcile(insights: Insights, outright: Outright) -> Insights:
     committed = outright.commitment is not Commitment.NONE
     if committed or outright.only_price_question:
         insights = replace(insights, objections=_without(insights.objections, "price"))
+    if outright.set_aside:
+        insights = replace(
+            insights,
+            objections=tuple(s for s in insights.objections if s.label not in outright.set_aside),
+        )
+    if outright.refuses:
+        insights = replace(
+            insights,
+            objections=(
+                *_without(insights.objections, "not_interested"),
+                LabelScore("not_interested", max(REFUSAL_P, _p(insights, "not_interested"))),
+            ),
+        )
     if (
         not outright.offer_made
         and not outright.leaves_no_room
-        and any(s.p >= DETECTION_THRESHOLD for s in insights.needs)
+        and any(s.p >= DETECTION_THRESHOLD and s.label in _STRAIN for s in insights.needs)
     ):
         insights = replace(insights, objections=_without(insights.objections, "time"))
     if any(s.p >= DETECTION_THRESHOLD for s in insights.objections):
@@ -84,6 +113,40 @@ def reconcile(insights: Insights, outright: Outright) -> Insights:
     return insights
 
 
+#: The needs that stress, fatigue or a heavy workload describe (TAXONOMY).
+_STRAIN: Final = frozenset({"stress", "energy"})
+
+
+def set_aside(text: str, lang: Lang) -> frozenset[str]:
+    """The objections ``text`` does not raise although the words may suggest them: those
+    the rules find denied and not raised (``rules.set_aside_objections``: "money isn't
+    the issue", "el precio está bien"), and ``not_interested`` when the turn sets a
+    concern aside or voices a doubt (``skepticism``) without any refusal the rules can
+    see: clearing an obstacle or doubting is engagement, not a flat refusal (TAXONOMY),
+    and the negation in "money isn't the problem" or "am I too old for this" is no "no"."""
+    out = set_aside_objections(text, lang)
+    rules = dict(score_objections(text, lang))
+    doubts = rules["skepticism"] >= DETECTION_THRESHOLD
+    if (out or doubts) and rules["not_interested"] < DETECTION_THRESHOLD:
+        out |= {"not_interested"}
+    return out
+
+
+def refuses(text: str, lang: Lang) -> bool:
+    """``text`` is a curt refusal: at most ``CURT_WORDS`` words that the rules read as a
+    strong ``not_interested`` phrase ("count me out", "ni de coña", "paso, gracias") and
+    as no other objection. Short turns give the models few words to go on."""
+    if len(normalize(text, lang).text.split()) > CURT_WORDS:
+        return False
+    rules = dict(score_objections(text, lang))
+    others = max(p for label, p in rules.items() if label != "not_interested")
+    return rules["not_interested"] >= S and others < DETECTION_THRESHOLD
+
+
+def _p(insights: Insights, label: str) -> float:
+    return max((s.p for s in insights.objections if s.label == label), default=0.0)
+
+
 def _without(scores: tuple[LabelScore, ...], label: str) -> tuple[LabelScore, ...]:
     return tuple(s for s in scores if s.label != label)
 
@@ -96,14 +159,23 @@ _NO_ROOM: Final[dict[Lang, re.Pattern[str]]] = {
         r"(?:fit|add|do)|(?:when|how) (?:would|could|will) i (?:even )?(?:fit|find|squeeze)|"
         r"(?:dont|don t|do not|never) (?:have|get) (?:a |one |)(?:spare |free |single )?"
         r"(?:hour|minute|second|moment|evening)|"
-        r"no room for|too busy for)\b"
+        r"no room for|too busy for|"
+        r"(?:no|zero|not enough|barely (?:have|get|any)|hardly (?:have|any)) (?:free |spare )?"
+        r"time|(?:calendar|schedule|diary|week|weeks|days|evenings)(?: s)? (?:is |are )?"
+        r"(?:already |completely |totally |so |really |pretty |fully |just |way too )?"
+        r"(?:packed|full|booked|slammed|jammed|maxed out|overbooked))\b"
     ),
     "es": re.compile(
         r"\b(?:no (?:tengo|me queda|hay|tendria) (?:nada de |el |)tiempo|"
         r"no (?:puedo|podria|voy a poder) (?:meter|sacar|encontrar|comprometerme|hacer)|"
         r"(?:de donde|cuando) (?:voy a sacar|sacaria|lo haria|voy a hacer)|"
         r"no me (?:da|alcanza) el tiempo|no (?:tengo|hay) espacio|muy ocupad[oa] para|"
-        r"no tengo (?:ni )?(?:una hora|un minuto|un rato|media hora)(?: libre)?)\b"
+        r"no tengo (?:ni )?(?:una hora|un minuto|un rato|media hora)(?: libre)?|"
+        r"(?:apenas|casi no|no) (?:tengo|me queda|hay) (?:tiempo|un rato)|"
+        r"sin tiempo (?:para|libre)|"
+        r"(?:agenda|horario|semana|dias|tardes)(?: la tengo| lo tengo| esta| estan| tengo)? "
+        r"(?:muy |super |re |bien |toda |todo )?(?:llena|lleno|llenos|llenas|a tope|saturada|"
+        r"saturado|reventada|copada|copado|ocupadisima|hasta el tope))\b"
     ),
 }
 

@@ -43,7 +43,7 @@ from voice_agent.core.labels import LANGS, NEEDS, OBJECTIONS, Lang
 from voice_agent.core.types import AnalysisInput, BuyingSignal, Insights
 from voice_agent.errors import InvalidRequest
 
-VERSION: Final = "rules-1"
+VERSION: Final = "rules-2"
 
 P_NONE: Final = 0.05
 P_NEGATED: Final = 0.1
@@ -342,18 +342,33 @@ def _score(found: _Found | None) -> float:
 
 
 @lru_cache(maxsize=8192)
-def score_objections(text: str, lang: Lang) -> tuple[tuple[str, float], ...]:
-    """Probability of each objection label in ``text`` (label order of ``OBJECTIONS``)."""
+def _found_objections(text: str, lang: Lang) -> Mapping[str, _Found]:
     lex = _lexicon_for(lang)
     sentences = normalize(text, lang).sentences
-    found = _scan(
+    return _scan(
         sentences,
         (*lex.objections, *_CROSS_OBJECTIONS[lang]),
         lex.objection_cancels,
         lex.negation,
         _negated_objection,
     )
+
+
+@lru_cache(maxsize=8192)
+def score_objections(text: str, lang: Lang) -> tuple[tuple[str, float], ...]:
+    """Probability of each objection label in ``text`` (label order of ``OBJECTIONS``)."""
+    found = _found_objections(text, lang)
     return tuple((label, _score(found.get(label))) for label in OBJECTIONS)
+
+
+def set_aside_objections(text: str, lang: Lang) -> frozenset[str]:
+    """The objections ``text`` mentions only to set them aside: denied outright ("money
+    isn't the issue", "el precio está bien", "I can make the time") or negated ("it's not
+    expensive"), and not raised anywhere else in the turn."""
+    found = _found_objections(text, lang)
+    return frozenset(
+        label for label, f in found.items() if f.denied and _score(f) < DETECTION_THRESHOLD
+    )
 
 
 @lru_cache(maxsize=8192)

@@ -1,10 +1,20 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from voice_agent.analysis.asks import Ask
 from voice_agent.analysis.commitment import Commitment
-from voice_agent.analysis.reconcile import YES_BUYING_P, Outright, leaves_no_room, reconcile
+from voice_agent.analysis.reconcile import (
+    REFUSAL_P,
+    YES_BUYING_P,
+    Outright,
+    leaves_no_room,
+    reconcile,
+    refuses,
+    set_aside,
+)
 from voice_agent.core.labels import Lang
 from voice_agent.core.types import BuyingSignal, Insights, LabelScore
 
@@ -85,6 +95,85 @@ def test_before_any_offer_a_busy_life_told_with_a_need_is_no_time_objection() ->
     assert [s.label for s in reconcile(ins({"time": 1.0}), Outright()).objections] == ["time"]
 
 
+def test_only_strain_needs_excuse_a_time_objection() -> None:
+    # "I travel every week and want to lose weight": the travel is a time objection; only
+    # stress, fatigue or workload told as a stress or energy need is the reason for calling
+    weight = Insights(
+        objections=(LabelScore("time", 0.9),),
+        needs=(LabelScore("weight_loss", 0.9), LabelScore("energy", 0.2)),
+        buying_signal=BuyingSignal(False, 0.1),
+        conversion_probability=0.2,
+    )
+    assert [s.label for s in reconcile(weight, Outright()).objections] == ["time"]
+    tired = replace(weight, needs=(LabelScore("energy", 0.8),))
+    assert reconcile(tired, Outright()).objections == ()
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "aside"),
+    [
+        ("en", "money isn't really the issue", {"price", "not_interested"}),
+        ("en", "the price is fine", {"price", "not_interested"}),
+        ("en", "i can make the time, no problem", {"time", "not_interested"}),
+        # set aside, and a doubt raised: a doubt is engagement, not a flat refusal
+        (
+            "en",
+            "it's not about the money, i just don't believe these programs work",
+            {"price", "not_interested"},
+        ),
+        ("en", "am i too old for this", {"not_interested"}),
+        # raised, not set aside
+        ("en", "it's way too expensive", set()),
+        ("en", "money isn't the issue, i'm just not interested", {"price"}),
+        ("es", "la plata no es el tema", {"price", "not_interested"}),
+        ("es", "de pasta voy bien", {"price", "not_interested"}),
+        ("es", "horario tengo, eso no es problema", {"time", "not_interested"}),
+        ("es", "no es por el precio, es que no me interesa", {"price"}),
+        ("es", "está carísimo", set()),
+    ],
+)
+def test_set_aside(lang: Lang, text: str, aside: set[str]) -> None:
+    assert set_aside(text, lang) == aside
+
+
+def test_concerns_set_aside_are_dropped() -> None:
+    heard = ins({"price": 0.75, "not_interested": 0.64, "skepticism": 0.8})
+    out = reconcile(heard, Outright(set_aside=frozenset({"price", "not_interested"})))
+    assert [s.label for s in out.objections] == ["skepticism"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "curt"),
+    [
+        ("en", "count me out", True),
+        ("en", "yeah no, not happening", True),
+        ("en", "hard pass", True),
+        ("es", "ni de coña", True),
+        ("es", "ni en pedo, loco", True),
+        ("es", "nel, gracias", True),
+        ("es", "qué va, eso no es pa' mí", True),
+        # a bare "no" answers a question as often as it refuses
+        ("en", "no", False),
+        ("es", "no", False),
+        # "no way!" is surprise too
+        ("en", "no way", False),
+        # a refusal with a reason is for the models to read
+        ("en", "no thanks, it's way too expensive for me", False),
+        ("en", "i'm not interested in anything that takes three sessions a week", False),
+        ("es", "ni loco pago eso, está carísimo", False),
+    ],
+)
+def test_refuses(lang: Lang, text: str, curt: bool) -> None:
+    assert refuses(text, lang) is curt
+
+
+def test_a_curt_refusal_is_not_interested() -> None:
+    out = reconcile(ins({"not_interested": 0.2, "price": 0.1}), Outright(refuses=True))
+    assert {s.label: s.p for s in out.objections} == {"price": 0.1, "not_interested": REFUSAL_P}
+    sure = reconcile(ins({"not_interested": 0.97}), Outright(refuses=True))
+    assert {s.label: s.p for s in sure.objections} == {"not_interested": 0.97}
+
+
 @pytest.mark.parametrize(
     ("lang", "text", "no_room"),
     [
@@ -95,6 +184,12 @@ def test_before_any_offer_a_busy_life_told_with_a_need_is_no_time_objection() ->
         ("es", "no tengo ni una hora libre", True),
         ("es", "no tengo tiempo para nada", True),
         ("es", "viajo mucho y duermo fatal", False),
+        ("en", "i'm burned out and my calendar is packed", True),
+        ("en", "i have zero free time", True),
+        ("es", "estoy agotado y tengo la agenda llena", True),
+        ("es", "apenas tengo tiempo", True),
+        ("en", "time is no problem", False),
+        ("es", "el trabajo me tiene quemado", False),
     ],
 )
 def test_leaves_no_room(lang: Lang, text: str, no_room: bool) -> None:

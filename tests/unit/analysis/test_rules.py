@@ -539,7 +539,7 @@ def test_protocols_and_versions() -> None:
         "conversion",
     )
     for a in (rs.objections, rs.needs, rs.buying_signal, rs.conversion):
-        assert a.version == "rules-1"
+        assert a.version == "rules-2"
 
 
 def test_thread_safe_and_deterministic() -> None:

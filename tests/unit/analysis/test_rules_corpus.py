@@ -789,6 +789,49 @@ CORPUS: list[tuple[Lang, str, str]] = [
     ("es", "quiero dejar de depender del café", "n:energy"),
     ("es", "tengo un medio ironman en junio", "n:event_prep"),
     ("es", "me estoy recuperando de un desgarro de menisco", "n:rehab"),
+    # Issue 13 error kinds, read by the rules alone (the served pipeline's corpus is
+    # test_pipeline_corpus.py). Concerns set aside, neutral questions:
+    ("en", "cost isn't really a concern for us", ""),
+    ("en", "the fee is fair, no complaints there", ""),
+    ("en", "i've got the time, my calendar is pretty open", ""),
+    ("en", "it's not about the price, i just don't trust online coaches", "o:skepticism"),
+    ("en", "how much is the six month plan", ""),
+    ("en", "how long does each call last", ""),
+    ("es", "la lana no es problema", ""),
+    ("es", "de plata ando bien", ""),
+    ("es", "tiempo sí tengo, eso no es bronca", ""),
+    ("es", "no es por el precio, es que no me convence el método", "o:skepticism"),
+    ("es", "¿cuánto vale la mensualidad?", ""),
+    ("es", "¿de cuánto tiempo son las sesiones?", ""),
+    # two objections in one sentence
+    ("en", "it costs way too much and i doubt it would work anyway", "o:price,o:skepticism"),
+    ("en", "i'm slammed at work and i already have a running coach", "o:has_alternative,o:time"),
+    ("es", "es carísimo y no creo que me sirva", "o:price,o:skepticism"),
+    ("es", "no me da el tiempo y ya tengo mi gimnasio", "o:has_alternative,o:time"),
+    # curt refusals and slang
+    ("en", "count us out", "o:not_interested"),
+    ("en", "that's not happening", "o:not_interested"),
+    ("en", "no dice", "o:not_interested"),
+    ("es", "ni de coña, tío", "o:not_interested"),
+    ("es", "ni en pedo", "o:not_interested"),
+    ("es", "ni madres", "o:not_interested"),
+    ("es", "qué va, eso no es pa' mí", "o:not_interested"),
+    ("es", "no, yo no ando en eso", "o:not_interested"),
+    ("es", "paso, hermano", "o:not_interested"),
+    # strain told as a need (the rules find the need; reconcile drops the time reading)
+    ("en", "i haven't slept properly in weeks", "n:stress"),
+    ("es", "no he dormido bien en semanas", "n:stress"),
+    ("es", "no pego el ojo de la preocupación", "n:stress"),
+    # doubt about one's age or genes, the method, an automated agent
+    ("en", "i'm getting too old for this stuff", "o:skepticism"),
+    ("en", "it's all genetics, my dad was the same", "o:skepticism"),
+    ("en", "are you a bot", "o:skepticism"),
+    ("en", "i'd rather not get coaching from an ai", "o:skepticism"),
+    ("en", "i don't believe in this accountability approach", "o:skepticism"),
+    ("es", "ya estoy viejo para andar en eso", "o:skepticism"),
+    ("es", "son los genes, en mi casa todos son gorditos", "o:skepticism"),
+    ("es", "¿eres un robot?", "o:skepticism"),
+    ("es", "no me da confianza contarle esto a una máquina", "o:skepticism"),
 ]
 
 
