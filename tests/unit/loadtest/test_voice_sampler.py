@@ -14,18 +14,38 @@ from loadtest.voice import ServerSampler, cpu_s, run_queue_wait_s
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
 
+#: a stand-in server: 40 MB more resident once asked, until its stdin closes
+_GROWS = (
+    "import sys; sys.stdin.readline(); keep = bytearray(40 * 2**20)\n"
+    "for i in range(0, len(keep), 4096): keep[i] = 1\n"
+    "print('grown', flush=True); sys.stdin.read()"
+)
+
+
 async def test_sampler_reports_memory_per_call_and_cores() -> None:
-    sampler = ServerSampler(os.getpid(), every_s=0.01)
+    # a child process, not this one: the test runner's own heap may already hold 40 MB free
+    # (reused without growing RSS)
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", _GROWS, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+    )
+    assert child.stdin is not None and child.stdout is not None
+    stdin, stdout = child.stdin, child.stdout
+    try:
+        await asyncio.sleep(0.2)  # started: its RSS before the "calls"
+        sampler = ServerSampler(child.pid, every_s=0.01)
 
-    async def work() -> int:
-        keep = bytearray(40 * 2**20)  # 40 MB more resident while the "calls" run
-        for i in range(0, len(keep), 4096):
-            keep[i] = 1
-        await asyncio.sleep(0.1)
-        return len(keep)
+        async def work() -> bytes:
+            stdin.write(b"grow\n")
+            await stdin.drain()
+            line = await asyncio.wait_for(stdout.readline(), 30)
+            await asyncio.sleep(0.1)  # sampled while grown
+            return line
 
-    assert await sampler.run_until(work()) == 40 * 2**20
-    report = sampler.report(calls=4)
+        assert await sampler.run_until(work()) == b"grown\n"
+        report = sampler.report(calls=4)
+    finally:
+        stdin.close()
+        await asyncio.wait_for(child.wait(), 30)
     assert report["rss_before_mb"] is not None and report["rss_peak_mb"] is not None
     assert report["rss_peak_mb"] - report["rss_before_mb"] >= 30
     assert report["rss_per_call_mb"] == pytest.approx(
