@@ -236,8 +236,8 @@ def test_demo_page_conversation(
             "return i >= 0 && t.slice(i + 1).some(e => e.role === 'assistant' && e.text); })()",
         )
         # the insights panel shows the objection, the gauge and the next action
+        wait_for(page, "document.querySelector('#objections .chip[data-label=price]') !== null")
         price = page.locator("#objections .chip[data-label=price]")
-        price.wait_for(timeout=TURN_TIMEOUT_MS)
         assert chip in price.inner_text()
         gauge = page.locator("#conversion-gauge")
         assert 0.0 <= float(gauge.get_attribute("data-value") or "nan") <= 1.0

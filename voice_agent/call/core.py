@@ -720,13 +720,17 @@ class Call:
     async def _start_conversation(self) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.configured.wait(), CONFIG_WAIT_S)
+        asked = self.config
         self.conv = await self.conversations.create(
-            lang=self.config.language,
-            customer=dict(self.config.customer),
-            channel=self.config.channel,
+            lang=asked.language,
+            customer=dict(asked.customer),
+            channel=asked.channel,
             tenant=self.tenant,
         )
         self.conv.tags["call_id"] = self.call_id
+        if (asked.language, asked.customer) != (self.config.language, self.config.customer):
+            # a session.update landed while the conversation was being stored: keep it
+            self.spawn(self._update_profile(), "call-profile")
         self.conv_ready.set()
         self.emit(ev.ConversationStarted(self.conv.id, self.conv.lang))
         log.info(

@@ -6,7 +6,9 @@ import asyncio
 from collections import deque
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +16,7 @@ from tests.unit.call.fakes import FakeSpeech, Harness, open_store, orchestrator,
 from voice_agent.call import events as ev
 from voice_agent.call.core import CallLimits
 from voice_agent.call.events import CallError, EndReason
+from voice_agent.core.conversation import Conversation
 from voice_agent.orchestrator import Orchestrator
 from voice_agent.speech.stt import SpeechError
 from voice_agent.store.sqlite import SQLiteStore
@@ -473,3 +476,40 @@ async def test_a_commit_waits_for_the_chunk_being_processed(
     committed: ev.InputCommitted = await h.next(ev.InputCommitted)
     assert committed.item_id
     await h.call.close(EndReason.CALLER_HUNG_UP)
+
+
+class _SlowCreate(Orchestrator):
+    """The orchestrator with a conversation store that is slow to create: ``create`` waits
+    until the test lets it go."""
+
+    def __init__(self, inner: Orchestrator, gate: asyncio.Event, entered: asyncio.Event) -> None:
+        self.__dict__.update(inner.__dict__)
+        self._gate = gate
+        self._entered = entered
+
+    async def create(self, **kwargs: Any) -> Conversation:  # type: ignore[override]
+        self._entered.set()
+        await asyncio.wait_for(self._gate.wait(), 5.0)
+        return await super().create(**kwargs)
+
+
+async def test_a_profile_sent_while_the_conversation_is_created_is_stored(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    """A session.update that lands after the core stopped waiting for one, while the
+    conversation is being stored, is not lost: the stored profile is the later one."""
+    gate, entered = asyncio.Event(), asyncio.Event()
+    h = Harness(_SlowCreate(orch, gate, entered), FakeSpeech(deque()))
+    h.call.start()
+    await asyncio.wait_for(entered.wait(), 5.0)
+    h.call.reconfigure(replace(h.call.config, customer={"name": "Dana", "role": "CFO"}))
+    gate.set()
+    await asyncio.wait_for(h.call.conv_ready.wait(), 5.0)
+    assert h.call.conv is not None
+    for _ in range(200):  # the profile is written by a task of its own
+        conv = await store.get_conversation(h.call.conv.id)
+        if conv is not None and conv.customer:
+            break
+        await asyncio.sleep(0.01)
+    assert conv is not None and dict(conv.customer) == {"name": "Dana", "role": "CFO"}
+    h.call.request_end(EndReason.CALLER_HUNG_UP)
