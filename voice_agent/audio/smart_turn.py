@@ -32,7 +32,6 @@ loop (the call core runs it in the speech engines' audio pool).
 from __future__ import annotations
 
 import functools
-import hashlib
 import threading
 from pathlib import Path
 from typing import Final, TypeAlias
@@ -40,6 +39,8 @@ from typing import Final, TypeAlias
 import numpy as np
 import numpy.typing as npt
 import onnxruntime
+
+from voice_agent.digest import sha256_file
 
 __all__ = [
     "MODEL_FILE",
@@ -174,14 +175,6 @@ def log_mel_features(audio16k: npt.NDArray[np.floating]) -> Float32Array:
 # --------------------------------------------------------------------------- model
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 class SmartTurnModel:
     """The shared ONNX session (``run`` is thread-safe). Get it with :meth:`load`."""
 
@@ -210,7 +203,7 @@ class SmartTurnModel:
                 return cached
             if not p.is_file():
                 raise SmartTurnError("smart_turn_model_missing", f"Smart Turn model not found: {p}")
-            if path is None and (digest := _sha256(p)) != MODEL_SHA256:
+            if path is None and (digest := sha256_file(p)) != MODEL_SHA256:
                 raise SmartTurnError(
                     "smart_turn_model_invalid",
                     f"{p}: sha256 {digest} is not the published {MODEL_SHA256}",

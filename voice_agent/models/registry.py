@@ -18,7 +18,6 @@ card *before* it is unpickled.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -28,6 +27,7 @@ from typing import Any
 
 import joblib
 
+from voice_agent.digest import sha256_file as sha256_file
 from voice_agent.models.conversion import ConversionModel
 from voice_agent.models.inference import (
     ModelBuyingSignalAnalyser,
@@ -61,14 +61,6 @@ def default_registry_dir() -> Path:
 def data_registry_dir() -> Path:
     """``$VOICE_AGENT_DATA_DIR/models`` (``./data/models`` by default)."""
     return Path(os.environ.get("VOICE_AGENT_DATA_DIR", "data")) / "models"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 @dataclass
