@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ml.conversion import CALIBRATIONS
+from ml.calibrations import CALIBRATIONS
 from ml.data import DataError
 
 

@@ -25,6 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 from sklearn.model_selection import GroupKFold
 
+from ml.calibrations import CALIBRATIONS as CALIBRATIONS
 from voice_agent.core.labels import NEEDS, OBJECTIONS
 from voice_agent.models.closing import takes_leave
 from voice_agent.models.conversion import (
@@ -273,9 +274,6 @@ def _platt_progress(
 #: prefixes share a weight of 1: chosen by leave-one-writer-out on the hand-written calls
 #: (0, 0.1 and 0.3 tried; 0.1 had the lowest largest ECE over 0.34, 0.5, 0.67 and 1).
 EVIDENCE_LAST_WEIGHT = 0.1
-
-#: The calibrations :func:`train_conversion_model` can fit (``calibration_prefixes``).
-CALIBRATIONS = ("last", "all", "progress", "evidence")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 An analyser is a plain, synchronous, thread-safe object: the orchestrator calls
 ``predict`` in a worker thread under a deadline, and falls back to the rule-based
 implementation of the same kind when it fails or is late. Implementations live in
-``voice_agent.analysis.rules`` (keyword and pattern rules) and ``ml.inference``
+``voice_agent.analysis.rules`` (keyword and pattern rules) and ``voice_agent.models.inference``
 (trained models).
 """
 

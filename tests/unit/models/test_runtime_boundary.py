@@ -5,6 +5,8 @@ optional ``voice-agent ml`` commands; the training package depends on the runtim
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import voice_agent
@@ -59,3 +61,17 @@ def test_bundled_champion_lives_in_the_runtime_package() -> None:
     root = default_registry_dir()
     assert root.is_relative_to(PACKAGE / "models")
     assert champion_version(root) is not None
+
+
+def test_the_command_line_loads_no_trainer() -> None:
+    """Building ``voice-agent``'s parser (every ``serve`` does) with the training package
+    installed imports neither LightGBM nor scikit-learn: they cost the server about 2 s of
+    start-up and their memory for nothing (the runtime models need neither)."""
+    code = (
+        "import sys, voice_agent.cli; voice_agent.cli.build_parser(); "
+        "print(sorted(m for m in ('lightgbm', 'sklearn', 'ml.conversion') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.strip() == "[]", out.stdout
