@@ -15,9 +15,10 @@ import json
 import re
 import unicodedata
 import wave
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -127,6 +128,28 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
             cur = min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
             prev, d[j] = d[j], cur
     return d[len(hyp)] / len(ref)
+
+
+def corpus_wer(pairs: Iterable[tuple[str, str]]) -> float:
+    """Word errors over all reference words of ``(reference, hypothesis)`` pairs."""
+    errors = words = 0.0
+    for reference, hypothesis in pairs:
+        n = len(normalise_words(reference))
+        errors, words = errors + word_error_rate(reference, hypothesis) * n, words + n
+    return errors / words if words else 0.0
+
+
+#: Human es_MX telephone prompts (asterisk-core-sounds-es) the Spanish speech tests share.
+SPANISH_PROMPTS: Final = (
+    "agent-pass",
+    "auth-incorrect",
+    "agent-newlocation",
+    "agent-alreadyon",
+    "agent-user",
+    "conf-enteringno",
+    "auth-thankyou",
+    "agent-loginok",
+)
 
 
 # --------------------------------------------------------------------------- model fixtures
