@@ -27,7 +27,7 @@ import itertools
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, ParamSpec, TypeVar
 
@@ -69,6 +69,10 @@ class DeadlineQueue(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._heap)
+
+    def __iter__(self) -> Iterator[T]:
+        """The items in no particular order (the queue is not changed)."""
+        return (e.item for e in self._heap)
 
 
 def usable_cpus() -> int:
@@ -136,9 +140,10 @@ class DeadlineExecutor(concurrent.futures.Executor):
         return fut
 
     def pending(self) -> int:
-        """Jobs waiting for a worker (not the ones running)."""
+        """Jobs waiting for a worker (not the ones running, nor the cancelled ones a worker
+        will skip)."""
         with self._cond:
-            return len(self._queue)
+            return sum(1 for fut, _ in self._queue if not fut.cancelled())
 
     def _work(self) -> None:
         while True:

@@ -116,8 +116,11 @@ def test_executor_cancel_errors_threads_and_shutdown() -> None:
         while pool.pending() and time.monotonic() < wait_until:  # both workers take one
             time.sleep(0.01)
         dropped = pool.submit(ran.append, "cancelled")
+        assert pool.pending() == 1
         assert dropped.cancel()
+        assert pool.pending() == 0  # a cancelled job no longer counts as waiting
         kept = pool.submit(ran.append, "kept")
+        assert pool.pending() == 1
         release.set()
         for fut in blockers:
             fut.result(10)

@@ -99,3 +99,34 @@ async def test_first_sentences_are_not_queued_behind_a_long_reply(
     # (first come first served: "this:0", "please:0", "this:1", "good:0", "how:0", "this:2")
     assert synth.made[:4] == ["this:0", "please:0", "good:0", "how:0"]
     assert sorted(synth.made[4:]) == ["this:1", "this:2"]
+
+
+async def test_a_caller_who_hangs_up_leaves_nothing_queued(
+    silero_model: SileroModel, whisper_en: WhisperTranscriber, piper_joe: PiperSynthesizer
+) -> None:
+    """A reply whose caller hangs up while its chunk waits for a worker is dropped from the
+    queue: it is never synthesized, and the calls after it are served."""
+    synth = GatedSynthesizer(piper_joe)
+    engines = SpeechEngines(SpeechConfig(tts_workers=1), silero_model, whisper_en, synth)
+    pool = engines._tts_pool
+    rate = synth.sample_rate
+    try:
+        hold = asyncio.create_task(_drain(engines.synthesize_stream(HOLD, rate)))
+        assert await asyncio.to_thread(synth.started[HOLD].wait, 10)
+        gone = asyncio.create_task(_drain(engines.synthesize_stream(FIRST_B, rate)))
+        await _until(lambda: pool.pending() == 1, "the reply queued behind the hold job")
+        gone.cancel()  # the caller hangs up: the call cancels its reply
+        with pytest.raises(asyncio.CancelledError):
+            await gone
+        await _until(lambda: pool.pending() == 0, "the hung-up reply dropped")
+        after = asyncio.create_task(_drain(engines.synthesize_stream(FIRST_C, rate)))
+        await _until(lambda: pool.pending() == 1, "the next call queued")
+        synth.release[HOLD].set()
+        counts = await asyncio.wait_for(asyncio.gather(hold, after), 60)
+        await _until(lambda: pool.pending() == 0, "the queue empty")
+    finally:
+        for gate in synth.release.values():
+            gate.set()
+        engines.close(wait=True)
+    assert list(counts) == [1, 1]
+    assert synth.made == ["please:0", "how:0"]  # the hung-up reply was never made
