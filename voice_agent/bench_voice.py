@@ -12,8 +12,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from loadtest.server import Target
 
 
 def _progress(done: int, total: int) -> None:
@@ -27,7 +32,7 @@ def _progress(done: int, total: int) -> None:
 def bench_voice(args: argparse.Namespace) -> dict[str, Any]:
     """Single-call voice latency benchmark; ``args.turns`` utterances, optional ``args.url``."""
     from loadtest.server import API_KEY, ServerProcess
-    from loadtest.voice import machine, run_load, start_server
+    from loadtest.voice import machine, run_load
 
     turns = int(getattr(args, "turns", 10) or 10)
     url: str | None = getattr(args, "url", None)
@@ -59,20 +64,11 @@ def bench_voice(args: argparse.Namespace) -> dict[str, Any]:
         finally:
             server.stop()
     else:
-        from loadtest.progress import bar, on_terminal
+        from loadtest.progress import bar
 
-        if url is None:
-            if on_terminal():
-                print("starting a server (loading the speech models)...", file=sys.stderr)
-            server = start_server()
-            url = server.url
-        try:
-            with bar(turns, "voice turns", unit="turn") as advance:
-                report = asyncio.run(run_load(url, api_key, 1, turns, fmt, advance))
-            report["transport"] = "realtime"
-        finally:
-            if server is not None:
-                server.stop()
+        with _target(url, api_key) as tgt, bar(turns, "voice turns", unit="turn") as advance:
+            report = asyncio.run(run_load(tgt.url, tgt.api_key, 1, turns, fmt, advance))
+        report["transport"] = "realtime"
     budget = {"p50_ms": 700.0, "p95_ms": 1000.0}
     report["budget_ms"] = budget
     report["within_budget"] = all(
@@ -81,13 +77,24 @@ def bench_voice(args: argparse.Namespace) -> dict[str, Any]:
     return {"bench": "voice", **report, "machine": machine()}
 
 
+@contextlib.contextmanager
+def _target(url: str | None, api_key: str) -> Iterator[Target]:
+    """The server at ``url``, or one with speech started here (said on a terminal)."""
+    from loadtest.progress import on_terminal
+    from loadtest.server import target
+
+    if url is None and on_terminal():
+        print("starting a server (loading the speech models)...", file=sys.stderr)
+    with target(url, api_key, "bench voice") as tgt:
+        yield tgt
+
+
 def _bench_languages(
     args: argparse.Namespace, langs: list[str], url: str | None, api_key: str, turns: int, fmt: str
 ) -> dict[str, Any]:
     """``bench voice --lang en,es``: the same prompts per language, calls alternating."""
-    from loadtest.progress import bar, on_terminal
-    from loadtest.server import ServerProcess
-    from loadtest.voice import machine, start_server
+    from loadtest.progress import bar
+    from loadtest.voice import machine
     from loadtest.voice_lang import LANGS, run_languages
 
     unknown = [x for x in langs if x not in LANGS]
@@ -95,18 +102,15 @@ def _bench_languages(
         raise SystemExit(f"bench voice: --lang takes distinct languages of {', '.join(LANGS)}")
     kind = getattr(args, "turn_detection", None)
     detection = {"type": str(kind)} if kind else None
-    server: ServerProcess | None = None
-    if url is None:
-        if on_terminal():
-            print("starting a server (loading the speech models)...", file=sys.stderr)
-        server = start_server()
-        url = server.url
     try:
-        with bar(turns * len(langs), "voice turns", unit="turn") as advance:
+        with (
+            _target(url, api_key) as tgt,
+            bar(turns * len(langs), "voice turns", unit="turn") as advance,
+        ):
             report = asyncio.run(
                 run_languages(
-                    url,
-                    api_key,
+                    tgt.url,
+                    tgt.api_key,
                     langs,
                     turns,
                     turns_per_call=int(getattr(args, "turns_per_call", 3) or 3),
@@ -117,9 +121,6 @@ def _bench_languages(
             )
     except RuntimeError as exc:
         raise SystemExit(f"bench voice: {exc}") from None
-    finally:
-        if server is not None:
-            server.stop()
     return {"bench": "voice_languages", "transport": "realtime", **report, "machine": machine()}
 
 
