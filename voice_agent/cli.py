@@ -154,6 +154,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level="warning",
         access_log=False,
         ws_max_size=4 * 1024 * 1024,
+        ws_per_message_deflate=settings.ws_compression,
         timeout_graceful_shutdown=5,  # after the calls were drained (GracefulServer)
     )
     from voice_agent.api.shutdown import GracefulServer

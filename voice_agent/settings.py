@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     #: On SIGTERM, how long live calls may go on before they are wound down and the server
     #: exits (new calls are refused with 503 ``shutting_down`` meanwhile).
     shutdown_grace_s: float = Field(default=30.0, ge=0, le=3600)
+    #: Offer WebSocket permessage-deflate to clients that ask for it. Off: compressing the
+    #: base64 audio of every call costs the server CPU that calls need.
+    ws_compression: bool = False
 
     # limits (voice_agent.limits; counted per instance)
     #: REST requests per second per API key, and how many may come at once.
