@@ -42,6 +42,7 @@ from voice_agent.audio.resample import resample
 from voice_agent.audio.smart_turn import SmartTurnModel
 from voice_agent.audio.turn_detector import (
     SEMANTIC_EAGERNESS,
+    SILENCE_MS,
     Eagerness,
     EndOfTurn,
     TurnCheck,
@@ -114,7 +115,7 @@ UNFINISHED_AFTER: Final = {
 LEAD_MS: Final = 300.0
 TAIL_MS: Final = 3000.0
 CHUNK_MS: Final = 20.0
-SERVER_VAD_SILENCE_MS: Final = 500.0
+SERVER_VAD_SILENCE_MS: Final = SILENCE_MS
 SPECULATION_HANGOVER_MS: Final = 160.0  # as the live path (voice_agent.call.core)
 SMART_TURN_BEFORE_MS: Final = 500.0
 Int16Array = npt.NDArray[np.int16]

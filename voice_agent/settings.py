@@ -16,7 +16,9 @@ import yaml
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from voice_agent.audio.turn_detector import SILENCE_MS
 from voice_agent.errors import ConfigError
+from voice_agent.speech import defaults as speech_defaults
 from voice_agent.web.demo import DemoMode
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -87,21 +89,23 @@ class Settings(BaseSettings):
     # voice
     speech: bool = True
     stt_model: str | None = None
-    stt_language: str = "en"
-    stt_threads: int = Field(default=2, ge=1)
+    stt_language: str = speech_defaults.STT_LANGUAGE
+    stt_threads: int = Field(default=speech_defaults.STT_THREADS, ge=1)
     #: Seconds of silence after the utterance in the multilingual (Spanish) Whisper's encoder
     #: window: shorter is faster but loses short Spanish prompts at 1-2 s (see
     #: SpeechConfig.stt_multilingual_window_pad_s).
-    stt_multilingual_window_pad_s: float = Field(default=5.0, ge=0.0, le=30.0)
+    stt_multilingual_window_pad_s: float = Field(
+        default=speech_defaults.STT_MULTILINGUAL_WINDOW_PAD_S, ge=0.0, le=30.0
+    )
     tts_voice: Path | None = None
     tts_config: Path | None = None
     #: Speech synthesis threads sharing the voice (each uses one core); 0: one per core this
     #: process may run on. Replies' first chunks go first (voice_agent.speech.scheduler).
-    tts_workers: int = Field(default=0, ge=0, le=64)
+    tts_workers: int = Field(default=speech_defaults.TTS_WORKERS, ge=0, le=64)
     #: MB of synthesized sentences kept for reuse by later calls (greetings, playbook
     #: lines); 0: none.
-    tts_cache_mb: int = Field(default=32, ge=0, le=4096)
-    silence_ms: int = Field(default=500, ge=100, le=5000)
+    tts_cache_mb: int = Field(default=speech_defaults.TTS_CACHE_MB, ge=0, le=4096)
+    silence_ms: int = Field(default=int(SILENCE_MS), ge=100, le=5000)
     greet_first: bool = True
     call_idle_timeout_s: float = Field(default=300.0, gt=0)
     call_max_duration_s: float = Field(default=3600.0, gt=0)

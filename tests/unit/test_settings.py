@@ -197,3 +197,12 @@ def test_bad_tts_workers_stops_start_up_with_one_line(tmp_path: Path) -> None:
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in proc.stderr
     assert "VOICE_AGENT_TTS_WORKERS" in lines[0]
+
+
+def test_speech_defaults_are_the_engines_defaults() -> None:
+    """A server started from the defaults runs its speech engines as they run unconfigured
+    (tests, benches): each default is one constant (voice_agent.speech.defaults)."""
+    from voice_agent.speech.engines import SpeechConfig
+    from voice_agent.speech_runtime import speech_config
+
+    assert speech_config(Settings(data_dir=Path("data"))) == SpeechConfig()

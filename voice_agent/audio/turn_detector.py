@@ -113,6 +113,10 @@ def semantic_config(eagerness: Eagerness | str) -> SemanticConfig:
     return SEMANTIC_EAGERNESS[Eagerness(eagerness)]
 
 
+#: Silence (ms) after speech that ends the caller's turn (``server_vad``), unless set.
+SILENCE_MS: Final = 500.0
+
+
 @dataclass(frozen=True, slots=True)
 class TurnConfig:
     """Turn-taking parameters. Defaults suit Silero v6 at 16 kHz (32 ms frames)."""
@@ -121,7 +125,7 @@ class TurnConfig:
     stop_threshold: float = 0.35
     min_speech_ms: float = 200.0
     stop_hangover_ms: float = 200.0
-    silence_ms: float = 500.0
+    silence_ms: float = SILENCE_MS
     resume_min_ms: float = 96.0
     barge_in_min_ms: float = 400.0
     frame_ms: float = 32.0

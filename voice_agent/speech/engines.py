@@ -33,8 +33,9 @@ import numpy.typing as npt
 
 from voice_agent.audio.resample import StreamResampler
 from voice_agent.audio.smart_turn import SmartTurnError, SmartTurnModel
-from voice_agent.audio.turn_detector import TurnConfig, TurnDetector
+from voice_agent.audio.turn_detector import SILENCE_MS, TurnConfig, TurnDetector
 from voice_agent.audio.vad import SileroModel, SileroVAD
+from voice_agent.speech import defaults
 from voice_agent.speech.scheduler import DeadlineExecutor, tts_worker_count, usable_cpus
 from voice_agent.speech.stt import (
     MultilingualModel,
@@ -67,9 +68,9 @@ class SpeechConfig:
     """
 
     stt_model: str | None = None
-    stt_language: str | None = "en"
+    stt_language: str | None = defaults.STT_LANGUAGE
     stt_compute_type: str = "int8"
-    stt_cpu_threads: int = 2
+    stt_cpu_threads: int = defaults.STT_THREADS
     stt_beam_size: int = 1
     stt_multilingual_model: str | None = "auto"
     #: silence after the utterance in the encoder window (``WhisperTranscriber.window_pad_s``)
@@ -79,7 +80,7 @@ class SpeechConfig:
     #: short soft-onset prompt "Usted es el cliente numero" comes back without words
     #: (tests/integration/test_spanish_short.py), so both stay 5 s
     stt_window_pad_s: float = 5.0
-    stt_multilingual_window_pad_s: float = 5.0
+    stt_multilingual_window_pad_s: float = defaults.STT_MULTILINGUAL_WINDOW_PAD_S
     stt_prompt: str | None = None
     stt_workers: int = 1
     stt_timeout_s: float = 15.0
@@ -90,9 +91,9 @@ class SpeechConfig:
     tts_length_scale: float | None = None
     tts_max_chunk_phonemes: int = 60
     #: synthesis threads sharing the voice; 0: one per usable core (``tts_worker_count``)
-    tts_workers: int = 0
+    tts_workers: int = defaults.TTS_WORKERS
     #: MB of synthesized sentences kept for reuse (:mod:`voice_agent.speech.tts_cache`); 0: none
-    tts_cache_mb: float = 32.0
+    tts_cache_mb: float = defaults.TTS_CACHE_MB
     tts_timeout_s: float = 10.0
     vad_model: str | None = None
     vad_start_threshold: float = 0.5
@@ -102,7 +103,7 @@ class SpeechConfig:
     vad_workers: int = field(default_factory=usable_cpus)
     min_speech_ms: float = 200.0
     stop_hangover_ms: float = 200.0
-    silence_ms: float = 500.0
+    silence_ms: float = SILENCE_MS
     resume_min_ms: float = 96.0
     barge_in_min_ms: float = 400.0
     data_dir: str = "data"
@@ -174,6 +175,7 @@ class SpeechEngines:
         """Load every model once (blocking; seconds) and warm up if ``config.warm_up``."""
         cfg = config or SpeechConfig()
         vad_model = SileroModel.load(cfg.vad_model)
+
         def main_model(language: str | None) -> WhisperTranscriber:
             return WhisperTranscriber(
                 cfg.stt_model,
