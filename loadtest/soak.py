@@ -8,8 +8,10 @@ mid-reply (abruptly, no close frame); text clients hold REST conversations. Ever
 ``--sample-s`` seconds the server's RSS is read from ``/proc/PID/status`` (``--pid``, or the
 process listening on the URL's port, or the server this command started). The report gives
 RSS at the end of the warm-up and at the end, the growth per minute after the warm-up (a
-least-squares line through the samples), errors by kind and turns done. Progress goes to
-stderr when it is a terminal.
+least-squares line through the samples), errors by kind and turns done. The synthesis cache
+fills up to ``TTS_CACHE_MB`` over a long run (bounded, not a leak): when the key may read
+``/metrics``, its size is sampled too and the growth is also given without it. Progress goes
+to stderr when it is a terminal.
 """
 
 from __future__ import annotations
@@ -98,6 +100,32 @@ def rss_mb(pid: int) -> float | None:
     except OSError:
         return None
     return None
+
+
+#: the server's gauge of its synthesized-sentence cache (bounded by ``TTS_CACHE_MB``)
+CACHE_METRIC: Final = "voice_agent_tts_cache_bytes"
+
+
+def gauge_value(exposition: str, name: str) -> float | None:
+    """The value of the unlabelled sample ``name`` in a Prometheus text exposition."""
+    for line in exposition.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[0] == name:
+            try:
+                return float(parts[1])
+            except ValueError:
+                return None
+    return None
+
+
+async def cache_mb(http: httpx.AsyncClient) -> float | None:
+    """MB in the server's synthesis cache (``None``: not exposed, or ``/metrics`` refused)."""
+    try:
+        r = await http.get("/metrics", timeout=10.0)
+    except httpx.HTTPError:
+        return None
+    value = gauge_value(r.text, CACHE_METRIC) if r.status_code == 200 else None
+    return None if value is None else value / 2**20
 
 
 def slope_per_minute(samples: list[tuple[float, float]]) -> float | None:
@@ -265,6 +293,9 @@ async def run_soak(
     t0 = time.monotonic()
     until = t0 + minutes * 60.0
     samples: list[tuple[float, float]] = []
+    #: (seconds, RSS MB, cache MB) when the server exposes its cache
+    with_cache: list[tuple[float, float, float]] = []
+    http = httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {key}"})
     tasks = [
         asyncio.create_task(_caller_loop(url, key, utts, seed + i, stats, until))
         for i in range(calls)
@@ -280,6 +311,9 @@ async def run_soak(
             stats.error("server_gone", f"no /proc/{pid}/status")
             break
         samples.append((time.monotonic() - t0, rss))
+        cached = await cache_mb(http)
+        if cached is not None:
+            with_cache.append((samples[-1][0], rss, cached))
         now = int(time.monotonic() - t0)
         progress(now - shown)
         shown = now
@@ -291,8 +325,12 @@ async def run_soak(
     end_rss = rss_mb(pid)
     if end_rss is not None:
         samples.append((time.monotonic() - t0, end_rss))
+    await http.aclose()
     warm = [s for s in samples if s[0] >= warmup_minutes * 60.0]
     growth = slope_per_minute(warm)
+    warm_cache = [s for s in with_cache if s[0] >= warmup_minutes * 60.0]
+    cache_growth = slope_per_minute([(t, c) for t, _, c in warm_cache])
+    net_growth = slope_per_minute([(t, r - c) for t, r, c in warm_cache])
     return {
         "kind": "soak",
         "minutes": minutes,
@@ -306,6 +344,13 @@ async def run_soak(
         "rss_end_mb": round(samples[-1][1], 1) if samples else None,
         "rss_max_mb": round(max(r for _, r in samples), 1) if samples else None,
         "rss_growth_mb_per_min": None if growth is None else round(growth, 3),
+        # the synthesis cache fills up to TTS_CACHE_MB over a long run: bounded growth, shown
+        # apart, and the RSS growth without it
+        "tts_cache_end_mb": round(with_cache[-1][2], 1) if with_cache else None,
+        "tts_cache_growth_mb_per_min": None if cache_growth is None else round(cache_growth, 3),
+        "rss_growth_net_of_tts_cache_mb_per_min": (
+            None if net_growth is None else round(net_growth, 3)
+        ),
         "voice_calls": stats.calls,
         "voice_turns": stats.voice_turns,
         "barge_ins": stats.barge_ins,

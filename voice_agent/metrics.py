@@ -83,6 +83,10 @@ CONVERSATIONS = Counter(
 )
 OUTCOMES = Counter("voice_agent_outcomes_total", "Outcomes recorded.", ["converted"])
 OPEN_SESSIONS = Gauge("voice_agent_realtime_sessions", "Open realtime sessions.")
+TTS_CACHE_BYTES = Gauge(
+    "voice_agent_tts_cache_bytes",
+    "Audio held by the synthesized-sentence cache (at most TTS_CACHE_MB).",
+)
 CALLS_ENDED = Counter(
     "voice_agent_calls_ended_total", "Calls ended, by transport and reason.", ["channel", "reason"]
 )

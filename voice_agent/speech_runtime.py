@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import structlog
 
+from voice_agent import metrics
 from voice_agent.services import Services
 from voice_agent.settings import Settings
 from voice_agent.speech.engines import SpeechConfig, SpeechEngines
@@ -36,6 +37,9 @@ async def start_speech(svc: Services) -> None:
         log.error("speech_unavailable", error=svc.speech_error)
         return
     svc.speech = engines
+    cache = engines.tts_cache
+    if cache is not None:
+        metrics.TTS_CACHE_BYTES.set_function(lambda: float(cache.bytes))
     svc.speech_unavailable = dict(engines.unavailable)
     log.info("speech_ready", warm_up_ms=engines.warm_up_ms, unavailable=engines.unavailable)
 

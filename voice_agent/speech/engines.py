@@ -165,6 +165,8 @@ class SpeechEngines:
         self.unavailable: dict[str, str] = {}
         #: Smart Turn (``semantic_vad``); ``None``: turns end on silence only
         self.smart_turn: SmartTurnModel | None = None
+        #: the synthesized-sentence cache shared by every voice (``None``: no cache)
+        self.tts_cache: SynthesisCache | None = None
 
     # ------------------------------------------------------------------ loading
 
@@ -253,6 +255,7 @@ class SpeechEngines:
             extra_synthesizers=extra_tts,
             workers=workers,
         )
+        engines.tts_cache = cache if cache.max_bytes else None
         try:
             engines.smart_turn = SmartTurnModel.load()
         except SmartTurnError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import socket
 
-from loadtest.soak import pid_listening_on, rss_mb, slope_per_minute
+from loadtest.soak import gauge_value, pid_listening_on, rss_mb, slope_per_minute
 
 
 def test_slope_per_minute() -> None:
@@ -28,3 +28,15 @@ def test_pid_listening_on_finds_this_process() -> None:
 def test_rss_of_this_process() -> None:
     rss = rss_mb(os.getpid())
     assert rss is not None and rss > 1.0
+
+
+def test_gauge_value_reads_an_unlabelled_sample() -> None:
+    text = (
+        "# HELP voice_agent_tts_cache_bytes Audio held.\n"
+        "# TYPE voice_agent_tts_cache_bytes gauge\n"
+        "voice_agent_tts_cache_bytes 1.048576e+06\n"
+        'voice_agent_calls_ended_total{channel="realtime"} 3.0\n'
+    )
+    assert gauge_value(text, "voice_agent_tts_cache_bytes") == 1048576.0
+    assert gauge_value(text, "voice_agent_tts_cache") is None
+    assert gauge_value("", "voice_agent_tts_cache_bytes") is None
