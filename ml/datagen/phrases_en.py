@@ -1610,3 +1610,18 @@ OBJECTIONS["skepticism"].extend(
         "{i doubt|i don't think} {weekly calls|zoom sessions|an app} {can|will} {change how i eat|fix my habits|make me consistent}",
     ]
 )
+# A length of time is no event to prepare for: prices asked per period, and sleep or stress
+# that has lasted for months (issue 13's event_prep false positives on "months").
+QUESTIONS.extend(
+    [
+        "{how much|what's the price|what does it cost|what would i pay} for {three|six|twelve|<n:2-12>} months?",
+        "{is there|do you have|do you offer} a {three|six|twelve} month {plan|package|option|discount}?",
+        "{and |}{what|how much} {is it|would it be} {per month|for the year|for <n:2-12> months} {in total|all in|}?",
+    ]
+)
+NEEDS["stress"].extend(
+    [
+        "i {haven't|have not} {had|gotten} a {decent|good|full|proper} night's sleep in {months|weeks|ages|<n:2-9> months}",
+        "{it's been|it has been} {months|<n:2-9> months|a year} since i {slept well|felt rested|had a calm week}",
+    ]
+)

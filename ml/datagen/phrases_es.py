@@ -1551,3 +1551,17 @@ OBJECTIONS["skepticism"].extend(
         "{dudo que|no creo que} unas {llamadas|videollamadas} me {cambien los hábitos|hagan constante}",
     ]
 )
+# Un plazo no es un evento: precios por periodo, y sueño o estrés que duran meses (issue 13:
+# falsos event_prep por "meses").
+QUESTIONS.extend(
+    [
+        "{cuánto {cuesta|sale|es}|qué precio tiene|cuánto pagaría} por {tres|seis|doce|<n:2-12>} meses?",
+        "{hay|tienen|manejan} {un plan|un paquete|una opción|un descuento} de {tres|seis|doce} meses?",
+    ]
+)
+NEEDS["stress"].extend(
+    [
+        "{hace|llevo} {meses|<n:2-9> meses|un año} sin {dormir bien|descansar de verdad|una semana tranquila}",
+        "no {duermo|he dormido} {bien|una noche entera} {desde hace|en} {meses|semanas|<n:2-9> meses}",
+    ]
+)
