@@ -135,7 +135,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         analysers, meta = _load_analysers(args.analysers, args.registry)
     except DataError as exc:
         return _fail(exc.code, exc.message)
-    report = {**meta, **evaluate(analysers, utts, convs, at)}
+    report = {**meta, **evaluate(analysers, utts, convs, at, served=args.served)}
+    report["served"] = bool(args.served)
     _print(report, args.json)
     return 0
 
@@ -247,6 +248,13 @@ def add_ml_commands(subparsers: Any) -> None:
         help="also score the conversion probability mid-call: each call cut after the "
         "customer turn nearest each fraction of its customer turns (e.g. 0.34,0.5,0.67,1); "
         "AUC, ECE (10 equal-width bins) and Brier per fraction and language",
+    )
+    e.add_argument(
+        "--served",
+        action="store_true",
+        help="score utterances as the server answers them: each as the first customer turn "
+        "of a call, the analysers' scores corrected by what the turn says outright "
+        "(dismissed concerns, price questions, curt refusals, strain)",
     )
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=cmd_eval)

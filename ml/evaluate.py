@@ -11,6 +11,7 @@ import numpy as np
 from ml.data import DataError
 from ml.metrics import brier, ece, f1_binary, f1_macro, f1_micro, f1_per_label, roc_auc
 from voice_agent.analysis.base import DETECTION_THRESHOLD
+from voice_agent.analysis.reconcile import read_outright, reconcile
 from voice_agent.core.labels import LANGS, NEEDS, OBJECTIONS
 from voice_agent.core.types import AnalysisInput, BuyingSignal, Insights, LabelScore
 from voice_agent.models.conversion import prefixes
@@ -52,7 +53,12 @@ def _utterance_block(
     }
 
 
-def evaluate_utterances(rows: Sequence[Mapping[str, Any]], analysers: Any) -> dict[str, Any]:
+def evaluate_utterances(
+    rows: Sequence[Mapping[str, Any]], analysers: Any, *, served: bool = False
+) -> dict[str, Any]:
+    """Per-label F1 of the analysers' detections. ``served``: as the server answers each
+    utterance as the first customer turn of a call, after the analysers' scores are
+    corrected by what the turn says outright (:func:`voice_agent.analysis.reconcile`)."""
     an = as_analyser_dict(analysers)
     thr = DETECTION_THRESHOLD
     y_obj = np.array([[int(o in r["objections"]) for o in OBJECTIONS] for r in rows])
@@ -66,6 +72,19 @@ def evaluate_utterances(rows: Sequence[Mapping[str, Any]], analysers: Any) -> di
         o = an["objections"].predict(inp)
         n = an["needs"].predict(inp)
         b: BuyingSignal = an["buying_signal"].predict(inp)
+        if served:
+            ins = reconcile(
+                Insights(
+                    objections=tuple(LabelScore(k, float(v)) for k, v in o.items()),
+                    needs=tuple(LabelScore(k, float(v)) for k, v in n.items()),
+                    buying_signal=b,
+                    conversion_probability=0.5,
+                ),
+                read_outright(inp.text, inp.lang),
+            )
+            o = {s.label: s.p for s in ins.objections}
+            n = {s.label: s.p for s in ins.needs}
+            b = ins.buying_signal
         p_obj[i] = [int(float(o.get(k, 0.0)) >= thr) for k in OBJECTIONS]
         p_need[i] = [int(float(n.get(k, 0.0)) >= thr) for k in NEEDS]
         p_bs[i] = int(b.value)
@@ -245,12 +264,15 @@ def evaluate(
     utterances: Sequence[Mapping[str, Any]] | None = None,
     conversations: Sequence[Mapping[str, Any]] | None = None,
     at: Sequence[float] = (),
+    *,
+    served: bool = False,
 ) -> dict[str, Any]:
     """The report of ``voice-agent ml eval``; ``at``: fractions of the calls' customer
-    turns to also score the conversion probability at (mid-call)."""
+    turns to also score the conversion probability at (mid-call); ``served``: utterances
+    scored as the server answers them (the analysers, then ``reconcile``)."""
     report: dict[str, Any] = {}
     if utterances is not None:
-        report["utterances"] = evaluate_utterances(utterances, analysers)
+        report["utterances"] = evaluate_utterances(utterances, analysers, served=served)
     if conversations is not None:
         report["conversations"] = evaluate_conversations(conversations, analysers, at)
     report["headline"] = headline(report)

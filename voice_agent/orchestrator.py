@@ -31,17 +31,8 @@ from typing import Any, TypeVar
 import structlog
 
 from voice_agent import metrics
-from voice_agent.analysis.asks import only_price_question, read_ask
 from voice_agent.analysis.base import DETECTION_THRESHOLD, AnalyserSet
-from voice_agent.analysis.commitment import read_commitment
-from voice_agent.analysis.reconcile import (
-    OFFER_ACTIONS,
-    Outright,
-    leaves_no_room,
-    reconcile,
-    refuses,
-    set_aside,
-)
+from voice_agent.analysis.reconcile import OFFER_ACTIONS, read_outright, reconcile
 from voice_agent.core.conversation import Conversation, Memory, Turn
 from voice_agent.core.decision import (
     Policy,
@@ -355,18 +346,13 @@ class Orchestrator:
         insights, timings = await self.analyse(conv, text)
         last_action = conv.memory.actions[-1] if conv.memory.actions else None
         earlier = conv.customer_insights()
-        outright = Outright(
-            commitment=read_commitment(
-                text, conv.lang, asked_for_sale=last_action in ("close", "offer_trial")
-            ),
-            ask=read_ask(text, conv.lang),
-            only_price_question=only_price_question(text, conv.lang),
+        outright = read_outright(
+            text,
+            conv.lang,
+            asked_for_sale=last_action in ("close", "offer_trial"),
             agreed_before=conv.memory.agreed is not None,
             previous_conversion=earlier[-1].conversion_probability if earlier else None,
             offer_made=any(a in OFFER_ACTIONS for a in conv.memory.actions),
-            leaves_no_room=leaves_no_room(text, conv.lang),
-            set_aside=set_aside(text, conv.lang),
-            refuses=refuses(text, conv.lang),
         )
         insights = reconcile(insights, outright)
         timings["analysis"] = (time.perf_counter() - t0) * 1000

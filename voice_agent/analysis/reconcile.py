@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Final
 
-from voice_agent.analysis.asks import Ask
+from voice_agent.analysis.asks import Ask, only_price_question, read_ask
 from voice_agent.analysis.base import DETECTION_THRESHOLD
-from voice_agent.analysis.commitment import Commitment
+from voice_agent.analysis.commitment import Commitment, read_commitment
 from voice_agent.analysis.lexicon_en import S
 from voice_agent.analysis.normalize import normalize
 from voice_agent.analysis.rules import score_objections, set_aside_objections
@@ -55,6 +55,30 @@ class Outright:
     set_aside: frozenset[str] = frozenset()
     #: The turn is a curt refusal ("count me out", "ni de coña"): :func:`refuses`.
     refuses: bool = False
+
+
+def read_outright(
+    text: str,
+    lang: Lang,
+    *,
+    asked_for_sale: bool = False,
+    agreed_before: bool = False,
+    previous_conversion: float | None = None,
+    offer_made: bool = False,
+) -> Outright:
+    """What ``text`` says outright, read by the rules, where the conversation stands as
+    given (the defaults: the first customer turn of a call, before any offer)."""
+    return Outright(
+        commitment=read_commitment(text, lang, asked_for_sale=asked_for_sale),
+        ask=read_ask(text, lang),
+        only_price_question=only_price_question(text, lang),
+        agreed_before=agreed_before,
+        previous_conversion=previous_conversion,
+        offer_made=offer_made,
+        leaves_no_room=leaves_no_room(text, lang),
+        set_aside=set_aside(text, lang),
+        refuses=refuses(text, lang),
+    )
 
 
 def reconcile(insights: Insights, outright: Outright) -> Insights:
@@ -113,6 +137,13 @@ def reconcile(insights: Insights, outright: Outright) -> Insights:
     return insights
 
 
+#: The objections a turn can set aside by naming them (TAXONOMY: "money isn't the issue",
+#: "el precio está bien"; also "I can make the time", "not that I doubt you"). The rules'
+#: denials of the other labels ("nothing today, maybe later", "not up to me alone", "not
+#: that I don't want it, I go to the gym") are objections themselves more often than not:
+#: on 3,000 generated turns dropping them removed 9 right labels for 1 wrong one.
+DISMISSIBLE: Final = frozenset({"price", "time", "skepticism"})
+
 #: The needs that stress, fatigue or a heavy workload describe (TAXONOMY).
 _STRAIN: Final = frozenset({"stress", "energy"})
 
@@ -124,7 +155,7 @@ def set_aside(text: str, lang: Lang) -> frozenset[str]:
     concern aside or voices a doubt (``skepticism``) without any refusal the rules can
     see: clearing an obstacle or doubting is engagement, not a flat refusal (TAXONOMY),
     and the negation in "money isn't the problem" or "am I too old for this" is no "no"."""
-    out = set_aside_objections(text, lang)
+    out = set_aside_objections(text, lang) & DISMISSIBLE
     rules = dict(score_objections(text, lang))
     doubts = rules["skepticism"] >= DETECTION_THRESHOLD
     if (out or doubts) and rules["not_interested"] < DETECTION_THRESHOLD:

@@ -130,6 +130,9 @@ def test_only_strain_needs_excuse_a_time_objection() -> None:
         ("es", "horario tengo, eso no es problema", {"time", "not_interested"}),
         ("es", "no es por el precio, es que no me interesa", {"price"}),
         ("es", "está carísimo", set()),
+        # a denied stall, approval or alternative is still that objection: not set aside
+        ("en", "the thing is nothing today maybe another day", set()),
+        ("en", "this is not that i don't want it, i go to the gym four times a week", set()),
     ],
 )
 def test_set_aside(lang: Lang, text: str, aside: set[str]) -> None:

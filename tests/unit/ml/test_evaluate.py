@@ -9,7 +9,7 @@ import pytest
 from ml import registry
 from ml.cli import main
 from ml.data import DataError
-from ml.evaluate import cut_turn, evaluate, evaluate_at, parse_fractions
+from ml.evaluate import as_analyser_dict, cut_turn, evaluate, evaluate_at, parse_fractions
 from tests.unit.ml.sample import conversations, utterances
 from voice_agent.analysis.rules import rule_analysers
 from voice_agent.core.types import AnalysisInput
@@ -158,3 +158,43 @@ def test_cli_eval_at(
     assert list(at["fractions"]) == ["0.34", "0.5", "0.67", "1"]
     assert main([*args, "--at", "0.5,2"]) == 2
     assert json.loads(capsys.readouterr().err)["error"]["code"] == "bad_argument"
+
+
+# -- the served path (`ml eval --served`) -----------------------------------------------------
+
+
+class SaysPrice:
+    """An objections analyser that hears a price objection in every turn."""
+
+    def predict(self, inp: AnalysisInput) -> dict[str, float]:
+        return {"price": 0.9}
+
+
+def test_served_scores_utterances_as_the_server_answers_them() -> None:
+    """A dismissed concern and a bare price question are no objection once the turn is
+    reconciled with what it says outright; a real price objection stays."""
+    analysers = {**as_analyser_dict(rule_analysers()), "objections": SaysPrice()}
+    rows = [
+        {"lang": "en", "text": t, "objections": o, "needs": [], "buying_signal": False}
+        for t, o in [
+            ("money isn't the issue", []),
+            ("how much is it per month?", []),
+            ("it's way too expensive for me", ["price"]),
+        ]
+    ]
+    raw = evaluate(analysers, utterances=rows)["utterances"]
+    served = evaluate(analysers, utterances=rows, served=True)["utterances"]
+    assert raw["objections"]["per_label_f1"]["price"] == pytest.approx(0.5)  # 1 right, 2 wrong
+    assert served["objections"]["per_label_f1"]["price"] == 1.0
+
+
+def test_cli_eval_served_says_so(
+    registry_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "utts.jsonl"
+    data.write_text("".join(json.dumps(u) + "\n" for u in utterances(20, 17)))
+    args = ["ml", "eval", "--utterances", str(data), "--registry", str(registry_root), "--json"]
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["served"] is False
+    assert main([*args, "--served"]) == 0
+    assert json.loads(capsys.readouterr().out)["served"] is True
