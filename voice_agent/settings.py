@@ -92,8 +92,7 @@ class Settings(BaseSettings):
     stt_language: str = speech_defaults.STT_LANGUAGE
     stt_threads: int = Field(default=speech_defaults.STT_THREADS, ge=1)
     #: Seconds of silence after the utterance in the multilingual (Spanish) Whisper's encoder
-    #: window: shorter is faster but loses short Spanish prompts at 1-2 s (see
-    #: SpeechConfig.stt_multilingual_window_pad_s).
+    #: window: shorter is faster (see SpeechConfig.stt_window_pad_s for the measurements).
     stt_multilingual_window_pad_s: float = Field(
         default=speech_defaults.STT_MULTILINGUAL_WINDOW_PAD_S, ge=0.0, le=30.0
     )

@@ -11,8 +11,9 @@ from typing import Final
 STT_LANGUAGE: Final = "en"
 #: CTranslate2 threads per Whisper decode
 STT_THREADS: Final = 2
-#: seconds of silence after the utterance in the multilingual Whisper's encoder window
-STT_MULTILINGUAL_WINDOW_PAD_S: Final = 5.0
+#: seconds of silence after the utterance in the multilingual Whisper's encoder window (see
+#: ``SpeechConfig.stt_window_pad_s`` for the measurements behind 1 s)
+STT_MULTILINGUAL_WINDOW_PAD_S: Final = 1.0
 #: synthesis threads; 0: one per usable core
 TTS_WORKERS: Final = 0
 #: MB of synthesized sentences kept for reuse

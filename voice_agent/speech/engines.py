@@ -76,9 +76,14 @@ class SpeechConfig:
     #: silence after the utterance in the encoder window (``WhisperTranscriber.window_pad_s``)
     #: of the main model, and of the multilingual one. 1 s instead of 5 s cuts Whisper base's
     #: time on Spanish telephone prompts by ~40 % (80 prompts of the tuning half: 105 word
-    #: errors vs 109; the held-out half, direct: 0.136 vs 0.124 WER), but with 1 s or 2 s the
-    #: short soft-onset prompt "Usted es el cliente numero" comes back without words
-    #: (tests/integration/test_spanish_short.py), so both stay 5 s
+    #: errors vs 109; the held-out half, direct: 0.136 vs 0.124 WER). Through the live path
+    #: (``bench telephony-wer --lang es --transport realtime``, 50 held-out recordings, 413
+    #: words, 2026-12-07) 1 s gave WER 0.121 against 0.126, no empty turn either way, and
+    #: ``bench voice --lang en,es`` Spanish minus English p50 +51 ms against +99 ms; the
+    #: short soft-onset prompt "Usted es el cliente numero" that once came back without
+    #: words at 1 s keeps them since the turn starts 500 ms before the VAD's onset
+    #: (tests/integration/test_spanish_short.py). So the multilingual model uses 1 s;
+    #: tiny.en keeps 5 s (its short-window figures above were taken with it)
     stt_window_pad_s: float = 5.0
     stt_multilingual_window_pad_s: float = defaults.STT_MULTILINGUAL_WINDOW_PAD_S
     stt_prompt: str | None = None

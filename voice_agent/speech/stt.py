@@ -109,8 +109,8 @@ class WhisperTranscriber:
     (2 busy cores; ``python -m voice_agent.speech.bench --only accuracy``).
     ``SpeechConfig.stt_multilingual_window_pad_s`` sets it for the multilingual model
     (Spanish): 1 s measured 105 word errors vs 109 with 5 s on the 80 es prompts of the
-    tuning half (``loadtest.telephony.held_out``), time -39 %, but lost a short prompt's
-    words, so the default stays 5 s.
+    tuning half (``loadtest.telephony.held_out``), time -39 %; the server uses 1 s for it
+    (``voice_agent.speech.defaults``; live-path figures in ``SpeechConfig``).
     Longer audio, language detection and ``beam_size > 1`` use faster-whisper's usual path.
     """
 
