@@ -145,12 +145,19 @@ def test_eval_at_end_matches_the_end_of_call_scores(registry_root: Path) -> None
     assert set(conv["at"]["fractions"]["0.5"]["per_lang"]) == set(conv["per_lang"])
 
 
+def eval_args(
+    tmp_path: Path, registry_root: Path, kind: str, rows: list[dict[str, Any]]
+) -> list[str]:
+    """``ml eval`` on ``rows`` written as JSONL (``kind``: utterances or conversations)."""
+    data = tmp_path / f"{kind}.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return ["ml", "eval", f"--{kind}", str(data), "--registry", str(registry_root), "--json"]
+
+
 def test_cli_eval_at(
     registry_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data = tmp_path / "calls.jsonl"
-    data.write_text("".join(json.dumps(c) + "\n" for c in conversations(12, 16)))
-    args = ["ml", "eval", "--conversations", str(data), "--registry", str(registry_root), "--json"]
+    args = eval_args(tmp_path, registry_root, "conversations", conversations(12, 16))
     assert main(args) == 0
     assert "at" not in json.loads(capsys.readouterr().out)["conversations"]
     assert main([*args, "--at", "0.34,0.5,0.67,1"]) == 0
@@ -191,9 +198,7 @@ def test_served_scores_utterances_as_the_server_answers_them() -> None:
 def test_cli_eval_served_says_so(
     registry_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data = tmp_path / "utts.jsonl"
-    data.write_text("".join(json.dumps(u) + "\n" for u in utterances(20, 17)))
-    args = ["ml", "eval", "--utterances", str(data), "--registry", str(registry_root), "--json"]
+    args = eval_args(tmp_path, registry_root, "utterances", utterances(20, 17))
     assert main(args) == 0
     assert json.loads(capsys.readouterr().out)["served"] is False
     assert main([*args, "--served"]) == 0
