@@ -1797,6 +1797,17 @@ OBJECTIONS: Final[RuleTable] = {
         ),
         # "No way!" is also surprise.
         (r"^no way(?: man| dude| bro| sorry| thanks)?$", M),
+        # No perceived need, said outright (TAXONOMY: "not for me, stop calling").
+        (
+            (
+                r"(?:do not|dont|don t) (?:really )?care (?:about|for) (?:this|that|any of "
+                r"(?:this|that)|this stuff|that stuff|it)|(?:do not|dont|don t) do coaching|"
+                r"do not call list|not now(?: and)? not ever|"
+                r"(?:do not|dont|don t) need (?:a stranger|anybody|anyone|somebody|someone) "
+                r"telling me"
+            ),
+            S,
+        ),
     ),
 }
 

@@ -1715,6 +1715,15 @@ OBJECTIONS: Final[RuleTable] = {
             ),
             M,
         ),
+        # Sin necesidad, dicho sin rodeos (TAXONOMY: "not for me, stop calling").
+        (
+            (
+                r"no me importa (?:nada de )?(?:eso|esto|esto del coaching)|"
+                r"ni ahora ni nunca|no (?:hago|quiero) coaching|"
+                r"no necesito que (?:un extrano|nadie|alguien) me (?:diga|ande diciendo)"
+            ),
+            S,
+        ),
     ),
 }
 
