@@ -55,6 +55,10 @@ class Outright:
     set_aside: frozenset[str] = frozenset()
     #: The turn is a curt refusal ("count me out", "ni de coña"): :func:`refuses`.
     refuses: bool = False
+    #: The rules read a price objection in the turn's own words ("it's more than I wanted to
+    #: spend", "si el precio queda por debajo de 250 me apunto"): a yes said with it is
+    #: conditional and does not accept the price.
+    objects_to_price: bool = False
 
 
 def read_outright(
@@ -78,6 +82,7 @@ def read_outright(
         leaves_no_room=leaves_no_room(text, lang),
         set_aside=set_aside(text, lang),
         refuses=refuses(text, lang),
+        objects_to_price=dict(score_objections(text, lang))["price"] >= DETECTION_THRESHOLD,
     )
 
 
@@ -99,7 +104,7 @@ def reconcile(insights: Insights, outright: Outright) -> Insights:
       previous turn's after a yes, on this turn or later.
     """
     committed = outright.commitment is not Commitment.NONE
-    if committed or outright.only_price_question:
+    if (committed and not outright.objects_to_price) or outright.only_price_question:
         insights = replace(insights, objections=_without(insights.objections, "price"))
     if outright.set_aside:
         insights = replace(

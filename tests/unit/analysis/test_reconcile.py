@@ -11,6 +11,7 @@ from voice_agent.analysis.reconcile import (
     YES_BUYING_P,
     Outright,
     leaves_no_room,
+    read_outright,
     reconcile,
     refuses,
     set_aside,
@@ -64,6 +65,21 @@ def test_a_yes_naming_the_price_accepts_it_but_not_other_objections() -> None:
     out = reconcile(ins({"price": 0.8, "needs_approval": 0.7}), yes)
     assert [s.label for s in out.objections] == ["needs_approval"]
     assert not out.buying_signal.value  # an objection is still open
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("es", "me apunto, aunque es más de lo que quería gastar"),
+        ("en", "where can i pay? but it's more than i wanted to spend on coaching"),
+    ],
+)
+def test_a_yes_with_a_price_objection_in_its_words_keeps_it(lang: Lang, text: str) -> None:
+    """A yes said with a price objection does not accept the price."""
+    said = read_outright(text, lang)
+    assert said.objects_to_price
+    out = reconcile(ins({"price": 0.8}), replace(said, commitment=Commitment.ACCEPTS))
+    assert [s.label for s in out.objections] == ["price"]
 
 
 def test_a_price_question_is_not_a_price_objection() -> None:
