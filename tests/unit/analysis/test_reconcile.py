@@ -196,18 +196,17 @@ def test_a_curt_refusal_is_not_interested() -> None:
 @pytest.mark.parametrize(
     ("lang", "text", "no_room"),
     [
-        # travel is the TAXONOMY's own example of `time` ("I travel every week"), whatever
-        # else the turn says about sleep
-        ("en", "I travel constantly and my sleep is a mess. Jet lag every single week.", True),
+        # travel told with its toll is the reason for calling (journeys/en/approval_assistant)
+        ("en", "I travel constantly and my sleep is a mess. Jet lag every single week.", False),
         ("en", "I just don't have time for this", True),
         ("en", "I can't fit three sessions a week", True),
         ("en", "I'm on a plane twice a week and I genuinely don't have a spare hour.", True),
         ("es", "no tengo ni una hora libre", True),
         ("es", "no tengo tiempo para nada", True),
-        ("es", "viajo mucho y duermo fatal", True),
-        ("en", "i'm always on the road and my calendar's a mess", True),
+        ("es", "viajo mucho y duermo fatal", False),
+        ("en", "i'm constantly in meetings and my calendar's a mess", True),
         ("en", "i am too drained after work to fit in a program", True),
-        ("es", "ando viajando tres semanas al mes", True),
+        ("es", "mi agenda cambia todo el tiempo", True),
         ("es", "no me queda ni un minuto", True),
         # strain told as the reason for calling leaves room
         ("en", "long hours at the office have me stressed out", False),
