@@ -111,8 +111,8 @@ class Settings(BaseSettings):
     #: On SIGTERM, how long live calls may go on before they are wound down and the server
     #: exits (new calls are refused with 503 ``shutting_down`` meanwhile).
     shutdown_grace_s: float = Field(default=30.0, ge=0, le=3600)
-    #: Offer WebSocket permessage-deflate to clients that ask for it. Off: compressing the
-    #: base64 audio of every call costs the server CPU that calls need.
+    #: Offer WebSocket permessage-deflate to clients that ask for it. Off: the calls' audio
+    #: (base64 PCM or G.711) barely compresses, so it would cost CPU for little.
     ws_compression: bool = False
 
     # limits (voice_agent.limits; counted per instance)

@@ -74,6 +74,11 @@ class CallConfig:
     greeting: bool = True
 
     @property
+    def profile(self) -> tuple[Lang, Mapping[str, Any]]:
+        """What the stored conversation keeps of the session: its language and customer."""
+        return (self.language, self.customer)
+
+    @property
     def auto_respond(self) -> bool:
         """The agent answers each detected end of turn by itself."""
         return self.turn_detection is not None and self.turn_detection.create_response

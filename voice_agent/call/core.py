@@ -578,9 +578,7 @@ class Call:
             self.caller.set_detector(self._new_detector())
             self.session.replace_turn_taking(self._new_turn_taking())
         self.configured.set()
-        if self.conv is not None and (
-            old.language != config.language or old.customer != config.customer
-        ):
+        if self.conv is not None and old.profile != config.profile:
             self.spawn(self._update_profile(), "call-profile")
 
     async def _update_profile(self) -> None:
@@ -728,7 +726,7 @@ class Call:
             tenant=self.tenant,
         )
         self.conv.tags["call_id"] = self.call_id
-        if (asked.language, asked.customer) != (self.config.language, self.config.customer):
+        if asked.profile != self.config.profile:
             # a session.update landed while the conversation was being stored: keep it
             self.spawn(self._update_profile(), "call-profile")
         self.conv_ready.set()
