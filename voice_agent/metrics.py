@@ -76,6 +76,26 @@ FALLBACKS = Counter(
     "Analyser calls answered by the rule-based fallback, by analyser and reason.",
     ["analyser", "reason"],
 )
+GENERATOR_FALLBACKS = Counter(
+    "voice_agent_generator_fallbacks_total",
+    "Replies the playbook wrote because the LLM's failed or was rejected, by reason.",
+    ["reason"],
+)
+GUARDRAIL_REJECTIONS = Counter(
+    "voice_agent_llm_guardrail_rejections_total",
+    "Sentences written by the LLM and never spoken because they broke a playbook rule.",
+    ["rule"],
+)
+LLM_CIRCUIT_STATE = Gauge(
+    "voice_agent_llm_circuit_state",
+    "The LLM endpoint's circuit breaker: 1 for its current state (closed, open, half_open).",
+    ["state"],
+)
+LLM_CIRCUIT_TRANSITIONS = Counter(
+    "voice_agent_llm_circuit_transitions_total",
+    "Changes of the LLM circuit breaker's state, by the state entered.",
+    ["state"],
+)
 ERRORS = Counter("voice_agent_errors_total", "Errors reported to clients, by code.", ["code"])
 TURNS = Counter("voice_agent_turns_total", "Customer turns handled.", ["channel", "lang"])
 CONVERSATIONS = Counter(

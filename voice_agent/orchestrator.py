@@ -465,15 +465,14 @@ class Orchestrator:
             conv.memory = prepared.memory
             if conv.phase == "greeting":
                 conv.phase = "discovery"
-        program = prepared.context.extra.get("program")
+        program = prepared.context.report.program
         if program and program not in conv.memory.programs_presented:
             conv.memory.programs_presented.append(str(program))
         turn = conv.add_turn("agent", text, self.clock())
         turn.action = prepared.action.name
         turn.truncated = truncated
         turn.timings_ms = dict(timings_ms or {})
-        if "fallback" in prepared.context.extra:
-            turn.timings_ms["generator_fallback"] = 1.0
+        turn.generation = prepared.context.report.note()
         await self._save(conv, turn, memory_before, phase_before)
         return turn
 

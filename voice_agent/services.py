@@ -158,6 +158,8 @@ def build_services(settings: Settings) -> Services:
         llm_api_key=settings.llm_api_key,
         llm_model=settings.llm_model,
         llm_timeout_s=settings.llm_timeout_s,
+        llm_circuit_failures=settings.llm_circuit_failures,
+        llm_circuit_open_s=settings.llm_circuit_open_s,
     )
     primary, fallback, errors, version = load_analysers(settings)
     policy: Policy = RulePolicy()

@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from voice_agent.audio.turn_detector import SILENCE_MS
 from voice_agent.errors import ConfigError
+from voice_agent.generation import circuit
 from voice_agent.speech import defaults as speech_defaults
 from voice_agent.web.demo import DemoMode
 
@@ -79,6 +80,10 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_model: str = "gpt-4o-mini"
     llm_timeout_s: float = Field(default=4.0, gt=0)
+    #: The LLM endpoint's circuit breaker: this many failures in a row stop calling it for
+    #: llm_circuit_open_s seconds (turns use the playbook), then one request probes it.
+    llm_circuit_failures: int = Field(default=circuit.DEFAULT_FAILURES, ge=1)
+    llm_circuit_open_s: float = Field(default=circuit.DEFAULT_OPEN_S, gt=0)
     models_dir: Path | None = None
     analysers: Literal["models", "rules"] = "models"
     policy: Literal["model", "rules"] = "model"

@@ -7,105 +7,29 @@ Nothing of the SDK is patched: the official ``openai`` client sends real HTTP re
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
-from starlette.routing import Route
+from prometheus_client import REGISTRY
 
+from tests.integration.chat_server import STALL_S, FakeChatCompletions, running_chat_server
 from voice_agent.core.conversation import Memory
 from voice_agent.core.labels import Lang
 from voice_agent.core.types import Action, Utterance
 from voice_agent.generation.base import GenerationContext
+from voice_agent.generation.circuit import CircuitBreaker
 from voice_agent.generation.llm import LLMGenerator
 from voice_agent.generation.playbook import PlaybookGenerator
 from voice_agent.playbook import Playbook, load_playbook
 
-STALL_S = 30.0
-
-
-class FakeChatCompletions:
-    """A Chat Completions endpoint whose behaviour each test sets."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict[str, Any]] = []
-        self.mode = "ok"  # ok | error | stall_headers | stall_first | stall_mid | empty
-        self.tokens: list[str] = ["Hello there."]
-        self.stall_at = 0
-        self.gate_at: int | None = None
-        self.release = asyncio.Event()
-        self.sent = 0
-        self.base_url = ""
-
-    async def chat(self, request: Request) -> Response:
-        body = await request.json()
-        self.requests.append({"headers": dict(request.headers), "body": body})
-        if self.mode == "error":
-            return JSONResponse(
-                {"error": {"message": "upstream exploded", "type": "server_error", "code": None}},
-                status_code=500,
-            )
-        if self.mode == "stall_headers":
-            await asyncio.sleep(STALL_S)
-        return StreamingResponse(self._events(body["model"]), media_type="text/event-stream")
-
-    async def _events(self, model: str) -> AsyncIterator[str]:
-        def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
-            data = {
-                "id": "chatcmpl-test",
-                "object": "chat.completion.chunk",
-                "created": int(time.time()),
-                "model": model,
-                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-            }
-            return f"data: {json.dumps(data)}\n\n"
-
-        yield chunk({"role": "assistant", "content": ""})
-        if self.mode == "stall_first":
-            await asyncio.sleep(STALL_S)
-        tokens = [] if self.mode == "empty" else self.tokens
-        for i, token in enumerate(tokens):
-            if self.mode == "stall_mid" and i == self.stall_at:
-                await asyncio.sleep(STALL_S)
-            if self.gate_at is not None and i == self.gate_at:
-                await asyncio.wait_for(self.release.wait(), timeout=10)
-            self.sent += 1
-            yield chunk({"content": token})
-            await asyncio.sleep(0.005)
-        yield chunk({}, finish="stop")
-        yield "data: [DONE]\n\n"
-
 
 @pytest.fixture
 async def server() -> AsyncIterator[FakeChatCompletions]:
-    fake = FakeChatCompletions()
-    app = Starlette(routes=[Route("/v1/chat/completions", fake.chat, methods=["POST"])])
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=0,
-        log_level="warning",
-        lifespan="off",
-        timeout_graceful_shutdown=1,
-    )
-    srv = uvicorn.Server(config)
-    task = asyncio.create_task(srv.serve())
-    async with asyncio.timeout(10):
-        while not srv.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event
-            await asyncio.sleep(0.01)
-    port = srv.servers[0].sockets[0].getsockname()[1]
-    fake.base_url = f"http://127.0.0.1:{port}/v1"
-    yield fake
-    fake.release.set()
-    srv.should_exit = True
-    await asyncio.wait_for(task, timeout=10)
+    async with running_chat_server() as fake:
+        yield fake
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +70,8 @@ async def test_streams_sentences_and_sends_the_prompt(
     server: FakeChatCompletions, pb: Playbook
 ) -> None:
     server.tokens = [
-        "**Great**", " question", "! ", "Executive Energy", " is $2,100", ".50", " a quarter",
+        "**Great**", " question", "! ", "Event Ready", " is $1,650", ".00", " for the",
+        " full program",
         ". Dr", ". Lee", " checks in", " every month", ". ", "Shall", " we", " start?",
     ]  # fmt: skip
     gen = make_gen(pb, server.base_url)
@@ -156,11 +81,11 @@ async def test_streams_sentences_and_sends_the_prompt(
 
     assert sentences == [
         "Great question!",
-        "Executive Energy is $2,100.50 a quarter.",
+        "Event Ready is $1,650.00 for the full program.",
         "Dr. Lee checks in every month.",
         "Shall we start?",
     ]
-    assert "fallback" not in ctx.extra and "error" not in ctx.extra
+    assert ctx.report.fallback is None and ctx.report.error is None
     assert len(server.requests) == 1
     request = server.requests[0]
     assert request["headers"]["authorization"] == "Bearer sk-test"
@@ -180,7 +105,7 @@ async def test_streams_sentences_and_sends_the_prompt(
     assert "energy need found, buying signal" in system
     assert "name: Dana" in system and "profession: CFO" in system
     assert "energy (have steady energy" in system
-    assert ctx.extra["program"] == "executive_energy"
+    assert ctx.report.program == "executive_energy"
 
 
 async def test_spanish_objection_prompt_and_reply(
@@ -222,7 +147,7 @@ async def test_spanish_objection_prompt_and_reply(
         "role": "user",
         "content": "Es demasiado caro para mí.",
     }
-    assert "program" not in ctx.extra  # only a presentation records a program
+    assert ctx.report.program is None  # only a presentation records a program
 
 
 async def test_a_yes_asks_the_llm_to_confirm_and_give_the_playbooks_next_step(
@@ -287,8 +212,8 @@ async def test_first_token_timeout_falls_back_to_the_playbook(
         make_ctx(Action("handle_objection", "r", objection="time"))
     )
     assert sentences == expected
-    assert ctx.extra["fallback"] == "playbook"
-    assert ctx.extra["error"] == "llm_first_token_timeout"
+    assert ctx.report.fallback == "playbook"
+    assert ctx.report.error == "llm_first_token_timeout"
     assert "en.objection.time.1" in ctx.memory.used_lines
     assert elapsed < STALL_S / 2  # the deadline cut the wait, far before the server answered
 
@@ -305,9 +230,9 @@ async def test_total_timeout_mid_reply_keeps_what_was_said(
     await gen.aclose()
 
     assert sentences == ["Hello there."]
-    assert ctx.extra["error"] == "llm_timeout"
-    assert ctx.extra["truncated"] is True
-    assert "fallback" not in ctx.extra
+    assert ctx.report.error == "llm_timeout"
+    assert ctx.report.truncated is True
+    assert ctx.report.fallback is None
 
 
 async def test_server_error_falls_back_to_the_playbook(
@@ -321,9 +246,9 @@ async def test_server_error_falls_back_to_the_playbook(
 
     assert sentences == PlaybookGenerator(pb).compose(make_ctx(Action("offer_trial", "r"), "es"))
     assert "Evaluación Ejecutiva" in " ".join(sentences)
-    assert ctx.extra["fallback"] == "playbook"
-    assert ctx.extra["error"] == "llm_api_error"
-    assert ctx.extra["llm_status"] == 500
+    assert ctx.report.fallback == "playbook"
+    assert ctx.report.error == "llm_api_error"
+    assert ctx.report.llm_status == 500
     assert len(server.requests) == 1  # no retries: the turn cannot wait
 
 
@@ -333,8 +258,8 @@ async def test_empty_reply_falls_back(server: FakeChatCompletions, pb: Playbook)
     ctx = make_ctx(Action("close", "r"))
     sentences = await collect(gen.generate(ctx))
     await gen.aclose()
-    assert sentences and ctx.extra["error"] == "llm_empty"
-    assert ctx.extra["fallback"] == "playbook"
+    assert sentences and ctx.report.error == "llm_empty"
+    assert ctx.report.fallback == "playbook"
 
 
 async def test_unreachable_server_falls_back(pb: Playbook) -> None:
@@ -346,8 +271,8 @@ async def test_unreachable_server_falls_back(pb: Playbook) -> None:
     sentences = await collect(gen.generate(ctx))
     await gen.aclose()
     assert sentences
-    assert ctx.extra["error"] == "llm_connection_error"
-    assert ctx.extra["fallback"] == "playbook"
+    assert ctx.report.error == "llm_connection_error"
+    assert ctx.report.fallback == "playbook"
 
 
 async def test_greeting_comes_from_the_playbook(server: FakeChatCompletions, pb: Playbook) -> None:
@@ -366,4 +291,140 @@ async def test_caller_interrupts_mid_reply(server: FakeChatCompletions, pb: Play
     stream = gen.generate(make_ctx(Action("discover_need", "r")))
     assert await asyncio.wait_for(stream.__anext__(), timeout=5) == "One."
     await asyncio.wait_for(stream.aclose(), timeout=5)  # barge-in: the reply is dropped
+    await gen.aclose()
+
+
+# -- guardrails: a sentence that breaks a playbook rule is never spoken ------------------------
+
+
+def _sample(name: str, labels: dict[str, str]) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+@pytest.mark.parametrize(
+    ("tokens", "lang", "rule", "found"),
+    [
+        (["For you, ", "Executive Energy is ", "$499 a month", ". ", "Shall we?"], "en",
+         "price_not_in_playbook", "$499"),
+        (["You'd love our ", "Platinum Executive ", "Program, ", "with a private chef."], "en",
+         "unknown_program", "Platinum Executive"),
+        (["I ", "guarantee you'll ", "sleep better in a week", "."], "en", "guarantee",
+         "guarantee"),
+        (["Si empiezas hoy ", "te hago un ", "descuento del 20 %", "."], "es", "discount",
+         "descuento"),
+    ],
+)  # fmt: skip
+async def test_a_rejected_first_sentence_gives_the_playbooks_reply(
+    server: FakeChatCompletions,
+    pb: Playbook,
+    tokens: list[str],
+    lang: Lang,
+    rule: str,
+    found: str,
+) -> None:
+    server.tokens = tokens
+    gen = make_gen(pb, server.base_url)
+    before = _sample("voice_agent_llm_guardrail_rejections_total", {"rule": rule})
+    ctx = make_ctx(Action("handle_objection", "r", objection="price"), lang)
+    sentences = await collect(gen.generate(ctx))
+    await gen.aclose()
+
+    expected = PlaybookGenerator(pb).compose(
+        make_ctx(Action("handle_objection", "r", objection="price"), lang)
+    )
+    assert sentences == expected
+    assert ctx.report.error == "guardrail"
+    assert ctx.report.fallback == "playbook"
+    assert (ctx.report.guardrail, ctx.report.guardrail_found) == (rule, found)
+    assert not ctx.report.truncated
+    after = _sample("voice_agent_llm_guardrail_rejections_total", {"rule": rule})
+    assert after == before + 1
+    # the endpoint answered: a rejection is not a failure of the circuit
+    assert gen.circuit.state == "closed" and gen.circuit.failures == 0
+    note = ctx.report.note()
+    assert note is not None and note.to_json() == {
+        "error": "guardrail",
+        "fallback": "playbook",
+        "guardrail": rule,
+        "guardrail_found": found,
+    }
+
+
+async def test_a_rejected_later_sentence_stops_the_reply_before_it(
+    server: FakeChatCompletions, pb: Playbook
+) -> None:
+    server.tokens = [
+        "Executive Energy is ", "$790 a month", ". ", "And it's ", "100% guaranteed",
+        ". ", "Shall we start?",
+    ]  # fmt: skip
+    gen = make_gen(pb, server.base_url)
+    ctx = make_ctx(Action("present_program", "r"))
+    sentences = await collect(gen.generate(ctx))
+    await gen.aclose()
+    assert sentences == ["Executive Energy is $790 a month."]
+    assert ctx.report.error == "guardrail" and ctx.report.truncated
+    assert ctx.report.fallback is None
+    assert ctx.report.guardrail == "guarantee"
+
+
+# -- the circuit breaker ----------------------------------------------------------------------
+
+
+async def test_the_circuit_opens_on_failures_and_closes_on_a_good_probe(
+    server: FakeChatCompletions, pb: Playbook
+) -> None:
+    server.mode = "error"
+    gen = make_gen(pb, server.base_url, circuit=CircuitBreaker(failures=2, open_s=0.5))
+    opened = _sample("voice_agent_llm_circuit_transitions_total", {"state": "open"})
+    closed = _sample("voice_agent_llm_circuit_transitions_total", {"state": "closed"})
+    assert _sample("voice_agent_llm_circuit_state", {"state": "closed"}) == 1.0
+
+    for _ in range(2):
+        ctx = make_ctx(Action("discover_need", "r"))
+        assert await collect(gen.generate(ctx))
+        assert ctx.report.error == "llm_api_error"
+    assert len(server.requests) == 2
+    assert gen.circuit.state == "open"
+    assert _sample("voice_agent_llm_circuit_state", {"state": "open"}) == 1.0
+    assert _sample("voice_agent_llm_circuit_state", {"state": "closed"}) == 0.0
+    assert _sample("voice_agent_llm_circuit_transitions_total", {"state": "open"}) == opened + 1
+
+    # open: the playbook answers at once, the endpoint is not called
+    server.mode = "ok"
+    server.tokens = ["Back", " online", "."]
+    ctx = make_ctx(Action("discover_need", "r"))
+    sentences = await collect(gen.generate(ctx))
+    assert sentences == PlaybookGenerator(pb).compose(make_ctx(Action("discover_need", "r")))
+    assert (ctx.report.error, ctx.report.fallback) == ("llm_circuit_open", "playbook")
+    assert len(server.requests) == 2
+
+    # after open_s, one probe: it succeeds and the circuit closes
+    await asyncio.sleep(0.6)
+    ctx = make_ctx(Action("discover_need", "r"))
+    assert await collect(gen.generate(ctx)) == ["Back online."]
+    assert ctx.report.error is None
+    assert len(server.requests) == 3
+    assert gen.circuit.state == "closed"
+    assert _sample("voice_agent_llm_circuit_state", {"state": "closed"}) == 1.0
+    assert _sample("voice_agent_llm_circuit_transitions_total", {"state": "closed"}) == closed + 1
+    await gen.aclose()
+
+
+async def test_a_failed_probe_opens_the_circuit_again(
+    server: FakeChatCompletions, pb: Playbook
+) -> None:
+    server.mode = "error"
+    gen = make_gen(pb, server.base_url, circuit=CircuitBreaker(failures=1, open_s=0.3))
+    await collect(gen.generate(make_ctx(Action("discover_need", "r"))))
+    assert gen.circuit.state == "open"
+    await asyncio.sleep(0.35)
+    ctx = make_ctx(Action("discover_need", "r"))
+    await collect(gen.generate(ctx))
+    assert ctx.report.error == "llm_api_error"  # the probe went out and failed
+    assert len(server.requests) == 2
+    assert gen.circuit.state == "open"
+    ctx = make_ctx(Action("discover_need", "r"))
+    await collect(gen.generate(ctx))
+    assert ctx.report.error == "llm_circuit_open"
+    assert len(server.requests) == 2
     await gen.aclose()

@@ -66,8 +66,12 @@ def message_reply(conversation_id: str, customer: Turn, agent: Turn) -> dict[str
         "reply": {"text": agent.text},
         "insights": customer.insights.to_json() if customer.insights else None,
         "timings_ms": {
-            k: round(v, 3) for k, v in agent.timings_ms.items() if k != "generator_fallback"
+            # generator_fallback: how turns stored before schema 4 marked a fallback
+            k: round(v, 3)
+            for k, v in agent.timings_ms.items()
+            if k != "generator_fallback"
         },
+        **({"generation": agent.generation.to_json()} if agent.generation else {}),
     }
 
 

@@ -7,6 +7,8 @@ from typing import Any
 from voice_agent import __version__
 from voice_agent.analysis.base import DETECTION_THRESHOLD
 from voice_agent.core.labels import ACTIONS, LANGS, NEEDS, OBJECTIONS, OFFERS, PHASES
+from voice_agent.generation.base import GENERATION_ERRORS
+from voice_agent.generation.guardrails import RULES as GUARDRAIL_RULES
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 #: The demo's routes: no key from a local browser on a loopback-bound server (the empty
@@ -229,6 +231,22 @@ def openapi_document() -> dict[str, Any]:
                 "action": {"type": "string"},
                 "truncated": {"type": "boolean"},
                 "dtmf": {"type": "string", "description": "Phone keys pressed in the turn"},
+                "generation": {"$ref": "#/components/schemas/GenerationNote"},
+            },
+        },
+        "GenerationNote": {
+            "type": "object",
+            "description": "Agent turns only, and only when the reply is not the one the "
+            "generator was asked for: the LLM failed or its circuit was open (error), or a "
+            "sentence it wrote broke a playbook rule (error 'guardrail', never spoken)",
+            "required": ["error"],
+            "properties": {
+                "error": {"type": "string", "enum": list(GENERATION_ERRORS)},
+                "fallback": {"type": "string", "enum": ["playbook"]},
+                "truncated": {"type": "boolean"},
+                "guardrail": {"type": "string", "enum": list(GUARDRAIL_RULES)},
+                "guardrail_found": {"type": "string"},
+                "llm_status": {"type": "integer"},
             },
         },
         "Conversation": {
@@ -310,6 +328,7 @@ def openapi_document() -> dict[str, Any]:
             },
             "insights": {"$ref": "#/components/schemas/Insights"},
             "timings_ms": {"type": "object", "additionalProperties": {"type": "number"}},
+            "generation": {"$ref": "#/components/schemas/GenerationNote"},
         },
     }
     outcome_body = {

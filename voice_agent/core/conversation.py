@@ -13,6 +13,47 @@ from voice_agent.core.labels import OFFERS, Lang, Offer, Phase
 from voice_agent.core.types import Insights, Role, Utterance
 
 
+@dataclass(frozen=True, slots=True)
+class GenerationNote:
+    """Why an agent turn's reply is not what its generator was asked to write: the LLM
+    failed (``error``: ``llm_timeout``, ``llm_circuit_open``...) or a guardrail rejected a
+    sentence it wrote (``error="guardrail"``, ``guardrail``: the rule, ``guardrail_found``:
+    what broke it); ``fallback``: who wrote the reply instead; ``truncated``: the reply
+    stopped part-way."""
+
+    error: str
+    fallback: str | None = None
+    truncated: bool = False
+    guardrail: str | None = None
+    guardrail_found: str | None = None
+    llm_status: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"error": self.error}
+        if self.fallback is not None:
+            out["fallback"] = self.fallback
+        if self.truncated:
+            out["truncated"] = True
+        if self.guardrail is not None:
+            out["guardrail"] = self.guardrail
+            out["guardrail_found"] = self.guardrail_found
+        if self.llm_status is not None:
+            out["llm_status"] = self.llm_status
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> GenerationNote:
+        status = data.get("llm_status")
+        return cls(
+            error=str(data["error"]),
+            fallback=data.get("fallback"),
+            truncated=bool(data.get("truncated", False)),
+            guardrail=data.get("guardrail"),
+            guardrail_found=data.get("guardrail_found"),
+            llm_status=int(status) if status is not None else None,
+        )
+
+
 @dataclass(slots=True)
 class Turn:
     index: int
@@ -27,6 +68,8 @@ class Turn:
     truncated: bool = False
     #: Phone keys the caller pressed during this (customer) turn.
     dtmf: str = ""
+    #: Agent turns: why the reply is not what the generator was asked for (None: it is).
+    generation: GenerationNote | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -45,6 +88,8 @@ class Turn:
             out["truncated"] = True
         if self.dtmf:
             out["dtmf"] = self.dtmf
+        if self.generation is not None:
+            out["generation"] = self.generation.to_json()
         return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from voice_agent.generation.base import ResponseGenerator
+from voice_agent.generation.circuit import DEFAULT_FAILURES, DEFAULT_OPEN_S, CircuitBreaker
 from voice_agent.generation.llm import LLMGenerator
 from voice_agent.generation.playbook import PlaybookGenerator
 from voice_agent.playbook.schema import Playbook
@@ -28,6 +29,8 @@ def build_generator(
     llm_model: str | None = None,
     llm_timeout_s: float = 4.0,
     llm_first_token_timeout_s: float | None = None,
+    llm_circuit_failures: int = DEFAULT_FAILURES,
+    llm_circuit_open_s: float = DEFAULT_OPEN_S,
 ) -> ResponseGenerator:
     """``"playbook"`` (deterministic, offline, the default) or ``"llm"`` (an OpenAI-compatible
     Chat Completions server at ``llm_base_url``, which falls back to the playbook per turn).
@@ -47,6 +50,10 @@ def build_generator(
         raise GeneratorConfigError(
             "llm_first_token_timeout_s: must be a positive number of seconds"
         )
+    if llm_circuit_failures < 1:
+        raise GeneratorConfigError("llm_circuit_failures: must be at least 1")
+    if llm_circuit_open_s <= 0:
+        raise GeneratorConfigError("llm_circuit_open_s: must be a positive number of seconds")
     api_key = llm_api_key or os.environ.get("OPENAI_API_KEY")
     if not api_key and not llm_base_url:
         raise GeneratorConfigError(
@@ -59,4 +66,5 @@ def build_generator(
         api_key=api_key,
         timeout_s=llm_timeout_s,
         first_token_timeout_s=llm_first_token_timeout_s,
+        circuit=CircuitBreaker(llm_circuit_failures, llm_circuit_open_s),
     )

@@ -10,13 +10,23 @@ language. Every wait has a deadline: the first token must arrive within
 request, so a consumer that holds the generator long between sentences uses it up too:
 hand sentences to TTS through a queue). The greeting always comes from the playbook.
 
-On a timeout or an API error before any sentence was yielded, the turn falls back to
-the playbook generator and ``ctx.extra`` records ``fallback="playbook"`` and
-``error=<code>``. After sentences were yielded, the reply stops there and ``ctx.extra``
-records ``error`` and ``truncated=True``.
+Before a sentence is spoken it is checked against the playbook
+(:mod:`voice_agent.generation.guardrails`: prices, program names, guarantees, discounts). A
+sentence that breaks a rule is never spoken: if it is the first, the playbook writes the
+turn's reply; otherwise the reply stops before it.
+
+On a timeout, an API error or a rejected first sentence, the turn falls back to the
+playbook generator and ``ctx.report`` records ``fallback="playbook"`` and ``error=<code>``.
+After sentences were yielded, the reply stops there and ``ctx.report`` records ``error``
+and ``truncated=True``. The orchestrator stores this note on the agent turn.
+
+A circuit breaker (:mod:`voice_agent.generation.circuit`) counts failures in a row of the
+endpoint (not guardrail rejections: the endpoint answered); while it is open, turns use the
+playbook without calling the endpoint (``llm_circuit_open``).
 
 Error codes: ``llm_first_token_timeout``, ``llm_timeout``, ``llm_api_error`` (with
-``ctx.extra["llm_status"]``), ``llm_connection_error``, ``llm_error``, ``llm_empty``.
+``ctx.report.llm_status``), ``llm_connection_error``, ``llm_error``, ``llm_empty``,
+``guardrail`` (with ``ctx.report.guardrail``), ``llm_circuit_open``.
 """
 
 from __future__ import annotations
@@ -27,11 +37,15 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any, Final
 
 import openai
+import structlog
 from openai import AsyncOpenAI
 from openai.types.chat import ChatCompletionMessageParam
 
+from voice_agent import metrics
 from voice_agent.core.labels import NEEDS
-from voice_agent.generation.base import GenerationContext
+from voice_agent.generation.base import GenerationContext, GenerationError, GenerationReport
+from voice_agent.generation.circuit import STATES, CircuitBreaker, Transition
+from voice_agent.generation.guardrails import RULES, Guardrails, Violation
 from voice_agent.generation.playbook import PlaybookGenerator
 from voice_agent.generation.sentences import SentenceSplitter
 from voice_agent.playbook.schema import Playbook
@@ -110,6 +124,8 @@ _PROMPT: Final[dict[str, dict[str, str]]] = {
         "hand_off": "dile al cliente que lo vas a comunicar con un colega del equipo.",
     },
 }
+log = structlog.get_logger("voice_agent.generation.llm")
+
 _PROFILE_KEYS: Final = ("name", "first_name", "profession", "job_title", "company", "age",
                         "budget", "city", "country")  # fmt: skip
 _MARKDOWN = re.compile(r"[*_`#]+|^\s*(?:[-•]|\d+[.)])\s+")
@@ -138,6 +154,7 @@ class LLMGenerator:
         max_history: int = 12,
         fallback: PlaybookGenerator | None = None,
         client: AsyncOpenAI | None = None,
+        circuit: CircuitBreaker | None = None,
     ) -> None:
         if timeout_s <= 0:
             raise ValueError("timeout_s must be positive")
@@ -153,6 +170,12 @@ class LLMGenerator:
         self.temperature = temperature
         self.max_history = max_history
         self.fallback = fallback or PlaybookGenerator(playbook)
+        self.guardrails = Guardrails(playbook)
+        self.circuit = circuit or CircuitBreaker()
+        for state in STATES:  # the series exist from the start, for dashboards and alerts
+            metrics.LLM_CIRCUIT_STATE.labels(state).set(1 if state == self.circuit.state else 0)
+        for rule in RULES:
+            metrics.GUARDRAIL_REJECTIONS.labels(rule)
         self.client = client or AsyncOpenAI(
             base_url=base_url,
             api_key=api_key or "not-needed",
@@ -169,11 +192,20 @@ class LLMGenerator:
             yield sentence
 
     async def generate(self, ctx: GenerationContext) -> AsyncIterator[str]:
+        report = ctx.report
+        loop = asyncio.get_running_loop()
+        allowed, transition = self.circuit.allow(loop.time())
+        self._announce(transition)
+        if not allowed:
+            report.error, report.fallback = "llm_circuit_open", "playbook"
+            metrics.GENERATOR_FALLBACKS.labels("llm_circuit_open").inc()
+            for sentence in self.fallback.compose(ctx):
+                yield sentence
+            return
         messages = self.build_messages(ctx)
         splitter = SentenceSplitter()
         yielded = 0
-        error: str | None = None
-        loop = asyncio.get_running_loop()
+        error: GenerationError | None = None
         start = loop.time()
         first_deadline = start + self.first_token_timeout_s
         total_deadline = start + self.timeout_s
@@ -190,28 +222,30 @@ class LLMGenerator:
                         temperature=self.temperature,
                     )
                 chunks = stream.__aiter__()
-                while True:
+                done = False
+                while not done:
                     deadline = total_deadline if got_text else first_deadline
                     try:
                         async with asyncio.timeout_at(deadline):
                             chunk = await chunks.__anext__()
+                        delta = _delta_text(chunk)
+                        pieces = splitter.push(delta) if delta else []
+                        got_text = got_text or bool(delta)
                     except StopAsyncIteration:
-                        break
-                    delta = _delta_text(chunk)
-                    if not delta:
-                        continue
-                    got_text = True
-                    for sentence in splitter.push(delta):
+                        pieces, done = splitter.flush(), True
+                    for sentence in pieces:
                         text = _clean(sentence)
-                        if text:
-                            yielded += 1
-                            yield text
-                for sentence in splitter.flush():
-                    text = _clean(sentence)
-                    if text:
+                        if not text:
+                            continue
+                        violation = self.guardrails.check(text)
+                        if violation is not None:
+                            self._reject(report, violation)
+                            error = "guardrail"
+                            done = True
+                            break
                         yielded += 1
                         yield text
-                if yielded == 0:
+                if error is None and yielded == 0:
                     error = "llm_empty"
             except TimeoutError:
                 error = "llm_timeout" if got_text else "llm_first_token_timeout"
@@ -219,26 +253,56 @@ class LLMGenerator:
                 error = "llm_timeout" if got_text else "llm_first_token_timeout"
             except openai.APIStatusError as exc:
                 error = "llm_api_error"
-                ctx.extra["llm_status"] = exc.status_code
+                report.llm_status = exc.status_code
             except openai.APIConnectionError:
                 error = "llm_connection_error"
             except (openai.OpenAIError, ValueError):
                 error = "llm_error"
             except Exception as exc:  # the transport's own errors (broken stream, bad SSE)
                 error = "llm_error"
-                ctx.extra["llm_error_type"] = type(exc).__name__
+                report.llm_error_type = type(exc).__name__
         finally:
             if stream is not None:
                 await _close(stream)
+        # the endpoint answered when the reply completed or a guardrail stopped it
+        if error is None or error == "guardrail":
+            self._announce(self.circuit.success())
+        else:
+            self._announce(self.circuit.failure(loop.time()))
         if error is None:
             return
-        ctx.extra["error"] = error
+        report.error = error
         if yielded:
-            ctx.extra["truncated"] = True
+            report.truncated = True
             return
-        ctx.extra["fallback"] = "playbook"
+        report.fallback = "playbook"
+        metrics.GENERATOR_FALLBACKS.labels(error).inc()
         for sentence in self.fallback.compose(ctx):
             yield sentence
+
+    def _reject(self, report: GenerationReport, violation: Violation) -> None:
+        report.guardrail, report.guardrail_found = violation.rule, violation.found
+        metrics.GUARDRAIL_REJECTIONS.labels(violation.rule).inc()
+        log.warning("llm_reply_rejected", rule=violation.rule, found=violation.found)
+
+    def _announce(self, transition: Transition | None) -> None:
+        """The metric and the log line of a change of the circuit's state."""
+        if transition is None:
+            return
+        for state in STATES:
+            metrics.LLM_CIRCUIT_STATE.labels(state).set(1 if state == transition.after else 0)
+        metrics.LLM_CIRCUIT_TRANSITIONS.labels(transition.after).inc()
+        if transition.after == "open":
+            log.warning(
+                "llm_circuit_opened",
+                failures=transition.failures,
+                open_s=self.circuit.open_s,
+                probe=transition.before == "half_open",
+            )
+        elif transition.after == "closed":
+            log.info("llm_circuit_closed")
+        else:
+            log.info("llm_circuit_half_open")
 
     # -- the prompt ----------------------------------------------------------------------
 

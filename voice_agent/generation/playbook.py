@@ -7,7 +7,7 @@ the lines it used in ``ctx.memory.used_lines`` (``"es.objection.price.2"``, 1-ba
 picks the first unused line of a slot; when all are used it starts the slot over, which
 is the least recently used order because lines are always taken first to last. When
 it chooses the program to present itself (the action names none), it puts the program's
-id into ``ctx.extra["program"]`` (only for ``present_program``: the orchestrator adds
+id into ``ctx.report.program`` (only for ``present_program``: the orchestrator adds
 it to ``memory.programs_presented``).
 
 Composition is synchronous and takes well under a millisecond (``compose``); the async
@@ -216,7 +216,7 @@ class PlaybookGenerator:
     def program_for(self, ctx: GenerationContext) -> Program:
         """The program the reply to ``ctx.action`` is about (the one ``compose`` would
         name); like ``compose``, puts a program it chose to present into
-        ``ctx.extra["program"]``."""
+        ``ctx.report.program``."""
         turn = _Turn(self, ctx)
         if ctx.action.name == "present_program":
             turn.program_for_presentation()
@@ -397,7 +397,7 @@ class _Turn:
         program = choose_program(self.pb, self.needs(), parse_budget(self.ctx.customer), **kwargs)
         if self.ctx.action.name == "present_program":
             # the orchestrator records it in memory.programs_presented
-            self.ctx.extra["program"] = program.id
+            self.ctx.report.program = program.id
         return program
 
     def program_for_presentation(self) -> None:

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from voice_agent.core.conversation import Conversation, Memory, Turn
+from voice_agent.core.conversation import Conversation, GenerationNote, Memory, Turn
 from voice_agent.core.types import Insights
 from voice_agent.store.base import (
     IDEMPOTENCY_TTL_S,
@@ -82,6 +82,10 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (tenant, key)
     );
     CREATE INDEX idempotency_created ON idempotency(created_at);
+    """,
+    # 4: agent turns: why the reply is not the one asked for (LLM failure, guardrail)
+    """
+    ALTER TABLE turns ADD COLUMN generation TEXT;
     """,
 )
 
@@ -248,8 +252,8 @@ class SQLiteStore:
             for t in turns:
                 c.execute(
                     "INSERT OR REPLACE INTO turns (conversation_id, idx, role, text, insights,"
-                    " timings, action, truncated, created_at, dtmf)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    " timings, action, truncated, created_at, dtmf, generation)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         conv.id,
                         t.index,
@@ -261,6 +265,7 @@ class SQLiteStore:
                         int(t.truncated),
                         t.created_at,
                         t.dtmf,
+                        json.dumps(t.generation.to_json()) if t.generation else None,
                     ),
                 )
             self._update_sync(conv)
@@ -299,8 +304,8 @@ class SQLiteStore:
             return None
         conv = _conv_from_row(row)
         for t in self.conn.execute(
-            "SELECT idx, role, text, insights, timings, action, truncated, created_at, dtmf"
-            " FROM turns WHERE conversation_id=? ORDER BY idx",
+            "SELECT idx, role, text, insights, timings, action, truncated, created_at, dtmf,"
+            " generation FROM turns WHERE conversation_id=? ORDER BY idx",
             (conversation_id,),
         ):
             conv.turns.append(
@@ -314,6 +319,7 @@ class SQLiteStore:
                     truncated=bool(t[6]),
                     created_at=t[7],
                     dtmf=t[8] or "",
+                    generation=GenerationNote.from_json(json.loads(t[9])) if t[9] else None,
                 )
             )
         return conv

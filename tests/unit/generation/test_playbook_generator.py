@@ -209,7 +209,7 @@ async def test_present_program_fills_in_the_program_and_records_it(gen: Playbook
     memory = Memory(needs_found={"weight_loss": 0.9, "muscle_gain": 0.7})
     c = ctx(Action("present_program", "r"), memory=memory, customer={"name": "Sam"})
     text = " ".join(await collect(gen, c))
-    assert c.extra["program"] == "lean_strong"
+    assert c.report.program == "lean_strong"
     assert "Lean and Strong" in text
     assert "$590 a month" in text or "It's $590" in text or "$590" in text
     assert "lose weight" in text
@@ -219,7 +219,7 @@ async def test_present_program_in_spanish(gen: PlaybookGenerator) -> None:
     memory = Memory(needs_found={"event_prep": 0.95})
     c = ctx(Action("present_program", "r"), "es", memory=memory)
     text = " ".join(await collect(gen, c))
-    assert c.extra["program"] == "event_ready"
+    assert c.report.program == "event_ready"
     assert "Listo para tu Gran Día" in text
     assert "1650 dólares por las 12 semanas completas" in text
 
@@ -228,7 +228,7 @@ async def test_present_program_named_by_the_action(gen: PlaybookGenerator) -> No
     c = ctx(Action("present_program", "r", program="back_on_track"))
     text = " ".join(await collect(gen, c))
     assert "Back on Track" in text
-    assert "program" not in c.extra  # not chosen by the generator
+    assert c.report.program is None  # not chosen by the generator
 
 
 async def test_after_a_price_objection_a_cheaper_program_is_presented(
@@ -239,7 +239,7 @@ async def test_after_a_price_objection_a_cheaper_program_is_presented(
     memory.objections_raised["price"] = 1
     c = ctx(Action("present_program", "r"), memory=memory)
     text = " ".join(await collect(gen, c))
-    chosen = c.extra["program"]
+    chosen = c.report.program
     assert chosen != "executive_energy"
     assert chosen == "stress_sleep_reset"  # the next fit for energy, at $490
     assert "$490 a month" in text
@@ -402,7 +402,7 @@ async def test_program_is_recorded_only_when_presented(gen: PlaybookGenerator) -
     for _ in range(4):  # the fourth price handler names the program's price
         c = ctx(Action("handle_objection", "r", objection="price"), memory=memory)
         texts.append(" ".join(await collect(gen, c)))
-        assert "program" not in c.extra
+        assert c.report.program is None
     assert "$790 a month" in texts[3]
 
 

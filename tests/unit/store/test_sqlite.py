@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from voice_agent.core.conversation import Conversation, Memory
+from voice_agent.core.conversation import Conversation, GenerationNote, Memory
 from voice_agent.core.types import Action, BuyingSignal, Insights, LabelScore, Role
 from voice_agent.store.base import (
     IDEMPOTENCY_TTL_S,
@@ -77,6 +77,9 @@ async def test_round_trip_survives_reopening(tmp_path: Path) -> None:
     reply.action = "handle_objection"
     reply.truncated = True
     reply.timings_ms = {"total": 9.5}
+    reply.generation = GenerationNote(
+        "guardrail", "playbook", guardrail="discount", guardrail_found="descuento"
+    )
     conv.phase = "objection_handling"
     conv.memory = Memory(
         used_lines={"es.objections.price[0]"},
@@ -101,7 +104,8 @@ async def test_round_trip_survives_reopening(tmp_path: Path) -> None:
     assert loaded.turns[1].insights == customer.insights
     assert loaded.turns[1].timings_ms == {"analysis": 3.25, "decision": 0.125}
     assert loaded.turns[2].truncated is True
-    assert loaded.turns[0].insights is None
+    assert loaded.turns[2].generation == reply.generation
+    assert loaded.turns[0].insights is None and loaded.turns[0].generation is None
 
 
 async def test_unknown_conversation_is_none(store: SQLiteStore) -> None:
