@@ -428,6 +428,39 @@ def cmd_retention(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_experiments(args: argparse.Namespace) -> int:
+    """The running experiment's report, read from the store (as ``GET /v1/experiments``)."""
+    import json
+
+    from voice_agent.experiments.config import load_experiment
+    from voice_agent.experiments.report import build_report
+    from voice_agent.logging import configure_logging
+    from voice_agent.store.sqlite import SQLiteStore
+
+    settings = _settings(args)
+    configure_logging("warning", "console")
+    path = args.experiment or settings.experiment
+    if path is None:
+        raise ConfigError("VOICE_AGENT_EXPERIMENT: set it (or --experiment FILE) to report on")
+    config = load_experiment(path)
+    _check_store(settings)
+
+    async def run() -> Any:
+        store = SQLiteStore(settings.sqlite_path)
+        await store.open()
+        try:
+            return await store.experiment_records(config.name)
+        finally:
+            await store.close()
+
+    names = [a.name for a in config.arms]
+    report = build_report(config.name, config.allocation, names, asyncio.run(run()))
+    if args.html is not None:
+        args.html.write_text(report.html(), encoding="utf-8")
+    print(json.dumps(report.to_json()) if args.json else report.text())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="voice-agent", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -623,6 +656,18 @@ def build_parser() -> argparse.ArgumentParser:
     retention.add_argument("--dry-run", action="store_true", help="count only, change nothing")
     retention.add_argument("--json", action="store_true", help="print one JSON object")
     retention.set_defaults(func=cmd_retention)
+
+    experiments = sub.add_parser("experiments", help="A/B experiments")
+    exp_sub = experiments.add_subparsers(dest="experiments_command", required=True)
+    report = exp_sub.add_parser(
+        "report",
+        help="per variant: conversations, conversion rate with its 95%% interval, P(best)...",
+    )
+    report.add_argument("--data-dir", type=Path, help="overrides VOICE_AGENT_DATA_DIR")
+    report.add_argument("--experiment", type=Path, help="overrides VOICE_AGENT_EXPERIMENT")
+    report.add_argument("--json", action="store_true", help="print one JSON object")
+    report.add_argument("--html", type=Path, help="also write the report as an HTML page")
+    report.set_defaults(func=cmd_experiments)
     return parser
 
 

@@ -96,6 +96,16 @@ LLM_CIRCUIT_TRANSITIONS = Counter(
     "Changes of the LLM circuit breaker's state, by the state entered.",
     ["state"],
 )
+EXPERIMENT_CONVERSATIONS = Counter(
+    "voice_agent_experiment_conversations_total",
+    "Conversations assigned to a variant of the running experiment.",
+    ["experiment", "variant"],
+)
+EXPERIMENT_OUTCOMES = Counter(
+    "voice_agent_experiment_outcomes_total",
+    "Outcomes recorded on conversations of the running experiment, by variant.",
+    ["experiment", "variant", "converted"],
+)
 ERRORS = Counter("voice_agent_errors_total", "Errors reported to clients, by code.", ["code"])
 TURNS = Counter("voice_agent_turns_total", "Customer turns handled.", ["channel", "lang"])
 CONVERSATIONS = Counter(

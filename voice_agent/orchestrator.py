@@ -51,6 +51,7 @@ from voice_agent.core.types import (
     Utterance,
 )
 from voice_agent.errors import ConversationEnded, ConversationNotFound, InvalidRequest
+from voice_agent.experiments.runner import Arm, Experiment
 from voice_agent.generation.base import GenerationContext, ResponseGenerator
 from voice_agent.generation.sentences import split_sentences
 from voice_agent.playbook.faq import FaqIndex
@@ -127,6 +128,7 @@ class Orchestrator:
         cache_idle_s: float = CACHE_IDLE_S,
         faq: FaqIndex | None = None,
         playbook: Playbook | None = None,
+        experiment: Experiment | None = None,
     ) -> None:
         self.store = store
         self.primary = dict(primary)
@@ -139,6 +141,9 @@ class Orchestrator:
         #: Its ``shutdown`` lines are the goodbye of calls the server cuts (none: the
         #: bundled line, :func:`voice_agent.playbook.shutdown.shutdown_line`).
         self.playbook = playbook
+        #: An A/B experiment: each new conversation gets a variant (its generator, policy,
+        #: playbook); conversations outside it use the parts above.
+        self.experiment = experiment
         self.deadline_s = deadline_ms / 1000.0
         self.executor = executor or pool("analysis", 4)
         #: The rules have threads of their own: models that hang (and keep their threads
@@ -159,6 +164,15 @@ class Orchestrator:
         """The metrics label of a channel (a closed set: :func:`metrics.channel_label`)."""
         return metrics.channel_label(channel)
 
+    def arm(self, conv: Conversation) -> Arm:
+        """The parts ``conv`` speaks and decides with: its variant's, else the server's."""
+        exp = self.experiment
+        if exp is not None and conv.tags.get("experiment") == exp.name:
+            arm = exp.arms.get(str(conv.tags.get("variant")))
+            if arm is not None:
+                return arm
+        return Arm(None, self.generator, self.policy, self.faq, self.playbook)
+
     # -- conversations --------------------------------------------------------------------
     async def create(
         self,
@@ -167,7 +181,10 @@ class Orchestrator:
         customer: Mapping[str, Any] | None = None,
         channel: str = "api",
         tenant: str | None = None,
+        variant: str | None = None,
     ) -> Conversation:
+        """A new conversation, stored; in the running experiment, with its variant
+        (``variant`` forces one, for QA)."""
         conv = Conversation(
             id=uuid.uuid4().hex,
             lang=lang,
@@ -176,9 +193,21 @@ class Orchestrator:
             created_at=self.clock(),
             tenant=tenant,
         )
+        exp = self.experiment
+        if exp is None and variant is not None:
+            raise InvalidRequest(
+                "variant: no experiment is running (VOICE_AGENT_EXPERIMENT)",
+                code="unknown_variant",
+                status=422,
+            )
+        if exp is not None:
+            chosen = await exp.assign(conv.id, variant)
+            conv.tags.update({"experiment": exp.name, "variant": chosen})
         await self.store.create_conversation(conv)
         self._remember(conv)
         metrics.CONVERSATIONS.labels(self.channel_label(channel), metrics.lang_label(lang)).inc()
+        if exp is not None:
+            metrics.EXPERIMENT_CONVERSATIONS.labels(exp.name, conv.tags["variant"]).inc()
         return conv
 
     def _remember(self, conv: Conversation) -> None:
@@ -250,6 +279,10 @@ class Orchestrator:
         if converted is not None:
             conv.outcome = {"converted": converted, "value": value}
             metrics.OUTCOMES.labels(str(converted).lower()).inc()
+            if self.experiment is not None and self.arm(conv).name is not None:
+                metrics.EXPERIMENT_OUTCOMES.labels(
+                    self.experiment.name, str(conv.tags["variant"]), str(converted).lower()
+                ).inc()
         await self.store.update_conversation(conv, idempotency)
         self.forget(conv.id)
         return conv
@@ -356,6 +389,7 @@ class Orchestrator:
         )
         insights = reconcile(insights, outright)
         timings["analysis"] = (time.perf_counter() - t0) * 1000
+        arm = self.arm(conv)
         memory = copy.deepcopy(conv.memory)
         t1 = time.perf_counter()
         state = PolicyState(
@@ -367,14 +401,14 @@ class Orchestrator:
             dtmf=dtmf,
             commitment=outright.commitment,
             ask=outright.ask,
-            faq_topic=self.faq.topic(text, conv.lang) if self.faq is not None else None,
+            faq_topic=arm.faq.topic(text, conv.lang) if arm.faq is not None else None,
         )
-        action = next_action(self.policy, state)
+        action = next_action(arm.policy, state)
         apply_action(memory, action, insights)
         phase = phase_after(action.name, conv.phase)
         timings["decision"] = (time.perf_counter() - t1) * 1000
         metrics.DECISION_SECONDS.observe(timings["decision"] / 1000)
-        insights = replace(insights, next_action=action, phase=phase)
+        insights = replace(insights, next_action=action, phase=phase, variant=arm.name)
         ctx = GenerationContext(
             action=action,
             lang=conv.lang,
@@ -385,7 +419,7 @@ class Orchestrator:
             insights=insights,
         )
         return PreparedTurn(
-            conv.id, text, insights, action, memory, ctx, self.generator, timings, dtmf=dtmf
+            conv.id, text, insights, action, memory, ctx, arm.generator, timings, dtmf=dtmf
         )
 
     async def prepare_greeting(self, conv: Conversation) -> PreparedTurn:
@@ -400,7 +434,8 @@ class Orchestrator:
             transcript=conv.transcript(),
             memory=memory,
         )
-        return PreparedTurn(conv.id, "", insights, action, memory, ctx, self.generator, {}, True)
+        generator = self.arm(conv).generator
+        return PreparedTurn(conv.id, "", insights, action, memory, ctx, generator, {}, True)
 
     async def prepare_goodbye(self, conv: Conversation) -> PreparedTurn:
         """The goodbye of a call the server must cut: the playbook's ``shutdown`` line in
@@ -415,7 +450,8 @@ class Orchestrator:
             transcript=conv.transcript(),
             memory=conv.memory,
         )
-        line = shutdown_line(self.playbook, conv.lang)
+        arm = self.arm(conv)
+        line = shutdown_line(arm.playbook, conv.lang)
         return PreparedTurn(
             conv.id,
             "",
@@ -423,7 +459,7 @@ class Orchestrator:
             action,
             conv.memory,
             ctx,
-            self.generator,
+            arm.generator,
             {},
             lines=tuple(split_sentences(line)),
         )
@@ -500,7 +536,7 @@ class Orchestrator:
         prepared = await self.prepare_greeting(conv)
         text = " ".join([s async for s in prepared.sentences()])
         gen_ms = (time.perf_counter() - t0) * 1000
-        metrics.GENERATION_SECONDS.labels(self.generator.name).observe(gen_ms / 1000)
+        metrics.GENERATION_SECONDS.labels(prepared.generator.name).observe(gen_ms / 1000)
         timings = {"generation": gen_ms, "total": gen_ms}
         return await self.record_reply(conv, prepared, text, timings_ms=timings)
 
@@ -517,7 +553,7 @@ class Orchestrator:
             t1 = time.perf_counter()
             reply = " ".join([s async for s in prepared.sentences()]).strip()
             gen_ms = (time.perf_counter() - t1) * 1000
-            metrics.GENERATION_SECONDS.labels(self.generator.name).observe(gen_ms / 1000)
+            metrics.GENERATION_SECONDS.labels(prepared.generator.name).observe(gen_ms / 1000)
             timings = dict(prepared.timings_ms)
             timings["generation"] = gen_ms
             timings["total"] = (time.perf_counter() - t0) * 1000

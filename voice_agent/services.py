@@ -21,8 +21,11 @@ from voice_agent.workers import Workers, WorkerSizes
 
 if TYPE_CHECKING:
     from voice_agent.call.core import CallLimits
+    from voice_agent.experiments.runner import Experiment
+    from voice_agent.generation.base import ResponseGenerator
     from voice_agent.playbook.schema import Playbook
     from voice_agent.speech.engines import SpeechEngines
+    from voice_agent.store.base import Store
     from voice_agent.telephony.twilio import TwilioState
 
 log = structlog.get_logger("voice_agent.services")
@@ -137,8 +140,58 @@ def build_limits(settings: Settings) -> Limits:
     return Limits(cfg, monotonic=time.monotonic, wall=time.time)
 
 
-def build_services(settings: Settings) -> Services:
+def _generator(settings: Settings, kind: str, playbook: Playbook) -> ResponseGenerator:
     from voice_agent.generation.factory import build_generator
+
+    return build_generator(
+        kind,
+        playbook,
+        llm_base_url=settings.llm_base_url,
+        llm_api_key=settings.llm_api_key,
+        llm_model=settings.llm_model,
+        llm_timeout_s=settings.llm_timeout_s,
+        llm_circuit_failures=settings.llm_circuit_failures,
+        llm_circuit_open_s=settings.llm_circuit_open_s,
+    )
+
+
+def _policy(kind: str) -> Policy:
+    if kind == "model":
+        from voice_agent.models.policy import ModelPolicy
+
+        return ModelPolicy()
+    return RulePolicy()
+
+
+def build_experiment(
+    settings: Settings, orch: Orchestrator, playbook: Playbook, store: Store
+) -> Experiment:
+    """The experiment of ``settings.experiment``: each arm's playbook, generator and
+    policy, the server's own where the arm names none."""
+    from voice_agent.experiments.config import arm_playbook, load_experiment
+    from voice_agent.experiments.runner import Arm, Experiment
+    from voice_agent.playbook.faq import FaqIndex
+
+    assert settings.experiment is not None
+    config = load_experiment(settings.experiment)
+    arms: dict[str, Arm] = {}
+    for spec in config.arms:
+        pb = arm_playbook(spec, settings.playbook, playbook)
+        same_playbook = pb is playbook
+        generator = (
+            orch.generator
+            if same_playbook and spec.generator in (None, settings.generator)
+            else _generator(settings, spec.generator or settings.generator, pb)
+        )
+        policy = (
+            orch.policy if spec.policy in (None, settings.policy) else _policy(spec.policy or "")
+        )
+        faq = orch.faq if same_playbook else FaqIndex(pb)
+        arms[spec.name] = Arm(spec.name, generator, policy, faq, pb)
+    return Experiment(config, arms, store)
+
+
+def build_services(settings: Settings) -> Services:
     from voice_agent.playbook.faq import FaqIndex
     from voice_agent.playbook.loader import default_playbook_path, load_playbook
 
@@ -151,22 +204,9 @@ def build_services(settings: Settings) -> Services:
             print(f"voice-agent: API key is in {path}", flush=True)
         keys = [key]
     playbook = load_playbook(settings.playbook or default_playbook_path())
-    generator = build_generator(
-        settings.generator,
-        playbook,
-        llm_base_url=settings.llm_base_url,
-        llm_api_key=settings.llm_api_key,
-        llm_model=settings.llm_model,
-        llm_timeout_s=settings.llm_timeout_s,
-        llm_circuit_failures=settings.llm_circuit_failures,
-        llm_circuit_open_s=settings.llm_circuit_open_s,
-    )
+    generator = _generator(settings, settings.generator, playbook)
     primary, fallback, errors, version = load_analysers(settings)
-    policy: Policy = RulePolicy()
-    if settings.policy == "model":
-        from voice_agent.models.policy import ModelPolicy
-
-        policy = ModelPolicy()
+    policy = _policy(settings.policy)
     workers = Workers.create(worker_sizes(settings))
     store = SQLiteStore(settings.sqlite_path, executor=workers.store)
     orch = Orchestrator(
@@ -181,6 +221,8 @@ def build_services(settings: Settings) -> Services:
         faq=FaqIndex(playbook),
         playbook=playbook,
     )
+    if settings.experiment is not None:
+        orch.experiment = build_experiment(settings, orch, playbook, store)
     return Services(
         settings=settings,
         store=store,

@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     models_dir: Path | None = None
     analysers: Literal["models", "rules"] = "models"
     policy: Literal["model", "rules"] = "model"
+    #: An A/B experiment file (voice_agent/experiments/config.py): arms that change the
+    #: playbook, the generator or the policy; none: no experiment.
+    experiment: Path | None = None
     analysis_deadline_ms: float = Field(default=40.0, gt=0)
     max_text_chars: int = Field(default=2000, gt=0)
     max_body_bytes: int = Field(default=64_000, gt=0)

@@ -40,6 +40,7 @@ NOT_EXERCISED = {
     ("/v1/conversations/{id}/messages", "post", "429"),
     ("/v1/conversations/{id}/outcome", "post", "429"),
     ("/v1/realtime/client_secrets", "post", "429"),
+    ("/v1/experiments", "get", "429"),
     # a stopping server (shutting_down): checked in tests/integration/test_call_endings.py
     ("/v1/conversations", "post", "503"),
 }
@@ -211,6 +212,11 @@ def test_every_documented_response_validates(doc: dict[str, Any], checker: Check
     # telephony is not set up on this server
     c.call("POST", "/v1/telephony/twilio/voice", data={"CallSid": "CA1"})
     c.call("POST", "/v1/telephony/twilio/after", data={"CallSid": "CA1"})
+
+    # no experiment runs on this server (one does in tests/integration/test_experiments.py)
+    assert c.call("GET", "/v1/experiments").json() == {"experiments": []}
+    c.call("GET", "/v1/experiments", headers=bad_key)
+    c.call("GET", "/v1/experiments", headers=agent_key)
 
     # metrics last, after turns were counted
     metrics = c.call("GET", "/metrics")

@@ -142,7 +142,11 @@ async def create_conversation(request: Request) -> Response:
     body = await read_json(request, CreateConversation)
     orch = services(request).orchestrator
     conv = await orch.create(
-        lang=body.lang, customer=body.customer, channel=body.channel, tenant=principal.tenant
+        lang=body.lang,
+        customer=body.customer,
+        channel=body.channel,
+        tenant=principal.tenant,
+        variant=body.variant,
     )
     with structlog.contextvars.bound_contextvars(conversation_id=conv.id):
         greeting = await orch.greet(conv)
@@ -155,6 +159,11 @@ async def create_conversation(request: Request) -> Response:
             "phase": conv.phase,
             "created_at": conv.created_at,
             "greeting": {"text": greeting.text},
+            **(
+                {"experiment": conv.tags["experiment"], "variant": conv.tags["variant"]}
+                if "variant" in conv.tags
+                else {}
+            ),
         },
         status_code=201,
     )
@@ -312,6 +321,18 @@ async def metrics_endpoint(request: Request) -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
+async def list_experiments(request: Request) -> Response:
+    """The running experiment's report (admin and metrics keys: it spans tenants)."""
+    check_auth(request, METRICS_ROLES)
+    exp = services(request).orchestrator.experiment
+    if exp is None:
+        return JSONResponse({"experiments": []})
+    report = (await exp.report()).to_json()
+    report["shares"] = dict(zip(exp.names, await exp.current_shares(), strict=True))
+    report["min_share"] = exp.config.min_share
+    return JSONResponse({"experiments": [report]})
+
+
 async def openapi(request: Request) -> Response:
     return JSONResponse(openapi_document())
 
@@ -357,6 +378,7 @@ def routes() -> list[BaseRoute]:
         Route("/v1/conversations/{id}/messages", post_message, methods=["POST"]),
         Route("/v1/conversations/{id}/outcome", post_outcome, methods=["POST"]),
         Route("/v1/realtime/client_secrets", create_client_secret, methods=["POST"]),
+        Route("/v1/experiments", list_experiments, methods=["GET"]),
     ]
     from voice_agent.realtime.endpoint import realtime_routes
     from voice_agent.telephony.twilio import twilio_routes

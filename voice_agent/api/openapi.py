@@ -216,6 +216,7 @@ def openapi_document() -> dict[str, Any]:
                     "description": "Analysers answered by the rule-based fallback this turn",
                 },
                 "models": {"type": "object", "additionalProperties": {"type": "string"}},
+                "variant": {"type": "string", "description": "The experiment variant"},
             },
         },
         "Turn": {
@@ -232,6 +233,41 @@ def openapi_document() -> dict[str, Any]:
                 "truncated": {"type": "boolean"},
                 "dtmf": {"type": "string", "description": "Phone keys pressed in the turn"},
                 "generation": {"$ref": "#/components/schemas/GenerationNote"},
+            },
+        },
+        "Experiment": {
+            "type": "object",
+            "required": ["experiment", "allocation", "variants", "shares", "min_share"],
+            "properties": {
+                "experiment": {"type": "string"},
+                "allocation": {"type": "string", "enum": ["fixed", "thompson"]},
+                "min_share": {"type": "number"},
+                "shares": {"type": "object", "additionalProperties": {"type": "number"}},
+                "unknown_variant": {"type": "integer"},
+                "variants": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["variant", "conversations", "decided", "conversions"],
+                        "properties": {
+                            "variant": {"type": "string"},
+                            "conversations": {"type": "integer"},
+                            "decided": {"type": "integer", "description": "with an outcome"},
+                            "conversions": {"type": "integer"},
+                            "conversion_rate": {"type": ["number", "null"]},
+                            "interval95": {
+                                "type": ["array", "null"],
+                                "items": {"type": "number"},
+                                "description": "Wilson score interval of the rate",
+                            },
+                            "p_best": {"type": "number"},
+                            "mean_turns": {"type": ["number", "null"]},
+                            "p95_turn_ms": {"type": ["number", "null"]},
+                            "analyser_fallback_rate": {"type": ["number", "null"]},
+                            "generator_fallback_rate": {"type": ["number", "null"]},
+                        },
+                    },
+                },
             },
         },
         "GenerationNote": {
@@ -291,6 +327,13 @@ def openapi_document() -> dict[str, Any]:
                 "description": "Profile: name, age, profession, budget (low|medium|high)...",
             },
             "channel": {"type": "string", "default": "api", "minLength": 1, "maxLength": 32},
+            "variant": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 32,
+                "description": "Force a variant of the running experiment (QA); "
+                "422 unknown_variant when it is not one",
+            },
         },
     }
     created = {
@@ -624,6 +667,32 @@ def openapi_document() -> dict[str, Any]:
                         "description": "Prometheus text format",
                         "content": {"text/plain": {"schema": {"type": "string"}}},
                     },
+                    "401": _COMMON_ERRORS["401"],
+                    "403": _err("The key is not a metrics or admin key (`insufficient_scope`)"),
+                },
+            }
+        },
+        "/v1/experiments": {
+            "get": {
+                "operationId": "listExperiments",
+                "summary": "The running A/B experiment (VOICE_AGENT_EXPERIMENT) per variant: "
+                "conversations, outcomes, conversion rate with its 95% interval, the "
+                "probability of being best, mean turns, p95 turn time, fallback rates, and "
+                "each variant's share of new conversations now (admin or metrics key)",
+                "responses": {
+                    "200": _ok(
+                        "Experiments (none, or the running one)",
+                        {
+                            "type": "object",
+                            "required": ["experiments"],
+                            "properties": {
+                                "experiments": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/Experiment"},
+                                }
+                            },
+                        },
+                    ),
                     "401": _COMMON_ERRORS["401"],
                     "403": _err("The key is not a metrics or admin key (`insufficient_scope`)"),
                 },

@@ -13,6 +13,8 @@ class CreateConversation(BaseModel):
     lang: Literal["en", "es"] = "en"
     customer: dict[str, Any] = Field(default_factory=dict)
     channel: StrictStr = Field(default="api", min_length=1, max_length=32)
+    #: Force a variant of the running experiment (QA); none: the allocation chooses.
+    variant: StrictStr | None = Field(default=None, min_length=1, max_length=32)
 
 
 class PostMessage(BaseModel):

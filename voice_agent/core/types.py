@@ -87,6 +87,8 @@ class Insights:
     phase: Phase = "discovery"
     fallbacks: tuple[str, ...] = ()
     models: Mapping[str, str] = field(default_factory=dict)
+    #: The experiment variant the conversation is in (None: no experiment).
+    variant: str | None = None
 
     def objection_labels(self, threshold: float = 0.5) -> list[str]:
         return [s.label for s in self.objections if s.p >= threshold]
@@ -104,6 +106,7 @@ class Insights:
             "phase": self.phase,
             "fallbacks": list(self.fallbacks),
             "models": dict(self.models),
+            **({"variant": self.variant} if self.variant is not None else {}),
         }
 
     @classmethod
@@ -120,4 +123,5 @@ class Insights:
             phase=data.get("phase", "discovery"),
             fallbacks=tuple(data.get("fallbacks", ())),
             models=dict(data.get("models", {})),
+            variant=data.get("variant"),
         )

@@ -64,6 +64,33 @@ class RetentionReport:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class VariantCounts:
+    """An experiment arm's conversations, those with an outcome, and those converted."""
+
+    conversations: int
+    decided: int
+    converted: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExperimentRecord:
+    """One conversation of an experiment, as its report needs it."""
+
+    conversation_id: str
+    variant: str
+    #: True converted, False not, None no outcome yet.
+    outcome: bool | None
+    customer_turns: int
+    #: Agent replies (the greeting excluded), their ``total`` times, and how many of them
+    #: the playbook wrote because the LLM's failed or was rejected.
+    agent_replies: int
+    reply_ms: tuple[float, ...]
+    generator_fallbacks: int
+    #: Customer turns where an analyser fell back to the rules.
+    analyser_fallback_turns: int
+
+
 class Store(Protocol):
     async def open(self) -> None: ...
 
@@ -108,3 +135,11 @@ class Store(Protocol):
     ) -> RetentionReport: ...
 
     async def ping(self) -> bool: ...
+
+    async def experiment_counts(self, experiment: str) -> dict[str, VariantCounts]:
+        """Per variant of ``experiment``: conversations, with an outcome, converted."""
+        ...
+
+    async def experiment_records(self, experiment: str) -> list[ExperimentRecord]:
+        """Every conversation of ``experiment``, oldest first."""
+        ...

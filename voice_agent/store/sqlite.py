@@ -19,12 +19,14 @@ from voice_agent.core.types import Insights
 from voice_agent.store.base import (
     IDEMPOTENCY_TTL_S,
     REMOVED_TEXT,
+    ExperimentRecord,
     IdempotencyConflict,
     IdempotencyRecord,
     IdempotentKind,
     RetentionMode,
     RetentionReport,
     StoredIdempotency,
+    VariantCounts,
 )
 from voice_agent.workers import pool
 
@@ -292,6 +294,76 @@ class SQLiteStore:
             await self._run(self._update_sync, conv)
         else:
             await self._run(self._update_idempotent_sync, conv, idempotency)
+
+    # -- experiments ------------------------------------------------------------------------
+    def _experiment_counts_sync(self, experiment: str) -> dict[str, VariantCounts]:
+        rows = self.conn.execute(
+            "SELECT json_extract(tags, '$.variant'), COUNT(*), COUNT(converted),"
+            " COALESCE(SUM(converted), 0) FROM conversations"
+            " WHERE json_extract(tags, '$.experiment') = ? GROUP BY 1",
+            (experiment,),
+        ).fetchall()
+        return {str(r[0]): VariantCounts(r[1], r[2], r[3]) for r in rows if r[0] is not None}
+
+    async def experiment_counts(self, experiment: str) -> dict[str, VariantCounts]:
+        return await self._run(self._experiment_counts_sync, experiment)
+
+    def _experiment_records_sync(self, experiment: str) -> list[ExperimentRecord]:
+        rows = self.conn.execute(
+            "SELECT c.id, json_extract(c.tags, '$.variant'), c.converted, t.idx, t.role,"
+            " t.timings, t.insights, t.generation FROM conversations c"
+            " LEFT JOIN turns t ON t.conversation_id = c.id"
+            " WHERE json_extract(c.tags, '$.experiment') = ?"
+            " ORDER BY c.created_at, c.id, t.idx",
+            (experiment,),
+        )
+        out: list[ExperimentRecord] = []
+        acc: dict[str, Any] | None = None
+
+        def flush() -> None:
+            if acc is not None:
+                out.append(
+                    ExperimentRecord(
+                        acc["id"],
+                        acc["variant"],
+                        acc["outcome"],
+                        acc["customer"],
+                        acc["replies"],
+                        tuple(acc["ms"]),
+                        acc["gen_fb"],
+                        acc["an_fb"],
+                    )
+                )
+
+        for cid, variant, converted, idx, role, timings, insights, generation in rows:
+            if acc is None or acc["id"] != cid:
+                flush()
+                acc = {
+                    "id": cid,
+                    "variant": str(variant),
+                    "outcome": None if converted is None else bool(converted),
+                    "customer": 0,
+                    "replies": 0,
+                    "ms": [],
+                    "gen_fb": 0,
+                    "an_fb": 0,
+                }
+            if role == "customer":
+                acc["customer"] += 1
+                if insights and json.loads(insights).get("fallbacks"):
+                    acc["an_fb"] += 1
+            elif role == "agent" and idx:
+                acc["replies"] += 1
+                total = json.loads(timings).get("total")
+                if total is not None:
+                    acc["ms"].append(float(total))
+                if generation and json.loads(generation).get("fallback"):
+                    acc["gen_fb"] += 1
+        flush()
+        return out
+
+    async def experiment_records(self, experiment: str) -> list[ExperimentRecord]:
+        return await self._run(self._experiment_records_sync, experiment)
 
     # -- reads ------------------------------------------------------------------------------
     def _load_sync(self, conversation_id: str) -> Conversation | None:
