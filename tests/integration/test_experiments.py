@@ -102,8 +102,11 @@ def test_variants_are_sticky_reported_and_counted(http: httpx.Client) -> None:
     r = http.get("/v1/experiments")
     assert r.status_code == 200, r.text
     (report,) = r.json()["experiments"]
-    schema = http.get("/v1/openapi.json").json()["components"]["schemas"]["Experiment"]
-    jsonschema.validate(report, schema)
+    doc = http.get("/v1/openapi.json").json()
+    jsonschema.validate(report, doc["components"]["schemas"]["Experiment"])
+    create = doc["paths"]["/v1/conversations"]["post"]["requestBody"]["content"]
+    variant = create["application/json"]["schema"]["properties"]["variant"]
+    assert variant["enum"] == ["sofia", "marta"]
     assert report["experiment"] == "agent-name-test" and report["allocation"] == "fixed"
     assert report["shares"] == {"sofia": 0.5, "marta": 0.5}
     by_variant = {v["variant"]: v for v in report["variants"]}

@@ -334,7 +334,8 @@ async def list_experiments(request: Request) -> Response:
 
 
 async def openapi(request: Request) -> Response:
-    return JSONResponse(openapi_document())
+    exp = services(request).orchestrator.experiment
+    return JSONResponse(openapi_document(exp.names if exp is not None else ()))
 
 
 # -- errors ---------------------------------------------------------------------------------

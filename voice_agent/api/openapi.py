@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from voice_agent import __version__
@@ -131,7 +132,9 @@ def _asset_responses(
     return out
 
 
-def openapi_document() -> dict[str, Any]:
+def openapi_document(variants: Sequence[str] = ()) -> dict[str, Any]:
+    """The document of this server: ``variants``, the arms of its running experiment (none:
+    no experiment runs, and a create request names no variant)."""
     label_score = {
         "type": "object",
         "required": ["label", "p"],
@@ -317,7 +320,7 @@ def openapi_document() -> dict[str, Any]:
             },
         },
     }
-    create_body = {
+    create_body: dict[str, Any] = {
         "type": "object",
         "additionalProperties": False,
         "properties": {
@@ -327,15 +330,14 @@ def openapi_document() -> dict[str, Any]:
                 "description": "Profile: name, age, profession, budget (low|medium|high)...",
             },
             "channel": {"type": "string", "default": "api", "minLength": 1, "maxLength": 32},
-            "variant": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": 32,
-                "description": "Force a variant of the running experiment (QA); "
-                "422 unknown_variant when it is not one",
-            },
         },
     }
+    if variants:
+        create_body["properties"]["variant"] = {
+            "type": "string",
+            "enum": list(variants),
+            "description": "Force a variant of the running experiment (QA)",
+        }
     created = {
         "type": "object",
         "required": ["id", "lang", "channel", "phase", "created_at", "greeting"],
