@@ -1,4 +1,5 @@
-"""The `ml` command group: train, eval, benchmark-conversion, migrate-registry.
+"""The `ml` command group (train, eval, benchmark-conversion, migrate-registry, rollback,
+simulate-calls) and `voice-agent learn`, the learning worker.
 
 The server's CLI (`voice_agent.cli`) calls :func:`add_ml_commands` when this training
 package is installed; ``python -m ml.cli ...`` runs the same commands standalone (plus
@@ -11,6 +12,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -171,9 +173,62 @@ def cmd_migrate_registry(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rollback(args: argparse.Namespace) -> int:
+    """The champion before the current one becomes champion again (``ml.registry.rollback``);
+    with MLflow, the ``champion`` alias follows. Exit 0; 2 when nothing changed (the error's
+    code on stderr); 1 when the registry rolled back but the MLflow alias could not move."""
+    from ml.registry import RegistryError, rollback
+
+    registry_dir = Path(args.registry) if args.registry else _data_dir() / "models"
+    try:
+        restored, previous = rollback(registry_dir)
+    except RegistryError as exc:
+        return _fail(exc.code, exc.message)
+    out: dict[str, Any] = {"registry": str(registry_dir), "restored": restored, "from": previous}
+    uri = args.mlflow_uri
+    if uri is None:
+        from ml.train import default_mlflow_uri
+
+        uri = default_mlflow_uri()
+    if uri == "none":
+        out["mlflow"] = {"skipped": "--mlflow-uri none"}
+        _print(out, args.json)
+        return 0
+    from ml.train import REGISTERED_MODEL, move_champion_alias
+
+    try:
+        moved = move_champion_alias(uri, restored)
+    except Exception as exc:  # MLflow unreachable or refusing: the registry did roll back
+        out["mlflow"] = {"uri": uri, "error": f"{type(exc).__name__}: {exc}"}
+        _print(out, args.json)
+        _fail(
+            "mlflow_failed",
+            f"the registry rolled back to {restored}, but the champion alias of "
+            f"{REGISTERED_MODEL} did not move: {type(exc).__name__}: {exc}",
+        )
+        return 1
+    if moved is None:
+        out["mlflow"] = {
+            "uri": uri,
+            "alias_moved": False,
+            "note": f"no model version of {REGISTERED_MODEL} is tagged version={restored}: "
+            "the champion alias did not move",
+        }
+    else:
+        out["mlflow"] = {
+            "uri": uri,
+            "alias_moved": True,
+            "model": REGISTERED_MODEL,
+            "alias": "champion",
+            "model_version": moved,
+        }
+    _print(out, args.json)
+    return 0
+
+
 def add_ml_commands(subparsers: Any) -> None:
-    """Add the `ml` command (train, eval, benchmark-conversion, migrate-registry) to an
-    argparse subparsers."""
+    """Add the `ml` command (train, eval, benchmark-conversion, migrate-registry, rollback) to
+    an argparse subparsers."""
     ml = subparsers.add_parser("ml", help="train, evaluate and benchmark the predictive models")
     sub = ml.add_subparsers(dest="ml_command", required=True)
 
@@ -274,6 +329,139 @@ def add_ml_commands(subparsers: Any) -> None:
     m.add_argument("registry", help="registry dir (holds champion.json and version dirs)")
     m.add_argument("--json", action="store_true")
     m.set_defaults(func=cmd_migrate_registry)
+
+    r = sub.add_parser(
+        "rollback",
+        help="make the previous champion (per champion_history.jsonl) the champion again",
+    )
+    r.add_argument("--registry", help="model registry dir (default: $VOICE_AGENT_DATA_DIR/models)")
+    r.add_argument(
+        "--mlflow-uri",
+        help="MLflow tracking URI whose champion alias follows (default: file store in the "
+        "data dir; 'none' to skip)",
+    )
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_rollback)
+
+    sc = sub.add_parser(
+        "simulate-calls",
+        help="generated callers talk to a running server and their outcomes are recorded",
+    )
+    sc.add_argument("--url", required=True, help="the server, e.g. http://127.0.0.1:8000")
+    sc.add_argument("--key", help="API key (default: VOICE_AGENT_API_KEY, else DATA_DIR/api_key)")
+    sc.add_argument("--n", type=int, default=100, help="calls")
+    sc.add_argument("--seed", type=int, default=11)
+    sc.add_argument("--json", action="store_true")
+    sc.set_defaults(func=cmd_simulate_calls)
+
+
+def add_learn_command(
+    subparsers: Any,
+    load_settings: Callable[[argparse.Namespace], Any],
+    check_store: Callable[[Any], None],
+) -> None:
+    """``voice-agent learn``: the learning worker (:mod:`ml.learn`). ``load_settings`` and
+    ``check_store`` are the server CLI's (settings from the environment and options; one
+    line naming the setting when the database is unusable)."""
+    learn = subparsers.add_parser(
+        "learn",
+        help="the learning worker: retrain from recorded calls with outcomes",
+        description="Every --interval seconds, when VOICE_AGENT_RETRAIN_EVERY new recorded "
+        "conversations with an outcome exist, train a challenger, gate it against the "
+        "champion on held-out calls, promote it or not, log the run to MLflow.",
+    )
+    learn.add_argument("--data-dir", type=Path, help="overrides VOICE_AGENT_DATA_DIR")
+    learn.add_argument(
+        "--registry", type=Path, help="default: VOICE_AGENT_MODELS_DIR, else DATA_DIR/models"
+    )
+    learn.add_argument("--every", type=int, help="overrides VOICE_AGENT_RETRAIN_EVERY")
+    learn.add_argument("--interval", type=float, default=60.0, help="seconds between checks")
+    learn.add_argument("--once", action="store_true", help="one check (and run), then exit")
+    learn.add_argument("--force", action="store_true", help="train now, however few new calls")
+    learn.add_argument("--n-utterances", type=int, default=8000, help="generated utterances")
+    learn.add_argument("--n-conversations", type=int, default=1200, help="generated calls")
+    learn.add_argument("--seed", type=int, default=7)
+    learn.add_argument("--mlflow-uri", help="default: DATA_DIR/mlruns; none: no MLflow")
+    learn.add_argument("--json", action="store_true", help="one JSON line per check")
+
+    def run(args: argparse.Namespace) -> int:
+        return cmd_learn(args, load_settings(args), check_store)
+
+    learn.set_defaults(func=run)
+
+
+def cmd_learn(args: argparse.Namespace, settings: Any, check_store: Callable[[Any], None]) -> int:
+    import time
+
+    from ml.learn import LearnConfig, run_once
+    from ml.train import default_mlflow_uri
+    from voice_agent.errors import ConfigError
+    from voice_agent.logging import configure_logging
+
+    configure_logging("warning", "console")
+    check_store(settings)
+    every = args.every if args.every is not None else settings.retrain_every
+    if every < 1:
+        raise ConfigError("--every must be 1 or more")
+    uri = args.mlflow_uri or default_mlflow_uri(settings.data_dir)
+    config = LearnConfig(
+        registry_dir=args.registry or settings.models_dir or settings.data_dir / "models",
+        database=settings.sqlite_path,
+        retrain_every=every,
+        n_utterances=args.n_utterances,
+        n_conversations=args.n_conversations,
+        seed=args.seed,
+        mlflow_uri=None if uri == "none" else uri,
+    )
+    interactive = sys.stderr.isatty() and not args.json
+    force = args.force
+    while True:
+        try:
+            outcome = run_once(config, force=force, progress=interactive)
+        except (DataError, OSError, ValueError, RuntimeError) as exc:
+            # a failed run leaves the champion as it was; say why, try again later
+            error = f"{type(exc).__name__}: {exc}"
+            print(json.dumps({"status": "failed", "error": error}) if args.json
+                  else f"learn: failed: {error}", flush=True)  # fmt: skip
+            if args.once:
+                return 1
+        else:
+            force = False
+            if args.json:
+                print(json.dumps(outcome.to_json()), flush=True)
+            elif outcome.status == "trained":
+                verdict = "promoted" if outcome.promoted else "not promoted"
+                print(
+                    f"learn: trained {outcome.version} on {outcome.training} recorded calls "
+                    f"in {outcome.seconds} s: {verdict} ({outcome.reason})",
+                    flush=True,
+                )
+            else:
+                print(
+                    f"learn: {outcome.status}: {outcome.new} new recorded calls with an "
+                    f"outcome, {every} needed ({outcome.holdout} held out for evaluation)",
+                    flush=True,
+                )
+            if args.once:
+                return 0
+        time.sleep(args.interval)
+
+
+def cmd_simulate_calls(args: argparse.Namespace) -> int:
+    from ml.simulate import simulate_calls
+
+    key = args.key or os.environ.get("VOICE_AGENT_API_KEY")
+    if not key:
+        key_file = _data_dir() / "api_key"
+        if not key_file.is_file():
+            return _fail("no_api_key", "give --key, or VOICE_AGENT_API_KEY, or a data dir key")
+        key = key_file.read_text(encoding="utf-8").strip()
+    from tqdm import tqdm
+
+    with tqdm(total=args.n, desc="calls", disable=args.json or not sys.stderr.isatty()) as bar:
+        report = simulate_calls(args.url, key, args.n, seed=args.seed, on_progress=bar.update)
+    _print(report.to_json(), args.json)
+    return 0 if report.errors == 0 else 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -87,9 +87,32 @@ def _log_mlflow(uri: str, version: str, card: Mapping[str, Any], path: Path, pro
     mv = client.create_model_version(
         REGISTERED_MODEL, source=str(path.resolve()), run_id=run_id, tags={"version": version}
     )
+    # the newest trained version is the challenger; the champion moves only when promoted
+    client.set_registered_model_alias(REGISTERED_MODEL, "challenger", mv.version)
     if promoted:
         client.set_registered_model_alias(REGISTERED_MODEL, "champion", mv.version)
     return run_id
+
+
+def move_champion_alias(uri: str, version: str) -> str | None:
+    """Point the ``champion`` alias of :data:`REGISTERED_MODEL` at the model version tagged
+    ``version`` (a rollback); returns its number, or ``None`` when no model version has that
+    tag (the alias stays where it was)."""
+    if uri.startswith("file:") or "://" not in uri:
+        os.environ.setdefault("MLFLOW_ALLOW_FILE_STORE", "true")
+    from mlflow import MlflowClient
+
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    tagged = [
+        mv
+        for mv in client.search_model_versions(f"name='{REGISTERED_MODEL}'")
+        if (mv.tags or {}).get("version") == version
+    ]
+    if not tagged:
+        return None
+    newest = max(tagged, key=lambda mv: int(mv.version))
+    client.set_registered_model_alias(REGISTERED_MODEL, "champion", newest.version)
+    return str(newest.version)
 
 
 def _flat_metrics(m: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -285,7 +308,7 @@ def train(
             )
             reason = f"vs {current}: {reason}"
     if promoted:
-        registry.set_champion(registry_dir, version)
+        registry.set_champion(registry_dir, version, reason=f"trained: {reason}")
     run_id = None
     if mlflow_uri:
         bar.set_postfix_str("mlflow")

@@ -375,9 +375,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def _ml_missing(args: argparse.Namespace) -> int:
     print(
-        "voice-agent: `voice-agent ml` needs the training package `ml` (ml/ in the source "
-        "tree), which this server-only install leaves out: run it from a source checkout "
-        "installed with `pip install -e .`",
+        f"voice-agent: `voice-agent {args.command}` needs the training package `ml` (ml/ in "
+        "the source tree), which this server-only install leaves out: run it from a source "
+        "checkout installed with `pip install -e .`",
         file=sys.stderr,
     )
     return 2
@@ -576,15 +576,17 @@ def build_parser() -> argparse.ArgumentParser:
     replay.set_defaults(func=cmd_replay)
 
     try:
-        from ml.cli import add_ml_commands
+        from ml.cli import add_learn_command, add_ml_commands
     except ImportError as exc:
         if exc.name != "ml" and not (exc.name or "").startswith("ml."):
             raise
-        missing = sub.add_parser("ml", help="training tools (not installed here)")
-        missing.add_argument("rest", nargs=argparse.REMAINDER)
-        missing.set_defaults(func=_ml_missing)
+        for name in ("ml", "learn"):
+            missing = sub.add_parser(name, help="training tools (not installed here)")
+            missing.add_argument("rest", nargs=argparse.REMAINDER)
+            missing.set_defaults(func=_ml_missing)
     else:
         add_ml_commands(sub)
+        add_learn_command(sub, _settings, _check_store)
 
     bench = sub.add_parser("bench", help="benchmarks that print JSON")
     bench_sub = bench.add_subparsers(dest="what", required=True)
@@ -606,9 +608,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(--turns per language)",
     )
     bv.add_argument("--turns-per-call", type=int, default=3, help="with --lang")
-    bv.add_argument(
-        "--turn-detection", choices=["server_vad", "semantic_vad"], help="with --lang"
-    )
+    bv.add_argument("--turn-detection", choices=["server_vad", "semantic_vad"], help="with --lang")
     bt = bench_sub.add_parser(
         "turns", help="turn taking on real speech: server_vad vs semantic_vad (Smart Turn)"
     )

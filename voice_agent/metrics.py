@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Gauge, Histogram, Info
 
 from voice_agent.core.labels import LANGS
 
@@ -120,3 +120,14 @@ TTS_CACHE_BYTES = Gauge(
 CALLS_ENDED = Counter(
     "voice_agent_calls_ended_total", "Calls ended, by transport and reason.", ["channel", "reason"]
 )
+MODEL = Info(
+    "voice_agent_model",
+    "The champion model version serving this process's turns (changes on a hot swap).",
+)
+MODEL_SWAPS = Counter(
+    "voice_agent_model_swaps_total",
+    "New champions taken up without a restart (swapped) or refused by their check.",
+    ["result"],
+)
+for _result in ("swapped", "refused"):
+    MODEL_SWAPS.labels(_result)

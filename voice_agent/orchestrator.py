@@ -129,9 +129,14 @@ class Orchestrator:
         faq: FaqIndex | None = None,
         playbook: Playbook | None = None,
         experiment: Experiment | None = None,
+        model_version: str | None = None,
     ) -> None:
         self.store = store
-        self.primary = dict(primary)
+        #: Trained analysers by kind. Replaced whole, never changed in place
+        #: (:meth:`swap_models`); a turn reads it once (:meth:`analyse`).
+        self.primary: dict[str, Any] = dict(primary)
+        #: The registry version of ``primary`` (``None``: none loaded, or not known).
+        self.model_version = model_version
         self.fallback = fallback
         self.policy = policy
         self.generator = generator
@@ -311,10 +316,18 @@ class Orchestrator:
         await self.store.save_turns(conv, [turn])
 
     # -- analysis ---------------------------------------------------------------------------
-    async def _call(self, kind: str, inp: AnalysisInput) -> tuple[Any, str | None, str, float]:
-        """Run one analyser under the deadline; returns (result, fallback reason, impl, ms)."""
+    def swap_models(self, primary: Mapping[str, Any], version: str | None) -> None:
+        """Serve the trained analysers ``primary`` (of model ``version``) from the next turn
+        on: one assignment of a new dict, so a turn under way keeps the analysers it read."""
+        self.primary, self.model_version = dict(primary), version
+
+    async def _call(
+        self, kind: str, inp: AnalysisInput, models: Mapping[str, Any]
+    ) -> tuple[Any, str | None, str, float]:
+        """Run one analyser of ``models`` (else the rules) under the deadline; returns
+        (result, fallback reason, impl, ms)."""
         loop = asyncio.get_running_loop()
-        primary = self.primary.get(kind)
+        primary = models.get(kind)
         t0 = time.perf_counter()
         reason: str | None
         if primary is not None:
@@ -347,7 +360,8 @@ class Orchestrator:
             profile=conv.customer,
             previous=conv.customer_insights(),
         )
-        results = await asyncio.gather(*(self._call(kind, inp) for kind in KINDS))
+        models = self.primary  # read once: one turn never mixes two versions of the models
+        results = await asyncio.gather(*(self._call(kind, inp, models) for kind in KINDS))
         by_kind = dict(zip(KINDS, results, strict=True))
         timings = {f"analysis.{k}": r[3] for k, r in by_kind.items()}
         fallbacks = tuple(k for k, r in by_kind.items() if r[1] is not None)

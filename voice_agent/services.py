@@ -63,6 +63,12 @@ class Services:
             idle_s=self.settings.call_idle_timeout_s, max_s=self.settings.call_max_duration_s
         )
 
+    def swap_models(self, analysers: dict[str, Any], version: str) -> None:
+        """A new champion, loaded and checked (:mod:`voice_agent.models.watch`), serves from
+        the next turn on, and ``/readyz`` names it."""
+        self.orchestrator.swap_models(analysers, version)
+        self.model_version, self.model_errors = version, {}
+
     def readiness(self) -> dict[str, Any]:
         fallbacks = sorted(k for k in KINDS if k not in self.orchestrator.primary)
         return {
@@ -113,6 +119,15 @@ def load_analysers(
     for kind, err in errors.items():
         log.warning("model_unavailable", kind=kind, error=err)
     return {}, fallback, errors, None
+
+
+def model_watch_root(settings: Settings) -> Path | None:
+    """The registry a serving process watches for a new champion (hot swap): ``MODELS_DIR``,
+    else the data dir's, the one a restart would load first (never the bundled default: it
+    does not change). ``None``: polling is off (``MODEL_POLL_S`` 0) or the rules serve."""
+    if settings.analysers == "rules" or settings.model_poll_s <= 0:
+        return None
+    return settings.models_dir if settings.models_dir is not None else settings.data_dir / "models"
 
 
 def worker_sizes(settings: Settings) -> WorkerSizes:
@@ -220,6 +235,7 @@ def build_services(settings: Settings) -> Services:
         rules_executor=workers.rules,
         faq=FaqIndex(playbook),
         playbook=playbook,
+        model_version=version,
     )
     if settings.experiment is not None:
         orch.experiment = build_experiment(settings, orch, playbook, store)

@@ -85,11 +85,19 @@ class Settings(BaseSettings):
     llm_circuit_failures: int = Field(default=circuit.DEFAULT_FAILURES, ge=1)
     llm_circuit_open_s: float = Field(default=circuit.DEFAULT_OPEN_S, gt=0)
     models_dir: Path | None = None
+    #: Seconds between two looks at the registry's champion.json (MODELS_DIR, else
+    #: DATA_DIR/models): a new champion serves without a restart (voice_agent/models/watch.py).
+    #: 0: never (the champion loaded at start-up serves until the process ends).
+    model_poll_s: float = Field(default=10.0, ge=0)
     analysers: Literal["models", "rules"] = "models"
     policy: Literal["model", "rules"] = "model"
     #: An A/B experiment file (voice_agent/experiments/config.py): arms that change the
     #: playbook, the generator or the policy; none: no experiment.
     experiment: Path | None = None
+    #: The learning loop (``voice-agent learn``; inside ``serve`` too with learn=true):
+    #: retrain when this many new recorded conversations with an outcome exist.
+    retrain_every: int = Field(default=100, ge=1)
+    learn: bool = False
     analysis_deadline_ms: float = Field(default=40.0, gt=0)
     max_text_chars: int = Field(default=2000, gt=0)
     max_body_bytes: int = Field(default=64_000, gt=0)

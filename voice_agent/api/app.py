@@ -38,7 +38,7 @@ from voice_agent.errors import (
     VoiceAgentError,
 )
 from voice_agent.limits import retry_after_header
-from voice_agent.services import Services, build_services
+from voice_agent.services import Services, build_services, model_watch_root
 from voice_agent.settings import Settings
 from voice_agent.store.base import IdempotencyConflict, IdempotencyRecord, StoredIdempotency
 from voice_agent.validation import InvalidInput, parse_json
@@ -432,6 +432,21 @@ def create_app(settings: Settings | None = None, svc: Services | None = None) ->
 
         heap = HeapTrimmer()
         heap.start()  # freed memory goes back to the system once a minute
+        from voice_agent.models.watch import ModelWatcher
+
+        models = ModelWatcher(
+            model_watch_root(settings),
+            serving=svc.model_version,
+            swap=svc.swap_models,
+            poll_s=settings.model_poll_s,
+        )
+        await models.start()  # a new champion in the registry serves without a restart
+        learner = None
+        if settings.learn:
+            from voice_agent.learner import Learner
+
+            learner = Learner(settings.data_dir)
+            await learner.start()  # retrains from recorded calls, in its own process
         if settings.speech and svc.speech is None:
             from voice_agent.speech_runtime import start_speech
 
@@ -451,6 +466,9 @@ def create_app(settings: Settings | None = None, svc: Services | None = None) ->
                 await audiosocket.stop()
             stop_speech(svc)
             await maintenance.stop()
+            if learner is not None:
+                await learner.stop()
+            await models.stop()
             await heap.stop()
             await svc.store.close()
             svc.workers.shutdown()

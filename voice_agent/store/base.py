@@ -91,6 +91,29 @@ class ExperimentRecord:
     analyser_fallback_turns: int
 
 
+@dataclass(frozen=True, slots=True)
+class LabelledConversation:
+    """An ended conversation with its outcome, as the learning loop trains on it."""
+
+    id: str
+    lang: str
+    channel: str
+    created_at: float
+    converted: bool
+    #: (role, text) of every turn, in order.
+    turns: tuple[tuple[str, str], ...]
+
+    def to_training_row(self) -> dict[str, object]:
+        """The conversation in the training data format (``ml/data.py``)."""
+        return {
+            "id": self.id,
+            "lang": self.lang,
+            "channel": self.channel,
+            "converted": self.converted,
+            "turns": [{"role": r, "text": t} for r, t in self.turns],
+        }
+
+
 class Store(Protocol):
     async def open(self) -> None: ...
 
@@ -135,6 +158,11 @@ class Store(Protocol):
     ) -> RetentionReport: ...
 
     async def ping(self) -> bool: ...
+
+    async def labelled_conversations(self) -> list[LabelledConversation]:
+        """Every conversation with an outcome and a customer turn, oldest first; not the
+        anonymized ones (their words are gone)."""
+        ...
 
     async def experiment_counts(self, experiment: str) -> dict[str, VariantCounts]:
         """Per variant of ``experiment``: conversations, with an outcome, converted."""

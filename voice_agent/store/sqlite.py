@@ -23,6 +23,7 @@ from voice_agent.store.base import (
     IdempotencyConflict,
     IdempotencyRecord,
     IdempotentKind,
+    LabelledConversation,
     RetentionMode,
     RetentionReport,
     StoredIdempotency,
@@ -294,6 +295,38 @@ class SQLiteStore:
             await self._run(self._update_sync, conv)
         else:
             await self._run(self._update_idempotent_sync, conv, idempotency)
+
+    # -- learning ---------------------------------------------------------------------------
+    def _labelled_sync(self) -> list[LabelledConversation]:
+        rows = self.conn.execute(
+            "SELECT c.id, c.lang, c.channel, c.created_at, c.converted, t.role, t.text"
+            " FROM conversations c JOIN turns t ON t.conversation_id = c.id"
+            " WHERE c.converted IS NOT NULL AND c.anonymized_at IS NULL"
+            " ORDER BY c.created_at, c.id, t.idx"
+        )
+        out: list[LabelledConversation] = []
+        head: tuple[str, str, str, float, int] | None = None
+        turns: list[tuple[str, str]] = []
+
+        def flush() -> None:
+            if head is not None and any(r == "customer" for r, _ in turns):
+                cid, lang, channel, created, converted = head
+                out.append(
+                    LabelledConversation(
+                        cid, lang, channel, created, bool(converted), tuple(turns)
+                    )
+                )
+
+        for cid, lang, channel, created, converted, role, text in rows:
+            if head is None or head[0] != cid:
+                flush()
+                head, turns = (cid, lang, channel, created, converted), []
+            turns.append((role, text))
+        flush()
+        return out
+
+    async def labelled_conversations(self) -> list[LabelledConversation]:
+        return await self._run(self._labelled_sync)
 
     # -- experiments ------------------------------------------------------------------------
     def _experiment_counts_sync(self, experiment: str) -> dict[str, VariantCounts]:
