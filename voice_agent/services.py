@@ -198,9 +198,13 @@ def build_experiment(
             if same_playbook and spec.generator in (None, settings.generator)
             else _generator(settings, spec.generator or settings.generator, pb)
         )
-        policy = (
-            orch.policy if spec.policy in (None, settings.policy) else _policy(spec.policy or "")
-        )
+        if spec.policy_thresholds is not None:
+            t = spec.policy_thresholds
+            policy: Policy = RulePolicy(close_at=t.close_at, max_handles=t.max_handles)
+        elif spec.policy in (None, settings.policy):
+            policy = orch.policy
+        else:
+            policy = _policy(spec.policy or "")
         faq = orch.faq if same_playbook else FaqIndex(pb)
         arms[spec.name] = Arm(spec.name, generator, policy, faq, pb)
     return Experiment(config, arms, store)

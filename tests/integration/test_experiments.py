@@ -29,6 +29,7 @@ arms:
   - name: sofia
   - name: marta
     policy: rules
+    policy_thresholds: {close_at: 0.55, max_handles: 1}
     playbook_overrides:
       content:
         en: {agent_name: Marta}

@@ -169,10 +169,27 @@ def _top(scores: tuple[Any, ...]) -> tuple[str, float] | None:
     return max(hits, key=lambda x: x[1])
 
 
+#: The conversion probability at which the rule policy asks for the sale, with no objection
+#: open, before the trial was offered.
+CLOSE_AT = 0.6
+
+
 class RulePolicy:
-    """A transparent sales playbook policy driven by the analysers' predictions."""
+    """A transparent sales playbook policy driven by the analysers' predictions. Its two
+    thresholds (``close_at``, ``max_handles``: answers to one objection before moving on)
+    are what an A/B experiment may vary."""
 
     name = "rules"
+
+    def __init__(
+        self, close_at: float = CLOSE_AT, max_handles: int = MAX_HANDLES_PER_OBJECTION
+    ) -> None:
+        if not 0.0 < close_at <= 1.0:
+            raise ValueError("close_at must be in (0, 1]")
+        if max_handles < 1:
+            raise ValueError("max_handles must be at least 1")
+        self.close_at = close_at
+        self.max_handles = max_handles
 
     def decide(self, state: PolicyState) -> Action:
         ins, mem = state.insights, state.memory
@@ -204,7 +221,7 @@ class RulePolicy:
         if objection:
             label, p = objection
             handled = mem.objections_handled.get(label, 0)
-            if handled < MAX_HANDLES_PER_OBJECTION:
+            if handled < self.max_handles:
                 why = "first time" if handled == 0 else f"raised again after {handled} answer(s)"
                 return Action(
                     "handle_objection", f"{label} objection p={p:.2f}, {why}", objection=label
@@ -239,7 +256,7 @@ class RulePolicy:
             return Action(
                 "present_program", f"{reason}: present the best-fitting program", need=need
             )
-        if p_conv >= 0.6 and mem.close_attempts < 2:
+        if p_conv >= self.close_at and mem.close_attempts < 2:
             return Action("close", f"conversion p={p_conv:.2f} is high and no objection is open")
         if not mem.trial_offered:
             return Action(

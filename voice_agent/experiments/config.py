@@ -11,6 +11,7 @@
           trial: {price: 99}
         generator: llm             # playbook or llm (the LLM settings are the server's)
         policy: rules              # model or rules
+        policy_thresholds: {close_at: 0.5, max_handles: 1}   # the rules policy's
         weight: 1
 
 An arm names only what it changes; what it does not name is the server's configuration.
@@ -24,6 +25,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from voice_agent.core.decision import CLOSE_AT, MAX_HANDLES_PER_OBJECTION
 from voice_agent.errors import ConfigError
 from voice_agent.experiments.allocation import Allocation
 from voice_agent.playbook.loader import default_playbook_path, parse_playbook
@@ -31,6 +33,15 @@ from voice_agent.playbook.schema import Playbook
 
 #: The least share of traffic a Thompson arm keeps (the setting ``min_share`` of the file).
 DEFAULT_MIN_SHARE = 0.10
+
+
+class PolicyThresholds(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: Conversion probability at which the agent asks for the sale.
+    close_at: float = Field(default=CLOSE_AT, gt=0.0, le=1.0)
+    #: Answers to one objection before the trial, a follow-up or a hand-off.
+    max_handles: int = Field(default=MAX_HANDLES_PER_OBJECTION, ge=1, le=5)
 
 
 class ArmConfig(BaseModel):
@@ -42,6 +53,15 @@ class ArmConfig(BaseModel):
     playbook_overrides: dict[str, Any] | None = None
     generator: Literal["playbook", "llm"] | None = None
     policy: Literal["model", "rules"] | None = None
+    #: The rule policy's thresholds (voice_agent.core.decision.RulePolicy); only with
+    #: ``policy: rules``.
+    policy_thresholds: PolicyThresholds | None = None
+
+    @model_validator(mode="after")
+    def _thresholds_need_rules(self) -> ArmConfig:
+        if self.policy_thresholds is not None and self.policy != "rules":
+            raise ValueError("policy_thresholds apply to the rules policy: add 'policy: rules'")
+        return self
 
 
 class ExperimentConfig(BaseModel):
@@ -116,6 +136,7 @@ __all__ = [
     "DEFAULT_MIN_SHARE",
     "ArmConfig",
     "ExperimentConfig",
+    "PolicyThresholds",
     "arm_playbook",
     "load_experiment",
 ]

@@ -439,3 +439,25 @@ def test_answering_a_question_keeps_the_phase_past_discovery() -> None:
     assert phase_after("answer_question", "objection_handling") == "objection_handling"
     assert phase_after("answer_question", "discovery") == "presentation"
     assert phase_after("close", "discovery") == "closing"
+
+
+def test_the_rule_policys_thresholds_are_its_own() -> None:
+    """What an experiment arm may vary: when to ask for the sale, and how often to answer
+    one objection before moving on."""
+    presented = Memory(programs_presented=["p"], needs_found={"energy": 0.9})
+    state = PolicyState(
+        phase="presentation", customer_turns=3, insights=ins(conversion=0.5), memory=presented
+    )
+    assert RulePolicy().decide(state).name == "offer_trial"
+    assert RulePolicy(close_at=0.45).decide(state).name == "close"
+    answered_once = PolicyState(
+        phase="objection_handling",
+        customer_turns=3,
+        insights=ins(objections={"price": 0.8}),
+        memory=Memory(objections_handled={"price": 1}),
+    )
+    assert RulePolicy().decide(answered_once).name == "handle_objection"
+    assert RulePolicy(max_handles=1).decide(answered_once).name == "offer_trial"
+    for bad in ({"close_at": 0.0}, {"close_at": 1.5}, {"max_handles": 0}):
+        with pytest.raises(ValueError):
+            RulePolicy(**bad)  # type: ignore[arg-type]

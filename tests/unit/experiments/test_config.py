@@ -24,6 +24,7 @@ def test_a_full_file(tmp_path: Path) -> None:
             "name: pitch-1\nallocation: thompson\nmin_share: 0.2\narms:\n"
             "  - name: control\n"
             "  - name: marta\n    policy: rules\n    weight: 2\n"
+            "    policy_thresholds: {close_at: 0.5}\n"
             "    playbook_overrides: {trial: {price: 99}, content: {en: {agent_name: Marta}}}\n",
         )
     )
@@ -35,6 +36,8 @@ def test_a_full_file(tmp_path: Path) -> None:
     assert changed.trial.price == 99 and changed.content["en"].agent_name == "Marta"
     assert changed.content["es"].agent_name == base.content["es"].agent_name
     assert cfg.arm("marta") is marta and cfg.arm("nobody") is None
+    assert marta.policy_thresholds is not None
+    assert (marta.policy_thresholds.close_at, marta.policy_thresholds.max_handles) == (0.5, 2)
 
 
 @pytest.mark.parametrize(
@@ -47,6 +50,15 @@ def test_a_full_file(tmp_path: Path) -> None:
         ("name: x\nmin_share: 0.9\narms:\n  - name: a\n  - name: b\n", "min_share"),
         ("name: 'bad name'\narms:\n  - name: a\n  - name: b\n", "name"),
         ("name: x\narms: [\n", "not valid YAML"),
+        (
+            "name: x\narms:\n  - name: a\n  - name: b\n    policy_thresholds: {close_at: 0.5}\n",
+            "policy: rules",
+        ),
+        (
+            "name: x\narms:\n  - name: a\n  - name: b\n    policy: rules\n"
+            "    policy_thresholds: {close_at: 2}\n",
+            "close_at",
+        ),
     ],
 )
 def test_bad_files_name_the_setting(tmp_path: Path, text: str, problem: str) -> None:
