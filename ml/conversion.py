@@ -364,6 +364,7 @@ def train_conversion_model(
     calibration_prefixes: str = "last",
     real_conversations: Sequence[Mapping[str, Any]] | None = None,
     real_share: float = 1.0,
+    agent_text: bool = True,
 ) -> tuple[ConversionModel, dict[str, Any]]:
     """Train on every customer-turn prefix; returns the model and training diagnostics.
 
@@ -444,6 +445,8 @@ def train_conversion_model(
     names = [f"text_{p}" for p in TEXT_PARTS] + state_feature_names(feat_utt is not None)
     model.utterance_features = feat_utt is not None
     signed = dict(END_FEATURES, **(REAL_END_FEATURES if real else {}))
+    if not agent_text:  # the agent's own words say what the policy did, not the caller
+        signed.pop("text_agent", None)
     if feature_set == "end":
         cols = [names.index(n) for n in signed]
         model.columns = np.asarray(cols, dtype=np.int64)

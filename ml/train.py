@@ -147,6 +147,7 @@ def train(
     real_share: float = 1.0,
     real_cv: bool = True,
     conversion_calibration: str = "last",
+    conversion_agent_text: bool = True,
 ) -> TrainResult:
     """Train all models on the given data and register the result.
 
@@ -211,6 +212,7 @@ def train(
             real_conversations=real_part,
             real_share=real_share,
             calibration_prefixes=conversion_calibration,
+            agent_text=conversion_agent_text,
         )
 
     conv, conv_diag = fit_conversion(real)

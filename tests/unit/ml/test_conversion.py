@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -155,6 +156,23 @@ def test_real_conversations_weigh_in_and_calibrate(utt: UtteranceModel) -> None:
     assert model.platt != plain.platt
     p = model.predict_prefix(last_prefix(real[0]))
     assert 0.0 < p < 1.0
+
+
+def test_without_the_agent_head_the_agents_words_move_nothing(utt: UtteranceModel) -> None:
+    """The learning loop trains without the agent-text head: what the agent said reflects
+    the policy, not the caller, so the same caller words score the same after any line."""
+    sim, real = conversations(60, 17), conversations(20, 18)
+    with_agent, _ = train_conversion_model(sim, utt, feature_set="end", real_conversations=real)
+    without, _ = train_conversion_model(
+        sim, utt, feature_set="end", real_conversations=real, agent_text=False
+    )
+    assert "text_agent" in with_agent.feature_names
+    assert "text_agent" not in without.feature_names
+    call = last_prefix(real[0])
+    pitch = "Executive Energy is $790 a month, built around your calendar."
+    other = replace(call, turns=tuple((r, pitch if r == "agent" else t) for r, t in call.turns))
+    assert other.turns != call.turns
+    assert without.predict_prefix(other) == pytest.approx(without.predict_prefix(call))
 
 
 def test_build_rows_marks_and_weighs_real_rows() -> None:

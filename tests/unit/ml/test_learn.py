@@ -110,6 +110,9 @@ def test_a_pass_trains_when_due_and_gates_the_challenger(tmp_path: Path) -> None
     assert card["params"]["recorded_conversations"] == first.training
     assert card["params"]["recorded_holdout"] == first.holdout
     assert card["data"]["real_sources"]["recorded"] == first.training
+    # the agent's own words are no feature of a model trained on recorded calls
+    assert "text_agent" not in card["models"]["conversion"]["features"]
+    assert card["params"]["conversion_agent_text"] is False
     # the gate ran on the validation set plus the held-out recorded calls
     assert card["metrics"]["gate"]["conversations"]["n"] >= first.holdout
     state = LearnState.load(cfg.registry_dir)
