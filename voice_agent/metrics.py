@@ -113,6 +113,10 @@ CONVERSATIONS = Counter(
 )
 OUTCOMES = Counter("voice_agent_outcomes_total", "Outcomes recorded.", ["converted"])
 OPEN_SESSIONS = Gauge("voice_agent_realtime_sessions", "Open realtime sessions.")
+CALLS_ACTIVE = Gauge(
+    "voice_agent_calls_active", "Voice calls holding a slot now (all transports)."
+)
+CALLS_MAX = Gauge("voice_agent_calls_max", "Voice calls this instance takes (MAX_CALLS).")
 TTS_CACHE_BYTES = Gauge(
     "voice_agent_tts_cache_bytes",
     "Audio held by the synthesized-sentence cache (at most TTS_CACHE_MB).",

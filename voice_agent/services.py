@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
+from voice_agent import metrics
 from voice_agent.analysis.base import AnalyserSet
 from voice_agent.api.auth import KeyChecker, ensure_key_file
 from voice_agent.call.live import LiveCalls
@@ -152,7 +153,11 @@ def build_limits(settings: Settings) -> Limits:
         max_calls=settings.max_calls,
         daily_conversations_per_key=settings.daily_conversations_per_key,
     )
-    return Limits(cfg, monotonic=time.monotonic, wall=time.time)
+    limits = Limits(cfg, monotonic=time.monotonic, wall=time.time)
+    # read at each scrape: the instance's load, for the capacity alert and load balancers
+    metrics.CALLS_ACTIVE.set_function(lambda: limits.calls.active)
+    metrics.CALLS_MAX.set_function(lambda: limits.calls.limit)
+    return limits
 
 
 def _generator(settings: Settings, kind: str, playbook: Playbook) -> ResponseGenerator:
