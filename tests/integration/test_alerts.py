@@ -64,13 +64,19 @@ def metric_names(text: str) -> set[str]:
     return {re.sub(r"_(bucket|sum|count)$", "", n) for n in names}
 
 
-def test_every_metric_the_rules_name_is_exported(server: ServerProcess) -> None:
+def exported_names(server: ServerProcess) -> set[str]:
+    """The names a query may use for the server's metrics: each family's name, a counter's
+    ``_total``, an info's ``_info``, a histogram's ``_bucket``/``_sum``/``_count`` (all
+    reduced by :func:`metric_names` to the family)."""
     with server.client(METRICS_KEY) as c:
         exported = c.get("/metrics").text
     types = set(re.findall(r"^# TYPE (voice_agent_[a-z_]+) ", exported, re.M))
-    # counters are exported as NAME_total (TYPE line without the suffix)
-    known = types | {f"{t}_total" for t in types}
+    samples = set(re.findall(r"^(voice_agent_[a-z_]+)[{ ]", exported, re.M))
+    return types | samples | {f"{t}_total" for t in types} | {f"{t}_info" for t in types}
+
+
+def test_every_metric_the_rules_name_is_exported(server: ServerProcess) -> None:
     named = metric_names(Path(RULES).read_text(encoding="utf-8"))
     assert named, "the rules name no voice_agent metric?"
-    missing = sorted(n for n in named if n not in known)
+    missing = sorted(n for n in named if n not in exported_names(server))
     assert missing == [], f"named in alerts.yml but not in /metrics: {missing}"
