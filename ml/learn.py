@@ -25,9 +25,7 @@ import asyncio
 import fcntl
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +34,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ml.data import load_conversations, load_utterances
+from ml.registry import atomic_write
 from voice_agent.store.base import LabelledConversation
 
 STATE_FILE = "learning.json"
@@ -85,13 +84,7 @@ class LearnState:
         return cls(int(data.get("trained_on", 0)), list(data.get("runs", [])))
 
     def save(self, registry_dir: Path) -> None:
-        registry_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=registry_dir, prefix=f".{STATE_FILE}.")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(asdict(self), fh, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, registry_dir / STATE_FILE)
+        atomic_write(registry_dir / STATE_FILE, json.dumps(asdict(self), indent=1))
 
 
 Status = Literal["trained", "not_due", "busy"]
@@ -125,12 +118,8 @@ def read_labelled(database: Path) -> list[LabelledConversation]:
     from voice_agent.store.sqlite import SQLiteStore
 
     async def run() -> list[LabelledConversation]:
-        store = SQLiteStore(database)
-        await store.open()
-        try:
+        async with SQLiteStore(database) as store:
             return await store.labelled_conversations()
-        finally:
-            await store.close()
 
     return asyncio.run(run())
 

@@ -69,7 +69,9 @@ def code_version() -> str:
             return "unknown"
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so a reader sees the old file or the whole new one, even
+    after a crash (temporary file, fsync, rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -168,7 +170,7 @@ def _switch(root: Path, version: str, action: Action, reason: str) -> ChampionCh
         action=action,
         reason=reason,
     )
-    _atomic_write(root / CHAMPION_FILE, json.dumps({"version": version}) + "\n")
+    atomic_write(root / CHAMPION_FILE, json.dumps({"version": version}) + "\n")
     _append_line(root / HISTORY_FILE, json.dumps(change.to_json(), sort_keys=True))
     return change
 

@@ -38,11 +38,8 @@ def _check_store(settings: Any) -> None:
     from voice_agent.store.sqlite import SchemaTooNew, SQLiteStore
 
     async def check() -> None:
-        store = SQLiteStore(settings.sqlite_path)
-        try:
-            await store.open()
-        finally:
-            await store.close()
+        async with SQLiteStore(settings.sqlite_path):
+            pass
 
     try:
         asyncio.run(check())
@@ -401,12 +398,8 @@ def cmd_retention(args: argparse.Namespace) -> int:
         raise ConfigError("--days must be 0 (keep everything) or more")
 
     async def run() -> Any:
-        store = SQLiteStore(settings.sqlite_path)
-        await store.open()
-        try:
+        async with SQLiteStore(settings.sqlite_path) as store:
             return await apply_retention(store, days, mode, time.time(), dry_run=args.dry_run)
-        finally:
-            await store.close()
 
     report = asyncio.run(run())
     out: dict[str, Any] = {"database": str(settings.sqlite_path), "days": days, "mode": mode}
@@ -446,12 +439,8 @@ def cmd_experiments(args: argparse.Namespace) -> int:
     _check_store(settings)
 
     async def run() -> Any:
-        store = SQLiteStore(settings.sqlite_path)
-        await store.open()
-        try:
+        async with SQLiteStore(settings.sqlite_path) as store:
             return await store.experiment_records(config.name)
-        finally:
-            await store.close()
 
     names = [a.name for a in config.arms]
     report = build_report(config.name, config.allocation, names, asyncio.run(run()))

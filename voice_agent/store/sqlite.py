@@ -150,6 +150,19 @@ class SQLiteStore:
     async def open(self) -> None:
         await self._run(self._open_sync)
 
+    async def __aenter__(self) -> SQLiteStore:
+        """``async with SQLiteStore(path) as store``: opened (and migrated), closed on exit
+        (also when opening fails: its own thread is shut down)."""
+        try:
+            await self.open()
+        except BaseException:
+            await self.close()
+            raise
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
     async def close(self) -> None:
         if self._conn is not None:
             await self._run(self._conn.close)

@@ -464,3 +464,19 @@ async def test_retention_anonymizes_but_keeps_what_learning_needs(store: SQLiteS
     assert new.turns[0].text == "Es muy caro"
     # done once: a second pass has nothing left to anonymize
     assert (await store.apply_retention(5_000.0, "anonymize", NOW)).conversations == 0
+
+
+async def test_async_with_opens_and_closes(tmp_path: Path) -> None:
+    async with SQLiteStore(tmp_path / "va.sqlite3") as s:
+        assert await s.ping()
+        await s.create_conversation(_conversation())
+    assert s._conn is None
+    async with SQLiteStore(tmp_path / "va.sqlite3") as again:
+        assert await again.get_conversation("c1") is not None
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    broken = SQLiteStore(blocked / "va.sqlite3")
+    with pytest.raises(OSError):
+        async with broken:
+            pass
+    assert broken._executor._shutdown  # its own thread is gone although open failed
