@@ -348,7 +348,12 @@ def add_ml_commands(subparsers: Any) -> None:
         help="generated callers talk to a running server and their outcomes are recorded",
     )
     sc.add_argument("--url", required=True, help="the server, e.g. http://127.0.0.1:8000")
-    sc.add_argument("--key", help="API key (default: VOICE_AGENT_API_KEY, else DATA_DIR/api_key)")
+    sc.add_argument(
+        "--api-key",
+        "--key",
+        dest="key",
+        help="API key (default: VOICE_AGENT_API_KEY, else DATA_DIR/api_key)",
+    )
     sc.add_argument("--n", type=int, default=100, help="calls")
     sc.add_argument("--seed", type=int, default=11)
     sc.add_argument("--json", action="store_true")

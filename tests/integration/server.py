@@ -129,6 +129,24 @@ class ServerProcess:
         return self.kill()
 
 
+def metric_value(
+    text: str, name: str, labels: Mapping[str, str] | None = None, default: float | None = None
+) -> float:
+    """The value of one sample in a ``/metrics`` text (read by prometheus_client's own
+    parser: label order and escaping do not matter). A sample that is not there is
+    ``default``, or an AssertionError without one."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    wanted = dict(labels or {})
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == wanted:
+                return float(sample.value)
+    if default is None:
+        raise AssertionError(f"{name}{wanted} not in /metrics")
+    return default
+
+
 def start_server(
     data_dir: Path,
     env: Mapping[str, str] | None = None,

@@ -16,6 +16,7 @@ import pytest
 from tests.integration.server import (
     REPO_ROOT,
     ServerProcess,
+    metric_value,
     run_serve_expecting_exit,
     server_env,
     start_server,
@@ -55,13 +56,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 def http(server: ServerProcess) -> Iterator[httpx.Client]:
     with server.client(KEY) as c:
         yield c
-
-
-def _metric(text: str, start: str) -> float:
-    for line in text.splitlines():
-        if line.startswith(start):
-            return float(line.rsplit(" ", 1)[1])
-    return 0.0
 
 
 def test_variants_are_sticky_reported_and_counted(http: httpx.Client) -> None:
@@ -128,15 +122,15 @@ def test_variants_are_sticky_reported_and_counted(http: httpx.Client) -> None:
     metrics = http.get("/metrics").text
     for variant in ("sofia", "marta"):
         mine = [c for c, v in created.items() if v == variant]
-        label = f'experiment="agent-name-test",variant="{variant}"'
-        assert _metric(metrics, f"voice_agent_experiment_conversations_total{{{label}}}") == len(
-            mine
+        labels = {"experiment": "agent-name-test", "variant": variant}
+        started = metric_value(
+            metrics, "voice_agent_experiment_conversations_total", labels, default=0.0
         )
+        assert started == len(mine)
         won = sum(1 for c in mine if outcomes.get(c) is True)
-        assert (
-            _metric(metrics, f'voice_agent_experiment_outcomes_total{{converted="true",{label}}}')
-            == won
-        )
+        converted = {**labels, "converted": "true"}
+        outcome = "voice_agent_experiment_outcomes_total"
+        assert metric_value(metrics, outcome, converted, default=0.0) == won
 
 
 def test_the_cli_report_matches_the_api(server: ServerProcess, http: httpx.Client) -> None:

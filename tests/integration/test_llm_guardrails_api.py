@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.integration.chat_server import FakeChatCompletions, running_chat_server
-from tests.integration.server import ServerProcess, start_server
+from tests.integration.server import ServerProcess, metric_value, start_server
 
 KEY = "test-key-llm"
 
@@ -40,13 +40,6 @@ async def agent(chat: FakeChatCompletions, tmp_path: Path) -> AsyncIterator[Serv
         yield srv
     finally:
         await asyncio.to_thread(srv.stop)
-
-
-def _metric(text: str, line_start: str) -> float:
-    for line in text.splitlines():
-        if line.startswith(line_start):
-            return float(line.rsplit(" ", 1)[1])
-    raise AssertionError(f"{line_start!r} not in /metrics")
 
 
 async def test_rejections_and_the_open_circuit_are_stored_and_counted(
@@ -108,15 +101,17 @@ async def test_rejections_and_the_open_circuit_are_stored_and_counted(
         )
 
         metrics = (await http.get("/metrics")).text
-        assert _metric(metrics, 'voice_agent_llm_circuit_state{state="open"}') == 1.0
-        assert _metric(metrics, 'voice_agent_llm_circuit_state{state="closed"}') == 0.0
-        assert _metric(metrics, 'voice_agent_llm_circuit_transitions_total{state="open"}') == 1
-        rule = 'voice_agent_llm_guardrail_rejections_total{rule="price_not_in_playbook"}'
-        assert _metric(metrics, rule) == 1.0
-        assert _metric(metrics, 'voice_agent_llm_guardrail_rejections_total{rule="discount"}') == 0
+        state = "voice_agent_llm_circuit_state"
+        assert metric_value(metrics, state, {"state": "open"}) == 1.0
+        assert metric_value(metrics, state, {"state": "closed"}) == 0.0
+        opened = "voice_agent_llm_circuit_transitions_total"
+        assert metric_value(metrics, opened, {"state": "open"}) == 1
+        rejections = "voice_agent_llm_guardrail_rejections_total"
+        assert metric_value(metrics, rejections, {"rule": "price_not_in_playbook"}) == 1.0
+        assert metric_value(metrics, rejections, {"rule": "discount"}) == 0
         fallbacks = "voice_agent_generator_fallbacks_total"
-        assert _metric(metrics, f'{fallbacks}{{reason="guardrail"}}') == 1.0
-        assert _metric(metrics, f'{fallbacks}{{reason="llm_circuit_open"}}') == 1.0
+        assert metric_value(metrics, fallbacks, {"reason": "guardrail"}) == 1.0
+        assert metric_value(metrics, fallbacks, {"reason": "llm_circuit_open"}) == 1.0
 
     await asyncio.to_thread(agent.stop)
     log = agent.stderr()

@@ -18,7 +18,13 @@ import httpx
 import pytest
 
 from ml.registry import set_champion
-from tests.integration.server import REPO_ROOT, ServerProcess, server_env, start_server
+from tests.integration.server import (
+    REPO_ROOT,
+    ServerProcess,
+    metric_value,
+    server_env,
+    start_server,
+)
 from tests.unit.models.test_watch import BROKEN, NEW, OLD, broken_version, make_registry
 from voice_agent.orchestrator import KINDS
 
@@ -111,12 +117,9 @@ def log_events(server: ServerProcess, event: str) -> list[dict[str, Any]]:
     return out
 
 
-def metric(server: ServerProcess, name: str, labels: str) -> float:
+def metric(server: ServerProcess, name: str, labels: dict[str, str]) -> float:
     r = httpx.get(f"{server.url}/metrics", headers={"Authorization": f"Bearer {KEY}"}, timeout=10)
-    for line in r.text.splitlines():
-        if line.startswith(f"{name}{{{labels}}} "):
-            return float(line.split()[-1])
-    raise AssertionError(f"{name}{{{labels}}} not in /metrics")
+    return metric_value(r.text, name, labels)
 
 
 def rollback(root: Path) -> dict[str, Any]:
@@ -210,7 +213,7 @@ def test_champion_swaps_without_a_restart_rolls_back_and_refuses_a_broken_one(
     (refused,) = log_events(server, "model_swap_refused")
     assert refused["serving"] == OLD and "file_corrupt" in refused["reason"]
     assert "Traceback" not in server.stderr()
-    assert metric(server, "voice_agent_model_swaps_total", 'result="swapped"') == 2
-    assert metric(server, "voice_agent_model_swaps_total", 'result="refused"') == 1
-    assert metric(server, "voice_agent_model_info", f'version="{OLD}"') == 1
+    assert metric(server, "voice_agent_model_swaps_total", {"result": "swapped"}) == 2
+    assert metric(server, "voice_agent_model_swaps_total", {"result": "refused"}) == 1
+    assert metric(server, "voice_agent_model_info", {"version": OLD}) == 1
     assert server.stop() == 0  # the watcher stops with the server, cleanly

@@ -44,7 +44,7 @@ from openai.types.chat import ChatCompletionMessageParam
 from voice_agent import metrics
 from voice_agent.core.labels import NEEDS
 from voice_agent.generation.base import GenerationContext, GenerationError, GenerationReport
-from voice_agent.generation.circuit import STATES, CircuitBreaker, Transition
+from voice_agent.generation.circuit import STATES, CircuitBreaker, State, Transition
 from voice_agent.generation.guardrails import RULES, Guardrails, Violation
 from voice_agent.generation.playbook import PlaybookGenerator
 from voice_agent.generation.sentences import SentenceSplitter
@@ -172,8 +172,7 @@ class LLMGenerator:
         self.fallback = fallback or PlaybookGenerator(playbook)
         self.guardrails = Guardrails(playbook)
         self.circuit = circuit or CircuitBreaker()
-        for state in STATES:  # the series exist from the start, for dashboards and alerts
-            metrics.LLM_CIRCUIT_STATE.labels(state).set(1 if state == self.circuit.state else 0)
+        _show_circuit(self.circuit.state)  # the series exist from the start, for dashboards
         for rule in RULES:
             metrics.GUARDRAIL_REJECTIONS.labels(rule)
         self.client = client or AsyncOpenAI(
@@ -289,8 +288,7 @@ class LLMGenerator:
         """The metric and the log line of a change of the circuit's state."""
         if transition is None:
             return
-        for state in STATES:
-            metrics.LLM_CIRCUIT_STATE.labels(state).set(1 if state == transition.after else 0)
+        _show_circuit(transition.after)
         metrics.LLM_CIRCUIT_TRANSITIONS.labels(transition.after).inc()
         if transition.after == "open":
             log.warning(
@@ -415,6 +413,12 @@ class LLMGenerator:
             lines.append(w["ideas"])
             lines += [f"- {h}" for h in ideas]
         return lines
+
+
+def _show_circuit(current: State) -> None:
+    """The circuit-state gauge: 1 for ``current``, 0 for the other states."""
+    for state in STATES:
+        metrics.LLM_CIRCUIT_STATE.labels(state).set(1 if state == current else 0)
 
 
 def _profile(customer: Mapping[str, Any]) -> str:
