@@ -423,8 +423,9 @@ def cmd_learn(args: argparse.Namespace, settings: Any, check_store: Callable[[An
     while True:
         try:
             outcome = run_once(config, force=force, progress=interactive)
-        except (DataError, OSError, ValueError, RuntimeError) as exc:
-            # a failed run leaves the champion as it was; say why, try again later
+        except Exception as exc:  # the worker's boundary: any run may fail
+            # (a locked database, MLflow unreachable, a full disk): a failed run leaves the
+            # champion as it was; say why in one line, try again at the next interval
             error = f"{type(exc).__name__}: {exc}"
             print(json.dumps({"status": "failed", "error": error}) if args.json
                   else f"learn: failed: {error}", flush=True)  # fmt: skip

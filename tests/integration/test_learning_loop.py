@@ -196,3 +196,24 @@ def test_serve_with_learn_runs_the_worker_and_logs_its_checks(tmp_path: Path) ->
     assert checks[0]["status"] == "not_due" and checks[0]["training"] == 0
     assert any(e.get("event") == "learner_started" for e in events)
     assert "Traceback" not in srv.stderr()
+
+
+def test_a_failed_run_is_one_line_and_an_exit_code(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    registry = tmp_path / "not-a-folder"
+    registry.write_text("a file where the registry should be", encoding="utf-8")
+    cmd = [sys.executable, "-m", "voice_agent.cli", "learn", "--once", "--json"]
+    done = subprocess.run(
+        [*cmd, "--registry", str(registry), *SMALL],
+        cwd=REPO_ROOT,
+        env=server_env(data),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    (line,) = done.stdout.strip().splitlines()
+    assert json.loads(line)["status"] == "failed"
+    assert "Traceback" not in done.stdout + done.stderr
