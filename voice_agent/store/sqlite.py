@@ -11,6 +11,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from itertools import groupby
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -318,24 +319,12 @@ class SQLiteStore:
             " ORDER BY c.created_at, c.id, t.idx"
         )
         out: list[LabelledConversation] = []
-        head: tuple[str, str, str, float, int] | None = None
-        turns: list[tuple[str, str]] = []
-
-        def flush() -> None:
-            if head is not None and any(r == "customer" for r, _ in turns):
-                cid, lang, channel, created, converted = head
+        for (cid, lang, channel, created, converted), group in groupby(rows, lambda r: r[:5]):
+            turns = tuple((role, text) for *_, role, text in group)
+            if any(role == "customer" for role, _ in turns):
                 out.append(
-                    LabelledConversation(
-                        cid, lang, channel, created, bool(converted), tuple(turns)
-                    )
+                    LabelledConversation(cid, lang, channel, created, bool(converted), turns)
                 )
-
-        for cid, lang, channel, created, converted, role, text in rows:
-            if head is None or head[0] != cid:
-                flush()
-                head, turns = (cid, lang, channel, created, converted), []
-            turns.append((role, text))
-        flush()
         return out
 
     async def labelled_conversations(self) -> list[LabelledConversation]:
@@ -364,48 +353,33 @@ class SQLiteStore:
             (experiment,),
         )
         out: list[ExperimentRecord] = []
-        acc: dict[str, Any] | None = None
-
-        def flush() -> None:
-            if acc is not None:
-                out.append(
-                    ExperimentRecord(
-                        acc["id"],
-                        acc["variant"],
-                        acc["outcome"],
-                        acc["customer"],
-                        acc["replies"],
-                        tuple(acc["ms"]),
-                        acc["gen_fb"],
-                        acc["an_fb"],
-                    )
+        for (cid, variant, converted), group in groupby(rows, lambda r: r[:3]):
+            customer = replies = generator_fallbacks = analyser_fallbacks = 0
+            reply_ms: list[float] = []
+            for *_, idx, role, timings, insights, generation in group:
+                if role == "customer":
+                    customer += 1
+                    if insights and json.loads(insights).get("fallbacks"):
+                        analyser_fallbacks += 1
+                elif role == "agent" and idx:  # replies: the greeting (turn 0) is none
+                    replies += 1
+                    total = json.loads(timings).get("total")
+                    if total is not None:
+                        reply_ms.append(float(total))
+                    if generation and json.loads(generation).get("fallback"):
+                        generator_fallbacks += 1
+            out.append(
+                ExperimentRecord(
+                    cid,
+                    str(variant),
+                    None if converted is None else bool(converted),
+                    customer,
+                    replies,
+                    tuple(reply_ms),
+                    generator_fallbacks,
+                    analyser_fallbacks,
                 )
-
-        for cid, variant, converted, idx, role, timings, insights, generation in rows:
-            if acc is None or acc["id"] != cid:
-                flush()
-                acc = {
-                    "id": cid,
-                    "variant": str(variant),
-                    "outcome": None if converted is None else bool(converted),
-                    "customer": 0,
-                    "replies": 0,
-                    "ms": [],
-                    "gen_fb": 0,
-                    "an_fb": 0,
-                }
-            if role == "customer":
-                acc["customer"] += 1
-                if insights and json.loads(insights).get("fallbacks"):
-                    acc["an_fb"] += 1
-            elif role == "agent" and idx:
-                acc["replies"] += 1
-                total = json.loads(timings).get("total")
-                if total is not None:
-                    acc["ms"].append(float(total))
-                if generation and json.loads(generation).get("fallback"):
-                    acc["gen_fb"] += 1
-        flush()
+            )
         return out
 
     async def experiment_records(self, experiment: str) -> list[ExperimentRecord]:
