@@ -3,8 +3,13 @@
     python -m loadtest text --conversations 100 --turns 6 --json
     python -m loadtest text --conversations 100 --turns 6 --think 0 --json   # max throughput
 
-Starts its own server (``voice-agent serve --port 0 --no-speech`` in a subprocess) unless
-``--url`` names one. Latency is measured by the client around each message request.
+Starts its own server (``voice-agent serve --port 0 --no-speech`` in a subprocess, on
+``--database`` if given) unless ``--url`` names one (a load balancer in front of several
+instances, say). Latency is measured by the client around each message request.
+
+Every message carries an ``Idempotency-Key``; on a connection error or a 502/503 from a load
+balancer (an instance died under it) the client sends it once more with the same key, so a
+turn is never stored twice and, when its first answer was lost, is answered from the store.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import platform
 import random
 import statistics
 import time
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -59,6 +66,41 @@ MESSAGES: dict[str, list[str]] = {
 }
 
 
+#: Answers of a load balancer whose instance went away: worth one more try.
+RETRY_STATUS = frozenset({502, 503, 504})
+#: ``on_ack(conversation_id, turn, text)``: a message the server answered 200.
+OnAck = Callable[[str, int, str], None]
+
+
+async def _post(
+    client: httpx.AsyncClient,
+    path: str,
+    body: dict[str, Any],
+    headers: dict[str, str],
+    retries: list[str],
+) -> httpx.Response:
+    """POST, once more (same headers: the same Idempotency-Key) on a connection error or a
+    load balancer's 502/503/504."""
+    try:
+        r = await client.post(path, json=body, headers=headers)
+        if r.status_code not in RETRY_STATUS:
+            return r
+        retries.append(f"{r.status_code}")
+    except httpx.TransportError as exc:
+        retries.append(type(exc).__name__)
+    return await client.post(path, json=body, headers=headers)
+
+
+def _error_code(r: httpx.Response) -> str:
+    """The ``error.code`` of an error answer (empty when it is not the server's JSON)."""
+    try:
+        body = r.json()
+    except ValueError:
+        return ""
+    error = body.get("error") if isinstance(body, dict) else None
+    return str(error.get("code", "")) if isinstance(error, dict) else ""
+
+
 async def _conversation(
     client: httpx.AsyncClient,
     rng: random.Random,
@@ -67,11 +109,16 @@ async def _conversation(
     latencies: list[float],
     server_ms: list[float],
     errors: list[str],
+    retries: list[str],
+    on_ack: OnAck | None,
 ) -> int:
     lang = rng.choice(["en", "es"])
-    r = await client.post(
-        "/v1/conversations", json={"lang": lang, "customer": {"name": "Alex"}, "channel": "load"}
-    )
+    body = {"lang": lang, "customer": {"name": "Alex"}, "channel": "load"}
+    try:
+        r = await _post(client, "/v1/conversations", body, {}, retries)
+    except httpx.HTTPError as exc:
+        errors.append(f"create {type(exc).__name__}")
+        return 0
     if r.status_code != 201:
         errors.append(f"create {r.status_code}")
         return 0
@@ -81,17 +128,23 @@ async def _conversation(
         if think[1] > 0:
             await asyncio.sleep(rng.uniform(*think))
         text = rng.choice(MESSAGES[lang])
+        key = {"Idempotency-Key": uuid.UUID(int=rng.getrandbits(128)).hex}
         t0 = time.perf_counter()
         try:
-            r = await client.post(f"/v1/conversations/{cid}/messages", json={"text": text})
+            r = await _post(
+                client, f"/v1/conversations/{cid}/messages", {"text": text}, key, retries
+            )
         except httpx.HTTPError as exc:
             errors.append(type(exc).__name__)
             continue
         latencies.append((time.perf_counter() - t0) * 1000)
         if r.status_code != 200:
-            errors.append(f"message {r.status_code}")
+            errors.append(f"message {r.status_code} {_error_code(r)}".rstrip())
             continue
-        server_ms.append(float(r.json()["timings_ms"]["total"]))
+        answer = r.json()
+        server_ms.append(float(answer["timings_ms"]["total"]))
+        if on_ack is not None:
+            on_ack(cid, int(answer["turn"]), text)
         done += 1
     return done
 
@@ -104,10 +157,12 @@ async def run(
     think: tuple[float, float],
     seed: int,
     timeout_s: float,
+    on_ack: OnAck | None = None,
 ) -> dict[str, Any]:
     latencies: list[float] = []
     server_ms: list[float] = []
     errors: list[str] = []
+    retries: list[str] = []
     limits = httpx.Limits(max_connections=conversations, max_keepalive_connections=conversations)
     async with httpx.AsyncClient(
         base_url=url,
@@ -119,7 +174,15 @@ async def run(
         results = await asyncio.gather(
             *(
                 _conversation(
-                    client, random.Random(seed + i), turns, think, latencies, server_ms, errors
+                    client,
+                    random.Random(seed + i),
+                    turns,
+                    think,
+                    latencies,
+                    server_ms,
+                    errors,
+                    retries,
+                    on_ack,
                 )
                 for i in range(conversations)
             ),
@@ -135,6 +198,8 @@ async def run(
         "turns": n,
         "errors": len(errors),
         "error_kinds": sorted(set(errors)),
+        "retried": len(retries),
+        "retry_kinds": sorted(set(retries)),
         **summary(latencies),
         "mean_ms": round(statistics.fmean(latencies), 3) if latencies else None,
         "server_turn": summary(server_ms),
@@ -161,11 +226,13 @@ def run_from_args(args: argparse.Namespace) -> dict[str, Any]:
         )
         report["server"] = args.url
         return report
-    with ServerProcess() as server:
+    env = {"VOICE_AGENT_DATABASE_URL": args.database} if args.database else None
+    with ServerProcess(env=env) as server:
         report = asyncio.run(
             run(server.url, API_KEY, args.conversations, args.turns, think, args.seed, 30.0)
         )
     report["server"] = "subprocess (voice-agent serve --no-speech)"
+    report["database"] = "postgresql" if args.database else "sqlite"
     return report
 
 
@@ -179,6 +246,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="seconds between messages: default uniform 1-3 s; 0 for none (throughput)",
     )
     p.add_argument("--url", help="target a running server instead of starting one")
+    p.add_argument(
+        "--database",
+        help="the started server's VOICE_AGENT_DATABASE_URL (default: its own SQLite file)",
+    )
     p.add_argument("--api-key", default=os.environ.get("VOICE_AGENT_API_KEY", API_KEY))
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--json", action="store_true", help="print one JSON line")

@@ -411,7 +411,7 @@ def cmd_learn(args: argparse.Namespace, settings: Any, check_store: Callable[[An
     uri = args.mlflow_uri or default_mlflow_uri(settings.data_dir)
     config = LearnConfig(
         registry_dir=args.registry or settings.models_dir or settings.data_dir / "models",
-        database=settings.sqlite_path,
+        database=settings.database,
         retrain_every=every,
         n_utterances=args.n_utterances,
         n_conversations=args.n_conversations,

@@ -49,7 +49,8 @@ STALE_TMP_S = 60.0
 @dataclass(frozen=True, slots=True)
 class LearnConfig:
     registry_dir: Path
-    database: Path
+    #: The server's database: a URL (``sqlite:///...``, ``postgresql://...``) or a SQLite file.
+    database: Path | str
     retrain_every: int = 100
     holdout_share: float = HOLDOUT_SHARE
     #: Generated training data, as ``voice-agent ml train`` (0: none).
@@ -113,12 +114,14 @@ def is_holdout(conversation_id: str, share: float = HOLDOUT_SHARE) -> bool:
     return int.from_bytes(digest[:8], "big") / 2.0**64 < share
 
 
-def read_labelled(database: Path) -> list[LabelledConversation]:
+def read_labelled(database: Path | str) -> list[LabelledConversation]:
     """The store's labelled conversations (its own connection: the server may be writing)."""
-    from voice_agent.store.sqlite import SQLiteStore
+    from voice_agent.store.url import open_store
+
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
 
     async def run() -> list[LabelledConversation]:
-        async with SQLiteStore(database) as store:
+        async with open_store(url, pool_size=1) as store:
             return await store.labelled_conversations()
 
     return asyncio.run(run())

@@ -32,26 +32,10 @@ def _settings(args: argparse.Namespace) -> Any:
 
 def _check_store(settings: Any) -> None:
     """Open (and migrate) the database once before listening, so an unusable one stops the
-    start-up with a message naming the file, not a traceback after the listening line."""
-    import sqlite3
+    start-up with a message naming the setting, not a traceback after the listening line."""
+    from voice_agent.store.url import check_database
 
-    from voice_agent.store.sqlite import SchemaTooNew, SQLiteStore
-
-    async def check() -> None:
-        async with SQLiteStore(settings.sqlite_path):
-            pass
-
-    try:
-        asyncio.run(check())
-    except SchemaTooNew as exc:
-        raise ConfigError(str(exc)) from exc
-    except sqlite3.Error as exc:
-        raise ConfigError(f"{settings.sqlite_path}: cannot open the database: {exc}") from exc
-    except OSError as exc:
-        raise ConfigError(
-            f"{settings.sqlite_path}: cannot create the database: {exc.strerror or exc} "
-            "(check VOICE_AGENT_DATABASE_URL and VOICE_AGENT_DATA_DIR)"
-        ) from exc
+    check_database(settings.database, pool_size=settings.database_pool_size)
 
 
 def _check_start_up(settings: Any) -> None:
@@ -191,6 +175,7 @@ def _print_insights(ins: dict[str, Any]) -> None:
 async def _chat(args: argparse.Namespace) -> int:
     from voice_agent.logging import configure_logging
     from voice_agent.services import build_services
+    from voice_agent.store.postgres import redact
 
     settings = _settings(args)
     configure_logging("warning", "console")
@@ -216,7 +201,7 @@ async def _chat(args: argparse.Namespace) -> int:
             if args.insights:
                 _print_insights(result.insights.to_json())
             print(f"agent> {result.reply}")
-        print(f"stored in {settings.sqlite_path}")
+        print(f"stored in {redact(settings.database)}")
     finally:
         await svc.store.close()
     return 0
@@ -387,7 +372,8 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
     from voice_agent.logging import configure_logging
     from voice_agent.store.maintenance import apply_retention
-    from voice_agent.store.sqlite import SQLiteStore
+    from voice_agent.store.postgres import redact
+    from voice_agent.store.url import open_store
 
     settings = _settings(args)
     configure_logging("warning", "console")  # the counts on stdout are the output
@@ -398,11 +384,12 @@ def cmd_retention(args: argparse.Namespace) -> int:
         raise ConfigError("--days must be 0 (keep everything) or more")
 
     async def run() -> Any:
-        async with SQLiteStore(settings.sqlite_path) as store:
+        async with open_store(settings.database) as store:
             return await apply_retention(store, days, mode, time.time(), dry_run=args.dry_run)
 
     report = asyncio.run(run())
-    out: dict[str, Any] = {"database": str(settings.sqlite_path), "days": days, "mode": mode}
+    database = redact(settings.database)
+    out: dict[str, Any] = {"database": database, "days": days, "mode": mode}
     if report is None:
         out.update(conversations=0, turns=0, dry_run=args.dry_run, cutoff=None)
     else:
@@ -416,8 +403,85 @@ def cmd_retention(args: argparse.Namespace) -> int:
         verb = f"would be {verb}" if args.dry_run else verb
         print(
             f"{report.conversations} conversations ({report.turns} turns) older than {days} "
-            f"days {verb} in {settings.sqlite_path}"
+            f"days {verb} in {database}"
         )
+    return 0
+
+
+def cmd_db_migrate(args: argparse.Namespace) -> int:
+    """Bring the database to this version's schema (the server also does at start-up)."""
+    from voice_agent.logging import configure_logging
+    from voice_agent.store.postgres import redact
+    from voice_agent.store.url import check_database
+
+    settings = _settings(args)
+    configure_logging("warning", "console")
+    url = args.database or settings.database
+    applied, version = check_database(url)  # one line naming the setting if it cannot
+    out = {"database": redact(url), "schema_version": version, "applied": list(applied)}
+    if args.json:
+        print(json.dumps(out))
+    elif applied:
+        steps = ", ".join(str(v) for v in applied)
+        print(f"{redact(url)}: applied migrations {steps}; schema version {version}")
+    else:
+        print(f"{redact(url)}: schema version {version}, up to date")
+    return 0
+
+
+def cmd_db_copy(args: argparse.Namespace) -> int:
+    """Copy every conversation, turn and key of one database into another."""
+    import sys
+
+    from voice_agent.logging import configure_logging
+    from voice_agent.store.copy import CopyIncomplete, copy_database
+    from voice_agent.store.postgres import redact
+    from voice_agent.store.url import check_database, open_store
+
+    configure_logging("warning", "console")
+    if args.source == args.destination:
+        raise ConfigError("--from and --to name the same database")
+    for option, url in (("--from", args.source), ("--to", args.destination)):
+        try:
+            check_database(url)
+        except ConfigError as exc:
+            raise ConfigError(f"{option}: {exc}") from exc
+    bars: dict[str, Any] = {}
+
+    def progress(table: str, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        from tqdm import tqdm
+
+        bar = bars.get(table)
+        if bar is None:
+            bar = bars[table] = tqdm(total=total, desc=table, unit="row", file=sys.stderr)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    async def run() -> Any:
+        async with open_store(args.source) as src, open_store(args.destination) as dst:
+            return await copy_database(src, dst, batch=args.batch, progress=progress)
+
+    try:
+        tables = asyncio.run(run())
+    except CopyIncomplete as exc:
+        print(f"voice-agent: the copy is incomplete: {exc}", file=sys.stderr)
+        return 1
+    out = {
+        "from": redact(args.source),
+        "to": redact(args.destination),
+        "tables": {t.table: t.to_json() for t in tables},
+    }
+    if args.json:
+        print(json.dumps(out))
+    else:
+        for t in tables:
+            print(
+                f"{t.table}: {t.source} in {out['from']}, {t.copied} copied,"
+                f" {t.already_there} already there, {t.destination} in {out['to']}"
+            )
     return 0
 
 
@@ -428,7 +492,7 @@ def cmd_experiments(args: argparse.Namespace) -> int:
     from voice_agent.experiments.config import load_experiment
     from voice_agent.experiments.report import build_report
     from voice_agent.logging import configure_logging
-    from voice_agent.store.sqlite import SQLiteStore
+    from voice_agent.store.url import open_store
 
     settings = _settings(args)
     configure_logging("warning", "console")
@@ -439,7 +503,7 @@ def cmd_experiments(args: argparse.Namespace) -> int:
     _check_store(settings)
 
     async def run() -> Any:
-        async with SQLiteStore(settings.sqlite_path) as store:
+        async with open_store(settings.database) as store:
             return await store.experiment_records(config.name)
 
     names = [a.name for a in config.arms]
@@ -645,6 +709,34 @@ def build_parser() -> argparse.ArgumentParser:
     retention.add_argument("--dry-run", action="store_true", help="count only, change nothing")
     retention.add_argument("--json", action="store_true", help="print one JSON object")
     retention.set_defaults(func=cmd_retention)
+
+    db = sub.add_parser("db", help="the database: migrate it, copy it to another")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    migrate = db_sub.add_parser(
+        "migrate",
+        help="bring the database to this version's schema",
+        description="Apply the missing migrations (the server does too at start-up); a "
+        "database newer than this version is refused.",
+    )
+    migrate.add_argument("--data-dir", type=Path, help="overrides VOICE_AGENT_DATA_DIR")
+    migrate.add_argument("--database", help="a database URL (default: VOICE_AGENT_DATABASE_URL)")
+    migrate.add_argument("--json", action="store_true", help="print one JSON object")
+    migrate.set_defaults(func=cmd_db_migrate)
+    copy = db_sub.add_parser(
+        "copy",
+        help="copy every conversation into another database (SQLite to PostgreSQL)",
+        description="Copy conversations, turns, Idempotency-Keys and instances from one "
+        "database to another, both migrated first. Rows already in the destination are "
+        "kept, so an interrupted copy can be run again. Stop the server first: writes made "
+        "during the copy may be missed.",
+    )
+    copy.add_argument("--from", dest="source", required=True, help="sqlite:///PATH or URL")
+    copy.add_argument(
+        "--to", dest="destination", required=True, help="postgresql://USER@HOST:PORT/DB"
+    )
+    copy.add_argument("--batch", type=int, default=500, help="rows per transaction")
+    copy.add_argument("--json", action="store_true", help="print one JSON object")
+    copy.set_defaults(func=cmd_db_copy)
 
     experiments = sub.add_parser("experiments", help="A/B experiments")
     exp_sub = experiments.add_subparsers(dest="experiments_command", required=True)

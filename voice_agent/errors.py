@@ -74,6 +74,19 @@ class ConversationEnded(Conflict):
         super().__init__(f"conversation {conversation_id!r} has ended; start a new one")
 
 
+class ConcurrentTurn(Conflict):
+    """Another request (on another instance) stored a turn of the conversation at the same
+    time; nothing of this one was stored: retry it."""
+
+    code = "concurrent_turn"
+
+    def __init__(self, conversation_id: str) -> None:
+        super().__init__(
+            f"conversation {conversation_id!r} changed while this turn was under way"
+            " (another request); nothing was stored: retry"
+        )
+
+
 class Limited(VoiceAgentError):
     """Refused by a limit (:mod:`voice_agent.limits`): ``rate_limited`` or ``quota_exceeded``
     (429), ``capacity_exceeded`` (503); ``retry_after_s`` becomes ``Retry-After``."""

@@ -50,14 +50,19 @@ from voice_agent.core.types import (
     LabelScore,
     Utterance,
 )
-from voice_agent.errors import ConversationEnded, ConversationNotFound, InvalidRequest
+from voice_agent.errors import (
+    ConcurrentTurn,
+    ConversationEnded,
+    ConversationNotFound,
+    InvalidRequest,
+)
 from voice_agent.experiments.runner import Arm, Experiment
 from voice_agent.generation.base import GenerationContext, ResponseGenerator
 from voice_agent.generation.sentences import split_sentences
 from voice_agent.playbook.faq import FaqIndex
 from voice_agent.playbook.schema import Playbook
 from voice_agent.playbook.shutdown import shutdown_line
-from voice_agent.store.base import IdempotencyRecord, Store
+from voice_agent.store.base import IdempotencyRecord, Store, TurnConflict
 from voice_agent.workers import pool
 
 log = structlog.get_logger("voice_agent.orchestrator")
@@ -130,8 +135,11 @@ class Orchestrator:
         playbook: Playbook | None = None,
         experiment: Experiment | None = None,
         model_version: str | None = None,
+        instance: str | None = None,
     ) -> None:
         self.store = store
+        #: This server instance: voice conversations are marked as carried by it.
+        self.instance = instance
         #: Trained analysers by kind. Replaced whole, never changed in place
         #: (:meth:`swap_models`); a turn reads it once (:meth:`analyse`).
         self.primary: dict[str, Any] = dict(primary)
@@ -197,6 +205,7 @@ class Orchestrator:
             customer=dict(customer or {}),
             created_at=self.clock(),
             tenant=tenant,
+            instance=self.instance if channel in metrics.VOICE_CHANNELS else None,
         )
         exp = self.experiment
         if exp is None and variant is not None:
@@ -216,6 +225,8 @@ class Orchestrator:
         return conv
 
     def _remember(self, conv: Conversation) -> None:
+        if self.store.shared:  # another instance may change it: read it again each time
+            return
         now = self.clock()
         self._cache[conv.id] = (conv, now)
         self._cache.move_to_end(conv.id)
@@ -538,10 +549,13 @@ class Orchestrator:
         it was (the turn, memory and phase), so memory and store do not diverge."""
         try:
             await self.store.save_turns(conv, [turn], idempotency)
-        except Exception:
+        except Exception as exc:
             if conv.turns and conv.turns[-1] is turn:
                 conv.turns.pop()
             conv.memory, conv.phase = memory, phase
+            if isinstance(exc, TurnConflict):
+                self.forget(conv.id)  # what is stored is newer: read it again next time
+                raise ConcurrentTurn(conv.id) from exc
             raise
 
     async def greet(self, conv: Conversation) -> Turn:

@@ -13,11 +13,14 @@ from voice_agent.analysis.base import AnalyserSet
 from voice_agent.api.auth import KeyChecker, ensure_key_file
 from voice_agent.call.live import LiveCalls
 from voice_agent.core.decision import Policy, RulePolicy
+from voice_agent.errors import ConfigError
 from voice_agent.limits import Limits, LimitSettings
 from voice_agent.orchestrator import KINDS, Orchestrator
 from voice_agent.realtime.client_secrets import ClientSecrets, client_secret_key
 from voice_agent.settings import Settings
+from voice_agent.store.postgres import PostgresStore
 from voice_agent.store.sqlite import SQLiteStore
+from voice_agent.store.url import open_store, parse_database_url
 from voice_agent.workers import Workers, WorkerSizes
 
 if TYPE_CHECKING:
@@ -35,7 +38,7 @@ log = structlog.get_logger("voice_agent.services")
 @dataclass
 class Services:
     settings: Settings
-    store: SQLiteStore
+    store: SQLiteStore | PostgresStore
     orchestrator: Orchestrator
     keys: KeyChecker
     #: ``ek_`` client secrets for ``/v1/realtime``, signed with a key derived from the API keys
@@ -220,6 +223,13 @@ def build_services(settings: Settings) -> Services:
     from voice_agent.playbook.loader import default_playbook_path, load_playbook
 
     keys = settings.key_list()
+    shared = parse_database_url(settings.database).backend == "postgresql"
+    if not keys and shared:
+        raise ConfigError(
+            "VOICE_AGENT_API_KEYS: set it when instances share a PostgreSQL database"
+            " (each would otherwise make its own key, and keys signed by one would fail"
+            " on the others)"
+        )
     if not keys:
         key, path, created = ensure_key_file(settings.data_dir)
         if created:
@@ -232,7 +242,9 @@ def build_services(settings: Settings) -> Services:
     primary, fallback, errors, version = load_analysers(settings)
     policy = _policy(settings.policy)
     workers = Workers.create(worker_sizes(settings))
-    store = SQLiteStore(settings.sqlite_path, executor=workers.store)
+    store = open_store(
+        settings.database, executor=workers.store, pool_size=settings.database_pool_size
+    )
     orch = Orchestrator(
         store=store,
         primary=primary,
@@ -245,6 +257,7 @@ def build_services(settings: Settings) -> Services:
         faq=FaqIndex(playbook),
         playbook=playbook,
         model_version=version,
+        instance=settings.instance,
     )
     if settings.experiment is not None:
         orch.experiment = build_experiment(settings, orch, playbook, store)

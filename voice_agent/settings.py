@@ -68,7 +68,17 @@ class Settings(BaseSettings):
     demo: DemoMode = "auto"
 
     # store
+    #: ``sqlite:///PATH`` (one machine; default: ``DATA_DIR/voice_agent.sqlite3``) or
+    #: ``postgresql://user:password@host:5432/db`` (several instances on one database).
     database_url: str | None = None
+    #: Most connections an instance opens to PostgreSQL.
+    database_pool_size: int = Field(default=10, ge=1, le=200)
+    #: This instance's name among several (its calls are ended by the others if it stops
+    #: answering). Default: host name and port (host name and process id on port 0).
+    instance_id: str | None = Field(default=None, min_length=1, max_length=200)
+    #: How often an instance records that it is alive; silent for 4 of these, its calls
+    #: are ended by the others (``instance_lost``).
+    heartbeat_s: float = Field(default=5.0, gt=0, le=60)
     #: Conversations older than this many days are deleted or anonymized (0: kept forever).
     retention_days: int = Field(default=0, ge=0)
     retention_mode: Literal["delete", "anonymize"] = "delete"
@@ -227,16 +237,31 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, _YamlFileSource(settings_cls))
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, v: str | None) -> str | None:
+        if v is not None:
+            from voice_agent.store.url import parse_database_url
+
+            parse_database_url(v)  # ValueError: the message names what is wrong
+        return v
+
     @property
-    def sqlite_path(self) -> Path:
-        url = self.database_url
-        if url is None:
-            return self.data_dir / "voice_agent.sqlite3"
-        if url.startswith("sqlite:///"):
-            return Path(url.removeprefix("sqlite:///"))
-        raise ConfigError(
-            f"VOICE_AGENT_DATABASE_URL: unsupported database {url!r} (only sqlite:///PATH for now)"
-        )
+    def database(self) -> str:
+        """The database URL in use (the SQLite file under ``data_dir`` by default)."""
+        if self.database_url is None:
+            return f"sqlite:///{self.data_dir / 'voice_agent.sqlite3'}"
+        return self.database_url
+
+    @property
+    def instance(self) -> str:
+        """This instance's id (:attr:`instance_id`, else host name and port or process id)."""
+        if self.instance_id:
+            return self.instance_id
+        import os
+        import socket
+
+        return f"{socket.gethostname()}:{self.port if self.port else f'pid{os.getpid()}'}"
 
     def key_list(self) -> list[str]:
         return [k.strip() for k in (self.api_keys or "").split(",") if k.strip()]

@@ -196,7 +196,17 @@ def test_readyz_details_need_a_metrics_or_admin_key(anon: httpx.Client) -> None:
     still get the status without a key."""
     r = anon.get("/readyz")
     assert r.status_code == 200
-    assert r.json() == {"status": "ready"}
+    assert r.json() == {"status": "ready", "calls": {"active": 0, "max": 16}}
+
+
+def test_readyz_for_calls_says_why_no_call_can_come(anon: httpx.Client) -> None:
+    """A load balancer checks the call routes with ``?for=calls``: this server runs without
+    speech, so it takes no call while it still serves REST."""
+    r = anon.get("/readyz", params={"for": "calls"})
+    assert (r.status_code, r.json()["status"]) == (503, "no_speech")
+    assert anon.get("/readyz").status_code == 200
+    bad = anon.get("/readyz", params={"for": "everything"})
+    assert (bad.status_code, bad.json()["error"]["code"]) == (422, "invalid_field")
 
 
 def test_readyz(client: httpx.Client) -> None:

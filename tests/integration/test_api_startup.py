@@ -99,7 +99,9 @@ def test_missing_playbook_file(tmp_path: Path) -> None:
     [
         ("VOICE_AGENT_MAX_TEXT_CHARS", "many"),
         ("VOICE_AGENT_GENERATOR", "oracle"),
-        ("VOICE_AGENT_DATABASE_URL", "postgresql://db.example/voice"),
+        ("VOICE_AGENT_DATABASE_URL", "mysql://db.example/voice"),
+        # PostgreSQL that does not answer: refused at once, one line, the password hidden
+        ("VOICE_AGENT_DATABASE_URL", "postgresql://va:s3cret@127.0.0.1:1/voice"),
     ],
 )
 def test_bad_setting_stops_the_server(tmp_path: Path, var: str, value: str) -> None:
@@ -110,6 +112,19 @@ def test_bad_setting_stops_the_server(tmp_path: Path, var: str, value: str) -> N
     assert last.startswith("voice-agent: "), done.stderr
     assert var in last, done.stderr
     assert "Traceback" not in done.stderr
+    assert "s3cret" not in done.stderr
+
+
+def test_instances_sharing_postgresql_need_configured_keys(tmp_path: Path) -> None:
+    """Each would make its own key file otherwise, and what one signs the others refuse."""
+    from tests.postgres import scratch_database
+
+    with scratch_database() as url:
+        done = run_serve_expecting_exit(tmp_path / "data", {"VOICE_AGENT_DATABASE_URL": url})
+    assert done.returncode == 2
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("voice-agent: VOICE_AGENT_API_KEYS: set it"), done.stderr
+    assert not (tmp_path / "data" / "api_key").exists()
 
 
 # -- model registries -----------------------------------------------------------------------

@@ -14,7 +14,7 @@ def test_defaults_need_nothing(clean_env: pytest.MonkeyPatch) -> None:
     s = load_settings()
     assert s.port == 8000
     assert s.data_dir == Path("data")
-    assert s.sqlite_path == Path("data") / "voice_agent.sqlite3"
+    assert s.database == f"sqlite:///{Path('data') / 'voice_agent.sqlite3'}"
     assert s.generator == "playbook"
     assert s.api_keys is None and s.key_list() == []
 
@@ -29,7 +29,7 @@ def test_environment_prefix(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> No
     s = load_settings()
     assert s.port == 9123
     assert s.data_dir == tmp_path
-    assert s.sqlite_path == tmp_path / "voice_agent.sqlite3"
+    assert s.database == f"sqlite:///{tmp_path / 'voice_agent.sqlite3'}"
     assert s.key_list() == ["k1", "k2"]
     assert s.speech is False
     assert s.analysis_deadline_ms == 12.5
@@ -128,11 +128,13 @@ def test_bad_value_in_file_names_the_setting(clean_env: pytest.MonkeyPatch, tmp_
 def test_database_url(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
     db = tmp_path / "x.sqlite3"
     clean_env.setenv("VOICE_AGENT_DATABASE_URL", f"sqlite:///{db}")
-    assert load_settings().sqlite_path == db
-    clean_env.setenv("VOICE_AGENT_DATABASE_URL", "postgresql://db/voice")
-    s = Settings()
-    with pytest.raises(ConfigError, match="VOICE_AGENT_DATABASE_URL"):
-        _ = s.sqlite_path
+    assert load_settings().database == f"sqlite:///{db}"
+    clean_env.setenv("VOICE_AGENT_DATABASE_URL", "postgresql://va:pw@db:5432/voice")
+    assert load_settings().database == "postgresql://va:pw@db:5432/voice"
+    for wrong in ("mysql://db/voice", "sqlite://relative.db", "sqlite:///"):
+        clean_env.setenv("VOICE_AGENT_DATABASE_URL", wrong)
+        with pytest.raises(ConfigError, match=r"VOICE_AGENT_DATABASE_URL.*sqlite:///PATH"):
+            load_settings()
 
 
 def test_unknown_variables_are_named() -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import structlog
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
     from voice_agent.telephony.audiosocket import AudioSocketServer
 
 log = structlog.get_logger("voice_agent.api")
+#: Longest /readyz waits for the database to answer.
+READY_PING_S: Final = 2.0
 M = TypeVar("M", bound=BaseModel)
 
 #: Paths that need no API key (the Twilio webhook is checked by its signature instead;
@@ -300,20 +303,37 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    """``{"status": ...}`` for anyone (load balancers); with a metrics or admin key, the
-    details (store, models, generator, speech)."""
+    """``{"status": ..., "calls": {"active", "max"}}`` for anyone (load balancers); with a
+    metrics or admin key, the details (store, models, generator, speech). ``?for=calls``:
+    also not ready without speech (``no_speech``) or when every call slot is taken
+    (``at_capacity``), so a load balancer sends new calls elsewhere while this instance still
+    answers REST conversations."""
     svc = services(request)
     detailed = "authorization" in request.headers
     if detailed:
         check_auth(request, METRICS_ROLES)
-    ok = await svc.store.ping()
-    admitting = svc.live_calls.admitting  # stopping: load balancers send no new calls
-    status = "ready" if ok else "not_ready"
-    body: dict[str, Any] = {"status": status if admitting else "shutting_down"}
+    purpose = request.query_params.get("for")
+    if purpose not in (None, "calls"):
+        raise InvalidRequest("for: only 'calls' is known", code="invalid_field", status=422)
+    try:
+        ok = await asyncio.wait_for(svc.store.ping(), READY_PING_S)
+    except TimeoutError:  # a database that does not answer is not ready either
+        ok = False
+    if not svc.live_calls.admitting:  # stopping: load balancers send no new calls
+        status = "shutting_down"
+    elif not ok:
+        status = "not_ready"
+    elif purpose == "calls" and not svc.limits.calls.free():
+        status = "at_capacity"
+    elif purpose == "calls" and svc.speech is None:  # speech off, or not loaded yet
+        status = "no_speech"
+    else:
+        status = "ready"
+    body: dict[str, Any] = {"status": status, "calls": svc.limits.calls.to_json()}
     if detailed:
         body["store"] = ok
         body.update(svc.readiness())
-    return JSONResponse(body, status_code=200 if ok and admitting else 503)
+    return JSONResponse(body, status_code=200 if status == "ready" else 503)
 
 
 async def metrics_endpoint(request: Request) -> Response:
@@ -425,7 +445,9 @@ def create_app(settings: Settings | None = None, svc: Services | None = None) ->
             svc.store,
             retention_days=settings.retention_days,
             retention_mode=settings.retention_mode,
+            instance=settings.instance,
             clock=svc.orchestrator.clock,
+            heartbeat_s=settings.heartbeat_s,
         )
         await maintenance.start()  # calls a stopped process left open; retention
         from voice_agent.heap import HeapTrimmer

@@ -646,15 +646,26 @@ def openapi_document(variants: Sequence[str] = ()) -> dict[str, Any]:
             "get": {
                 "operationId": "readyz",
                 "security": [],
-                "summary": 'Readiness: `{"status": ...}` for anyone; with a metrics or admin '
-                "key (Authorization: Bearer), the details: store, models (and which fell back), "
-                "generator, speech",
+                "summary": 'Readiness: `{"status": ..., "calls": {"active", "max"}}` for anyone; '
+                "with a metrics or admin key (Authorization: Bearer), the details: store, "
+                "models (and which fell back), generator, speech. `?for=calls`: 503 "
+                "`no_speech` without speech, `at_capacity` when every call slot "
+                "(VOICE_AGENT_MAX_CALLS) is taken: the load balancer's check of the call routes",
+                "parameters": [
+                    {
+                        "name": "for",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "enum": ["calls"]},
+                    }
+                ],
                 "responses": {
                     "200": _ok("Ready", {"type": "object"}),
                     "401": _err("A key was sent and it is not valid (`invalid_api_key`)"),
                     "403": _err("A key was sent without the metrics or admin role"),
                     "503": _ok(
-                        "Not ready, or `shutting_down` (SIGTERM: the server takes no new calls)",
+                        "Not ready, `shutting_down` (SIGTERM: the server takes no new calls) or,"
+                        " with `for=calls`, `no_speech` or `at_capacity`",
                         {"type": "object"},
                     ),
                 },

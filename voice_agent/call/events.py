@@ -39,6 +39,9 @@ class EndReason(StrEnum):
     NO_CUSTOMER_TURN = "no_customer_turn"
     #: Found open at start-up: the process carrying the call stopped (crash, kill -9).
     SERVER_RESTART = "server_restart"
+    #: The instance carrying the call stopped answering (killed, its machine lost); another
+    #: instance ended the call.
+    INSTANCE_LOST = "instance_lost"
     #: The server stopped (SIGTERM) and cut the call after its grace period.
     SERVER_SHUTDOWN = "server_shutdown"
     #: The client stopped reading what the server sends (the outbox filled or a send stalled).

@@ -177,6 +177,9 @@ class Conversation:
     #: Whose conversation it is (the tenant of the API key that started it; ``None``:
     #: started without a key, e.g. a phone call, or before tenants existed: admin keys only).
     tenant: str | None = None
+    #: The server instance carrying the call (voice channels); ``None`` for text
+    #: conversations, which any instance continues. A call whose instance is lost is ended.
+    instance: str | None = None
 
     @property
     def ended(self) -> bool:

@@ -1,4 +1,5 @@
-"""The store interface. SQLite implements it; a PostgreSQL backend can implement the same."""
+"""The store interface, implemented by SQLite (one machine, the embedded default) and
+PostgreSQL (several instances), and what both share: errors, records, the schema version."""
 
 from __future__ import annotations
 
@@ -18,6 +19,26 @@ REMOVED_TEXT: Final = "[removed]"
 
 class IdempotencyConflict(Exception):
     """Another request with the same tenant and ``Idempotency-Key`` was stored first."""
+
+
+class TurnConflict(Exception):
+    """Another writer (a request on another instance) stored a different turn at the same
+    index of the conversation first: nothing of this write was stored."""
+
+    def __init__(self, conversation_id: str, index: int) -> None:
+        super().__init__(
+            f"conversation {conversation_id!r}: turn {index} was stored by another request"
+        )
+        self.conversation_id = conversation_id
+        self.index = index
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was migrated by a newer voice-agent than this one."""
+
+
+class StoreUnavailable(RuntimeError):
+    """The database cannot be reached or opened (one line: what to check)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +136,13 @@ class LabelledConversation:
 
 
 class Store(Protocol):
-    async def open(self) -> None: ...
+    #: True when several server instances share the database (PostgreSQL): an instance
+    #: must not keep conversations in memory between requests, another may change them.
+    shared: bool
+
+    async def open(self) -> None:
+        """Connect, apply the missing migrations (:class:`SchemaTooNew` for a newer schema)."""
+        ...
 
     async def close(self) -> None: ...
 
@@ -158,6 +185,31 @@ class Store(Protocol):
     ) -> RetentionReport: ...
 
     async def ping(self) -> bool: ...
+
+    async def schema_version(self) -> int: ...
+
+    async def find_call(self, channel: str, call_id: str) -> Conversation | None:
+        """The newest conversation of the call ``call_id`` (its ``tags["call_id"]``) on
+        ``channel``, without its turns: how a call another instance carried ended."""
+        ...
+
+    async def heartbeat(self, instance: str, now: float) -> None:
+        """``instance`` is alive at ``now`` (registered on its first heartbeat)."""
+        ...
+
+    async def end_lost_calls(
+        self, channels: frozenset[str], lost_before: float, reason: str, now: float
+    ) -> list[str]:
+        """End (``reason``) the open conversations on ``channels`` carried by an instance
+        whose last heartbeat is older than ``lost_before``."""
+        ...
+
+    async def end_instance_calls(
+        self, channels: frozenset[str], instance: str, reason: str, now: float
+    ) -> list[str]:
+        """End (``reason``) the open conversations on ``channels`` carried by ``instance``
+        (at its start-up: a process that was killed left them)."""
+        ...
 
     async def labelled_conversations(self) -> list[LabelledConversation]:
         """Every conversation with an outcome and a customer turn, oldest first; not the

@@ -7,16 +7,14 @@ applies the missing ones in order and refuses a database newer than this code.
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from itertools import groupby
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from voice_agent.core.conversation import Conversation, GenerationNote, Memory, Turn
-from voice_agent.core.types import Insights
+from voice_agent.core.conversation import Conversation, Turn
 from voice_agent.store.base import (
     IDEMPOTENCY_TTL_S,
     REMOVED_TEXT,
@@ -27,8 +25,26 @@ from voice_agent.store.base import (
     LabelledConversation,
     RetentionMode,
     RetentionReport,
+    SchemaTooNew,
     StoredIdempotency,
+    TurnConflict,
     VariantCounts,
+)
+from voice_agent.store.codec import (
+    CONVERSATION_READ,
+    TURN_READ,
+    conversation_from_row,
+    conversation_values,
+    experiment_from_rows,
+    export_sql,
+    import_sql,
+    insert_conversation_sql,
+    labelled_from_rows,
+    normalise_row,
+    turn_from_row,
+    turn_values,
+    update_conversation_sql,
+    upsert_turn_sql,
 )
 from voice_agent.workers import pool
 
@@ -91,24 +107,36 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE turns ADD COLUMN generation TEXT;
     """,
+    # 5: several instances: the one carrying each call, and when each was last alive
+    """
+    ALTER TABLE conversations ADD COLUMN instance TEXT;
+    CREATE INDEX conversations_instance ON conversations(instance);
+    CREATE TABLE instances (
+        id TEXT PRIMARY KEY,
+        started_at REAL NOT NULL,
+        seen_at REAL NOT NULL
+    );
+    CREATE INDEX conversations_call ON conversations(json_extract(tags, '$.call_id'));
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-class SchemaTooNew(RuntimeError):
-    pass
-
-
 class SQLiteStore:
-    """All I/O on one thread: ``executor`` (one worker; the server's ``Workers.store``) or
-    a thread of its own, shut down by :meth:`close`."""
+    """One machine's store. All I/O on one thread: ``executor`` (one worker; the server's
+    ``Workers.store``) or a thread of its own, shut down by :meth:`close`."""
 
     def __init__(self, path: Path, executor: ThreadPoolExecutor | None = None) -> None:
         self.path = path
         self._conn: sqlite3.Connection | None = None
         self._own_executor = executor is None
         self._executor = executor or pool("sqlite", 1)
+        #: One process writes it (others on the same file see the writes, but an instance
+        #: keeps the conversations it serves in memory).
+        self.shared = False
+        #: The migrations the last :meth:`open` applied.
+        self.applied: tuple[int, ...] = ()
 
     # -- plumbing ---------------------------------------------------------------------------
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
@@ -146,6 +174,7 @@ class SQLiteStore:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+        self.applied = tuple(range(current + 1, SCHEMA_VERSION + 1))
         self._conn = conn
 
     async def open(self) -> None:
@@ -181,37 +210,16 @@ class SQLiteStore:
         except Exception:
             return False
 
-    def schema_version(self) -> int:
+    def _schema_version_sync(self) -> int:
         row = self.conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
         return int(row[0] or 0)
 
-    # -- writes -----------------------------------------------------------------------------
-    def _conv_row(self, conv: Conversation) -> tuple[Any, ...]:
-        converted = None
-        if conv.outcome is not None and "converted" in conv.outcome:
-            converted = int(bool(conv.outcome["converted"]))
-        return (
-            conv.lang,
-            conv.channel,
-            json.dumps(conv.customer),
-            conv.phase,
-            json.dumps(conv.memory.to_json()),
-            json.dumps(conv.tags),
-            conv.created_at,
-            conv.ended_at,
-            converted,
-            json.dumps(conv.outcome) if conv.outcome is not None else None,
-            conv.end_reason,
-            conv.id,
-        )
+    async def schema_version(self) -> int:
+        return await self._run(self._schema_version_sync)
 
+    # -- writes -----------------------------------------------------------------------------
     def _create_sync(self, conv: Conversation) -> None:
-        self.conn.execute(
-            "INSERT INTO conversations (lang, channel, customer, phase, memory, tags, created_at,"
-            " ended_at, converted, outcome, end_reason, id, tenant)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (*self._conv_row(conv), conv.tenant),
-        )
+        self.conn.execute(insert_conversation_sql("?"), (*conversation_values(conv), conv.tenant))
 
     def _remember_key_sync(
         self, record: IdempotencyRecord, conversation_id: str, turn_index: int | None
@@ -240,56 +248,38 @@ class SQLiteStore:
             raise IdempotencyConflict(record.key) from exc
 
     def _update_idempotent_sync(self, conv: Conversation, record: IdempotencyRecord) -> None:
-        c = self.conn
-        c.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             self._remember_key_sync(record, conv.id, None)
             self._update_sync(conv)
-            c.execute("COMMIT")
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
 
     def _update_sync(self, conv: Conversation) -> None:
-        self.conn.execute(
-            "UPDATE conversations SET lang=?, channel=?, customer=?, phase=?, memory=?, tags=?,"
-            " created_at=?, ended_at=?, converted=?, outcome=?, end_reason=? WHERE id=?",
-            self._conv_row(conv),
-        )
+        self.conn.execute(update_conversation_sql("?"), conversation_values(conv))
 
     def _save_turns_sync(
         self, conv: Conversation, turns: list[Turn], idempotency: IdempotencyRecord | None
     ) -> None:
         c = self.conn
-        c.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             if idempotency is not None:
                 first = min((t.index for t in turns), default=None)
                 self._remember_key_sync(idempotency, conv.id, first)
+            upsert = upsert_turn_sql("?")
             for t in turns:
-                c.execute(
-                    "INSERT OR REPLACE INTO turns (conversation_id, idx, role, text, insights,"
-                    " timings, action, truncated, created_at, dtmf, generation)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        conv.id,
-                        t.index,
-                        t.role,
-                        t.text,
-                        json.dumps(t.insights.to_json()) if t.insights else None,
-                        json.dumps(t.timings_ms),
-                        t.action,
-                        int(t.truncated),
-                        t.created_at,
-                        t.dtmf,
-                        json.dumps(t.generation.to_json()) if t.generation else None,
-                    ),
-                )
+                if c.execute(upsert, turn_values(conv.id, t)).fetchone() is None:
+                    raise TurnConflict(conv.id, t.index)
             self._update_sync(conv)
-            c.execute("COMMIT")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any error."""
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            yield c
         except BaseException:
             c.execute("ROLLBACK")
             raise
+        c.execute("COMMIT")
 
     async def create_conversation(self, conv: Conversation) -> None:
         await self._run(self._create_sync, conv)
@@ -312,20 +302,14 @@ class SQLiteStore:
 
     # -- learning ---------------------------------------------------------------------------
     def _labelled_sync(self) -> list[LabelledConversation]:
-        rows = self.conn.execute(
-            "SELECT c.id, c.lang, c.channel, c.created_at, c.converted, t.role, t.text"
-            " FROM conversations c JOIN turns t ON t.conversation_id = c.id"
-            " WHERE c.converted IS NOT NULL AND c.anonymized_at IS NULL"
-            " ORDER BY c.created_at, c.id, t.idx"
+        return labelled_from_rows(
+            self.conn.execute(
+                "SELECT c.id, c.lang, c.channel, c.created_at, c.converted, t.role, t.text"
+                " FROM conversations c JOIN turns t ON t.conversation_id = c.id"
+                " WHERE c.converted IS NOT NULL AND c.anonymized_at IS NULL"
+                " ORDER BY c.created_at, c.id, t.idx"
+            )
         )
-        out: list[LabelledConversation] = []
-        for (cid, lang, channel, created, converted), group in groupby(rows, lambda r: r[:5]):
-            turns = tuple((role, text) for *_, role, text in group)
-            if any(role == "customer" for role, _ in turns):
-                out.append(
-                    LabelledConversation(cid, lang, channel, created, bool(converted), turns)
-                )
-        return out
 
     async def labelled_conversations(self) -> list[LabelledConversation]:
         return await self._run(self._labelled_sync)
@@ -344,43 +328,16 @@ class SQLiteStore:
         return await self._run(self._experiment_counts_sync, experiment)
 
     def _experiment_records_sync(self, experiment: str) -> list[ExperimentRecord]:
-        rows = self.conn.execute(
-            "SELECT c.id, json_extract(c.tags, '$.variant'), c.converted, t.idx, t.role,"
-            " t.timings, t.insights, t.generation FROM conversations c"
-            " LEFT JOIN turns t ON t.conversation_id = c.id"
-            " WHERE json_extract(c.tags, '$.experiment') = ?"
-            " ORDER BY c.created_at, c.id, t.idx",
-            (experiment,),
-        )
-        out: list[ExperimentRecord] = []
-        for (cid, variant, converted), group in groupby(rows, lambda r: r[:3]):
-            customer = replies = generator_fallbacks = analyser_fallbacks = 0
-            reply_ms: list[float] = []
-            for *_, idx, role, timings, insights, generation in group:
-                if role == "customer":
-                    customer += 1
-                    if insights and json.loads(insights).get("fallbacks"):
-                        analyser_fallbacks += 1
-                elif role == "agent" and idx:  # replies: the greeting (turn 0) is none
-                    replies += 1
-                    total = json.loads(timings).get("total")
-                    if total is not None:
-                        reply_ms.append(float(total))
-                    if generation and json.loads(generation).get("fallback"):
-                        generator_fallbacks += 1
-            out.append(
-                ExperimentRecord(
-                    cid,
-                    str(variant),
-                    None if converted is None else bool(converted),
-                    customer,
-                    replies,
-                    tuple(reply_ms),
-                    generator_fallbacks,
-                    analyser_fallbacks,
-                )
+        return experiment_from_rows(
+            self.conn.execute(
+                "SELECT c.id, json_extract(c.tags, '$.variant'), c.converted, t.idx, t.role,"
+                " t.timings, t.insights, t.generation FROM conversations c"
+                " LEFT JOIN turns t ON t.conversation_id = c.id"
+                " WHERE json_extract(c.tags, '$.experiment') = ?"
+                " ORDER BY c.created_at, c.id, t.idx",
+                (experiment,),
             )
-        return out
+        )
 
     async def experiment_records(self, experiment: str) -> list[ExperimentRecord]:
         return await self._run(self._experiment_records_sync, experiment)
@@ -388,36 +345,34 @@ class SQLiteStore:
     # -- reads ------------------------------------------------------------------------------
     def _load_sync(self, conversation_id: str) -> Conversation | None:
         row = self.conn.execute(
-            "SELECT id, lang, channel, customer, phase, memory, tags, created_at, ended_at,"
-            " outcome, end_reason, tenant FROM conversations WHERE id=?",
-            (conversation_id,),
+            f"SELECT {CONVERSATION_READ} FROM conversations WHERE id=?", (conversation_id,)
         ).fetchone()
         if row is None:
             return None
-        conv = _conv_from_row(row)
-        for t in self.conn.execute(
-            "SELECT idx, role, text, insights, timings, action, truncated, created_at, dtmf,"
-            " generation FROM turns WHERE conversation_id=? ORDER BY idx",
-            (conversation_id,),
-        ):
-            conv.turns.append(
-                Turn(
-                    index=t[0],
-                    role=t[1],
-                    text=t[2],
-                    insights=Insights.from_json(json.loads(t[3])) if t[3] else None,
-                    timings_ms=json.loads(t[4]),
-                    action=t[5],
-                    truncated=bool(t[6]),
-                    created_at=t[7],
-                    dtmf=t[8] or "",
-                    generation=GenerationNote.from_json(json.loads(t[9])) if t[9] else None,
-                )
+        conv = conversation_from_row(row)
+        conv.turns.extend(
+            turn_from_row(t)
+            for t in self.conn.execute(
+                f"SELECT {TURN_READ} FROM turns WHERE conversation_id=? ORDER BY idx",
+                (conversation_id,),
             )
+        )
         return conv
 
     async def get_conversation(self, conversation_id: str) -> Conversation | None:
         return await self._run(self._load_sync, conversation_id)
+
+    def _find_call_sync(self, channel: str, call_id: str) -> Conversation | None:
+        row = self.conn.execute(
+            f"SELECT {CONVERSATION_READ} FROM conversations"
+            " WHERE json_extract(tags, '$.call_id') = ? AND channel = ?"
+            " ORDER BY created_at DESC LIMIT 1",
+            (call_id, channel),
+        ).fetchone()
+        return None if row is None else conversation_from_row(row)
+
+    async def find_call(self, channel: str, call_id: str) -> Conversation | None:
+        return await self._run(self._find_call_sync, channel, call_id)
 
     def _list_sync(self, limit: int, ended: bool | None, tenant: str | None) -> list[Conversation]:
         clauses: list[str] = []
@@ -431,12 +386,11 @@ class SQLiteStore:
             params.append(tenant)
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         rows = self.conn.execute(
-            "SELECT id, lang, channel, customer, phase, memory, tags, created_at, ended_at,"
-            f" outcome, end_reason, tenant FROM conversations {where}"
+            f"SELECT {CONVERSATION_READ} FROM conversations {where}"
             " ORDER BY created_at DESC LIMIT ?",
             (*params, limit),
         ).fetchall()
-        return [_conv_from_row(r) for r in rows]
+        return [conversation_from_row(r) for r in rows]
 
     async def list_conversations(
         self, *, limit: int = 100, ended: bool | None = None, tenant: str | None = None
@@ -458,14 +412,44 @@ class SQLiteStore:
         """The request stored with ``key`` by ``tenant`` within a day, if any."""
         return await self._run(self._find_idempotency_sync, tenant, key, now)
 
+    # -- copying (voice_agent.store.copy) ---------------------------------------------------
+    def _export_sync(
+        self, table: str, after: tuple[object, ...] | None, limit: int
+    ) -> list[tuple[object, ...]]:
+        query = export_sql(table, "?", after is not None)
+        rows = self.conn.execute(query, (*(after or ()), limit)).fetchall()
+        return [normalise_row(table, r) for r in rows]
+
+    async def export_rows(
+        self, table: str, after: tuple[object, ...] | None, limit: int
+    ) -> list[tuple[object, ...]]:
+        """Up to ``limit`` rows of ``table`` (:data:`~voice_agent.store.codec.TABLES`) in
+        key order, after the key ``after``."""
+        return await self._run(self._export_sync, table, after, limit)
+
+    def _import_sync(self, table: str, rows: list[tuple[object, ...]]) -> int:
+        with self._transaction() as c:
+            before = c.total_changes
+            c.executemany(import_sql(table, "?"), rows)
+            return c.total_changes - before
+
+    async def import_rows(self, table: str, rows: list[tuple[object, ...]]) -> int:
+        """Insert ``rows`` of ``table`` in one transaction (keys already there are left as
+        they are); how many were new."""
+        return await self._run(self._import_sync, table, rows)
+
+    async def count_rows(self, table: str) -> int:
+        def count() -> int:
+            return int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+        return await self._run(count)
+
     # -- maintenance ------------------------------------------------------------------------
     def _end_interrupted_sync(
         self, channels: frozenset[str], idle_before: float, reason: str, now: float
     ) -> list[str]:
-        c = self.conn
         marks = ",".join("?" for _ in channels)
-        c.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as c:
             ids = [
                 r[0]
                 for r in c.execute(
@@ -476,17 +460,73 @@ class SQLiteStore:
                     (*sorted(channels), idle_before),
                 )
             ]
-            for cid in ids:
-                c.execute(
-                    "UPDATE conversations SET phase='ended', ended_at=COALESCE(ended_at, ?),"
-                    " end_reason=? WHERE id=?",
-                    (now, reason, cid),
-                )
-            c.execute("COMMIT")
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
+            self._end_sync(ids, reason, now)
         return ids
+
+    def _end_sync(self, ids: list[str], reason: str, now: float) -> None:
+        for cid in ids:
+            self.conn.execute(
+                "UPDATE conversations SET phase='ended', ended_at=COALESCE(ended_at, ?),"
+                " end_reason=? WHERE id=?",
+                (now, reason, cid),
+            )
+
+    def _heartbeat_sync(self, instance: str, now: float) -> None:
+        self.conn.execute(
+            "INSERT INTO instances (id, started_at, seen_at) VALUES (?,?,?)"
+            " ON CONFLICT (id) DO UPDATE SET seen_at=excluded.seen_at",
+            (instance, now, now),
+        )
+
+    async def heartbeat(self, instance: str, now: float) -> None:
+        await self._run(self._heartbeat_sync, instance, now)
+
+    def _end_lost_sync(
+        self, channels: frozenset[str], lost_before: float, reason: str, now: float
+    ) -> list[str]:
+        marks = ",".join("?" for _ in channels)
+        with self._transaction() as c:
+            ids = [
+                r[0]
+                for r in c.execute(
+                    "SELECT c.id FROM conversations c LEFT JOIN instances i ON i.id = c.instance"
+                    f" WHERE c.phase != 'ended' AND c.channel IN ({marks})"
+                    " AND c.instance IS NOT NULL AND (i.id IS NULL OR i.seen_at < ?)",
+                    (*sorted(channels), lost_before),
+                )
+            ]
+            self._end_sync(ids, reason, now)
+        return ids
+
+    async def end_lost_calls(
+        self, channels: frozenset[str], lost_before: float, reason: str, now: float
+    ) -> list[str]:
+        if not channels:
+            return []
+        return await self._run(self._end_lost_sync, channels, lost_before, reason, now)
+
+    def _end_instance_sync(
+        self, channels: frozenset[str], instance: str, reason: str, now: float
+    ) -> list[str]:
+        marks = ",".join("?" for _ in channels)
+        with self._transaction() as c:
+            ids = [
+                r[0]
+                for r in c.execute(
+                    "SELECT id FROM conversations WHERE phase != 'ended'"
+                    f" AND channel IN ({marks}) AND instance = ?",
+                    (*sorted(channels), instance),
+                )
+            ]
+            self._end_sync(ids, reason, now)
+        return ids
+
+    async def end_instance_calls(
+        self, channels: frozenset[str], instance: str, reason: str, now: float
+    ) -> list[str]:
+        if not channels:
+            return []
+        return await self._run(self._end_instance_sync, channels, instance, reason, now)
 
     async def end_interrupted_calls(
         self, channels: frozenset[str], idle_before: float, reason: str, now: float
@@ -500,10 +540,8 @@ class SQLiteStore:
     def _retention_sync(
         self, cutoff: float, mode: RetentionMode, now: float, dry_run: bool
     ) -> RetentionReport:
-        c = self.conn
         where = "created_at < ?" + (" AND anonymized_at IS NULL" if mode == "anonymize" else "")
-        c.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as c:
             query = f"SELECT id FROM conversations WHERE {where}"
             ids = [r[0] for r in c.execute(query, (cutoff,))]
             turns = 0
@@ -534,10 +572,6 @@ class SQLiteStore:
                 c.execute(
                     "DELETE FROM idempotency WHERE created_at < ?", (now - IDEMPOTENCY_TTL_S,)
                 )
-            c.execute("COMMIT")
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
         return RetentionReport(mode, cutoff, len(ids), turns, dry_run)
 
     async def apply_retention(
@@ -547,23 +581,6 @@ class SQLiteStore:
         and outcome kept) the conversations created before ``cutoff`` (Unix seconds), and
         forget the Idempotency-Keys older than a day at ``now``."""
         return await self._run(self._retention_sync, cutoff, mode, now, dry_run)
-
-
-def _conv_from_row(row: tuple[Any, ...]) -> Conversation:
-    return Conversation(
-        id=row[0],
-        lang=row[1],
-        channel=row[2],
-        customer=json.loads(row[3]),
-        phase=row[4],
-        memory=Memory.from_json(json.loads(row[5])),
-        tags=json.loads(row[6]),
-        created_at=row[7],
-        ended_at=row[8],
-        outcome=json.loads(row[9]) if row[9] else None,
-        end_reason=row[10],
-        tenant=row[11],
-    )
 
 
 def _split_sql(script: str) -> list[str]:

@@ -57,6 +57,8 @@ AFTER_PATH: Final = "/v1/telephony/twilio/after"
 DIAL_AFTER: Final = frozenset({EndReason.AGENT_HAND_OFF, EndReason.ERROR})
 #: How many recent call ends are remembered for the after-stream request.
 RECENT_ENDS: Final = 10_000
+#: Longest wait for the store when a call's end is looked up there.
+STORE_LOOKUP_S: Final = 2.0
 #: How long a stream token stays valid after the webhook answered.
 TOKEN_TTL_S: Final = 300.0
 MAX_WEBHOOK_BYTES: Final = 32_000
@@ -203,10 +205,28 @@ async def after_stream(request: Request) -> Response:
         return form
     call_sid = form.get("CallSid", "")
     reason = _state(svc).end_of(call_sid)
+    if reason is None and call_sid:  # another instance may have carried the stream
+        reason = await _stored_end(svc, call_sid)
     dial = reason is None or reason in DIAL_AFTER
     number = svc.settings.twilio_hand_off_number if dial else None
     log.info("twilio_after_stream", call_sid=call_sid, reason=reason, dial=bool(number))
     return Response(tm.twiml_after_stream(number), media_type="text/xml")
+
+
+async def _stored_end(svc: Services, call_sid: str) -> EndReason | None:
+    """How the call ``call_sid`` ended, as stored (``None``: not known, or the database did
+    not answer in time)."""
+    try:
+        conv = await asyncio.wait_for(svc.store.find_call("twilio", call_sid), STORE_LOOKUP_S)
+    except Exception as exc:  # the hand-off number is the safe answer
+        log.warning("twilio_call_end_unknown", call_sid=call_sid, error=type(exc).__name__)
+        return None
+    if conv is None or conv.end_reason is None:
+        return None
+    try:
+        return EndReason(conv.end_reason)
+    except ValueError:
+        return None
 
 
 # --------------------------------------------------------------------------- the stream

@@ -223,8 +223,9 @@ async def test_in_process_backend_runs_the_real_engine_on_a_throwaway_store() ->
             expect_last={"objections": ["price"], "action": ["handle_objection"]},
         )
         result = await run_journey(backend, j)
-        assert backend.services.settings.sqlite_path.parent == data_dir
-        assert backend.services.settings.sqlite_path.exists()
+        database = backend.services.settings.database
+        assert database.startswith(f"sqlite:///{data_dir}/")
+        assert await asyncio.to_thread(Path(database.removeprefix("sqlite:///")).exists)
     finally:
         await backend.aclose()
     assert result.passed, result.failures
