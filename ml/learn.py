@@ -17,6 +17,10 @@ conversations the last completed run trained on) is written, atomically, only af
 run. A worker killed at any point leaves the champion as it was; the next run redoes the
 work, and first removes the temporary directories a killed run left. One worker at a time
 per registry (an exclusive lock on ``learning.lock``).
+
+``learning.json`` also says how each check ended (trained, not due, or failed and why),
+when the last one that did not fail ended and how many failed in a row: the server exports
+them as metrics (voice_agent/learning_status.py) for the ``LearningWorkerFailing`` alert.
 """
 
 from __future__ import annotations
@@ -74,6 +78,14 @@ class LearnState:
     #: Training conversations (recorded, not held out) the last completed run used.
     trained_on: int = 0
     runs: list[dict[str, Any]] = field(default_factory=list)
+    #: The outcome of the last check (one :func:`run_once`, trained or not): ``at`` (Unix
+    #: time), ``status`` (``trained``, ``not_due``, ``failed``), ``error`` of a failed one.
+    #: The server exports it (voice_agent/learning_status.py). ``None``: none recorded.
+    last_check: dict[str, Any] | None = None
+    #: When the last check that did not fail ended (``None``: none recorded).
+    last_ok_at: float | None = None
+    #: Checks that failed in a row, up to the last one (0: the last one did not fail).
+    consecutive_failures: int = 0
 
     @classmethod
     def load(cls, registry_dir: Path) -> LearnState:
@@ -82,10 +94,44 @@ class LearnState:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return cls()
-        return cls(int(data.get("trained_on", 0)), list(data.get("runs", [])))
+        last_check = data.get("last_check")
+        last_ok_at = data.get("last_ok_at")
+        return cls(
+            int(data.get("trained_on", 0)),
+            list(data.get("runs", [])),
+            dict(last_check) if isinstance(last_check, dict) else None,
+            float(last_ok_at) if last_ok_at is not None else None,
+            int(data.get("consecutive_failures", 0)),
+        )
 
     def save(self, registry_dir: Path) -> None:
         atomic_write(registry_dir / STATE_FILE, json.dumps(asdict(self), indent=1))
+
+    def checked(self, status: str, at: float, error: str | None = None) -> None:
+        """Note the outcome of a check (``failed``, or the status of one that did not)."""
+        self.last_check = {"at": at, "status": status}
+        if status == "failed":
+            self.last_check["error"] = (error or "")[:500]
+            self.consecutive_failures += 1
+        else:
+            self.last_ok_at = at
+            self.consecutive_failures = 0
+
+
+def record_failure(registry_dir: Path, error: str, at: float) -> bool:
+    """Note a failed check in ``learning.json``, under the learning lock. Best effort: False
+    when it could not be noted (another worker holds the lock, or the registry is unusable,
+    which may be why the check failed)."""
+    try:
+        with exclusive(registry_dir) as mine:
+            if not mine:
+                return False
+            state = LearnState.load(registry_dir)
+            state.checked("failed", at, error)
+            state.save(registry_dir)
+            return True
+    except (OSError, ValueError, TypeError):
+        return False
 
 
 Status = Literal["trained", "not_due", "busy"]
@@ -154,7 +200,17 @@ def remove_leftovers(registry_dir: Path, now: float) -> list[str]:
 
 
 def run_once(config: LearnConfig, *, force: bool = False, progress: bool = False) -> LearnOutcome:
-    """One pass of the loop: train and gate a challenger if enough new calls exist."""
+    """One pass of the loop: train and gate a challenger if enough new calls exist. Its
+    outcome is noted in ``learning.json`` (:meth:`LearnState.checked`), a failure too (then
+    re-raised)."""
+    try:
+        return _run_once(config, force=force, progress=progress)
+    except Exception as exc:
+        record_failure(config.registry_dir, f"{type(exc).__name__}: {exc}", time.time())
+        raise
+
+
+def _run_once(config: LearnConfig, *, force: bool, progress: bool) -> LearnOutcome:
     from ml.cli import bundled_call_files
     from ml.train import generate_training_data, train
 
@@ -167,6 +223,8 @@ def run_once(config: LearnConfig, *, force: bool = False, progress: bool = False
         if not mine:
             return LearnOutcome("busy", len(rows), len(held), new)
         if not force and new < config.retrain_every:
+            state.checked("not_due", time.time())
+            state.save(config.registry_dir)
             return LearnOutcome("not_due", len(rows), len(held), new)
         remove_leftovers(config.registry_dir, time.time())
         started = time.monotonic()
@@ -219,6 +277,7 @@ def run_once(config: LearnConfig, *, force: bool = False, progress: bool = False
                 "at": time.time(),
             }
         )
+        state.checked("trained", time.time())
         state.save(config.registry_dir)
         return LearnOutcome(
             "trained",
@@ -241,6 +300,7 @@ __all__ = [
     "exclusive",
     "is_holdout",
     "read_labelled",
+    "record_failure",
     "remove_leftovers",
     "run_once",
 ]

@@ -135,3 +135,55 @@ MODEL_SWAPS = Counter(
 )
 for _result in ("swapped", "refused"):
     MODEL_SWAPS.labels(_result)
+
+#: The conversion model's calibration on recorded outcomes (voice_agent/calibration.py): ten
+#: buckets of the probability it predicted on a conversation's last customer turn, labelled
+#: by their bounds (``0.0-0.1`` ... ``0.9-1.0``). Counters only: each instance's add up, so
+#: PromQL computes predicted against actual conversion and the expected calibration error
+#: over any window across instances (config/prometheus/alerts.yml).
+CALIBRATION_BUCKETS: Final = tuple(f"{i / 10:.1f}-{(i + 1) / 10:.1f}" for i in range(10))
+CALIBRATION_OUTCOMES = Counter(
+    "voice_agent_calibration_outcomes",
+    "Outcomes recorded on conversations with a predicted conversion probability, by bucket "
+    "of the probability predicted on the last customer turn.",
+    ["bucket"],
+)
+CALIBRATION_PREDICTED = Counter(
+    "voice_agent_calibration_predicted",
+    "Sum of the predicted conversion probabilities of those outcomes, by bucket.",
+    ["bucket"],
+)
+CALIBRATION_CONVERTED = Counter(
+    "voice_agent_calibration_converted",
+    "Those outcomes that converted, by bucket.",
+    ["bucket"],
+)
+for _bucket in CALIBRATION_BUCKETS:
+    CALIBRATION_OUTCOMES.labels(_bucket)
+    CALIBRATION_PREDICTED.labels(_bucket)
+    CALIBRATION_CONVERTED.labels(_bucket)
+
+#: The learning worker, as its status file (the registry's learning.json) says
+#: (voice_agent/learning_status.py). A run is one check of the worker, whether it trained or
+#: found too few new calls.
+LEARNING_ENABLED = Gauge(
+    "voice_agent_learning_enabled",
+    "1 when this process runs the learning worker (VOICE_AGENT_LEARN), else 0.",
+)
+LEARNING_LAST_RUN = Gauge(
+    "voice_agent_learning_last_run_timestamp_seconds",
+    "When the learning worker's last recorded run ended (Unix time; 0: none recorded).",
+)
+LEARNING_LAST_SUCCESS = Gauge(
+    "voice_agent_learning_last_success_timestamp_seconds",
+    "When the learning worker's last run that did not fail ended (Unix time; 0: none).",
+)
+LEARNING_LAST_RUN_OK = Gauge(
+    "voice_agent_learning_last_run_ok",
+    "0 when the learning worker's last recorded run failed, else 1.",
+)
+LEARNING_CONSECUTIVE_FAILURES = Gauge(
+    "voice_agent_learning_consecutive_failures",
+    "The learning worker's runs that failed in a row, up to the last one (0: it did not fail).",
+)
+LEARNING_LAST_RUN_OK.set(1)

@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 import structlog
 
-from voice_agent import metrics
+from voice_agent import calibration, metrics
 from voice_agent.analysis.base import DETECTION_THRESHOLD, AnalyserSet
 from voice_agent.analysis.reconcile import OFFER_ACTIONS, read_outright, reconcile
 from voice_agent.core.conversation import Conversation, Memory, Turn
@@ -300,6 +300,7 @@ class Orchestrator:
                     self.experiment.name, str(conv.tags["variant"]), str(converted).lower()
                 ).inc()
         await self.store.update_conversation(conv, idempotency)
+        calibration.record_outcome(conv)  # predicted against actual, once stored
         self.forget(conv.id)
         return conv
 

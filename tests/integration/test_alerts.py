@@ -42,7 +42,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_rules_are_valid() -> None:
     done = run("check", "rules", str(RULES))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "SUCCESS: 6 rules found" in done.stdout
+    assert "SUCCESS: 12 rules found" in done.stdout  # 8 alerts, 4 recording rules
 
 
 def test_every_alert_fires_and_clears_in_its_unit_test() -> None:
@@ -50,13 +50,21 @@ def test_every_alert_fires_and_clears_in_its_unit_test() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     tests = (RULES_DIR / "alerts_test.yml").read_text(encoding="utf-8")
     alerts = set(re.findall(r"^\s+- alert: (\w+)", RULES.read_text(encoding="utf-8"), re.M))
-    assert len(alerts) == 6
+    assert len(alerts) == 8
     for alert in alerts:
         # each alert has a test time where it fires and one where it does not
         block = rf"alertname: {alert}\n\s+exp_alerts:(.*?)(?=\n\s+- eval_time|\n  - name|\Z)"
         blocks = re.findall(block, tests, re.S)
         assert any("exp_labels" in b for b in blocks), f"{alert} never fires in a test"
         assert any(b.strip().startswith("[]") for b in blocks), f"{alert} never quiet in a test"
+
+
+def test_every_recording_rule_is_checked_in_a_unit_test() -> None:
+    records = set(re.findall(r"^\s+- record: ([\w:]+)", RULES.read_text(encoding="utf-8"), re.M))
+    assert len(records) == 4
+    tests = (RULES_DIR / "alerts_test.yml").read_text(encoding="utf-8")
+    checked = "\n".join(re.findall(r"^\s+- expr: (.+)$", tests, re.M))
+    assert sorted(r for r in records if r not in checked) == []
 
 
 def metric_names(text: str) -> set[str]:

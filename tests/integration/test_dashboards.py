@@ -42,6 +42,8 @@ def test_the_dashboard_has_what_an_operator_watches() -> None:
         "Conversion rate of recorded outcomes",
         "Experiment arms",
         "Serving model and swaps",
+        "Model calibration: predicted vs actual conversion (6 h)",
+        "Learning worker",
     ):
         assert wanted in titles
     ids = [p["id"] for p in d["panels"]]

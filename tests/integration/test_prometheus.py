@@ -114,5 +114,7 @@ def test_prometheus_scrapes_the_server_and_answers_a_quantile(
     rules = httpx.get(f"{prometheus}/api/v1/rules", timeout=10).json()["data"]["groups"]
     names = {r["name"] for g in rules for r in g["rules"]}
     assert {"VoiceLatencyOverBudget", "InstanceAtCapacity", "ModelSwapRefused"} <= names
+    mine = {"LearningWorkerFailing", "ModelCalibrationDrift", "voice_agent:calibration_ece:6h"}
+    assert mine <= names
     calls_max = query(prometheus, "voice_agent_calls_max")
     assert float(calls_max[0]["value"][1]) >= 0

@@ -463,6 +463,9 @@ def create_app(settings: Settings | None = None, svc: Services | None = None) ->
             poll_s=settings.model_poll_s,
         )
         await models.start()  # a new champion in the registry serves without a restart
+        from voice_agent.learning_status import watch_learning
+
+        learning = await watch_learning(settings)  # the worker's learning.json as metrics
         learner = None
         if settings.learn:
             from voice_agent.learner import Learner
@@ -491,6 +494,7 @@ def create_app(settings: Settings | None = None, svc: Services | None = None) ->
             if learner is not None:
                 await learner.stop()
             await models.stop()
+            await learning.stop()
             await heap.stop()
             await svc.store.close()
             svc.workers.shutdown()

@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sqlite3
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from ml.learn import (
     exclusive,
     is_holdout,
     read_labelled,
+    record_failure,
     remove_leftovers,
     run_once,
 )
@@ -151,3 +154,54 @@ def test_a_killed_runs_leftovers_are_removed(tmp_path: Path) -> None:
     assert remove_leftovers(root, time.time()) == [leftover.name]
     assert not leftover.exists() and fresh.exists()
     assert (root / "champion.json").exists()
+
+
+def test_each_check_is_noted_in_the_state_a_failed_one_too(tmp_path: Path) -> None:
+    cfg = config(tmp_path, every=50)
+    fill(cfg.database, 3)
+    assert run_once(cfg).status == "not_due"
+    state = LearnState.load(cfg.registry_dir)
+    assert state.last_check is not None and state.last_check["status"] == "not_due"
+    assert state.consecutive_failures == 0 and state.last_ok_at == state.last_check["at"]
+    ok_at = state.last_ok_at
+
+    broken = replace(cfg, database=tmp_path / "a-folder")  # the store cannot be opened
+    broken.database.mkdir()
+    for n in (1, 2):
+        with pytest.raises(sqlite3.OperationalError):
+            run_once(broken)
+        state = LearnState.load(cfg.registry_dir)
+        assert state.last_check is not None and state.last_check["status"] == "failed"
+        assert state.last_check["error"] == "OperationalError: unable to open database file"
+        assert state.consecutive_failures == n and state.last_ok_at == ok_at
+        assert state.trained_on == 0 and state.runs == []
+
+    assert run_once(cfg).status == "not_due"
+    state = LearnState.load(cfg.registry_dir)
+    assert state.consecutive_failures == 0 and state.last_check is not None
+    assert state.last_check == {"at": state.last_ok_at, "status": "not_due"}
+    assert ok_at is not None and state.last_ok_at is not None and state.last_ok_at >= ok_at
+
+
+def test_a_failure_is_not_noted_over_another_workers_lock_or_in_no_registry(
+    tmp_path: Path,
+) -> None:
+    cfg = config(tmp_path, every=50)
+    fill(cfg.database, 1)
+    run_once(cfg)
+    before = (cfg.registry_dir / "learning.json").read_text()
+    broken = replace(cfg, database=tmp_path / "a-folder")
+    broken.database.mkdir()
+    with exclusive(cfg.registry_dir) as mine:
+        assert mine
+        with pytest.raises(sqlite3.OperationalError):
+            run_once(broken)
+    assert (cfg.registry_dir / "learning.json").read_text() == before
+
+    # a registry path that is a file: the run's own error comes out, nothing is written
+    not_a_folder = tmp_path / "not-a-folder"
+    not_a_folder.write_text("a file")
+    with pytest.raises(sqlite3.OperationalError):
+        run_once(replace(broken, registry_dir=not_a_folder))
+    assert record_failure(not_a_folder, "boom", 1.0) is False
+    assert not_a_folder.read_text() == "a file"
