@@ -128,7 +128,7 @@ async def _conversation(
         if think[1] > 0:
             await asyncio.sleep(rng.uniform(*think))
         text = rng.choice(MESSAGES[lang])
-        key = {"Idempotency-Key": uuid.UUID(int=rng.getrandbits(128)).hex}
+        key = {"Idempotency-Key": uuid.uuid4().hex}  # unique per request, not per seed
         t0 = time.perf_counter()
         try:
             r = await _post(
