@@ -445,23 +445,28 @@ class SQLiteStore:
         return await self._run(count)
 
     # -- maintenance ------------------------------------------------------------------------
+    def _end_selected_sync(
+        self, query: str, params: tuple[object, ...], reason: str, now: float
+    ) -> list[str]:
+        """End (``reason``) the conversations ``query`` selects (their ids), one transaction."""
+        with self._transaction() as c:
+            ids = [r[0] for r in c.execute(query, params)]
+            self._end_sync(ids, reason, now)
+        return ids
+
     def _end_interrupted_sync(
         self, channels: frozenset[str], idle_before: float, reason: str, now: float
     ) -> list[str]:
         marks = ",".join("?" for _ in channels)
-        with self._transaction() as c:
-            ids = [
-                r[0]
-                for r in c.execute(
-                    "SELECT id FROM conversations c WHERE phase != 'ended'"
-                    f" AND channel IN ({marks}) AND MAX(created_at, COALESCE("
-                    " (SELECT MAX(created_at) FROM turns t WHERE t.conversation_id = c.id),"
-                    " 0)) < ?",
-                    (*sorted(channels), idle_before),
-                )
-            ]
-            self._end_sync(ids, reason, now)
-        return ids
+        return self._end_selected_sync(
+            "SELECT id FROM conversations c WHERE phase != 'ended'"
+            f" AND channel IN ({marks}) AND MAX(created_at, COALESCE("
+            " (SELECT MAX(created_at) FROM turns t WHERE t.conversation_id = c.id),"
+            " 0)) < ?",
+            (*sorted(channels), idle_before),
+            reason,
+            now,
+        )
 
     def _end_sync(self, ids: list[str], reason: str, now: float) -> None:
         for cid in ids:
@@ -485,18 +490,14 @@ class SQLiteStore:
         self, channels: frozenset[str], lost_before: float, reason: str, now: float
     ) -> list[str]:
         marks = ",".join("?" for _ in channels)
-        with self._transaction() as c:
-            ids = [
-                r[0]
-                for r in c.execute(
-                    "SELECT c.id FROM conversations c LEFT JOIN instances i ON i.id = c.instance"
-                    f" WHERE c.phase != 'ended' AND c.channel IN ({marks})"
-                    " AND c.instance IS NOT NULL AND (i.id IS NULL OR i.seen_at < ?)",
-                    (*sorted(channels), lost_before),
-                )
-            ]
-            self._end_sync(ids, reason, now)
-        return ids
+        return self._end_selected_sync(
+            "SELECT c.id FROM conversations c LEFT JOIN instances i ON i.id = c.instance"
+            f" WHERE c.phase != 'ended' AND c.channel IN ({marks})"
+            " AND c.instance IS NOT NULL AND (i.id IS NULL OR i.seen_at < ?)",
+            (*sorted(channels), lost_before),
+            reason,
+            now,
+        )
 
     async def end_lost_calls(
         self, channels: frozenset[str], lost_before: float, reason: str, now: float
@@ -509,17 +510,13 @@ class SQLiteStore:
         self, channels: frozenset[str], instance: str, reason: str, now: float
     ) -> list[str]:
         marks = ",".join("?" for _ in channels)
-        with self._transaction() as c:
-            ids = [
-                r[0]
-                for r in c.execute(
-                    "SELECT id FROM conversations WHERE phase != 'ended'"
-                    f" AND channel IN ({marks}) AND instance = ?",
-                    (*sorted(channels), instance),
-                )
-            ]
-            self._end_sync(ids, reason, now)
-        return ids
+        return self._end_selected_sync(
+            "SELECT id FROM conversations WHERE phase != 'ended'"
+            f" AND channel IN ({marks}) AND instance = ?",
+            (*sorted(channels), instance),
+            reason,
+            now,
+        )
 
     async def end_instance_calls(
         self, channels: frozenset[str], instance: str, reason: str, now: float
