@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import structlog
 
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from voice_agent.telephony.twilio import TwilioState
 
 log = structlog.get_logger("voice_agent.services")
+#: Longest wait for the database to say whether a token's nonce was used.
+NONCE_CHECK_S: Final = 2.0
 
 
 @dataclass
@@ -59,6 +62,21 @@ class Services:
     workers: Workers = field(default_factory=Workers.create)
     #: the calls going on, and stopping them on SIGTERM (:mod:`voice_agent.call.live`)
     live_calls: LiveCalls = field(default_factory=LiveCalls)
+
+    async def redeemed_once(self, nonce: str, expires_at: float) -> bool:
+        """A signed token (client secret, Twilio stream token) redeemed here was redeemed
+        nowhere else: instances sharing a database record its nonce there (a token is used
+        once across them). False, too, when the database does not answer in time."""
+        if not self.store.shared:
+            return True  # one instance: its own memory of nonces is enough
+        now = self.orchestrator.clock()
+        try:
+            return await asyncio.wait_for(
+                self.store.redeem_nonce(nonce, expires_at, now), NONCE_CHECK_S
+            )
+        except Exception as exc:  # refused: a token that cannot be checked is not honoured
+            log.warning("token_check_failed", error=f"{type(exc).__name__}: {exc}")
+            return False
 
     def call_limits(self) -> CallLimits:
         from voice_agent.call.core import CallLimits

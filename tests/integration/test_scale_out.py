@@ -23,6 +23,7 @@ import numpy as np
 import psycopg
 import pytest
 from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
 
 from loadtest import text as text_load
 from tests.integration.server import REPO_ROOT, ServerProcess, start_server
@@ -243,23 +244,39 @@ def _appends(seconds: float) -> list[str]:
 
 
 def test_a_call_on_a_killed_instance_is_ended_by_the_others(cluster: Cluster) -> None:
-    """A realtime call through HAProxy lands on the only instance that takes calls; that
-    instance is killed mid-call: the survivors' heartbeat ends it with ``instance_lost``."""
-    carrier = cluster.instances[1]
+    """A realtime call through HAProxy lands on the only instance that takes calls, with a
+    client secret another instance signed; the secret cannot be used again on any instance.
+    The carrying instance is killed mid-call: the survivors' heartbeat ends the call with
+    ``instance_lost``."""
+    carrier, other = cluster.instances[1], cluster.instances[0]
+    minted = httpx.post(
+        f"{other.url}/v1/realtime/client_secrets",
+        # the customer of a client secret's session is fixed by whoever minted it
+        json={"session": {"type": "realtime", "customer": {"name": "Killed Mid Call"}}},
+        headers={"Authorization": f"Bearer {API_KEY}"},
+        timeout=10,
+    )
+    assert minted.status_code == 200, minted.text
+    secret = minted.json()["value"]
     ws_url = cluster.url.replace("http://", "ws://") + "/v1/realtime?model=voice-agent"
-    headers = {"Authorization": f"Bearer {API_KEY}"}
+    headers = {"Authorization": f"Bearer {secret}"}
 
     async def call() -> None:
         ws = await connect(ws_url, additional_headers=headers, max_size=None)
-        await ws.send(json.dumps({"type": "session.update", "session": {"customer": {
-            "name": "Killed Mid Call"}}}))  # fmt: skip
         deadline = time.monotonic() + 60
         while True:  # the greeting starts: the conversation is stored
             event = json.loads(await asyncio.wait_for(ws.recv(), deadline - time.monotonic()))
+            assert event["type"] != "error", event
             if event["type"] == "response.output_audio.delta":
                 break
         for chunk in _appends(0.5):
             await ws.send(chunk)
+        # used once: refused on the instance that signed it, before any call slot is asked
+        other_url = f"ws://127.0.0.1:{other.port}/v1/realtime?model=voice-agent"
+        with pytest.raises(InvalidStatus) as refused:
+            await connect(other_url, additional_headers=headers)
+        assert refused.value.response.status_code == 401
+        assert b"client_secret_used" in refused.value.response.body
         await asyncio.to_thread(carrier.kill)
         ws.transport.abort()
 

@@ -412,6 +412,10 @@ async def realtime_endpoint(ws: WebSocket) -> None:
                 claims = svc.client_secrets.redeem(key)
             except ClientSecretError as exc:
                 raise Unauthorized(exc.message, code=exc.code) from None
+            if not await svc.redeemed_once(claims.nonce, claims.expires_at):
+                raise Unauthorized(
+                    "the client secret was already used", code="client_secret_used"
+                )
             tenant = claims.tenant
         else:
             principal = svc.keys.check(

@@ -188,6 +188,12 @@ class Store(Protocol):
 
     async def schema_version(self) -> int: ...
 
+    async def redeem_nonce(self, nonce: str, expires_at: float, now: float) -> bool:
+        """Mark a signed token's ``nonce`` used until ``expires_at`` (forgetting expired
+        ones): False if any instance redeemed it before, so a token is used once across
+        instances."""
+        ...
+
     async def find_call(self, channel: str, call_id: str) -> Conversation | None:
         """The newest conversation of the call ``call_id`` (its ``tags["call_id"]``) on
         ``channel``, without its turns: how a call another instance carried ended."""

@@ -55,6 +55,10 @@ TABLES: Final[dict[str, tuple[tuple[str, ColumnKind], ...]]] = {
         ("dtmf", "text"),
         ("generation", "json"),
     ),
+    "redeemed_nonces": (
+        ("nonce", "text"),
+        ("expires_at", "real"),
+    ),
     "idempotency": (
         ("tenant", "text"),
         ("key", "text"),
@@ -71,6 +75,7 @@ TABLE_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "conversations": ("id",),
     "turns": ("conversation_id", "idx"),
     "idempotency": ("tenant", "key"),
+    "redeemed_nonces": ("nonce",),
 }
 
 #: The columns a conversation is written with (its ``id`` last, for ``UPDATE ... WHERE id``).

@@ -16,7 +16,7 @@ from typing import Final, Protocol
 from voice_agent.store.codec import TABLES, row_key
 
 #: Tables in the order foreign keys need (conversations before their turns).
-ORDER: Final = ("instances", "conversations", "turns", "idempotency")
+ORDER: Final = ("instances", "conversations", "turns", "idempotency", "redeemed_nonces")
 
 
 class RowStore(Protocol):

@@ -120,6 +120,8 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX conversations_experiment ON conversations ((tags->>'experiment'));
     CREATE INDEX conversations_call ON conversations ((tags->>'call_id'));
+    CREATE TABLE redeemed_nonces (nonce TEXT PRIMARY KEY, expires_at DOUBLE PRECISION NOT NULL);
+    CREATE INDEX redeemed_nonces_expiry ON redeemed_nonces(expires_at);
     """,
 )
 
@@ -329,6 +331,16 @@ class PostgresStore:
             )
             conv.turns.extend(turn_from_row(t) for t in await cur.fetchall())
         return conv
+
+    async def redeem_nonce(self, nonce: str, expires_at: float, now: float) -> bool:
+        async with self._tx() as conn:
+            await conn.execute("DELETE FROM redeemed_nonces WHERE expires_at <= %s", (now,))
+            cur = await conn.execute(
+                "INSERT INTO redeemed_nonces (nonce, expires_at) VALUES (%s, %s)"
+                " ON CONFLICT (nonce) DO NOTHING",
+                (nonce, expires_at),
+            )
+            return cur.rowcount == 1
 
     async def find_call(self, channel: str, call_id: str) -> Conversation | None:
         rows = await self._rows(

@@ -117,6 +117,8 @@ MIGRATIONS: tuple[str, ...] = (
         seen_at REAL NOT NULL
     );
     CREATE INDEX conversations_call ON conversations(json_extract(tags, '$.call_id'));
+    CREATE TABLE redeemed_nonces (nonce TEXT PRIMARY KEY, expires_at REAL NOT NULL);
+    CREATE INDEX redeemed_nonces_expiry ON redeemed_nonces(expires_at);
     """,
 )
 
@@ -361,6 +363,19 @@ class SQLiteStore:
 
     async def get_conversation(self, conversation_id: str) -> Conversation | None:
         return await self._run(self._load_sync, conversation_id)
+
+    def _redeem_nonce_sync(self, nonce: str, expires_at: float, now: float) -> bool:
+        with self._transaction() as c:
+            c.execute("DELETE FROM redeemed_nonces WHERE expires_at <= ?", (now,))
+            cur = c.execute(
+                "INSERT INTO redeemed_nonces (nonce, expires_at) VALUES (?, ?)"
+                " ON CONFLICT (nonce) DO NOTHING",
+                (nonce, expires_at),
+            )
+            return cur.rowcount == 1
+
+    async def redeem_nonce(self, nonce: str, expires_at: float, now: float) -> bool:
+        return await self._run(self._redeem_nonce_sync, nonce, expires_at, now)
 
     def _find_call_sync(self, channel: str, call_id: str) -> Conversation | None:
         row = self.conn.execute(

@@ -326,6 +326,9 @@ class TwilioStream:
             if claims.call_sid not in ("unknown", message.call_sid):
                 await self._refuse("token_invalid", "the token was issued for another call")
                 return None
+            if not await self.svc.redeemed_once(claims.nonce, claims.expires_at):
+                await self._refuse("token_used", "the stream token was already used")
+                return None
             return claims
 
     async def _refuse(self, code: str, message: str) -> None:

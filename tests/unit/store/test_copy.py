@@ -39,6 +39,7 @@ async def _fill(store: SQLiteStore, n: int) -> list[Conversation]:
         await store.save_turns(conv, [greeting, customer, reply], key)
         convs.append(conv)
     await store.apply_retention(100.5, "anonymize", 200.0)  # c000 keeps only its outcome
+    await store.redeem_nonce("nonce-1", 10_000.0, 200.0)  # a client secret used recently
     return convs
 
 
@@ -57,6 +58,7 @@ async def test_a_sqlite_install_moves_to_postgresql_without_losing_anything(
                 TableCopy("conversations", 23, 23, 0, 23),
                 TableCopy("turns", 69, 69, 0, 69),
                 TableCopy("idempotency", 23, 23, 0, 23),
+                TableCopy("redeemed_nonces", 1, 1, 0, 1),
             ]
             assert ("turns", 7, 69) in seen and ("turns", 69, 69) in seen
             for i in range(23):
@@ -76,7 +78,7 @@ async def test_a_sqlite_install_moves_to_postgresql_without_losing_anything(
             # run again (an interrupted copy is resumed): nothing doubles
             again = await copy_database(src, dst, batch=50)
             assert [(t.copied, t.already_there) for t in again] == [
-                (0, 1), (0, 23), (0, 69), (0, 23),
+                (0, 1), (0, 23), (0, 69), (0, 23), (0, 1),
             ]  # fmt: skip
             # and back (a PostgreSQL database into a new SQLite file)
             async with SQLiteStore(tmp_path / "back.sqlite3") as back:

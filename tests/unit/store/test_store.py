@@ -492,3 +492,14 @@ async def test_a_call_is_found_by_its_carrier_id(store: AnyStore) -> None:
     assert found is not None and (found.id, found.end_reason) == ("new", "agent_hand_off")
     assert await store.find_call("twilio", "CA9") is None
     assert await store.find_call("audiosocket", "CA1") is None
+
+
+async def test_a_nonce_is_redeemed_once_across_instances(new_store: StoreFactory) -> None:
+    async with new_store() as a, new_store() as b:
+        assert await a.redeem_nonce("n1", expires_at=100.0, now=10.0)
+        assert not await b.redeem_nonce("n1", expires_at=100.0, now=11.0)  # another instance
+        assert not await a.redeem_nonce("n1", expires_at=100.0, now=12.0)
+        assert await b.redeem_nonce("n2", expires_at=50.0, now=12.0)
+        # expired nonces are forgotten (their tokens are refused as expired anyway)
+        assert await a.redeem_nonce("n3", expires_at=300.0, now=200.0)
+        assert await rows(a, "SELECT nonce FROM redeemed_nonces ORDER BY nonce") == [("n3",)]
