@@ -42,6 +42,15 @@ def api_key(fuzz_server: ServerProcess) -> str:
     return stored_api_key(fuzz_server)
 
 
+def _without_designed_503(case: Case) -> None:
+    """``/readyz?for=calls`` answers its documented 503 ``no_speech`` on this server without
+    speech, which schemathesis always reports as a server error: that one value is left out
+    here (``test_api.py`` checks it); every other value of ``for`` is still sent."""
+    query = case.query
+    if case.operation.path == "/readyz" and query is not None and query.get("for") == "calls":
+        case.query = {k: v for k, v in query.items() if k != "for"}
+
+
 def _operations(url: str) -> list[APIOperation]:
     loaded = schemathesis.openapi.from_url(f"{url}/v1/openapi.json")
     return [result.ok() for result in loaded.get_all_operations()]
@@ -70,6 +79,7 @@ def test_openapi_document_holds(fuzz_server: ServerProcess, api_key: str) -> Non
             def run(case: Case) -> None:
                 nonlocal cases
                 cases += 1
+                _without_designed_503(case)
                 case.call_and_validate(base_url=fuzz_server.url, headers=headers)
 
             try:

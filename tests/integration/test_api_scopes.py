@@ -45,7 +45,8 @@ def test_metrics_need_a_metrics_or_admin_key(server: ServerProcess) -> None:
 
 def test_readyz_status_for_anyone_details_for_metrics_and_admin(server: ServerProcess) -> None:
     with server.client() as anon:
-        assert anon.get("/readyz").json() == {"status": "ready"}
+        # the status and the call load (for load balancers), nothing about models or speech
+        assert anon.get("/readyz").json() == {"status": "ready", "calls": {"active": 0, "max": 16}}
     for key in (METRICS_KEY, API_KEY):
         with server.client(key) as c:
             body = c.get("/readyz").json()

@@ -663,6 +663,7 @@ def openapi_document(variants: Sequence[str] = ()) -> dict[str, Any]:
                     "200": _ok("Ready", {"type": "object"}),
                     "401": _err("A key was sent and it is not valid (`invalid_api_key`)"),
                     "403": _err("A key was sent without the metrics or admin role"),
+                    "422": _err("`for` is not `calls` (`invalid_field`)"),
                     "503": _ok(
                         "Not ready, `shutting_down` (SIGTERM: the server takes no new calls) or,"
                         " with `for=calls`, `no_speech` or `at_capacity`",
