@@ -1,4 +1,4 @@
-"""``python -m loadtest text|voice|fuzz|soak ...``: load generators that print JSON reports."""
+"""``python -m loadtest text|cluster|voice|fuzz|soak ...``: load generators printing JSON."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ import sys
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m loadtest")
     sub = parser.add_subparsers(dest="kind", required=True)
-    from loadtest import realtime_fuzz, soak, text, voice
+    from loadtest import cluster, realtime_fuzz, soak, text, voice
 
     text.add_arguments(sub.add_parser("text", help="REST text conversations"))
+    cluster.add_arguments(
+        sub.add_parser("cluster", help="REST text conversations through HAProxy, 1-3 instances")
+    )
     voice.add_arguments(sub.add_parser("voice", help="realtime voice calls"))
     realtime_fuzz.add_arguments(
         sub.add_parser("fuzz", help="malformed realtime events and hang-ups (seeded)")
@@ -21,6 +24,7 @@ def main() -> int:
     args = parser.parse_args()
     runners = {
         "text": text.run_from_args,
+        "cluster": cluster.run_from_args,
         "voice": voice.run_from_args,
         "fuzz": realtime_fuzz.run_from_args,
         "soak": soak.run_from_args,
