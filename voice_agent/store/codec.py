@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from itertools import groupby
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from voice_agent.core.conversation import Conversation, GenerationNote, Memory, Turn
 from voice_agent.core.types import Insights
@@ -122,6 +122,12 @@ def _dumps(value: object) -> str:
     return json.dumps(value)
 
 
+def _loads(value: object) -> Any:
+    """A JSON column's value: text from a row, or already decoded when the row itself came
+    as JSON (PostgreSQL's aggregated turns). Our JSON columns always hold objects."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def conversation_values(conv: Conversation) -> tuple[object, ...]:
     """``conv`` as the values of :data:`CONVERSATION_COLUMNS`."""
     converted: bool | None = None
@@ -189,13 +195,13 @@ def turn_from_row(row: Sequence[object]) -> Turn:
         index=int(idx),  # type: ignore[call-overload]
         role=role,  # type: ignore[arg-type]
         text=str(text),
-        insights=Insights.from_json(json.loads(str(insights))) if insights else None,
-        timings_ms=json.loads(str(timings)),
+        insights=Insights.from_json(_loads(insights)) if insights else None,
+        timings_ms=_loads(timings),
         action=None if action is None else str(action),
         truncated=bool(truncated),
         created_at=float(created),  # type: ignore[arg-type]
         dtmf=str(dtmf or ""),
-        generation=GenerationNote.from_json(json.loads(str(generation))) if generation else None,
+        generation=GenerationNote.from_json(_loads(generation)) if generation else None,
     )
 
 

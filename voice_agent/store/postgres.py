@@ -9,6 +9,7 @@ instances starting together migrate once; a database newer than this code is ref
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -289,19 +290,24 @@ class PostgresStore:
         turns: list[Turn],
         idempotency: IdempotencyRecord | None = None,
     ) -> None:
+        # pipelined: the statements go out together and the turns' results are read once,
+        # before the commit (two round trips, not one per statement)
         upsert = upsert_turn_sql("%s")
-        async with self._tx() as conn:
-            if idempotency is not None:
-                first = min((t.index for t in turns), default=None)
-                await self._remember_key(conn, idempotency, conv.id, first)
-            for t in turns:
-                cur = await conn.execute(upsert, turn_values(conv.id, t))
-                if await cur.fetchone() is None:
-                    raise TurnConflict(conv.id, t.index)
-            await conn.execute(
-                update_conversation_sql("%s"),
-                conversation_values(conv),
-            )
+        async with self._pool.connection() as conn, conn.pipeline():
+            try:
+                async with conn.transaction():
+                    if idempotency is not None:
+                        first = min((t.index for t in turns), default=None)
+                        await self._remember_key(conn, idempotency, conv.id, first)
+                    cursors = [await conn.execute(upsert, turn_values(conv.id, t)) for t in turns]
+                    await conn.execute(update_conversation_sql("%s"), conversation_values(conv))
+                    for t, cur in zip(turns, cursors, strict=True):
+                        if await cur.fetchone() is None:
+                            raise TurnConflict(conv.id, t.index)
+            except psycopg.errors.UniqueViolation as exc:
+                if idempotency is not None and exc.diag.constraint_name == "idempotency_pkey":
+                    raise IdempotencyConflict(idempotency.key) from exc
+                raise
 
     async def update_conversation(
         self, conv: Conversation, idempotency: IdempotencyRecord | None = None
@@ -316,20 +322,21 @@ class PostgresStore:
 
     # -- reads ------------------------------------------------------------------------------
     async def get_conversation(self, conversation_id: str) -> Conversation | None:
-        async with self._pool.connection() as conn:
-            cur = await conn.execute(
-                f"SELECT {CONVERSATION_READ} FROM conversations WHERE id=%s",
-                (conversation_id,),
-            )
-            row = await cur.fetchone()
-            if row is None:
-                return None
-            conv = conversation_from_row(row)
-            cur = await conn.execute(
-                f"SELECT {TURN_READ} FROM turns WHERE conversation_id=%s ORDER BY idx",
-                (conversation_id,),
-            )
-            conv.turns.extend(turn_from_row(t) for t in await cur.fetchall())
+        # one round trip: the conversation's row with its turns as one JSON array
+        rows = await self._rows(
+            f"SELECT {CONVERSATION_READ}, (SELECT COALESCE(json_agg(json_build_array("
+            f"{TURN_READ}) ORDER BY idx), '[]') FROM turns t WHERE t.conversation_id = c.id)"
+            " FROM conversations c WHERE c.id = %s",
+            (conversation_id,),
+        )
+        if not rows:
+            return None
+        *row, turns = rows[0]  # json (not jsonb): psycopg decodes it
+        conv = conversation_from_row(row)
+        listed = json.loads(turns) if isinstance(turns, str) else turns
+        if not isinstance(listed, list):
+            raise TypeError(f"turns of {conversation_id!r} did not come as a JSON array")
+        conv.turns.extend(turn_from_row(t) for t in listed)
         return conv
 
     async def redeem_nonce(self, nonce: str, expires_at: float, now: float) -> bool:
