@@ -35,6 +35,9 @@ def server_env(data_dir: Path, extra: Mapping[str, str] | None = None) -> dict[s
     env["VOICE_AGENT_DATA_DIR"] = str(data_dir)
     env["VOICE_AGENT_LOG_LEVEL"] = "info"
     env["PYTHONUNBUFFERED"] = "1"
+    # a server that does not stop in time is sent SIGABRT first: every thread's stack lands
+    # in its stderr log (ServerProcess.describe shows the tail)
+    env["PYTHONFAULTHANDLER"] = "1"
     env.update(extra or {})
     return env
 
@@ -119,13 +122,16 @@ class ServerProcess:
         return self.proc.wait(timeout=30)
 
     def stop(self, timeout: float = 15.0) -> int:
-        """SIGTERM, then SIGKILL when it does not exit in time."""
+        """SIGTERM, then (when it does not exit in time) SIGABRT for its threads' stacks and
+        SIGKILL."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
                 return self.proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
-                pass
+                self.proc.send_signal(signal.SIGABRT)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.proc.wait(timeout=5)
         return self.kill()
 
 

@@ -14,9 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import os
 import signal
 import socket
+import sys
 import threading
+import time
+import traceback
 from collections.abc import Iterator
 from typing import Final
 
@@ -28,8 +33,29 @@ from voice_agent.call.live import LiveCalls
 log = structlog.get_logger("voice_agent.api")
 
 _SIGNALS: Final = (signal.SIGINT, signal.SIGTERM)
+#: Longest the process may take to exit once the calls are drained (it takes well under a
+#: second): past it, every thread's stack is logged and the process ends.
+EXIT_DEADLINE_S: Final = 10.0
 #: How often the drain looks for a forced exit (a second Ctrl-C).
 _POLL_S: Final = 0.1
+
+
+def _exit_if_stuck(deadline_s: float) -> None:
+    """In a daemon thread: if the process is still there after ``deadline_s``, log what
+    every thread is doing (``shutdown_stuck``) and end it. Everything acknowledged is stored
+    by then (each write commits before its answer), so the exit status stays 0."""
+    time.sleep(deadline_s)
+    names = {t.ident: t.name for t in threading.enumerate()}
+    stacks = {
+        f"{names.get(ident, '?')} ({ident})": "".join(traceback.format_stack(frame)[-8:])
+        for ident, frame in sys._current_frames().items()
+    }
+    log.error("shutdown_stuck", after_s=deadline_s, threads=stacks)
+    for handler in logging.getLogger().handlers:
+        with contextlib.suppress(Exception):
+            handler.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 class GracefulServer(uvicorn.Server):
@@ -51,6 +77,9 @@ class GracefulServer(uvicorn.Server):
             log.error("shutdown_drain_failed", error=repr(drain.exception()))
         else:
             log.info("shutdown_drained", calls_cut=drain.result())
+        # every wait has a deadline, the exit too: closing connections, the lifespan's
+        # shutdown and the interpreter joining worker threads
+        threading.Thread(target=_exit_if_stuck, args=(EXIT_DEADLINE_S,), daemon=True).start()
         await super().shutdown(sockets)
 
     @contextlib.contextmanager
