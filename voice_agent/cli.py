@@ -175,7 +175,7 @@ def _print_insights(ins: dict[str, Any]) -> None:
 async def _chat(args: argparse.Namespace) -> int:
     from voice_agent.logging import configure_logging
     from voice_agent.services import build_services
-    from voice_agent.store.postgres import redact
+    from voice_agent.store.url import redact
 
     settings = _settings(args)
     configure_logging("warning", "console")
@@ -372,8 +372,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
     from voice_agent.logging import configure_logging
     from voice_agent.store.maintenance import apply_retention
-    from voice_agent.store.postgres import redact
-    from voice_agent.store.url import open_store
+    from voice_agent.store.url import open_store, redact
 
     settings = _settings(args)
     configure_logging("warning", "console")  # the counts on stdout are the output
@@ -411,8 +410,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
 def cmd_db_migrate(args: argparse.Namespace) -> int:
     """Bring the database to this version's schema (the server also does at start-up)."""
     from voice_agent.logging import configure_logging
-    from voice_agent.store.postgres import redact
-    from voice_agent.store.url import check_database
+    from voice_agent.store.url import check_database, redact
 
     settings = _settings(args)
     configure_logging("warning", "console")
@@ -435,8 +433,7 @@ def cmd_db_copy(args: argparse.Namespace) -> int:
 
     from voice_agent.logging import configure_logging
     from voice_agent.store.copy import CopyIncomplete, copy_database
-    from voice_agent.store.postgres import redact
-    from voice_agent.store.url import check_database, open_store
+    from voice_agent.store.url import check_database, open_store, redact
 
     configure_logging("warning", "console")
     if args.source == args.destination:

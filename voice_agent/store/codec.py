@@ -315,3 +315,8 @@ def row_key(table: str, row: Sequence[object]) -> tuple[object, ...]:
     """The key columns' values of an exported row."""
     names = [c for c, _ in TABLES[table]]
     return tuple(row[names.index(k)] for k in TABLE_KEYS[table])
+
+
+def split_sql(script: str) -> list[str]:
+    """A migration script as its statements (they hold no ``;`` of their own)."""
+    return [s.strip() for s in script.split(";") if s.strip()]

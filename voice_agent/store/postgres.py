@@ -10,7 +10,6 @@ instances starting together migrate once; a database newer than this code is ref
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Final
@@ -48,11 +47,13 @@ from voice_agent.store.codec import (
     insert_conversation_sql,
     labelled_from_rows,
     normalise_row,
+    split_sql,
     turn_from_row,
     turn_values,
     update_conversation_sql,
     upsert_turn_sql,
 )
+from voice_agent.store.url import redact
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: conversations and turns
@@ -137,11 +138,6 @@ STATEMENT_TIMEOUT_MS: Final = 600_000
 CONNECT_TIMEOUT_S: Final = 10.0
 
 
-def redact(url: str) -> str:
-    """``url`` without its password (for messages and logs)."""
-    return re.sub(r"://([^:/@]+):[^@/]*@", r"://\1:***@", url)
-
-
 async def _configure(conn: AsyncConnection[tuple[object, ...]]) -> None:
     # JSON columns come back as text, as SQLite's do: one decoder (codec) for both
     conn.adapters.register_loader("jsonb", TextLoader)
@@ -221,7 +217,7 @@ class PostgresStore:
                     f" server's {SCHEMA_VERSION}; upgrade voice-agent"
                 )
             for version in range(current + 1, SCHEMA_VERSION + 1):
-                for statement in _split_sql(MIGRATIONS[version - 1]):
+                for statement in split_sql(MIGRATIONS[version - 1]):
                     await conn.execute(statement)
                 await conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
             self.applied = tuple(range(current + 1, SCHEMA_VERSION + 1))
@@ -543,7 +539,3 @@ class PostgresStore:
                     "DELETE FROM idempotency WHERE created_at < %s", (now - IDEMPOTENCY_TTL_S,)
                 )
         return RetentionReport(mode, cutoff, len(ids), turns, dry_run)
-
-
-def _split_sql(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]

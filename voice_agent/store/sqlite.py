@@ -41,6 +41,7 @@ from voice_agent.store.codec import (
     insert_conversation_sql,
     labelled_from_rows,
     normalise_row,
+    split_sql,
     turn_from_row,
     turn_values,
     update_conversation_sql,
@@ -169,7 +170,7 @@ class SQLiteStore:
         for version in range(current + 1, SCHEMA_VERSION + 1):
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for statement in _split_sql(MIGRATIONS[version - 1]):
+                for statement in split_sql(MIGRATIONS[version - 1]):
                     conn.execute(statement)
                 conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
                 conn.execute("COMMIT")
@@ -593,7 +594,3 @@ class SQLiteStore:
         and outcome kept) the conversations created before ``cutoff`` (Unix seconds), and
         forget the Idempotency-Keys older than a day at ``now``."""
         return await self._run(self._retention_sync, cutoff, mode, now, dry_run)
-
-
-def _split_sql(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,11 @@ class DatabaseUrl:
     #: The SQLite file (``sqlite``), or the URL as given (``postgresql``).
     path: Path | None
     url: str
+
+
+def redact(url: str) -> str:
+    """``url`` without its password (for messages and logs)."""
+    return re.sub(r"://([^:/@]+):[^@/]*@", r"://\1:***@", url)
 
 
 def parse_database_url(url: str) -> DatabaseUrl:
@@ -60,8 +66,6 @@ def check_database(url: str, *, pool_size: int = 10) -> tuple[tuple[int, ...], i
 
     from voice_agent.errors import ConfigError
     from voice_agent.store.base import SchemaTooNew, StoreUnavailable
-    from voice_agent.store.postgres import redact
-
     db = parse_database_url(url)
     shown = str(db.path) if db.path is not None else redact(url)
 

@@ -10,7 +10,9 @@ import pytest
 
 from tests.postgres import scratch_database
 from voice_agent.store.base import StoreUnavailable
-from voice_agent.store.postgres import MIGRATIONS, SCHEMA_VERSION, PostgresStore, _split_sql, redact
+from voice_agent.store.codec import split_sql
+from voice_agent.store.postgres import MIGRATIONS, SCHEMA_VERSION, PostgresStore
+from voice_agent.store.url import redact
 
 
 async def test_instances_starting_together_migrate_once() -> None:
@@ -30,7 +32,7 @@ async def test_a_version_2_database_migrates_and_keeps_its_rows() -> None:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
             for version, script in enumerate(MIGRATIONS[:2], start=1):
-                for statement in _split_sql(script):
+                for statement in split_sql(script):
                     conn.execute(statement)  # type: ignore[call-overload]
                 conn.execute("INSERT INTO schema_version VALUES (%s)", (version,))
             conn.execute(

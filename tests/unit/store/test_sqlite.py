@@ -12,7 +12,8 @@ import pytest
 
 from tests.unit.store.conftest import conversation
 from voice_agent.core.conversation import Memory
-from voice_agent.store.sqlite import MIGRATIONS, SCHEMA_VERSION, SQLiteStore, _split_sql
+from voice_agent.store.codec import split_sql
+from voice_agent.store.sqlite import MIGRATIONS, SCHEMA_VERSION, SQLiteStore
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ async def test_a_version_2_database_migrates_and_old_rows_have_no_tenant(tmp_pat
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
     for version, script in enumerate(MIGRATIONS[:2], start=1):
-        for statement in _split_sql(script):
+        for statement in split_sql(script):
             conn.execute(statement)
         conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
     conn.execute(
