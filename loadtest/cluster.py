@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import shutil
 import socket
@@ -35,38 +36,91 @@ SERVER_LINES = 3
 READY_TIMEOUT_S = 60.0
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def _wait_backends_up(stats_url: str, instances: int, deadline: float) -> None:
-    """Until HAProxy's REST backend shows all its server lines UP."""
-    last = ""
-    while time.monotonic() < deadline:
+class Haproxy:
+    """Debian's ``haproxy`` running ``config`` (the shipped file by default) in front of
+    ``instances`` (``host:port``; its three server lines take them round robin), listening on
+    a free port, its stats page on another; ``log``: where its output goes (else nowhere).
+    Context manager; always stopped."""
+
+    def __init__(
+        self, instances: list[str], config: Path = HAPROXY_CFG, log: Path | None = None
+    ) -> None:
+        binary = shutil.which("haproxy") or "/usr/sbin/haproxy"
+        if not os.path.exists(binary):
+            raise RuntimeError("haproxy is not installed (Debian: apt-get install haproxy)")
+        if not instances:
+            raise ValueError("no instance to balance to")
+        listen, stats = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{listen}"
+        self.stats_url = f"http://127.0.0.1:{stats}"
+        self.log = log
+        env = {
+            **os.environ,
+            "VA_LISTEN": f"127.0.0.1:{listen}",
+            "VA_STATS": f"127.0.0.1:{stats}",
+            **{f"VA_INSTANCE_{i + 1}": instances[i % len(instances)] for i in range(SERVER_LINES)},
+        }
+        command = [binary, "-db", "-f", str(config)]
+        with contextlib.ExitStack() as stack:
+            out = subprocess.DEVNULL if log is None else stack.enter_context(open(log, "wb"))
+            self.proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+    def states(self, backend: str) -> dict[str, str]:
+        """HAProxy's view of each server line of ``backend`` (``UP``, ``DOWN`` ...)."""
+        csv = httpx.get(f"{self.stats_url}/;csv", timeout=5.0).text
+        out = {}
+        for line in csv.splitlines()[1:]:
+            cols = line.split(",")
+            if cols[0] == backend and cols[1].startswith("instance"):
+                out[cols[1]] = cols[17]
+        return out
+
+    def wait_states(self, backend: str, want: dict[str, str], timeout: float) -> None:
+        """Until each server line named in ``want`` is in its state (a prefix: ``UP``);
+        :class:`RuntimeError` with what it saw (and HAProxy's log) past ``timeout``."""
+        deadline = time.monotonic() + timeout
+        seen: dict[str, str] | str = {}
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"haproxy exited: {self._log_tail()}")
+            try:
+                seen = self.states(backend)
+                if all(seen.get(k, "").startswith(v) for k, v in want.items()):
+                    return
+            except httpx.HTTPError as exc:  # not listening yet
+                seen = type(exc).__name__
+            time.sleep(0.2)
+        raise RuntimeError(f"{backend}: {seen}, wanted {want}; {self._log_tail()}")
+
+    def _log_tail(self) -> str:
+        if self.log is None or not self.log.exists():
+            return "(no log)"
+        return self.log.read_text(errors="replace")[-2000:]
+
+    def stop(self) -> None:
+        self.proc.terminate()
         try:
-            csv = httpx.get(f"{stats_url}/;csv", timeout=2.0).text
-            states = [
-                line.split(",")[17]
-                for line in csv.splitlines()[1:]
-                if line.startswith("instances,instance")
-            ]
-            last = ",".join(states)
-            if len(states) == SERVER_LINES and all(s.startswith("UP") for s in states):
-                return
-        except httpx.HTTPError as exc:
-            last = type(exc).__name__
-        time.sleep(0.2)
-    raise RuntimeError(f"HAProxy did not see the {instances} instances up: {last}")
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+    def __enter__(self) -> Haproxy:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 def run_from_args(args: argparse.Namespace) -> dict[str, Any]:
     if not 1 <= args.instances <= SERVER_LINES:
         raise SystemExit(f"--instances must be 1 to {SERVER_LINES} (the shipped config's lines)")
-    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
-    if not os.path.exists(haproxy):
-        raise SystemExit("haproxy is not installed (Debian: apt-get install haproxy)")
     think = (
         (0.0, 0.0) if args.think == 0 else (1.0, 3.0) if args.think is None else (0.0, args.think)
     )
@@ -74,43 +128,30 @@ def run_from_args(args: argparse.Namespace) -> dict[str, Any]:
     if args.database:
         env["VOICE_AGENT_DATABASE_URL"] = args.database
     servers: list[ServerProcess] = []
-    proxy: subprocess.Popen[bytes] | None = None
     try:
         for n in range(1, args.instances + 1):
             servers.append(
                 ServerProcess(env={**env, "VOICE_AGENT_INSTANCE_ID": f"load{n}"}).start()
             )
-        listen, stats = _free_port(), _free_port()
-        ports = [int(str(s.listening["port"])) for s in servers]
-        proxy_env = {
-            **os.environ,
-            "VA_LISTEN": f"127.0.0.1:{listen}",
-            "VA_STATS": f"127.0.0.1:{stats}",
-            **{f"VA_INSTANCE_{i + 1}": f"127.0.0.1:{ports[i % len(ports)]}" for i in range(3)},
-        }
-        proxy = subprocess.Popen(
-            [haproxy, "-db", "-f", str(args.haproxy_config)],
-            env=proxy_env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        _wait_backends_up(
-            f"http://127.0.0.1:{stats}", args.instances, time.monotonic() + READY_TIMEOUT_S
-        )
-        url = f"http://127.0.0.1:{listen}"
-        runs = [
-            asyncio.run(
-                text.run(url, API_KEY, args.conversations, args.turns, think, args.seed + i, 30.0)
-            )
-            for i in range(args.repeat)
-        ]
+        addresses = [f"127.0.0.1:{s.listening['port']}" for s in servers]
+        with Haproxy(addresses, args.haproxy_config) as proxy:
+            lines = {f"instance{n}": "UP" for n in range(1, SERVER_LINES + 1)}
+            proxy.wait_states("instances", lines, READY_TIMEOUT_S)
+            runs = [
+                asyncio.run(
+                    text.run(
+                        proxy.url,
+                        API_KEY,
+                        args.conversations,
+                        args.turns,
+                        think,
+                        args.seed + i,
+                        30.0,
+                    )
+                )
+                for i in range(args.repeat)
+            ]
     finally:
-        if proxy is not None:
-            proxy.terminate()
-            try:
-                proxy.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proxy.kill()
         for srv in servers:
             srv.stop()
     rates = [float(r["turns_per_s"]) for r in runs]

@@ -8,14 +8,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import os
-import shutil
-import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,56 +21,33 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from loadtest import text as text_load
-from tests.integration.server import REPO_ROOT, ServerProcess, start_server
+from loadtest.cluster import HAPROXY_CFG, Haproxy
+from tests.integration.server import ServerProcess, start_server
 from tests.postgres import scratch_database
 
 API_KEY = "scale-key"
 METRICS_KEY = "scale-metrics"
-HAPROXY_CFG = REPO_ROOT / "config" / "haproxy" / "haproxy.cfg"
 #: Instances beat every half second: one silent for two seconds is lost.
 HEARTBEAT_S = 0.5
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
 class Cluster:
     database: str
     instances: list[ServerProcess]
-    url: str
-    stats: str
-    haproxy: subprocess.Popen[bytes]
-    log: Path
+    haproxy: Haproxy
     figures: dict[str, Any] = field(default_factory=dict)
 
-    def server_states(self, backend: str) -> dict[str, str]:
-        """HAProxy's view of each instance in ``backend`` (``UP``, ``DOWN`` ...)."""
-        r = httpx.get(f"{self.stats}/;csv", timeout=5)
-        out = {}
-        for line in r.text.splitlines()[1:]:
-            cols = line.split(",")
-            if cols[0] == backend and cols[1].startswith("instance"):
-                out[cols[1]] = cols[17]
-        return out
+    @property
+    def url(self) -> str:
+        return self.haproxy.url
 
     def wait_states(self, backend: str, want: dict[str, str], timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            states = self.server_states(backend)
-            if all(states.get(k, "").startswith(v) for k, v in want.items()):
-                return
-            assert time.monotonic() < deadline, f"{backend}: {states}, wanted {want}"
-            time.sleep(0.2)
+        self.haproxy.wait_states(backend, want, timeout)
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    haproxy_bin = shutil.which("haproxy") or "/usr/sbin/haproxy"
-    assert os.path.exists(haproxy_bin), "haproxy is not installed (bash .ci/dev test installs it)"
     with scratch_database("va_scale") as database:
         base = {
             "VOICE_AGENT_DATABASE_URL": database,
@@ -83,7 +55,6 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             "VOICE_AGENT_HEARTBEAT_S": str(HEARTBEAT_S),
         }
         instances: list[ServerProcess] = []
-        haproxy: subprocess.Popen[bytes] | None = None
         try:
             # instance1 takes no call (0 slots), instance2 has speech, instance3 has none
             specs = [({"VOICE_AGENT_MAX_CALLS": "0"}, False), ({}, True), ({}, False)]
@@ -91,41 +62,12 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
                 env = {**base, **extra, "VOICE_AGENT_INSTANCE_ID": f"instance{n}"}
                 data = tmp_path_factory.mktemp(f"instance{n}") / "data"
                 instances.append(start_server(data, env, speech=speech, timeout=180))
-            listen, stats = _free_port(), _free_port()
             log = tmp_path_factory.mktemp("haproxy") / "haproxy.log"
-            env = {
-                **os.environ,
-                "VA_LISTEN": f"127.0.0.1:{listen}",
-                "VA_STATS": f"127.0.0.1:{stats}",
-                **{f"VA_INSTANCE_{i + 1}": f"127.0.0.1:{s.port}" for i, s in enumerate(instances)},
-            }
-            with open(log, "wb") as out:
-                haproxy = subprocess.Popen(
-                    [haproxy_bin, "-db", "-f", str(HAPROXY_CFG)],
-                    env=env,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                )
-            c = Cluster(
-                database, instances, f"http://127.0.0.1:{listen}",
-                f"http://127.0.0.1:{stats}", haproxy, log,
-            )  # fmt: skip
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    c.wait_states("instances", {f"instance{n}": "UP" for n in (1, 2, 3)}, 1)
-                    break
-                except (AssertionError, httpx.HTTPError):
-                    assert haproxy.poll() is None, log.read_text()
-                    assert time.monotonic() < deadline, log.read_text()
-            yield c
+            addresses = [f"127.0.0.1:{s.port}" for s in instances]
+            with Haproxy(addresses, HAPROXY_CFG, log) as haproxy:  # the file users get
+                haproxy.wait_states("instances", {f"instance{n}": "UP" for n in (1, 2, 3)}, 30)
+                yield Cluster(database, instances, haproxy)
         finally:
-            if haproxy is not None:
-                haproxy.terminate()
-                try:
-                    haproxy.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    haproxy.kill()
             for srv in instances:
                 srv.stop()
 
