@@ -10,8 +10,8 @@ instances starting together migrate once; a database newer than this code is ref
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from typing import Final
 
 import psycopg
@@ -145,6 +145,18 @@ async def _configure(conn: AsyncConnection[tuple[object, ...]]) -> None:
     await conn.commit()
 
 
+@contextmanager
+def _key_taken(record: IdempotencyRecord | None) -> Iterator[None]:
+    """A unique violation on the Idempotency-Key table, raised anywhere inside, becomes
+    :class:`IdempotencyConflict` (other violations pass as they are)."""
+    try:
+        yield
+    except psycopg.errors.UniqueViolation as exc:
+        if record is not None and exc.diag.constraint_name == "idempotency_pkey":
+            raise IdempotencyConflict(record.key) from exc
+        raise
+
+
 class PostgresStore:
     """The store of several instances; ``url``: a ``postgresql://`` connection URL."""
 
@@ -263,22 +275,21 @@ class PostgresStore:
             "DELETE FROM idempotency WHERE created_at < %s",
             (record.created_at - IDEMPOTENCY_TTL_S,),
         )
-        try:
-            await conn.execute(
-                "INSERT INTO idempotency (tenant, key, request_hash, kind, conversation_id,"
-                " turn_index, created_at) VALUES (%s,%s,%s,%s,%s,%s,%s)",
-                (
-                    record.tenant,
-                    record.key,
-                    record.request_hash,
-                    record.kind,
-                    conversation_id,
-                    turn_index,
-                    record.created_at,
-                ),
-            )
-        except psycopg.errors.UniqueViolation as exc:
-            raise IdempotencyConflict(record.key) from exc
+        # a taken key fails the transaction with a unique violation on idempotency_pkey,
+        # when this statement runs or (pipelined) at the next sync: _key_taken names it
+        await conn.execute(
+            "INSERT INTO idempotency (tenant, key, request_hash, kind, conversation_id,"
+            " turn_index, created_at) VALUES (%s,%s,%s,%s,%s,%s,%s)",
+            (
+                record.tenant,
+                record.key,
+                record.request_hash,
+                record.kind,
+                conversation_id,
+                turn_index,
+                record.created_at,
+            ),
+        )
 
     async def save_turns(
         self,
@@ -290,7 +301,7 @@ class PostgresStore:
         # before the commit (two round trips, not one per statement)
         upsert = upsert_turn_sql("%s")
         async with self._pool.connection() as conn, conn.pipeline():
-            try:
+            with _key_taken(idempotency):
                 async with conn.transaction():
                     if idempotency is not None:
                         first = min((t.index for t in turns), default=None)
@@ -300,21 +311,15 @@ class PostgresStore:
                     for t, cur in zip(turns, cursors, strict=True):
                         if await cur.fetchone() is None:
                             raise TurnConflict(conv.id, t.index)
-            except psycopg.errors.UniqueViolation as exc:
-                if idempotency is not None and exc.diag.constraint_name == "idempotency_pkey":
-                    raise IdempotencyConflict(idempotency.key) from exc
-                raise
 
     async def update_conversation(
         self, conv: Conversation, idempotency: IdempotencyRecord | None = None
     ) -> None:
-        async with self._tx() as conn:
-            if idempotency is not None:
-                await self._remember_key(conn, idempotency, conv.id, None)
-            await conn.execute(
-                update_conversation_sql("%s"),
-                conversation_values(conv),
-            )
+        with _key_taken(idempotency):
+            async with self._tx() as conn:
+                if idempotency is not None:
+                    await self._remember_key(conn, idempotency, conv.id, None)
+                await conn.execute(update_conversation_sql("%s"), conversation_values(conv))
 
     # -- reads ------------------------------------------------------------------------------
     async def get_conversation(self, conversation_id: str) -> Conversation | None:
