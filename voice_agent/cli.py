@@ -347,6 +347,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from voice_agent.bench_voice import bench_telephony_wer
 
         result = bench_telephony_wer(args)
+    elif args.what == "barge-in":
+        from voice_agent.bench_bargein import bench_bargein, summary_text
+
+        result = bench_bargein(args)
+        if not args.json:
+            print(summary_text(result))
+            return 0
     else:  # text: the same run as `python -m loadtest text`
         from loadtest.text import run_from_args
 
@@ -683,6 +690,19 @@ def build_parser() -> argparse.ArgumentParser:
         default="twilio",
         help="realtime: /v1/realtime sessions of the official openai SDK, 8 kHz mu-law",
     )
+    bb = bench_sub.add_parser(
+        "barge-in", help="speech over the agent: backchannels vs interruptions, time to silence"
+    )
+    bb.add_argument("--json", action="store_true", help="one-line JSON (else a summary)")
+    bb.add_argument("--lang", default="en,es", help="en, es or en,es (default)")
+    bb.add_argument(
+        "--per-kind", type=int, default=20, help="cases per kind per language (default 20)"
+    )
+    bb.add_argument("--seed", type=int, default=0, help="picks, speeds, levels, placement")
+    bb.add_argument(
+        "--concurrency", type=int, default=1, help="calls at a time (more slow the timings)"
+    )
+    bb.add_argument("--url", help="a running server (key: VOICE_AGENT_API_KEY); default: start one")
     from loadtest.text import add_arguments as add_text_arguments
 
     add_text_arguments(
