@@ -106,6 +106,12 @@ EXPERIMENT_OUTCOMES = Counter(
     "Outcomes recorded on conversations of the running experiment, by variant.",
     ["experiment", "variant", "converted"],
 )
+INTERJECTIONS = Counter(
+    "voice_agent_interjections_total",
+    "Caller speech over the agent, by what it was judged: interrupt (the agent stopped) or"
+    " backchannel (it went on).",
+    ["verdict"],
+)
 ERRORS = Counter("voice_agent_errors_total", "Errors reported to clients, by code.", ["code"])
 TURNS = Counter("voice_agent_turns_total", "Customer turns handled.", ["channel", "lang"])
 CONVERSATIONS = Counter(

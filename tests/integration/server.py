@@ -211,6 +211,18 @@ def stored_api_key(server: ServerProcess) -> str:
     return (server.data_dir / "api_key").read_text(encoding="utf-8").strip()
 
 
+def stored_conversation(server: ServerProcess, conversation_id: str) -> dict[str, Any]:
+    """``GET /v1/conversations/{id}`` with the key ``serve`` generated."""
+    answer = httpx.get(
+        f"{server.url}/v1/conversations/{conversation_id}",
+        headers={"Authorization": f"Bearer {stored_api_key(server)}"},
+        timeout=10,
+    )
+    answer.raise_for_status()
+    conv: dict[str, Any] = answer.json()
+    return conv
+
+
 def run_serve_expecting_exit(
     data_dir: Path,
     env: Mapping[str, str] | None = None,

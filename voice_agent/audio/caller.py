@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from voice_agent.audio.codec import AudioFormat, decode
+from voice_agent.audio.echo import EchoCanceller
 from voice_agent.audio.resample import StreamResampler
 from voice_agent.audio.turn_detector import TurnDetector, TurnEvent
 from voice_agent.audio.vad import FRAME_MS, SAMPLE_RATE
@@ -54,11 +55,14 @@ class CallerAudio:
         *,
         keep_s: float = 60.0,
         pad_ms: float = 150.0,
+        echo: EchoCanceller | None = None,
     ) -> None:
         self.format = AudioFormat.parse(fmt)
         self.vad = vad
         self.detector = detector
         self.pad_ms = pad_ms
+        #: removes the agent's own voice before anything listens (``None``: kept as is)
+        self.echo = echo
         self._resampler = StreamResampler(self.format.sample_rate, SAMPLE_RATE)
         self._capacity = int(keep_s * SAMPLE_RATE)
         self._buf = np.zeros(self._capacity, dtype=np.int16)
@@ -101,6 +105,8 @@ class CallerAudio:
     ) -> list[TurnEvent]:
         """Feed int16 samples at the wire rate (already decoded)."""
         pcm16k = self._resampler.process(samples)
+        if self.echo is not None:
+            pcm16k = self.echo.process(pcm16k)
         self._append(pcm16k)
         if not detect:
             self.last_probs = []
@@ -117,6 +123,8 @@ class CallerAudio:
         """The client ended its input (e.g. ``input_audio_buffer.commit``): flush the
         resampler and close any open turn."""
         tail = self._resampler.flush()
+        if tail.size and self.echo is not None:
+            tail = self.echo.process(tail)
         events: list[TurnEvent] = []
         if tail.size:
             self._append(tail)

@@ -13,9 +13,11 @@ Events (all times are stream times in ms):
 
 * :class:`SpeechStarted` - ``min_speech_ms`` of continuous speech were heard; ``t_ms`` is
   when that speech began. Clicks shorter than ``min_speech_ms`` produce nothing.
-* :class:`BargeIn` - the current turn has ``barge_in_min_ms`` of voiced speech: if the agent
-  is talking, this is the moment to stop it (short noises and backchannels never get here;
-  short utterances are judged by their transcript with :func:`is_backchannel`).
+* :class:`BargeIn` - the current turn has ``barge_in_min_ms`` of voiced speech, then again
+  every ``barge_in_step_ms`` more, up to ``barge_in_max_ms``: if the agent is talking, the
+  moments to judge what the caller has said over it so far (an interruption stops the
+  agent, a backchannel does not: :mod:`voice_agent.call.interruption`). ``voiced_ms`` says
+  how much was heard; the last one has ``last=True``.
 * :class:`SpeechStopped` - ``stop_hangover_ms`` of silence after speech; ``t_ms`` is the end
   of speech. The moment to START transcribing speculatively.
 * :class:`SpeechResumed` - speech came back (for ``resume_min_ms``) after
@@ -39,14 +41,11 @@ and speech continues while ``prob >= stop_threshold``.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, TypeAlias
 
 __all__ = [
-    "BACKCHANNELS",
     "SEMANTIC_EAGERNESS",
     "BargeIn",
     "Eagerness",
@@ -60,7 +59,6 @@ __all__ = [
     "TurnDetector",
     "TurnEvent",
     "TurnState",
-    "is_backchannel",
     "semantic_config",
 ]
 
@@ -115,6 +113,13 @@ def semantic_config(eagerness: Eagerness | str) -> SemanticConfig:
 
 #: Silence (ms) after speech that ends the caller's turn (``server_vad``), unless set.
 SILENCE_MS: Final = 500.0
+#: Voiced speech over the agent (ms) before what was said is first judged: speech is only
+#: confirmed after ``min_speech_ms`` (200), so the first judgement comes with it.
+BARGE_IN_MIN_MS: Final = 200.0
+#: Judged again after every this much more voiced speech while the caller goes on.
+BARGE_IN_STEP_MS: Final = 160.0
+#: The last judgement (``BargeIn.last``): anything with content stops the agent then.
+BARGE_IN_MAX_MS: Final = 1600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +132,9 @@ class TurnConfig:
     stop_hangover_ms: float = 200.0
     silence_ms: float = SILENCE_MS
     resume_min_ms: float = 96.0
-    barge_in_min_ms: float = 400.0
+    barge_in_min_ms: float = BARGE_IN_MIN_MS
+    barge_in_step_ms: float = BARGE_IN_STEP_MS
+    barge_in_max_ms: float = BARGE_IN_MAX_MS
     frame_ms: float = 32.0
     #: the semantic step (``None``: silence only, ``server_vad``)
     semantic: SemanticConfig | None = None
@@ -141,6 +148,8 @@ class TurnConfig:
         for name in ("min_speech_ms", "stop_hangover_ms", "resume_min_ms", "barge_in_min_ms"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0")
+        if self.barge_in_step_ms <= 0:
+            raise ValueError("barge_in_step_ms must be > 0")
         if self.frame_ms <= 0:
             raise ValueError("frame_ms must be > 0")
         if self.silence_ms < self.stop_hangover_ms:
@@ -157,8 +166,12 @@ class SpeechStarted:
 
 @dataclass(frozen=True, slots=True)
 class BargeIn:
+    """Time to judge the speech of this turn (see the module docstring)."""
+
     t_ms: float
     speech_start_ms: float
+    voiced_ms: float = 0.0
+    last: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +231,7 @@ class TurnDetector:
         self._turn_start = 0.0
         self._speech_end = 0.0  # end of the last voiced frame of the turn
         self._voiced_ms = 0.0  # voiced time in the current turn
-        self._barged = False
+        self._next_judge: float | None = self.config.barge_in_min_ms
         self._last_t: float | None = None
 
     @property
@@ -252,7 +265,7 @@ class TurnDetector:
                 self._turn_start = self._cand_start
                 self._speech_end = end
                 self._voiced_ms = end - self._cand_start
-                self._barged = False
+                self._next_judge = cfg.barge_in_min_ms
                 self._cand_start = None
                 events.append(SpeechStarted(self._turn_start))
                 self._check_barge_in(end, events)
@@ -333,9 +346,13 @@ class TurnDetector:
         return events
 
     def _check_barge_in(self, end: float, events: list[TurnEvent]) -> None:
-        if not self._barged and self._voiced_ms >= self.config.barge_in_min_ms:
-            self._barged = True
-            events.append(BargeIn(end, self._turn_start))
+        cfg = self.config
+        due = self._next_judge
+        if due is None or self._voiced_ms < due:
+            return
+        last = self._voiced_ms >= cfg.barge_in_max_ms
+        events.append(BargeIn(end, self._turn_start, self._voiced_ms, last))
+        self._next_judge = None if last else self._voiced_ms + cfg.barge_in_step_ms
 
     def _after_silence(self, end: float, events: list[TurnEvent]) -> None:
         silent = end - self._speech_end
@@ -352,144 +369,3 @@ class TurnDetector:
         last = self._last_t
         self.reset()
         self._last_t = last
-
-
-# --------------------------------------------------------------------------- backchannels
-
-#: Short acknowledgements that must not cut the agent off, by language ("*" = any).
-#: Entries are normalised (lower case, no accents, no punctuation, hyphens removed).
-BACKCHANNELS: Final[dict[str, frozenset[str]]] = {
-    "*": frozenset(
-        {
-            "mm",
-            "mmm",
-            "mhm",
-            "mmhm",
-            "mmhmm",
-            "hm",
-            "hmm",
-            "uhhuh",
-            "uhuh",
-            "aha",
-            "ah",
-            "oh",
-            "ok",
-            "okay",
-            "okey",
-            "ajá",
-            "aja",
-        }
-    ),
-    "en": frozenset(
-        {
-            "yeah",
-            "yes",
-            "yep",
-            "yup",
-            "ya",
-            "right",
-            "sure",
-            "alright",
-            "all right",
-            "i see",
-            "got it",
-            "uh",
-            "huh",
-            "cool",
-            "great",
-            "nice",
-            "indeed",
-            "exactly",
-            "true",
-            "of course",
-            "go on",
-            "fine",
-            "good",
-            "sounds good",
-            "makes sense",
-            "understood",
-            "oh ok",
-            "oh okay",
-            "yeah yeah",
-            "right right",
-            "uh huh",
-            "mm hm",
-            "mm hmm",
-        }
-    ),
-    "es": frozenset(
-        {
-            "si",
-            "sí",
-            "ya",
-            "claro",
-            "vale",
-            "bueno",
-            "bien",
-            "exacto",
-            "entiendo",
-            "de acuerdo",
-            "perfecto",
-            "ajá",
-            "aja",
-            "eso",
-            "eso es",
-            "okey",
-            "ok",
-            "ya veo",
-            "cierto",
-            "por supuesto",
-            "claro que si",
-            "muy bien",
-            "esta bien",
-            "sigue",
-            "ah ya",
-            "aha",
-        }
-    ),
-}
-_MAX_BACKCHANNEL_WORDS: Final = 4
-_PUNCT = re.compile(r"[^\w\s']+", re.UNICODE)
-
-
-def _normalise(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    no_accents = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    no_hyphens = no_accents.replace("-", "")
-    return " ".join(_PUNCT.sub(" ", no_hyphens).split())
-
-
-def _phrase_set(lang: str) -> frozenset[str]:
-    base = lang.split("-")[0].split("_")[0].lower() if lang else ""
-    phrases = set(BACKCHANNELS["*"]) | set(BACKCHANNELS.get(base, frozenset()))
-    if base not in BACKCHANNELS:  # unknown language: accept every known acknowledgement
-        for words in BACKCHANNELS.values():
-            phrases |= words
-    return frozenset(_normalise(p) for p in phrases)
-
-
-def is_backchannel(text: str, lang: str = "en") -> bool:
-    """True when ``text`` is only a short acknowledgement ("mm-hm", "uh-huh", "yeah", "ok",
-    "ajá", "sí", "ya", "claro", "vale"...) that should not interrupt the agent.
-
-    Also True for text with no words (a noise transcribed as nothing or as punctuation).
-    Accent-, case- and punctuation-insensitive; repeated acknowledgements ("yeah, yeah ok")
-    count, at most four words; anything with content ("yeah but it's too expensive") is not.
-    """
-    norm = _normalise(text)
-    if not norm:
-        return True
-    words = norm.split()
-    if len(words) > _MAX_BACKCHANNEL_WORDS:
-        return False
-    phrases = _phrase_set(lang)
-    # Greedy cover of the words by known phrases, longest first.
-    i = 0
-    while i < len(words):
-        for size in (3, 2, 1):
-            if i + size <= len(words) and " ".join(words[i : i + size]) in phrases:
-                i += size
-                break
-        else:
-            return False
-    return True

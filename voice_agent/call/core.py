@@ -43,6 +43,8 @@ import structlog
 from voice_agent import metrics
 from voice_agent.audio import codec
 from voice_agent.audio.caller import CallerAudio
+from voice_agent.audio.echo import EchoCanceller
+from voice_agent.audio.resample import StreamResampler
 from voice_agent.audio.turn_detector import (
     BargeIn as DetectedBargeIn,
 )
@@ -53,14 +55,15 @@ from voice_agent.audio.turn_detector import (
     TurnConfig,
     TurnDetector,
     TurnEvent,
-    is_backchannel,
     semantic_config,
 )
 from voice_agent.audio.turn_detector import SpeechStarted as DetectedSpeechStarted
 from voice_agent.audio.turn_detector import SpeechStopped as DetectedSpeechStopped
+from voice_agent.audio.vad import SAMPLE_RATE
 from voice_agent.call import events as ev
 from voice_agent.call.config import CallConfig, TurnDetection
 from voice_agent.call.events import CallError, EndReason, new_id
+from voice_agent.call.interruption import Verdict, is_echo, judge
 from voice_agent.call.live import WindDown
 from voice_agent.call.ports import Conversations, Speech
 from voice_agent.call.reply import ReplyStream
@@ -76,6 +79,7 @@ from voice_agent.call.session import (
     FloorAction,
     FloorError,
     HoldReply,
+    JudgeSpeech,
     PlaybackClock,
     SpeakReply,
     StartSpeculation,
@@ -117,6 +121,9 @@ TRANSCRIBE_LEAD_MS: Final = 500.0
 #: Smart Turn sees the turn from this much before its first speech (to the check)
 SMART_TURN_BEFORE_MS: Final = 500.0
 SMART_TURN_TIMEOUT_S: Final = 1.0
+#: The longest wait for the transcript of speech over the agent being judged; a later one
+#: is not used (the next judgement, or the turn's own transcript, decides).
+JUDGE_TIMEOUT_S: Final = 2.0
 #: Silence after speech before the speculative transcription starts. Shorter starts sooner
 #: but wastes more transcriptions on pauses inside a sentence (a started Whisper decode
 #: cannot be interrupted); 160 ms measured 8 resumptions on 14 test utterances, 200 ms 4.
@@ -184,6 +191,8 @@ class _Job:
     auto: bool = True
     #: phone keys without speech: a turn of its own (the keys pressed so far)
     keys_only: bool = False
+    #: began while the agent was talking: its transcript may be the agent's echo
+    over_agent: bool = False
 
 
 @dataclass(slots=True)
@@ -255,8 +264,14 @@ class Call:
         if not wait_for_config:
             self.configured.set()
         self.session = CallSession(self._new_turn_taking())
+        #: the agent's own voice, removed from the caller's audio (speakerphones, lines)
+        self.echo = EchoCanceller()
         self.caller = CallerAudio(
-            config.input_format, speech.new_vad(), self._new_detector(), pad_ms=SPEECH_PAD_MS
+            config.input_format,
+            speech.new_vad(),
+            self._new_detector(),
+            pad_ms=SPEECH_PAD_MS,
+            echo=self.echo,
         )
         self.stream_clock = StreamClock()
         self.audio_in: asyncio.Queue[_InChunk] = asyncio.Queue(maxsize=IN_QUEUE_MAX_CHUNKS)
@@ -266,6 +281,10 @@ class Call:
         self.jobs: asyncio.Queue[_Job] = asyncio.Queue(maxsize=8)
         self.tasks: set[asyncio.Task[Any]] = set()
         self.specs: dict[str, _Speculation] = {}
+        #: the judgement of speech over the agent under way (one at a time), and the last
+        #: one made: (caller item, verdict)
+        self.judging: asyncio.Task[None] | None = None
+        self.verdict: tuple[str, Verdict] | None = None
         self.response: _Response | None = None
         self.held: _Held | None = None
         self.agent_items: dict[str, _AgentItem] = {}
@@ -304,6 +323,8 @@ class Call:
                 min_speech_ms=base.min_speech_ms,
                 resume_min_ms=base.resume_min_ms,
                 barge_in_min_ms=base.barge_in_min_ms,
+                barge_in_step_ms=base.barge_in_step_ms,
+                barge_in_max_ms=base.barge_in_max_ms,
                 semantic=sem,
             )
         )
@@ -490,7 +511,16 @@ class Call:
             reason=reason.value,
             conversation_id=conv.id if conv else None,
             duration_s=round(self.clock() - self.started_at, 3),
+            **self._echo_summary(),
         )
+
+    def _echo_summary(self) -> dict[str, float]:
+        """The echo canceller's figures for the end-of-call log line (when it worked)."""
+        stats = self.echo.stats()
+        erle = stats.erle_db
+        if stats.delay is None or erle is None:
+            return {}
+        return {"echo_delay_ms": round(stats.delay / 16, 1), "echo_erle_db": round(erle, 1)}
 
     async def _watchdog(self) -> None:
         while True:
@@ -832,7 +862,7 @@ class Call:
                 self.last_activity = self.clock()
                 actions = turns.speech_started(event.t_ms)
             elif isinstance(event, DetectedBargeIn):
-                actions = turns.barge_in(event.t_ms)
+                actions = turns.barge_in(event.t_ms, event.last)
             elif isinstance(event, DetectedSpeechStopped):
                 actions = turns.speech_stopped(event.t_ms)
             elif isinstance(event, SpeechResumed):
@@ -854,13 +884,28 @@ class Call:
             spec = self.specs.pop(action.item_id, None)
             if spec is not None:
                 spec.cancel()
+        elif isinstance(action, JudgeSpeech):
+            judged = self.verdict[1] if self.verdict and self.verdict[0] == action.item_id else None
+            if action.final and judged is None:
+                # long speech over the agent and not one judgement back (a loaded machine):
+                # it is not waited for any longer; speech this long is taken as meant
+                log.info(
+                    "interjection_unjudged", heard_ms=round(action.t_ms - action.audio_start_ms)
+                )
+                self._carry_out_all(self.session.turns.confirm_interruption(action.item_id))
+            # one at a time: a judgement still running when more speech comes is followed by
+            # the next step's (or, the turn over, by its whole transcript)
+            elif self.judging is None or self.judging.done() or action.final:
+                self.judging = self.spawn(self._judge_speech(action), "call-judge")
         elif isinstance(action, BargeIn):
+            metrics.INTERJECTIONS.labels("interrupt").inc()
             self.emit(ev.SpeechStarted(action.item_id, action.audio_start_ms))
             self._barge_in()
         elif isinstance(action, FinishTurn):
             spec = self.specs.get(action.item_id)
             job = _Job(action.item_id, spec, action.audio_end_ms, self.clock())
             job.auto = self.config.auto_respond
+            job.over_agent = action.over_agent
             if action.interjection:
                 self.spawn(self._interjection(job, action.audio_start_ms), "call-interjection")
             else:
@@ -962,17 +1007,58 @@ class Call:
                 self.spawn,
             )
 
+    async def _judge_speech(self, action: JudgeSpeech) -> None:
+        """What the caller has said over the agent so far, transcribed and judged: an
+        interruption stops the agent (:mod:`voice_agent.call.interruption`)."""
+        audio = self.caller.utterance(
+            action.audio_start_ms,
+            action.t_ms,
+            before_ms=max(self.config.prefix_padding_ms, TRANSCRIBE_LEAD_MS),
+            after_ms=0.0,
+        )
+        try:
+            tr = await self.speech.transcribe(audio, self.config.language, JUDGE_TIMEOUT_S)
+        except Exception as exc:  # the next judgement or the turn's transcript decides
+            log.warning("interjection_judge_failed", error=repr(exc))
+            return
+        text = str(tr.text).strip()
+        heard_ms = round(action.t_ms - action.audio_start_ms)
+        if is_echo(text, self._agent_text(), self.config.language):
+            log.debug("echo_ignored", text=text, heard_ms=heard_ms)
+            self.verdict = (action.item_id, Verdict.BACKCHANNEL)
+            return
+        verdict = judge(text, self.config.language, final=action.final)
+        self.verdict = (action.item_id, verdict)
+        log.debug("interjection_judged", verdict=verdict.value, text=text, heard_ms=heard_ms)
+        if verdict is Verdict.INTERRUPT:
+            log.info("interjection_interrupts", text=text, heard_ms=heard_ms)
+            self._carry_out_all(self.session.turns.confirm_interruption(action.item_id))
+
+    def _agent_text(self) -> str:
+        """What the agent is saying (or said last): the sentences of its latest reply."""
+        for item in reversed(self.agent_items.values()):
+            return " ".join(sentence for sentence, _ in item.segments)
+        return ""
+
     async def _interjection(self, job: _Job, start_ms: float) -> None:
-        """Short speech over the agent: a backchannel is ignored, anything else barges in."""
+        """Speech over the agent that ended before it was judged an interruption: judged on
+        its whole transcript; a backchannel (or nothing) is ignored, anything else barges in."""
         spec = job.spec
         if spec is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(spec.done.wait(), TRANSCRIBE_TIMEOUT_S)
         text = spec.transcript if spec is not None else ""
-        if not text or is_backchannel(text, self.config.language):
+        if is_echo(text, self._agent_text(), self.config.language):
             self.specs.pop(job.item_id, None)
+            metrics.INTERJECTIONS.labels("echo").inc()
+            log.info("echo_ignored", text=text)
+            return
+        if judge(text, self.config.language, final=True) is not Verdict.INTERRUPT:
+            self.specs.pop(job.item_id, None)
+            metrics.INTERJECTIONS.labels("backchannel").inc()
             log.info("backchannel_ignored", text=text)
             return
+        metrics.INTERJECTIONS.labels("interrupt").inc()
         self.emit(ev.SpeechStarted(job.item_id, start_ms))
         self._barge_in()
         # transcribed over the agent, not prepared: the turn worker prepares it once the
@@ -1018,6 +1104,19 @@ class Call:
         self.specs.pop(job.item_id, None)
         if spec.error and not spec.transcript:
             self.emit(ev.TranscriptionFailed(job.item_id, "transcription_failed", spec.error))
+            self._turn_failed()
+            return
+        if job.over_agent and is_echo(spec.transcript, self._agent_text(), self.config.language):
+            # began over the agent and outlasted it: the agent's own voice came back
+            metrics.INTERJECTIONS.labels("echo").inc()
+            log.info("echo_ignored", item_id=job.item_id, text=spec.transcript)
+            self.emit(
+                ev.TranscriptionFailed(
+                    job.item_id,
+                    "echo_of_agent",
+                    "the speech heard was the agent's own voice coming back on the line",
+                )
+            )
             self._turn_failed()
             return
         if not spec.transcript and not job.keys_only and not self.dtmf_digits:
@@ -1166,6 +1265,10 @@ class Call:
         self.emit(ev.ResponseStarted(response_id, item_id, self.conv.id))
         t_resp = time.perf_counter()
         step = int(rate * DELTA_MS / 1000)
+        # the echo canceller's reference: the reply at 16 kHz, placed on the caller's stream
+        # clock where it is expected to be played (from the first chunk on, in real time)
+        to_16k = StreamResampler(rate, SAMPLE_RATE)
+        ref_at: float | None = None
         sent_ms = 0.0
         new_sentence = True
         exhausted = False  # every sentence of the reply was synthesized and sent
@@ -1214,6 +1317,13 @@ class Call:
                         ) * 1000
                         if reply.tts_first_ms is not None:
                             timings["tts_first_chunk"] = reply.tts_first_ms
+                    if clock.start is None:
+                        at_ms = self.stream_clock.stream_at(now)
+                        ref_at = None if at_ms is None else at_ms * SAMPLE_RATE / 1000
+                    if ref_at is not None:
+                        ref = to_16k.process(piece)
+                        self.echo.reference(int(ref_at), ref)
+                        ref_at += ref.size
                     piece_ms = piece.size * 1000.0 / rate
                     sent_ms += piece_ms
                     self.emit(ev.ResponseAudio(response_id, item_id, piece, sent_ms))
@@ -1247,6 +1357,11 @@ class Call:
             if not truncated and (status == "incomplete" or not exhausted):
                 # all that was sent was heard, but the reply had more to say
                 truncated = True
+        log.debug("echo_state", **self._echo_summary())
+        if status != "completed":  # what was not played will not come back as an echo
+            cut_ms = self.stream_clock.stream_at(self.clock())
+            if cut_ms is not None:
+                self.echo.stop_reference(int(cut_ms * SAMPLE_RATE / 1000))
         resp = self.response
         if status == "cancelled" and resp is not None:
             done_reason = resp.cancel_reason

@@ -57,6 +57,18 @@ class CancelSpeculation:
 
 
 @dataclass(frozen=True, slots=True)
+class JudgeSpeech:
+    """The caller has talked over the agent from ``audio_start_ms`` to ``t_ms``: transcribe
+    that and judge it (:func:`voice_agent.call.interruption.judge`, ``final`` as given);
+    an interruption is confirmed with :meth:`TurnTaking.confirm_interruption`."""
+
+    item_id: str
+    audio_start_ms: float
+    t_ms: float
+    final: bool
+
+
+@dataclass(frozen=True, slots=True)
 class BargeIn:
     """The caller really talks over the agent: stop the response now and announce speech."""
 
@@ -73,9 +85,13 @@ class FinishTurn:
     audio_start_ms: float
     audio_end_ms: float
     interjection: bool
+    #: it began while the agent was talking (its transcript may be the agent's own echo)
+    over_agent: bool = False
 
 
-TurnAction = EmitSpeechStarted | StartSpeculation | CancelSpeculation | BargeIn | FinishTurn
+TurnAction = (
+    EmitSpeechStarted | StartSpeculation | CancelSpeculation | JudgeSpeech | BargeIn | FinishTurn
+)
 
 
 @dataclass(slots=True)
@@ -87,15 +103,18 @@ class _Speech:
     #: Came while the agent was talking and is not (yet) confirmed as a barge-in.
     interjection: bool = False
     speculating: bool = False
+    #: began while the agent was talking
+    over_agent: bool = False
 
 
 class TurnTaking:
     """Turn-taking state of one session, fed with the turn detector's events (stream time).
 
     Speech that starts while the agent holds the floor is an *interjection*: it is not
-    announced and does not stop the agent unless the detector reports a barge-in (enough
-    voiced speech, see ``TurnConfig.barge_in_min_ms``) or, when it ends sooner, its
-    transcript is not a backchannel such as "mm-hm" (the endpoint checks, see
+    announced and does not stop the agent unless what was said so far, judged each time the
+    detector reports more voiced speech (``TurnConfig.barge_in_*``, :class:`JudgeSpeech`),
+    is an interruption ("wait", "no", a question) rather than a backchannel ("mm-hm", "yeah
+    yeah sure"), or, when it ends first, its whole transcript is (the endpoint checks, see
     :class:`FinishTurn`).
     """
 
@@ -128,16 +147,33 @@ class TurnTaking:
             self._speech.active = True
             return []
         interjection = self.agent_speaking
-        self._speech = _Speech(self._new_id(), t_ms, interjection=interjection)
+        self._speech = _Speech(
+            self._new_id(), t_ms, interjection=interjection, over_agent=interjection
+        )
         if interjection:
             # Over the agent: wait for a barge-in or a transcript before announcing.
             return []
         return [EmitSpeechStarted(self._speech.item_id, t_ms)]
 
-    def barge_in(self, t_ms: float) -> list[TurnAction]:
-        """The detector heard enough voiced speech in this turn to be a real interruption."""
+    def barge_in(self, t_ms: float, last: bool = False) -> list[TurnAction]:
+        """The detector heard more voiced speech in this turn: over the agent, it is time to
+        judge what was said so far (``last``: for the last time before it ends)."""
         s = self._speech
         if s is not None and s.interjection and self.agent_speaking and self.interrupt_response:
+            return [JudgeSpeech(s.item_id, s.start_ms, t_ms, last)]
+        return []
+
+    def confirm_interruption(self, item_id: str) -> list[TurnAction]:
+        """``item_id``'s speech was judged an interruption: stop the agent, if that speech is
+        still going on over it."""
+        s = self._speech
+        if (
+            s is not None
+            and s.item_id == item_id
+            and s.interjection
+            and self.agent_speaking
+            and self.interrupt_response
+        ):
             s.interjection = False
             return [BargeIn(s.item_id, s.start_ms)]
         return []
@@ -174,7 +210,7 @@ class TurnTaking:
                 out.append(CancelSpeculation(s.item_id))
             out.append(StartSpeculation(s.item_id, s.start_ms, end))
         interjection = s.interjection and self.agent_speaking
-        return [*out, FinishTurn(s.item_id, s.start_ms, end, interjection)]
+        return [*out, FinishTurn(s.item_id, s.start_ms, end, interjection, s.over_agent)]
 
     def agent_started(self) -> None:
         self.agent_speaking = True
@@ -449,6 +485,17 @@ class StreamClock:
     def record(self, stream_end_ms: float, arrival: float) -> None:
         self._ends.append(stream_end_ms)
         self._arrivals.append(arrival)
+
+    def stream_at(self, wall: float, recent: int = 250) -> float | None:
+        """The stream time (ms) of the caller's audio at wall time ``wall``; ``None`` before
+        any chunk. The stream runs in real time; its offset to the wall clock is the least
+        delay over the ``recent`` chunks (a chunk that came late, in a burst, says less
+        about when its audio was captured than the most prompt one)."""
+        if not self._ends:
+            return None
+        n = min(recent, len(self._ends))
+        offset = min(self._arrivals[-i] - self._ends[-i] / 1000.0 for i in range(1, n + 1))
+        return max(0.0, (wall - offset) * 1000.0)
 
     def wall_at(self, t_ms: float) -> float | None:
         if not self._ends:

@@ -33,7 +33,7 @@ import numpy.typing as npt
 
 from voice_agent.audio.resample import StreamResampler
 from voice_agent.audio.smart_turn import SmartTurnError, SmartTurnModel
-from voice_agent.audio.turn_detector import SILENCE_MS, TurnConfig, TurnDetector
+from voice_agent.audio.turn_detector import BARGE_IN_MIN_MS, SILENCE_MS, TurnConfig, TurnDetector
 from voice_agent.audio.vad import SileroModel, SileroVAD
 from voice_agent.speech import defaults
 from voice_agent.speech.scheduler import DeadlineExecutor, tts_worker_count, usable_cpus
@@ -110,7 +110,7 @@ class SpeechConfig:
     stop_hangover_ms: float = 200.0
     silence_ms: float = SILENCE_MS
     resume_min_ms: float = 96.0
-    barge_in_min_ms: float = 400.0
+    barge_in_min_ms: float = BARGE_IN_MIN_MS
     data_dir: str = "data"
     warm_up: bool = True
 

@@ -22,7 +22,6 @@ from voice_agent.audio.turn_detector import (
     TurnDetector,
     TurnEvent,
     TurnState,
-    is_backchannel,
 )
 from voice_agent.audio.vad import SileroModel, SileroVAD
 
@@ -42,14 +41,19 @@ def frames(ms: float, p: float) -> list[float]:
 
 
 def kinds(events: list[TurnEvent]) -> list[str]:
-    return [type(e).__name__ for e in events]
+    """Event names, without the barge-in judgements (tested on their own)."""
+    return [type(e).__name__ for e in events if not isinstance(e, BargeIn)]
+
+
+def turn_events(events: list[TurnEvent]) -> list[TurnEvent]:
+    return [e for e in events if not isinstance(e, BargeIn)]
 
 
 def test_utterance_gives_start_stop_end() -> None:
     probs = frames(320, 0.0) + frames(960, 0.9) + frames(960, 0.05)
-    events = run(probs)
-    assert kinds(events) == ["SpeechStarted", "BargeIn", "SpeechStopped", "EndOfTurn"]
-    started, _, stopped, end = events
+    events = turn_events(run(probs))
+    assert kinds(events) == ["SpeechStarted", "SpeechStopped", "EndOfTurn"]
+    started, stopped, end = events
     assert isinstance(started, SpeechStarted) and started.t_ms == 320
     assert isinstance(stopped, SpeechStopped) and stopped.t_ms == 320 + 960
     assert isinstance(end, EndOfTurn)
@@ -94,9 +98,9 @@ def test_hysteresis_keeps_speech_between_thresholds() -> None:
 
 def test_pause_shorter_than_hangover_is_not_a_stop() -> None:
     probs = frames(320, 0.9) + frames(128, 0.1) + frames(320, 0.9) + frames(800, 0.0)
-    events = run(probs)
-    assert kinds(events) == ["SpeechStarted", "BargeIn", "SpeechStopped", "EndOfTurn"]
-    assert isinstance(events[2], SpeechStopped) and events[2].t_ms == 320 + 128 + 320
+    events = turn_events(run(probs))
+    assert kinds(events) == ["SpeechStarted", "SpeechStopped", "EndOfTurn"]
+    assert isinstance(events[1], SpeechStopped) and events[1].t_ms == 320 + 128 + 320
 
 
 def test_resumed_speech_before_end_of_turn() -> None:
@@ -124,19 +128,52 @@ def test_click_after_stop_does_not_resume_nor_delay_end_of_turn() -> None:
     assert end.t_ms == 320 + 512  # 500 ms rounded up to the frame grid
 
 
+def judgements(events: list[TurnEvent]) -> list[BargeIn]:
+    return [e for e in events if isinstance(e, BargeIn)]
+
+
 def test_barge_in_needs_enough_voiced_speech() -> None:
-    short = run(frames(352, 0.9) + frames(800, 0.0))
-    assert not any(isinstance(e, BargeIn) for e in short)
-    long = run(frames(480, 0.9) + frames(800, 0.0))
-    barge = [e for e in long if isinstance(e, BargeIn)]
-    assert len(barge) == 1 and barge[0].t_ms == pytest.approx(416) and barge[0].speech_start_ms == 0
+    cfg = TurnConfig(barge_in_min_ms=400)
+    short = run(frames(352, 0.9) + frames(800, 0.0), cfg)
+    assert not judgements(short)
+    long = judgements(run(frames(480, 0.9) + frames(800, 0.0), cfg))
+    assert long[0].t_ms == pytest.approx(416) and long[0].speech_start_ms == 0
+    assert long[0].voiced_ms == pytest.approx(416) and not long[0].last
 
 
-def test_barge_in_once_per_turn_and_again_next_turn() -> None:
-    one_turn = frames(480, 0.9) + frames(800, 0.0)
-    events = run(one_turn + one_turn)
-    assert sum(isinstance(e, BargeIn) for e in events) == 2
+def test_barge_in_judged_at_min_then_every_step_until_the_last() -> None:
+    cfg = TurnConfig(barge_in_min_ms=200, barge_in_step_ms=160, barge_in_max_ms=1000)
+    got = judgements(run(frames(3000, 0.9) + frames(800, 0.0), cfg))
+    # speech is confirmed after 224 ms (7 frames >= min_speech_ms): judged then, then after
+    # every 160 ms more (on the 32 ms frame grid), the last one at or after 1000 ms
+    assert [e.voiced_ms for e in got] == [224, 384, 544, 704, 864, 1024]
+    assert [e.last for e in got] == [False] * 5 + [True]
+    assert all(e.speech_start_ms == 0 for e in got)
+
+
+def test_barge_in_judgements_count_voiced_speech_only() -> None:
+    cfg = TurnConfig(barge_in_min_ms=200, barge_in_step_ms=160, barge_in_max_ms=1000)
+    # 320 voiced, a 128 ms pause (within the hangover), 320 voiced again
+    got = judgements(run(frames(320, 0.9) + frames(128, 0.1) + frames(320, 0.9), cfg))
+    assert [e.voiced_ms for e in got] == [224, 384, 544]
+
+
+def test_barge_in_judgements_start_again_next_turn() -> None:
+    cfg = TurnConfig(barge_in_min_ms=200, barge_in_step_ms=160, barge_in_max_ms=400)
+    one_turn = frames(800, 0.9) + frames(800, 0.0)
+    events = run(one_turn + one_turn, cfg)
+    assert [e.voiced_ms for e in judgements(events)] == [224, 384, 544] * 2
     assert sum(isinstance(e, EndOfTurn) for e in events) == 2
+
+
+def test_barge_in_step_is_checked() -> None:
+    with pytest.raises(ValueError, match="barge_in_step_ms"):
+        TurnConfig(barge_in_step_ms=0.0)
+
+
+def test_barge_in_max_below_min_makes_the_first_judgement_the_last() -> None:
+    got = judgements(run(frames(800, 0.9), TurnConfig(barge_in_min_ms=400, barge_in_max_ms=0)))
+    assert [(e.voiced_ms, e.last) for e in got] == [(416, True)]
 
 
 def test_force_end_closes_open_turn() -> None:
@@ -181,47 +218,6 @@ def test_real_speech_through_vad(silero_model: SileroModel) -> None:
     assert abs(end.speech_end_ms - (500 + clip.duration_ms)) < 200
 
 
-@pytest.mark.parametrize(
-    ("text", "lang"),
-    [
-        ("Mm-hm.", "en"),
-        ("Uh-huh", "en"),
-        ("yeah", "en"),
-        ("OK.", "en"),
-        ("Yeah, yeah. Okay.", "en"),
-        ("Mhm", "en"),
-        ("Ajá.", "es"),
-        ("Sí, claro.", "es"),
-        ("ya", "es"),
-        ("Vale, vale.", "es"),
-        ("aja", "es"),
-        ("", "en"),
-        ("...", "es"),
-        ("De acuerdo.", "es"),
-        ("I see.", "en"),
-    ],
-)
-def test_backchannels(text: str, lang: str) -> None:
-    assert is_backchannel(text, lang)
-
-
-@pytest.mark.parametrize(
-    ("text", "lang"),
-    [
-        ("Yeah, but it's too expensive.", "en"),
-        ("Wait, stop.", "en"),
-        ("How much is it?", "en"),
-        ("No.", "en"),
-        ("Sí, pero es muy caro.", "es"),
-        ("Espera", "es"),
-        ("ok ok ok ok ok", "en"),
-        ("tell me more", "en"),
-    ],
-)
-def test_not_backchannels(text: str, lang: str) -> None:
-    assert not is_backchannel(text, lang)
-
-
 def _events_for(model: SileroModel, audio: np.ndarray) -> list[str]:
     vad, det = SileroVAD(model), TurnDetector()
     out: list[TurnEvent] = []
@@ -229,7 +225,7 @@ def _events_for(model: SileroModel, audio: np.ndarray) -> list[str]:
     for p in vad.process(audio):
         out += det.feed(p, t)
         t += F
-    return kinds(out)
+    return [type(e).__name__ for e in out]
 
 
 def test_noises_do_not_start_a_turn(silero_model: SileroModel) -> None:
@@ -248,8 +244,9 @@ def test_beep_does_not_start_a_turn(silero_model: SileroModel) -> None:
     assert _events_for(silero_model, np.concatenate([silence(300), beep, silence(800)])) == []
 
 
-def test_backchannel_is_a_turn_but_not_a_barge_in(silero_model: SileroModel) -> None:
+def test_backchannel_is_a_short_turn(silero_model: SileroModel) -> None:
     clip = synthetic_clip("piper_en_backchannel")  # "Uh-huh."
     events = _events_for(silero_model, np.concatenate([silence(300), clip.samples, silence(800)]))
-    assert "BargeIn" not in events
-    assert events == ["SpeechStarted", "SpeechStopped", "EndOfTurn"]
+    # over the agent, its transcript decides (voice_agent.call.interruption), at most twice
+    assert 1 <= events.count("BargeIn") <= 2
+    assert [e for e in events if e != "BargeIn"] == ["SpeechStarted", "SpeechStopped", "EndOfTurn"]

@@ -104,6 +104,81 @@ async def test_barge_in_stops_the_reply_and_stores_what_was_heard(
     assert turns[1][2] is True and turns[1][1] == done.heard
 
 
+async def agent_replying(
+    orch: Orchestrator, speech: FakeSpeech, heard_s: float
+) -> tuple[Harness, int]:
+    """A call whose agent is answering a first turn, ``heard_s`` into its reply; and how
+    many transcriptions were made by then."""
+    h = Harness(orch, speech)
+    await h.start()
+    await h.send(tone(900) + silence(700))
+    await h.next(ev.ResponseAudio)
+    await asyncio.sleep(heard_s)
+    return h, len(speech.transcribed)
+
+
+async def test_an_interruption_stops_the_agent_before_the_caller_finishes(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    speech = FakeSpeech(deque(["I want more energy", "wait"]))
+    h, judged_from = await agent_replying(orch, speech, 0.3)
+    await h.send(tone(320), pace=1.0)  # the first 320 ms of a longer "wait, ..."
+    done: ev.ResponseDone = await h.next(ev.ResponseDone)
+    assert done.status == "cancelled" and done.reason == "turn_detected"
+    # judged on what was heard so far: 224 ms of speech (when it is confirmed) and the
+    # 500 ms before it
+    assert speech.transcribed[judged_from] == pytest.approx(224 + 500, abs=40)
+    await h.send(tone(400) + silence(700), pace=1.0)
+    second: ev.TurnInsights = await h.next(ev.TurnInsights)
+    assert second.transcript == "wait"
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+
+
+@pytest.mark.parametrize("said", ["yeah yeah sure", "mm-hm", "okay, got it", ""])
+async def test_a_backchannel_of_any_length_does_not_stop_the_agent(
+    orch: Orchestrator, store: SQLiteStore, said: str
+) -> None:
+    speech = FakeSpeech(deque(["I want more energy", said]))
+    h, judged_from = await agent_replying(orch, speech, 0.2)
+    # 2.4 s of "yeah yeah sure, mm-hm, ..." over the agent, then quiet
+    await h.send(tone(2400) + silence(700), pace=1.0)
+    done: ev.ResponseDone = await h.next(ev.ResponseDone, wait_s=30)
+    assert done.status == "completed", done
+    assert done.heard == " ".join(speech.synthesized)
+    # judged while it went on, until the last judgement (1.6 s of speech)
+    judged = speech.transcribed[judged_from:]
+    assert len(judged) >= 4 and max(judged) >= 1600 + 500
+    assert not h.of(ev.SpeechStarted)[1:], "the backchannel was announced as a turn"
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+    turns = await stored(store, h)
+    assert [r for r, _, _ in turns] == ["customer", "agent"] and not turns[1][2]
+
+
+async def test_a_long_statement_over_the_agent_stops_it_at_the_last_judgement(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    # one word of content is not enough to cut the agent off until the last judgement
+    speech = FakeSpeech(deque(["I want more energy", "Tengo"]))
+    h, judged_from = await agent_replying(orch, speech, 0.2)
+    await h.send(tone(2000), pace=1.0)
+    done: ev.ResponseDone = await h.next(ev.ResponseDone, wait_s=30)
+    assert done.status == "cancelled" and done.reason == "turn_detected"
+    assert max(speech.transcribed[judged_from:]) >= 1600 + 500
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+
+
+async def test_long_speech_over_the_agent_with_no_judgement_back_stops_it(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    # a loaded machine: every transcription takes longer than a judgement may wait
+    speech = FakeSpeech(deque(["I want more energy", "mm-hm"]), transcribe_delay_s=2.5)
+    h, _ = await agent_replying(orch, speech, 0.2)
+    await h.send(tone(2000), pace=1.0)
+    done: ev.ResponseDone = await h.next(ev.ResponseDone, wait_s=30)
+    assert done.status == "cancelled" and done.reason == "turn_detected"
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+
+
 async def test_truncate_keeps_only_what_the_client_played(
     orch: Orchestrator, store: SQLiteStore
 ) -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from voice_agent.call.session import (
     BargeIn,
     CancelSpeculation,
     EmitSpeechStarted,
     FinishTurn,
+    JudgeSpeech,
     PlaybackClock,
     StartSpeculation,
     StreamClock,
@@ -48,15 +51,45 @@ def test_end_of_turn_without_stop_starts_speculation() -> None:
     ]
 
 
-def test_speech_over_agent_is_silent_until_barge_in() -> None:
+def test_speech_over_agent_is_silent_until_judged_an_interruption() -> None:
     tt = _tt()
     tt.agent_started()
     assert tt.speech_started(1000) == []
-    assert tt.barge_in(1400) == [BargeIn("item1", 1000)]
-    assert tt.barge_in(1500) == []  # once
+    assert tt.barge_in(1200) == [JudgeSpeech("item1", 1000, 1200, False)]
+    assert tt.barge_in(1360) == [JudgeSpeech("item1", 1000, 1360, False)]
+    assert tt.confirm_interruption("other") == []
+    assert tt.confirm_interruption("item1") == [BargeIn("item1", 1000)]
+    assert tt.confirm_interruption("item1") == []  # once
+    assert tt.barge_in(1500, last=True) == []  # no longer over the agent
     tt.agent_stopped()
     tt.speech_stopped(2000)
-    assert tt.end_of_turn(2500, 2000)[-1] == FinishTurn("item1", 1000, 2000, False)
+    assert tt.end_of_turn(2500, 2000)[-1] == FinishTurn("item1", 1000, 2000, False, over_agent=True)
+
+
+def test_last_judgement_is_final() -> None:
+    tt = _tt()
+    tt.agent_started()
+    tt.speech_started(1000)
+    assert tt.barge_in(2600, last=True) == [JudgeSpeech("item1", 1000, 2600, True)]
+
+
+def test_no_judgement_when_the_agent_is_not_interruptible_or_silent() -> None:
+    quiet = _tt()
+    quiet.speech_started(1000)
+    assert quiet.barge_in(1200) == []  # an ordinary turn
+    manual = TurnTaking(interrupt_response=False, id_factory=lambda: "item1")
+    manual.agent_started()
+    manual.speech_started(1000)
+    assert manual.barge_in(1200) == []
+    assert manual.confirm_interruption("item1") == []
+
+
+def test_interruption_confirmed_after_the_agent_stopped_is_nothing() -> None:
+    tt = _tt()
+    tt.agent_started()
+    tt.speech_started(1000)
+    assert tt.agent_stopped() == [EmitSpeechStarted("item1", 1000)]
+    assert tt.confirm_interruption("item1") == []
 
 
 def test_short_interjection_is_left_to_the_transcript() -> None:
@@ -64,7 +97,9 @@ def test_short_interjection_is_left_to_the_transcript() -> None:
     tt.agent_started()
     tt.speech_started(1000)
     tt.speech_stopped(1300)
-    assert tt.end_of_turn(1800, 1300) == [FinishTurn("item1", 1000, 1300, interjection=True)]
+    assert tt.end_of_turn(1800, 1300) == [
+        FinishTurn("item1", 1000, 1300, interjection=True, over_agent=True)
+    ]
 
 
 def test_interjection_becomes_turn_when_agent_finishes() -> None:
@@ -121,3 +156,14 @@ def test_stream_clock_maps_stream_time_to_wall_time() -> None:
     assert abs(clock.wall_at(150.0) - 50.05) < 1e-9  # type: ignore[operator]
     assert abs(clock.wall_at(300.0) - 50.2) < 1e-9  # type: ignore[operator]
     assert abs(clock.wall_at(999.0) - 50.2) < 1e-9  # type: ignore[operator]
+
+
+def test_stream_time_at_a_wall_time_follows_the_most_prompt_chunk() -> None:
+    sc = StreamClock()
+    assert sc.stream_at(5.0) is None
+    sc.record(20.0, 100.020)  # 20 ms of audio, arrived at once
+    sc.record(40.0, 100.090)  # late (a burst)
+    sc.record(60.0, 100.092)
+    # the stream started at wall 100.0: at 100.5 it is at 500 ms, whatever came late
+    assert sc.stream_at(100.5) == pytest.approx(500.0)
+    assert sc.stream_at(99.0) == 0.0

@@ -1,0 +1,98 @@
+"""What the caller says over the agent: interruption, backchannel, or not yet known."""
+
+from __future__ import annotations
+
+import pytest
+
+from voice_agent.call.interruption import Verdict, has_cue, is_backchannel, judge
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Mm-hm.", "en"),
+        ("Uh-huh", "en"),
+        ("yeah", "en"),
+        ("OK.", "en"),
+        ("Yeah, yeah. Okay.", "en"),
+        ("Yeah, yeah, sure.", "en"),
+        ("Mhm", "en"),
+        ("Ha ha ha.", "en"),
+        ("Ajá.", "es"),
+        ("Sí, claro.", "es"),
+        ("Sí, sí.", "es"),
+        ("ya", "es"),
+        ("Vale, vale.", "es"),
+        ("aja", "es"),
+        ("¡Jajaja!", "es"),
+        ("Claro que sí.", "es"),
+        ("¡Cómo no!", "es"),
+        ("Órale.", "es"),
+        ("", "en"),
+        ("...", "es"),
+        ("De acuerdo.", "es"),
+        ("I see.", "en"),
+    ],
+)
+def test_backchannels(text: str, lang: str) -> None:
+    assert is_backchannel(text, lang)
+    assert judge(text, lang) is (Verdict.BACKCHANNEL if text.strip(".") else Verdict.UNSURE)
+    assert judge(text, lang, final=True) is Verdict.BACKCHANNEL
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Yeah, but it's too expensive.", "en"),
+        ("Wait, stop.", "en"),
+        ("Wait.", "en"),
+        ("Hold on.", "en"),
+        ("How much is it?", "en"),
+        ("No.", "en"),
+        ("No, no.", "en"),
+        ("Sorry, can I ask something?", "en"),
+        ("Sí, pero es muy caro.", "es"),
+        ("Espera", "es"),
+        ("Para, para.", "es"),
+        ("Un momento.", "es"),
+        ("Perdón, una pregunta.", "es"),
+        ("No, no.", "es"),
+        ("¿Cuánto cuesta?", "es"),
+        ("Oye, espera.", "es"),
+    ],
+)
+def test_interruptions_stop_the_agent_as_soon_as_heard(text: str, lang: str) -> None:
+    assert not is_backchannel(text, lang)
+    assert judge(text, lang) is Verdict.INTERRUPT
+    assert judge(text, lang, final=True) is Verdict.INTERRUPT
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("tell me more", "en"), ("me gusta la idea", "es"), ("ok ok ok ok ok ok ok", "en")],
+)
+def test_content_interrupts(text: str, lang: str) -> None:
+    assert not is_backchannel(text, lang)
+    assert judge(text, lang) is Verdict.INTERRUPT
+
+
+@pytest.mark.parametrize(("text", "lang"), [("Ye", "en"), ("Tengo", "es"), ("", "en")])
+def test_one_word_of_content_or_nothing_waits_for_more(text: str, lang: str) -> None:
+    assert judge(text, lang) is Verdict.UNSURE
+
+
+def test_the_last_judgement_decides() -> None:
+    assert judge("Ye", "en", final=True) is Verdict.INTERRUPT
+    assert judge("", "en", final=True) is Verdict.BACKCHANNEL
+
+
+def test_cue_words_inside_an_acknowledgement_do_not_count() -> None:
+    assert not has_cue("claro que sí", "es")
+    assert not has_cue("cómo no", "es")
+    assert has_cue("sí, pero cuánto cuesta", "es")
+    assert has_cue("yeah, wait", "en")
+
+
+def test_unknown_language_knows_every_phrase() -> None:
+    assert is_backchannel("vale", "fr")
+    assert judge("espera", "fr") is Verdict.INTERRUPT

@@ -1,0 +1,328 @@
+"""Is the caller interrupting the agent, or only acknowledging it? Pure functions over text.
+
+While the agent speaks, what the caller says over it is transcribed as it grows (the call
+driver asks every ``TurnConfig.barge_in_step_ms`` of voiced speech) and judged here:
+
+* an **interruption** stops the agent: a cue ("wait", "stop", "hold on", "no", "but",
+  "espera", "para", "un momento", "pero"...) anywhere in the words heard so far, or two words
+  or more of content ("how much is it", "qué incluye");
+* a **backchannel** does not: only short acknowledgements ("mhm", "yeah yeah sure", "ok",
+  "right", "ajá", "sí, sí", "claro", laughter), however long they last;
+* anything else is **unsure** (nothing recognisable yet, or one word of content that may be
+  the start of an acknowledgement): the driver asks again when more has been said. When it
+  must decide (the caller stopped, or spoke over the agent for ``barge_in_max_ms``), a
+  decision is asked for with ``final=True``: content interrupts, silence and
+  acknowledgements do not.
+
+Noise (a cough, a door) is usually transcribed as nothing, so it never cuts the agent off.
+
+**Echo.** On a speakerphone, or a line that leaks, the agent's own voice comes back in the
+caller's audio, a little later and quieter. The server knows what the agent is saying:
+speech over it whose words are the agent's own (:func:`is_echo`) is its echo, and is neither
+an interruption nor a caller turn.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import StrEnum
+from typing import Final
+
+#: Short acknowledgements that must not cut the agent off, by language ("*" = any).
+#: Entries are normalised (lower case, no accents, no punctuation, hyphens removed).
+BACKCHANNELS: Final[dict[str, frozenset[str]]] = {
+    "*": frozenset(
+        {
+            "mm",
+            "mmm",
+            "mhm",
+            "mmhm",
+            "mmhmm",
+            "hm",
+            "hmm",
+            "uhhuh",
+            "uhuh",
+            "aha",
+            "ah",
+            "oh",
+            "ok",
+            "okay",
+            "okey",
+            "ajá",
+            "aja",
+            # laughter, as Whisper writes it
+            "ha",
+            "haha",
+            "hahaha",
+            "ja",
+            "jaja",
+            "jajaja",
+            "je",
+            "jeje",
+        }
+    ),
+    "en": frozenset(
+        {
+            "yeah",
+            "yes",
+            "yep",
+            "yup",
+            "ya",
+            "right",
+            "sure",
+            "alright",
+            "all right",
+            "i see",
+            "got it",
+            "uh",
+            "huh",
+            "cool",
+            "great",
+            "nice",
+            "indeed",
+            "exactly",
+            "true",
+            "of course",
+            "go on",
+            "fine",
+            "good",
+            "sounds good",
+            "makes sense",
+            "understood",
+            "oh ok",
+            "oh okay",
+            "yeah yeah",
+            "right right",
+            "uh huh",
+            "mm hm",
+            "mm hmm",
+            "wow",
+            "interesting",
+            # what Whisper hears in a breath or a cough over the agent
+            "you",
+            "thank you",
+            "thanks",
+        }
+    ),
+    "es": frozenset(
+        {
+            "si",
+            "sí",
+            "ya",
+            "claro",
+            "vale",
+            "bueno",
+            "bien",
+            "exacto",
+            "entiendo",
+            "de acuerdo",
+            "perfecto",
+            "ajá",
+            "aja",
+            "eso",
+            "eso es",
+            "okey",
+            "ok",
+            "ya veo",
+            "cierto",
+            "por supuesto",
+            "claro que si",
+            "muy bien",
+            "esta bien",
+            "sigue",
+            "ah ya",
+            "aha",
+            "orale",
+            "dale",
+            "listo",
+            "ándale",
+            "andale",
+            "ah bueno",
+            "como no",
+            "gracias",
+        }
+    ),
+}
+
+#: Words and phrases that stop the agent wherever they come in what was said over it.
+CUES: Final[dict[str, frozenset[str]]] = {
+    "en": frozenset(
+        {
+            "wait",
+            "stop",
+            "hold on",
+            "hang on",
+            "one moment",
+            "one second",
+            "just a second",
+            "no",
+            "nope",
+            "but",
+            "sorry",
+            "excuse me",
+            "pardon",
+            "actually",
+            "question",
+            "what",
+            "how",
+            "why",
+            "when",
+            "where",
+            "who",
+            "can i",
+            "let me",
+            "hey",
+            "hi",
+            "hello",
+        }
+    ),
+    "es": frozenset(
+        {
+            "espera",
+            "esperá",
+            "espere",
+            "esperate",
+            "para",
+            "pare",
+            "pará",
+            "alto",
+            "un momento",
+            "un segundo",
+            "momento",
+            "no",
+            "pero",
+            "perdon",
+            "perdona",
+            "perdone",
+            "disculpa",
+            "disculpe",
+            "oye",
+            "oiga",
+            "mira",
+            "pregunta",
+            "que",
+            "como",
+            "cuanto",
+            "cuanta",
+            "cuando",
+            "donde",
+            "por que",
+            "quien",
+            "puedo",
+            "dejame",
+            "hola",
+        }
+    ),
+}
+
+#: An acknowledgement longer than this many words is something said, not a backchannel.
+MAX_BACKCHANNEL_WORDS: Final = 6
+_PUNCT = re.compile(r"[^\w\s']+", re.UNICODE)
+
+
+class Verdict(StrEnum):
+    INTERRUPT = "interrupt"
+    BACKCHANNEL = "backchannel"
+    UNSURE = "unsure"
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, no punctuation, no hyphens, single spaces."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    no_accents = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    no_hyphens = no_accents.replace("-", "")
+    return " ".join(_PUNCT.sub(" ", no_hyphens).split())
+
+
+def _base(lang: str) -> str:
+    return lang.split("-")[0].split("_")[0].lower() if lang else ""
+
+
+def _phrases(table: dict[str, frozenset[str]], lang: str) -> frozenset[str]:
+    base = _base(lang)
+    phrases = set(table.get("*", frozenset())) | set(table.get(base, frozenset()))
+    if base not in table:  # unknown language: every known phrase
+        for words in table.values():
+            phrases |= words
+    return frozenset(normalise(p) for p in phrases)
+
+
+def _cover(words: list[str], phrases: frozenset[str]) -> list[bool]:
+    """Which words belong to a known phrase (greedy, longest phrase first)."""
+    covered = [False] * len(words)
+    i = 0
+    while i < len(words):
+        for size in (3, 2, 1):
+            if i + size <= len(words) and " ".join(words[i : i + size]) in phrases:
+                covered[i : i + size] = [True] * size
+                i += size
+                break
+        else:
+            i += 1
+    return covered
+
+
+def _outside(words: list[str], phrases: frozenset[str]) -> list[str]:
+    """The words that belong to none of ``phrases``."""
+    return [w for w, known in zip(words, _cover(words, phrases), strict=True) if not known]
+
+
+def is_backchannel(text: str, lang: str = "en") -> bool:
+    """True when ``text`` is only short acknowledgements ("mm-hm", "uh-huh", "yeah yeah
+    sure", "ok", "ajá", "sí, sí", "claro", "vale", laughter) that should not interrupt the
+    agent; also for text with no words (a noise transcribed as nothing or as punctuation).
+    Accent-, case- and punctuation-insensitive; at most :data:`MAX_BACKCHANNEL_WORDS`
+    words; anything with content ("yeah but it's too expensive") is not."""
+    words = normalise(text).split()
+    if not words:
+        return True
+    if len(words) > MAX_BACKCHANNEL_WORDS:
+        return False
+    return all(_cover(words, _phrases(BACKCHANNELS, lang)))
+
+
+def has_cue(text: str, lang: str = "en") -> bool:
+    """True when ``text`` holds a word or phrase that stops the agent ("wait", "no",
+    "espera", "un momento"...) outside an acknowledgement ("claro que sí", "cómo no")."""
+    return bool(_cues(normalise(text).split(), lang))
+
+
+def _cues(words: list[str], lang: str) -> list[str]:
+    rest = _outside(words, _phrases(BACKCHANNELS, lang))
+    return [w for w, cue in zip(rest, _cover(rest, _phrases(CUES, lang)), strict=True) if cue]
+
+
+#: Share of the words heard that must be the agent's own for the speech to be its echo.
+ECHO_SHARE: Final = 0.8
+
+
+def is_echo(heard: str, agent_text: str, lang: str = "en") -> bool:
+    """True when ``heard`` (speech over the agent) is the agent's own words coming back: at
+    least two words, at least :data:`ECHO_SHARE` of them words of ``agent_text`` (what the
+    agent was saying), and no cue of the caller's own ("wait", "espera") among the rest.
+    One word alone is not judged an echo: "no" may be the caller's."""
+    words = normalise(heard).split()
+    if len(words) < 2:
+        return False
+    said = set(normalise(agent_text).split())
+    foreign = [w for w in words if w not in said]
+    if len(words) - len(foreign) < ECHO_SHARE * len(words):
+        return False
+    return not _cues(foreign, lang)
+
+
+def judge(text: str, lang: str = "en", *, final: bool = False) -> Verdict:
+    """What ``text``, said over the agent so far, means for the agent's reply.
+
+    ``final``: the caller stopped (or has talked over the agent for too long): there is no
+    "unsure"; content interrupts, acknowledgements and silence do not."""
+    words = normalise(text).split()
+    if _cues(words, lang):
+        return Verdict.INTERRUPT
+    content = _outside(words, _phrases(BACKCHANNELS, lang))
+    if not content and len(words) <= MAX_BACKCHANNEL_WORDS:
+        return Verdict.BACKCHANNEL if words or final else Verdict.UNSURE
+    if final or len(content) >= 2 or len(words) > MAX_BACKCHANNEL_WORDS:
+        return Verdict.INTERRUPT
+    return Verdict.UNSURE
