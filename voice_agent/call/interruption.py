@@ -11,8 +11,9 @@ driver asks every ``TurnConfig.barge_in_step_ms`` of voiced speech) and judged h
 * anything else is **unsure** (nothing recognisable yet, or one word of content that may be
   the start of an acknowledgement): the driver asks again when more has been said. When it
   must decide (the caller stopped, or spoke over the agent for ``barge_in_max_ms``), a
-  decision is asked for with ``final=True``: content interrupts, silence and
-  acknowledgements do not.
+  decision is asked for with ``final=True``: two words of content interrupt; silence,
+  acknowledgements and a single word that is no cue (often a misheard "sí" or "mm") do
+  not.
 
 Noise (a cough, a door) is usually transcribed as nothing, so it never cuts the agent off.
 
@@ -320,9 +321,13 @@ def judge(text: str, lang: str = "en", *, final: bool = False) -> Verdict:
     words = normalise(text).split()
     if _cues(words, lang):
         return Verdict.INTERRUPT
-    content = _outside(words, _phrases(BACKCHANNELS, lang))
+    # single letters are fragments of a word heard in part ("En D" for the start of
+    # "entiendo"), not content
+    content = [w for w in _outside(words, _phrases(BACKCHANNELS, lang)) if len(w) > 1]
     if not content and len(words) <= MAX_BACKCHANNEL_WORDS:
         return Verdict.BACKCHANNEL if words or final else Verdict.UNSURE
-    if final or len(content) >= 2 or len(words) > MAX_BACKCHANNEL_WORDS:
+    if len(set(content)) >= 2 or len(words) > MAX_BACKCHANNEL_WORDS:
         return Verdict.INTERRUPT
-    return Verdict.UNSURE
+    # one word of content, maybe said again ("C, C", Whisper's "sí, sí" on a poor line):
+    # too little to stop the agent for, even at the end; "wait", "no" are cues (above)
+    return Verdict.BACKCHANNEL if final else Verdict.UNSURE

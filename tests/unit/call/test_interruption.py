@@ -82,8 +82,13 @@ def test_one_word_of_content_or_nothing_waits_for_more(text: str, lang: str) -> 
 
 
 def test_the_last_judgement_decides() -> None:
-    assert judge("Ye", "en", final=True) is Verdict.INTERRUPT
+    assert judge("Tell me", "en", final=True) is Verdict.INTERRUPT
     assert judge("", "en", final=True) is Verdict.BACKCHANNEL
+    # one word that is no cue is too little to stop the agent for: often a misheard "sí"
+    assert judge("Ye", "en", final=True) is Verdict.BACKCHANNEL
+    assert judge("C, C, C.", "es", final=True) is Verdict.BACKCHANNEL
+    assert judge("C, C, C.", "es") is Verdict.BACKCHANNEL  # letters: fragments, no content
+    assert judge("En D", "es") is Verdict.UNSURE  # the start of "entiendo"
 
 
 def test_cue_words_inside_an_acknowledgement_do_not_count() -> None:
