@@ -55,8 +55,9 @@ SILENT_RMS: Final = 30.0
 #: Cross-correlation peaks tried as the delay, and how high (share of the highest) one must be.
 PEAKS: Final = 3
 MIN_PEAK: Final = 0.5
-#: A cross-correlation peak below this share of a perfect copy's is no echo (no fit tried).
-MIN_COHERENCE: Final = 0.2
+#: A cross-correlation peak below this share of a perfect copy's is no echo (no fit tried);
+#: low, as the first echo of a reply fills only part of the window.
+MIN_COHERENCE: Final = 0.1
 #: Spectral whitening of the cross-correlation (1: PHAT, 0: plain): sharp peaks for speech.
 WHITEN: Final = 0.8
 #: A fitted echo path must remove at least this much of the window's energy (dB).
@@ -67,13 +68,15 @@ MAX_ECHO_GAIN: Final = 0.7
 _RECENT_BLOCKS: Final = 16
 _WORSE: Final = 1.1
 #: A known echo path is followed within this many ms of its delay, on this much audio.
-TRACK_SPAN_MS: Final = 40.0
+TRACK_SPAN_MS: Final = 100.0
 TRACK_WINDOW_MS: Final = 80.0
 TRACK_GAIN_DB: Final = 6.0
 #: ... when the last this many blocks were reduced less than RELOCK_DB.
 TRACK_BLOCKS: Final = 3
 #: An echo path that reduces recent blocks less than this (dB) is looked for again.
 RELOCK_DB: Final = 12.0
+#: For this long after a reply starts sounding, its echo is looked for without backing off.
+YOUNG_REPLY_S: Final = 2.0
 #: Reference kept beyond the window and the longest delay.
 _KEEP_EXTRA_S: Final = 1.0
 
@@ -132,6 +135,7 @@ class EchoCanceller:
         self._since_estimate = 0
         self._delay: int | None = None
         self._misses = 0  # searches in a row that found no echo path
+        self._reply_for = 0  # samples since the reference last started sounding
         #: an echo path is known but no longer fits: not cancelling until found again
         self._paused = False
         self._filter: Float64Array | None = None
@@ -200,9 +204,13 @@ class EchoCanceller:
             # reference that may echo into this block: from max_lag before it to min_lag
             ref_lo, ref_hi = start - self.max_lag - TAPS, start + n - self.min_lag + TAPS
             if not self._sounding(ref_lo, ref_hi):
-                self._since_estimate = self._every  # estimate at once when it plays again
+                # a new reply: look for its echo at once, and often (not backed off)
+                self._since_estimate = self._every
+                self._misses = 0
+                self._reply_for = 0
                 return block
             self._since_estimate += n
+            self._reply_for += n
             if self._filter is not None and (
                 self._paused or self._recent_gain_db(TRACK_BLOCKS) < RELOCK_DB
             ):
@@ -242,8 +250,11 @@ class EchoCanceller:
         return np.clip(np.round(residual), -32768, 32767).astype(np.int16)
 
     def _search_every(self) -> int:
-        """Samples between searches while no echo path is known: four times a second at
-        first, twice as long after each search that found none, at most every 2 s."""
+        """Samples between searches while no echo path is known: four times a second in a
+        reply's first :data:`YOUNG_REPLY_S`, then twice as long after each search that found
+        none, at most every 2 s."""
+        if self._reply_for < YOUNG_REPLY_S * RATE:  # its echo may only be beginning
+            return self._every // 4
         return int(min(self._every // 4 * 2 ** min(self._misses, 8), 2 * RATE))
 
     def _recent_gain_db(self, blocks: int = _RECENT_BLOCKS) -> float:

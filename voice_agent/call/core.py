@@ -1023,11 +1023,12 @@ class Call:
             return
         text = str(tr.text).strip()
         heard_ms = round(action.t_ms - action.audio_start_ms)
-        if is_echo(text, self._agent_text(), self.config.language):
+        agent_text = self._agent_text()
+        if is_echo(text, agent_text, self.config.language):
             log.debug("echo_ignored", text=text, heard_ms=heard_ms)
             self.verdict = (action.item_id, Verdict.BACKCHANNEL)
             return
-        verdict = judge(text, self.config.language, final=action.final)
+        verdict = judge(text, self.config.language, final=action.final, agent_text=agent_text)
         self.verdict = (action.item_id, verdict)
         log.debug("interjection_judged", verdict=verdict.value, text=text, heard_ms=heard_ms)
         if verdict is Verdict.INTERRUPT:
@@ -1053,7 +1054,8 @@ class Call:
             metrics.INTERJECTIONS.labels("echo").inc()
             log.info("echo_ignored", text=text)
             return
-        if judge(text, self.config.language, final=True) is not Verdict.INTERRUPT:
+        verdict = judge(text, self.config.language, final=True, agent_text=self._agent_text())
+        if verdict is not Verdict.INTERRUPT:
             self.specs.pop(job.item_id, None)
             metrics.INTERJECTIONS.labels("backchannel").inc()
             log.info("backchannel_ignored", text=text)

@@ -11,9 +11,8 @@ driver asks every ``TurnConfig.barge_in_step_ms`` of voiced speech) and judged h
 * anything else is **unsure** (nothing recognisable yet, or one word of content that may be
   the start of an acknowledgement): the driver asks again when more has been said. When it
   must decide (the caller stopped, or spoke over the agent for ``barge_in_max_ms``), a
-  decision is asked for with ``final=True``: two words of content interrupt; silence,
-  acknowledgements and a single word that is no cue (often a misheard "sí" or "mm") do
-  not.
+  decision is asked for with ``final=True``: content interrupts; silence,
+  acknowledgements and single letters (fragments: "sí" misheard as "C") do not.
 
 Noise (a cough, a door) is usually transcribed as nothing, so it never cuts the agent off.
 
@@ -173,9 +172,7 @@ CUES: Final[dict[str, frozenset[str]]] = {
             "who",
             "can i",
             "let me",
-            "hey",
-            "hi",
-            "hello",
+            # (no greetings: the echo of the agent's own "Hi, I'm Sofia" must not stop it)
         }
     ),
     "es": frozenset(
@@ -212,7 +209,6 @@ CUES: Final[dict[str, frozenset[str]]] = {
             "quien",
             "puedo",
             "dejame",
-            "hola",
         }
     ),
 }
@@ -300,34 +296,42 @@ ECHO_SHARE: Final = 0.8
 
 def is_echo(heard: str, agent_text: str, lang: str = "en") -> bool:
     """True when ``heard`` (speech over the agent) is the agent's own words coming back: at
-    least two words, at least :data:`ECHO_SHARE` of them words of ``agent_text`` (what the
-    agent was saying), and no cue of the caller's own ("wait", "espera") among the rest.
-    One word alone is not judged an echo: "no" may be the caller's."""
+    least two words, at least :data:`ECHO_SHARE` of them found in ``agent_text`` (what the
+    agent was saying) in the same order, and no cue of the caller's own ("wait", "espera")
+    among the rest. One word alone is not judged an echo: "no" may be the caller's."""
     words = normalise(heard).split()
     if len(words) < 2:
         return False
-    said = set(normalise(agent_text).split())
-    foreign = [w for w in words if w not in said]
-    if len(words) - len(foreign) < ECHO_SHARE * len(words):
+    said = normalise(agent_text).split()
+    found: list[str] = []
+    foreign: list[str] = []
+    at = 0
+    for w in words:
+        try:
+            at = said.index(w, at) + 1
+            found.append(w)
+        except ValueError:
+            foreign.append(w)
+    if len(found) < ECHO_SHARE * len(words):
         return False
     return not _cues(foreign, lang)
 
 
-def judge(text: str, lang: str = "en", *, final: bool = False) -> Verdict:
+def judge(text: str, lang: str = "en", *, final: bool = False, agent_text: str = "") -> Verdict:
     """What ``text``, said over the agent so far, means for the agent's reply.
 
     ``final``: the caller stopped (or has talked over the agent for too long): there is no
-    "unsure"; content interrupts, acknowledgements and silence do not."""
+    "unsure"; content interrupts, acknowledgements and silence do not. ``agent_text``: what
+    the agent is saying; its own words are no cue (a fragment of its echo, "what...")."""
     words = normalise(text).split()
-    if _cues(words, lang):
+    said = set(normalise(agent_text).split())
+    if [w for w in _cues(words, lang) if w not in said]:
         return Verdict.INTERRUPT
     # single letters are fragments of a word heard in part ("En D" for the start of
     # "entiendo"), not content
     content = [w for w in _outside(words, _phrases(BACKCHANNELS, lang)) if len(w) > 1]
     if not content and len(words) <= MAX_BACKCHANNEL_WORDS:
         return Verdict.BACKCHANNEL if words or final else Verdict.UNSURE
-    if len(set(content)) >= 2 or len(words) > MAX_BACKCHANNEL_WORDS:
+    if final or len(set(content)) >= 2 or len(words) > MAX_BACKCHANNEL_WORDS:
         return Verdict.INTERRUPT
-    # one word of content, maybe said again ("C, C", Whisper's "sí, sí" on a poor line):
-    # too little to stop the agent for, even at the end; "wait", "no" are cues (above)
-    return Verdict.BACKCHANNEL if final else Verdict.UNSURE
+    return Verdict.UNSURE  # one word of content so far: may be the start of anything

@@ -144,11 +144,14 @@ async def test_a_backchannel_of_any_length_does_not_stop_the_agent(
     await h.send(tone(2400) + silence(700), pace=1.0)
     done: ev.ResponseDone = await h.next(ev.ResponseDone, wait_s=30)
     assert done.status == "completed", done
-    assert done.heard == " ".join(speech.synthesized)
-    # judged while it went on, until the last judgement (1.6 s of speech)
-    judged = speech.transcribed[judged_from:]
-    assert len(judged) >= 4 and max(judged) >= 1600 + 500
-    assert not h.of(ev.SpeechStarted)[1:], "the backchannel was announced as a turn"
+    # (a second reply may follow: the speech outlasted the first one)
+    assert " ".join(speech.synthesized).startswith(done.heard)
+    # judged again while it went on (as long as the reply lasted)
+    assert len(speech.transcribed[judged_from:]) >= 2
+    # not announced while the agent spoke (once it has finished, speech still going on
+    # becomes an ordinary turn)
+    during = h.events[: h.events.index(done)]
+    assert [type(e) for e in during].count(ev.SpeechStarted) == 1, "announced over the agent"
     await h.call.close(EndReason.CALLER_HUNG_UP)
     turns = await stored(store, h)
     assert [r for r, _, _ in turns] == ["customer", "agent"] and not turns[1][2]
@@ -157,7 +160,8 @@ async def test_a_backchannel_of_any_length_does_not_stop_the_agent(
 async def test_speech_over_the_agent_is_judged_again_as_it_grows(
     orch: Orchestrator, store: SQLiteStore
 ) -> None:
-    # one word of content is not enough to cut the agent off; what follows is
+    # one word of content is not enough to cut the agent off while it goes on; what
+    # follows is
     said = ["I want more energy", "Tengo", "Tengo", "Tengo", "Tengo una pregunta"]
     speech = FakeSpeech(deque(said))
     h, judged_from = await agent_replying(orch, speech, 0.2)
@@ -309,7 +313,8 @@ async def test_speech_resuming_during_speculation_drops_it(
 async def test_marks_decide_what_was_heard(orch: Orchestrator, store: SQLiteStore) -> None:
     """A transport that reports playback (Twilio marks): a slow listener heard less than
     was sent, and truncation follows the reports, not the estimate."""
-    h = Harness(orch, FakeSpeech(deque(["tell me about the program"])), playback_reports=True)
+    speech = FakeSpeech(deque(["tell me about the program", "wait, how much?"]))
+    h = Harness(orch, speech, playback_reports=True)
     await h.start()
     await h.send(tone(900) + silence(700))
     first: ev.ResponseAudio = await h.next(ev.ResponseAudio)

@@ -84,8 +84,8 @@ def test_one_word_of_content_or_nothing_waits_for_more(text: str, lang: str) -> 
 def test_the_last_judgement_decides() -> None:
     assert judge("Tell me", "en", final=True) is Verdict.INTERRUPT
     assert judge("", "en", final=True) is Verdict.BACKCHANNEL
-    # one word that is no cue is too little to stop the agent for: often a misheard "sí"
-    assert judge("Ye", "en", final=True) is Verdict.BACKCHANNEL
+    assert judge("Ye", "en", final=True) is Verdict.INTERRUPT
+    # single letters are fragments ("sí" misheard as "C"), not content
     assert judge("C, C, C.", "es", final=True) is Verdict.BACKCHANNEL
     assert judge("C, C, C.", "es") is Verdict.BACKCHANNEL  # letters: fragments, no content
     assert judge("En D", "es") is Verdict.UNSURE  # the start of "entiendo"
@@ -96,6 +96,12 @@ def test_cue_words_inside_an_acknowledgement_do_not_count() -> None:
     assert not has_cue("cómo no", "es")
     assert has_cue("sí, pero cuánto cuesta", "es")
     assert has_cue("yeah, wait", "en")
+
+
+def test_the_agents_own_words_are_no_cue() -> None:
+    agent = "What would you like to change today?"
+    assert judge("What", "en", agent_text=agent) is Verdict.UNSURE  # a fragment of its echo
+    assert judge("Wait, what", "en", agent_text=agent) is Verdict.INTERRUPT
 
 
 def test_unknown_language_knows_every_phrase() -> None:
