@@ -1271,6 +1271,7 @@ class Call:
         # clock where it is expected to be played (from the first chunk on, in real time)
         to_16k = StreamResampler(rate, SAMPLE_RATE)
         ref_at: float | None = None
+        ref_pending: list[npt.NDArray[np.int16]] = []
         sent_ms = 0.0
         new_sentence = True
         exhausted = False  # every sentence of the reply was synthesized and sent
@@ -1319,13 +1320,19 @@ class Call:
                         ) * 1000
                         if reply.tts_first_ms is not None:
                             timings["tts_first_chunk"] = reply.tts_first_ms
-                    if clock.start is None:
-                        at_ms = self.stream_clock.stream_at(now)
+                    ref_pending.append(to_16k.process(piece))
+                    if ref_at is None:
+                        # placed once the caller's stream is known (a greeting may start
+                        # before the first chunk of the caller's audio has come)
+                        at_ms = self.stream_clock.stream_at(
+                            now if clock.start is None else clock.start
+                        )
                         ref_at = None if at_ms is None else at_ms * SAMPLE_RATE / 1000
                     if ref_at is not None:
-                        ref = to_16k.process(piece)
-                        self.echo.reference(int(ref_at), ref)
-                        ref_at += ref.size
+                        for ref in ref_pending:
+                            self.echo.reference(int(ref_at), ref)
+                            ref_at += ref.size
+                        ref_pending.clear()
                     piece_ms = piece.size * 1000.0 / rate
                     sent_ms += piece_ms
                     self.emit(ev.ResponseAudio(response_id, item_id, piece, sent_ms))

@@ -487,15 +487,16 @@ class StreamClock:
         self._arrivals.append(arrival)
 
     def stream_at(self, wall: float, recent: int = 250) -> float | None:
-        """The stream time (ms) of the caller's audio at wall time ``wall``; ``None`` before
-        any chunk. The stream runs in real time; its offset to the wall clock is the least
-        delay over the ``recent`` chunks (a chunk that came late, in a burst, says less
-        about when its audio was captured than the most prompt one)."""
+        """The stream time (ms) of the caller's audio at wall time ``wall`` (negative before
+        the stream began); ``None`` before any chunk. The stream runs in real time; its
+        offset to the wall clock is the least delay over the ``recent`` chunks (a chunk that
+        came late, in a burst, says less about when its audio was captured than the most
+        prompt one)."""
         if not self._ends:
             return None
         n = min(recent, len(self._ends))
         offset = min(self._arrivals[-i] - self._ends[-i] / 1000.0 for i in range(1, n + 1))
-        return max(0.0, (wall - offset) * 1000.0)
+        return (wall - offset) * 1000.0  # before the first chunk: negative
 
     def wall_at(self, t_ms: float) -> float | None:
         if not self._ends:
