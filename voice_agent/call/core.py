@@ -520,7 +520,8 @@ class Call:
         erle = stats.erle_db
         if stats.delay is None or erle is None:
             return {}
-        return {"echo_delay_ms": round(stats.delay / 16, 1), "echo_erle_db": round(erle, 1)}
+        delay_ms = stats.delay * 1000 / SAMPLE_RATE
+        return {"echo_delay_ms": round(delay_ms, 1), "echo_erle_db": round(erle, 1)}
 
     async def _watchdog(self) -> None:
         while True:
@@ -1049,12 +1050,13 @@ class Call:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(spec.done.wait(), TRANSCRIBE_TIMEOUT_S)
         text = spec.transcript if spec is not None else ""
-        if is_echo(text, self._agent_text(), self.config.language):
+        agent_text = self._agent_text()
+        if is_echo(text, agent_text, self.config.language):
             self.specs.pop(job.item_id, None)
             metrics.INTERJECTIONS.labels("echo").inc()
             log.info("echo_ignored", text=text)
             return
-        verdict = judge(text, self.config.language, final=True, agent_text=self._agent_text())
+        verdict = judge(text, self.config.language, final=True, agent_text=agent_text)
         if verdict is not Verdict.INTERRUPT:
             self.specs.pop(job.item_id, None)
             metrics.INTERJECTIONS.labels("backchannel").inc()
