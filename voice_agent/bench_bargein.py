@@ -28,8 +28,14 @@ transcript of the speech the server announced). Measured per case:
 * ``cut_off``: the agent was stopped: an ``input_audio_buffer.speech_started`` for speech
   that starts inside the clip arrived before the greeting's ``response.done`` (an OpenAI
   client stops playback on it), or the greeting's ``response.done`` says ``cancelled``;
+* ``paused``: the greeting paused while the clip's speech was judged
+  (``response.output_audio.paused``; the bench acts as a client that stops its player
+  then and says where with ``conversation.item.truncate``), and ``pause_ms``, how long
+  until it resumed (``response.output_audio.resumed``; the gap a caller hears after a
+  backchannel);
 * ``time_to_silence_ms``: from the moment the message holding the clip's first voiced
-  sample was sent to the first of those two events;
+  sample was sent to the first of those events (a pause, a ``speech_started``, a cancelled
+  ``response.done``), for the cases cut off;
 * ``replied_to_end``: the greeting's ``response.done`` says ``completed``.
 
 Reported per language and overall: interruptions caught, caught within 300 ms, time to
@@ -333,6 +339,8 @@ def build_cases(
 # --------------------------------------------------------------------------- scoring
 
 SPEECH_STARTED: Final = "input_audio_buffer.speech_started"
+PAUSED: Final = "response.output_audio.paused"
+RESUMED: Final = "response.output_audio.resumed"
 TRANSCRIBED: Final = "conversation.item.input_audio_transcription.completed"
 NOT_TRANSCRIBED: Final = "conversation.item.input_audio_transcription.failed"
 
@@ -346,6 +354,7 @@ class Event:
     item_id: str | None = None
     response_id: str | None = None
     audio_start_ms: float | None = None
+    audio_end_ms: float | None = None
     status: str | None = None
     reason: str | None = None
     transcript: str | None = None
@@ -370,6 +379,8 @@ class Trace:
 class Outcome:
     cut_off: bool | None
     time_to_silence_ms: float | None
+    paused: bool | None
+    pause_ms: float | None
     replied_to_end: bool | None
     greeting_status: str | None
     greeting_reason: str | None
@@ -406,7 +417,7 @@ def score(trace: Trace) -> Outcome:
     """The outcome of one call (see the module docstring); an unusable trace is an error."""
 
     def failed(why: str) -> Outcome:
-        return Outcome(None, None, None, None, None, None, why)
+        return Outcome(None, None, None, None, None, None, None, None, why)
 
     if trace.error is not None:
         return failed(trace.error)
@@ -430,9 +441,27 @@ def score(trace: Trace) -> Outcome:
         stopped_at.append(done.t)
     heard = _heard(trace, {e.item_id for e in ours})
     cut = bool(stopped_at)
+    # the greeting's pauses from the clip's speech on (its first one is the clip's)
+    pauses = [
+        e
+        for e in trace.events
+        if e.type in (PAUSED, RESUMED)
+        and e.response_id == trace.greeting_id
+        and e.t >= trace.onset_sent
+    ]
+    paused = next((e for e in pauses if e.type == PAUSED), None)
+    resumed = next((e for e in pauses if e.type == RESUMED and paused and e.t >= paused.t), None)
+    if cut and paused is not None:
+        stopped_at.append(paused.t)
     return Outcome(
         cut_off=cut,
         time_to_silence_ms=round((min(stopped_at) - trace.onset_sent) * 1000, 1) if cut else None,
+        paused=paused is not None,
+        pause_ms=(
+            round((resumed.t - paused.t) * 1000, 1)
+            if paused is not None and resumed is not None
+            else None
+        ),
         replied_to_end=done.status == "completed",
         greeting_status=done.status,
         greeting_reason=done.reason,
@@ -464,6 +493,8 @@ class Row:
             "origin": self.origin,
             "cut_off": o.cut_off,
             "time_to_silence_ms": o.time_to_silence_ms,
+            "paused": o.paused,
+            "pause_ms": o.pause_ms,
             "replied_to_end": o.replied_to_end,
             "greeting_status": o.greeting_status,
             "greeting_reason": o.greeting_reason,
@@ -506,6 +537,7 @@ def summarize(rows: Sequence[Row]) -> dict[str, Any]:
     back = [r for r in ok if r.kind == "backchannel"]
     caught = [r for r in inter if r.outcome.cut_off]
     tts = [t for r in caught if (t := r.outcome.time_to_silence_ms) is not None]
+    pauses = [t for r in back if not r.outcome.cut_off and (t := r.outcome.pause_ms) is not None]
     return {
         "interruptions": {
             "n": len(inter),
@@ -517,6 +549,8 @@ def summarize(rows: Sequence[Row]) -> dict[str, Any]:
         "backchannels": {
             "n": len(back),
             "cut_off": _frac(sum(1 for r in back if r.outcome.cut_off), len(back)),
+            "paused": _frac(sum(1 for r in back if r.outcome.paused), len(back)),
+            "pause_ms": {"p50": _pct(pauses, 50), "p95": _pct(pauses, 95)},
             "replied_to_end": _frac(sum(1 for r in back if r.outcome.replied_to_end), len(back)),
         },
         "errors": len(rows) - len(ok),
@@ -539,8 +573,12 @@ def report(
         "definitions": {
             "cut_off": "speech_started for speech starting in the clip before the greeting's "
             "response.done, or that response.done cancelled",
-            "time_to_silence_ms": "first of those events minus the send time of the message "
+            "time_to_silence_ms": "for the cases cut off: the first of those events or of the "
+            "greeting's response.output_audio.paused minus the send time of the message "
             "holding the clip's first voiced 10 ms frame",
+            "paused": "the greeting paused (response.output_audio.paused) after the clip began",
+            "pause_ms": "backchannels not cut off: the pause's response.output_audio.resumed "
+            "minus its paused (what the caller hears as a gap)",
             "caught_within_300ms": "interruptions cut off within 300 ms, of all interruptions",
             "replied_to_end": "the greeting's response.done says completed",
         },
@@ -570,7 +608,8 @@ def summary_text(rep: dict[str, Any]) -> str:
         lines.append(
             f"{name:>3}  interruptions {i['n']}: caught {pct(i['caught'])}, within 300 ms "
             f"{pct(i['caught_within_300ms'])}, time to silence p50 {ms(t['p50'])} p95 "
-            f"{ms(t['p95'])}  |  backchannels {b['n']}: cut off {pct(b['cut_off'])}"
+            f"{ms(t['p95'])}  |  backchannels {b['n']}: cut off {pct(b['cut_off'])}, "
+            f"paused {pct(b['paused'])} for p50 {ms(b['pause_ms']['p50'])}"
         )
     for e in rep.get("error_samples", []):
         lines.append(f"  error: {e}")
@@ -631,6 +670,14 @@ def _event(raw: dict[str, Any], t: float) -> Event | None:
     kind = str(raw.get("type", ""))
     if kind == SPEECH_STARTED:
         return Event(kind, t, item_id=raw.get("item_id"), audio_start_ms=raw.get("audio_start_ms"))
+    if kind in (PAUSED, RESUMED):
+        return Event(
+            kind,
+            t,
+            item_id=raw.get("item_id"),
+            response_id=raw.get("response_id"),
+            audio_end_ms=raw.get("audio_end_ms"),
+        )
     if kind in ("response.created", "response.done"):
         resp = raw.get("response") or {}
         details = resp.get("status_details") or {}
@@ -742,6 +789,15 @@ async def run_case(url: str, api_key: str, case: Case) -> Trace:
                 if ev.type == "error":
                     trace.error = f"server error {ev.reason}"
                     break
+                if ev.type == PAUSED and ev.item_id and ev.audio_end_ms is not None:
+                    # a player that stops at the pause, and says where it stopped
+                    truncate = {
+                        "type": "conversation.item.truncate",
+                        "item_id": ev.item_id,
+                        "content_index": 0,
+                        "audio_end_ms": int(ev.audio_end_ms),
+                    }
+                    await ws.send(json.dumps(truncate))
                 trace.events.append(ev)
         finally:
             for task in tasks:

@@ -112,6 +112,12 @@ INTERJECTIONS = Counter(
     " backchannel (it went on).",
     ["verdict"],
 )
+REPLY_PAUSES = Counter(
+    "voice_agent_reply_pauses_total",
+    "The agent's reply paused while speech over it was judged (paused), and resumed after"
+    " it was judged no interruption (resumed); the rest were interruptions.",
+    ["event"],
+)
 ERRORS = Counter("voice_agent_errors_total", "Errors reported to clients, by code.", ["code"])
 TURNS = Counter("voice_agent_turns_total", "Customer turns handled.", ["channel", "lang"])
 CONVERSATIONS = Counter(

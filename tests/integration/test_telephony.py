@@ -13,6 +13,7 @@ import socket
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -37,6 +38,9 @@ from tests.audio_fixtures import (
 )
 from tests.integration.server import ServerProcess, start_server
 from voice_agent.audio.resample import resample
+
+#: the shipped clips of ``voice-agent bench barge-in``
+BARGEIN_CLIPS = Path(__file__).resolve().parents[2] / "audio_assets" / "bargein"
 
 pytestmark = pytest.mark.slow
 
@@ -136,7 +140,8 @@ def assert_clean_log(srv: ServerProcess) -> None:
 
 
 async def test_twilio_call_as_the_carrier_places_it(
-    server: ServerProcess, whisper_en: Any  # noqa: F811
+    server: ServerProcess,
+    whisper_en: Any,  # noqa: F811
 ) -> None:
     question, question_text = clip8k("vm-nobodyavail")
     interruption, _ = clip8k("conf-getpin")
@@ -174,6 +179,35 @@ async def test_twilio_call_as_the_carrier_places_it(
     assert heard, [(s.duration_s, s.cleared) for s in call.agent_speech]
     back = transcribe8k(whisper_en, heard[-1].samples)
     assert word_error_rate(reply["text"], back) <= 0.35, (reply["text"], back)
+    assert_clean_log(server)
+
+
+async def test_twilio_backchannel_pauses_the_greeting_and_nothing_of_it_is_lost(
+    server: ServerProcess,
+    whisper_en: Any,  # noqa: F811
+) -> None:
+    # "Yeah, yeah, sure" over the greeting: the agent pauses while it listens (Twilio is
+    # told to clear what it holds), then goes on from where the caller stopped hearing it
+    samples, rate = read_wav(BARGEIN_CLIPS / "en-b06.wav")
+    clip = resample(samples, rate, 8000)
+    twiml = await place_call(server.url, AUTH_TOKEN, from_number="+15550002222")
+    async with TwilioStream.answer(twiml) as call:
+        await call.wait_first_audio_after(0.0, 30.0)
+        await asyncio.sleep(1.0)
+        await call.play(clip)
+        await call.wait_agent_silent(1.5, 60.0)
+        clears = call.clears
+        heard = np.concatenate([s.samples for s in call.agent_speech])
+        await call.hang_up()
+    conv = await wait_conversation(server, {"phone": "+15550002222"})
+    turns = conv["turns"]
+    greeting = turns[0]
+    assert greeting["role"] == "agent" and not greeting.get("truncated"), turns
+    assert clears >= 1, "the agent did not pause"
+    assert not [t for t in turns if t["role"] == "customer"], turns  # not a turn
+    # what the caller heard, pauses and all, says the whole greeting
+    back = transcribe8k(whisper_en, heard)
+    assert word_error_rate(greeting["text"], back) <= 0.35, (greeting["text"], back)
     assert_clean_log(server)
 
 
@@ -398,7 +432,7 @@ def test_webhook_answers_match_the_openapi_document(server: ServerProcess) -> No
     with httpx.Client(base_url=server.url, timeout=10) as http:
         c = Checker(doc, http)
         ok = c.call("POST", WEBHOOK, data=dict(params), headers=signed)
-        assert ok.text.startswith("<?xml") and "<Parameter name=\"token\"" in ok.text
+        assert ok.text.startswith("<?xml") and '<Parameter name="token"' in ok.text
         c.call("POST", WEBHOOK, data=dict(params))
         c.call("POST", WEBHOOK, content=b"x=" + b"y" * 40_000, headers=signed)
         after = server.url + AFTER

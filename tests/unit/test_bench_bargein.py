@@ -207,7 +207,9 @@ def test_a_barge_in_is_a_cut_off_timed_from_the_onset() -> None:
         transcript="wait",
     )
     out = score(_trace(_started(T0 + 0.452), _done(T0 + 0.47, "cancelled"), heard))
-    assert out == Outcome(True, 452.0, False, "cancelled", "turn_detected", "wait", None)
+    assert out == Outcome(
+        True, 452.0, False, None, False, "cancelled", "turn_detected", "wait", None
+    )
 
 
 def test_a_failed_transcription_is_told_as_its_code() -> None:
@@ -219,6 +221,33 @@ def test_a_failed_transcription_is_told_as_its_code() -> None:
     )
     out = score(_trace(_started(T0 + 0.5), _done(T0 + 0.51, "cancelled"), failed))
     assert out.heard == "[no_speech_recognized]" and out.time_to_silence_ms == 500.0
+
+
+def _pause(t: float, kind: str = "paused", resp: str = "resp_g") -> Event:
+    return Event(f"response.output_audio.{kind}", t, item_id="item_g", response_id=resp)
+
+
+def test_a_pause_is_when_the_agent_fell_silent() -> None:
+    # paused at 240 ms, the interruption confirmed at 600: silent from 240 ms
+    out = score(_trace(_pause(T0 + 0.24), _started(T0 + 0.6), _done(T0 + 0.61, "cancelled")))
+    assert out.cut_off is True and out.time_to_silence_ms == 240.0
+    assert out.paused is True and out.pause_ms is None
+
+
+def test_a_backchannel_that_paused_the_agent_is_no_cut_off_and_its_gap_is_told() -> None:
+    out = score(_trace(_pause(T0 + 0.25), _pause(T0 + 0.7, "resumed"), _done(T0 + 4, "completed")))
+    assert out.cut_off is False and out.time_to_silence_ms is None
+    assert out.paused is True and out.pause_ms == 450.0
+    # pauses of another response, or before the clip, are not the clip's
+    other = score(
+        _trace(
+            _pause(T0 - 1.0),
+            _pause(T0 - 0.8, "resumed"),
+            _pause(T0 + 0.3, resp="resp_other"),
+            _done(T0 + 4, "completed"),
+        )
+    )
+    assert other.paused is False and other.pause_ms is None
 
 
 def test_a_backchannel_let_through_is_not_a_cut_off() -> None:
@@ -269,11 +298,13 @@ def _case(cid: str, kind: Kind, lang: str) -> Case:
     return Case(cid, lang, kind, "text", "piper", _tone(400), 0.0, 2.5, 1.0, -6.0)
 
 
-def _out(cut: bool, ms: float | None, error: str | None = None) -> Outcome:
+def _out(
+    cut: bool, ms: float | None, error: str | None = None, pause_ms: float | None = None
+) -> Outcome:
     if error is not None:
-        return Outcome(None, None, None, None, None, None, error)
+        return Outcome(None, None, None, None, None, None, None, None, error)
     status = "cancelled" if cut else "completed"
-    return Outcome(cut, ms, not cut, status, None, None, None)
+    return Outcome(cut, ms, pause_ms is not None, pause_ms, not cut, status, None, None, None)
 
 
 def test_the_summary_counts_per_language_and_overall() -> None:
@@ -283,7 +314,7 @@ def test_the_summary_counts_per_language_and_overall() -> None:
         row(_case("i3", "interruption", "en"), _out(False, None)),
         row(_case("i4", "interruption", "en"), _out(False, None, "timeout: no greeting audio")),
         row(_case("b1", "backchannel", "en"), _out(True, 420.0)),
-        row(_case("b2", "backchannel", "en"), _out(False, None)),
+        row(_case("b2", "backchannel", "en"), _out(False, None, pause_ms=300.0)),
         row(_case("i5", "interruption", "es"), _out(True, 800.0)),
         row(_case("b3", "backchannel", "es"), _out(False, None)),
     ]
@@ -295,7 +326,13 @@ def test_the_summary_counts_per_language_and_overall() -> None:
         "time_to_silence_ms": {"p50": 350.0, "p95": 440.0},
         "replied_to_end": 0.333,
     }
-    assert en["backchannels"] == {"n": 2, "cut_off": 0.5, "replied_to_end": 0.5}
+    assert en["backchannels"] == {
+        "n": 2,
+        "cut_off": 0.5,
+        "paused": 0.5,
+        "pause_ms": {"p50": 300.0, "p95": 300.0},
+        "replied_to_end": 0.5,
+    }
     assert en["errors"] == 1
     rep = report(rows, ["en", "es"], {"seed": 3})
     assert rep["cases"] == 8 and rep["errors"] == 1 and rep["seed"] == 3

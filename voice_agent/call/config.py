@@ -32,7 +32,8 @@ class TurnDetection:
     ``server_vad``: the turn ends after ``silence_duration_ms`` of silence. ``semantic_vad``:
     Smart Turn judges the turn after a short silence; ``eagerness`` picks its settings
     (:data:`~voice_agent.audio.turn_detector.SEMANTIC_EAGERNESS`, silence fallback included)
-    and ``silence_duration_ms`` is not used."""
+    and ``silence_duration_ms`` is not used. ``pause_on_speech`` (an extension): speech over
+    the agent that is being judged pauses it, and it resumes if that was no interruption."""
 
     type: Literal["server_vad", "semantic_vad"] = "server_vad"
     eagerness: Eagerness = Eagerness.AUTO
@@ -41,6 +42,7 @@ class TurnDetection:
     prefix_padding_ms: int = DEFAULT_PREFIX_PADDING_MS
     create_response: bool = True
     interrupt_response: bool = True
+    pause_on_speech: bool = True
 
     def to_json(self) -> dict[str, Any]:
         if self.type == "semantic_vad":
@@ -49,6 +51,7 @@ class TurnDetection:
                 "eagerness": self.eagerness.value,
                 "create_response": self.create_response,
                 "interrupt_response": self.interrupt_response,
+                "pause_on_speech": self.pause_on_speech,
             }
         return {
             "type": "server_vad",
@@ -57,6 +60,7 @@ class TurnDetection:
             "prefix_padding_ms": self.prefix_padding_ms,
             "create_response": self.create_response,
             "interrupt_response": self.interrupt_response,
+            "pause_on_speech": self.pause_on_speech,
         }
 
 

@@ -18,7 +18,9 @@ module only runs them, with these tasks, all owned and cancelled at the end:
 * the *response* streams the reply (:class:`~voice_agent.call.reply.ReplyStream`) at most
   ``PlaybackClock.lead_ms`` ahead of the caller's ear, so a barge-in stops the agent at once
   and what was really heard is stored (from the transport's playback reports when it has
-  them: Twilio marks, AudioSocket's paced writer);
+  them: Twilio marks, AudioSocket's paced writer); speech over it that is being judged
+  pauses it (:class:`_Playout`), and it resumes from what was heard if that speech was no
+  interruption;
 * a *watchdog* ends silent or overlong calls (``timeout``).
 
 :meth:`Call.close` ends the call for any reason (hang-up, hand-off, timeout, error): it stops
@@ -32,6 +34,7 @@ import asyncio
 import contextlib
 import functools
 import time
+from collections import deque
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -80,7 +83,9 @@ from voice_agent.call.session import (
     FloorError,
     HoldReply,
     JudgeSpeech,
+    PauseReply,
     PlaybackClock,
+    ResumeReply,
     SpeakReply,
     StartSpeculation,
     StreamClock,
@@ -130,6 +135,14 @@ JUDGE_TIMEOUT_S: Final = 2.0
 SPECULATION_HANGOVER_MS: Final = 160.0
 #: When the server stops mid-reply, the longest wait for the last sentence to be heard.
 WIND_DOWN_HEARD_S: Final = 5.0
+#: The longest the agent stays paused for speech over it that is being judged; then it goes
+#: on (the judgements themselves end within ``BARGE_IN_MAX_MS`` + ``JUDGE_TIMEOUT_S``).
+PAUSE_MAX_S: Final = 4.0
+#: Pieces of a reply's audio kept to send again what a flushed player dropped (more than
+#: ``PlaybackClock.lead_ms`` plus a carrier's playback-report lag, in ``DELTA_MS`` pieces).
+RESEND_PIECES: Final = 12
+#: Audio sent again after a pause fades in over this much (it starts mid-word: no click).
+FADE_IN_MS: Final = 10.0
 #: The stages of a turn whose durations are exported as metrics.
 _STAGES: Final = frozenset(
     {"vad_end", "transcription", "orchestrator", "tts_first_chunk", "first_audio"}
@@ -214,11 +227,70 @@ class _AgentItem:
     pending_truncation_ms: float | None = None
 
 
+def _playing() -> asyncio.Event:
+    playing = asyncio.Event()
+    playing.set()
+    return playing
+
+
+@dataclass(slots=True)
+class _Playout:
+    """One reply's audio on its way to the caller: its pacing clock, and whether it is
+    paused for speech over it (:class:`~voice_agent.call.session.PauseReply`)."""
+
+    clock: PlaybackClock = field(default_factory=PlaybackClock)
+    #: set while audio may be sent; cleared while paused
+    playing: asyncio.Event = field(default_factory=_playing)
+    #: wall time of the pause under way
+    paused_at: float | None = None
+    #: the last pieces sent, ``(item ms at their start, samples)``, to send again what a
+    #: flushed player dropped
+    recent: deque[tuple[float, npt.NDArray[np.int16]]] = field(
+        default_factory=lambda: deque(maxlen=RESEND_PIECES)
+    )
+    #: on resume, send again from here (the player dropped what followed)
+    resend_from: float | None = None
+    #: resumed, and the sender has not taken it up yet
+    restarted: bool = False
+
+    def keep(self, at_ms: float, piece: npt.NDArray[np.int16]) -> None:
+        self.recent.append((at_ms, piece))
+
+    def to_resend(self, rate: int) -> list[tuple[float, npt.NDArray[np.int16]]]:
+        """The kept pieces (at ``rate`` Hz) from ``resend_from`` on: the first is cut there
+        and fades in."""
+        start = self.resend_from
+        if start is None:
+            return []
+        out: list[tuple[float, npt.NDArray[np.int16]]] = []
+        kept: list[tuple[float, npt.NDArray[np.int16]]] = []  # what stays heard
+        for at, piece in self.recent:
+            if at + piece.size * 1000.0 / rate <= start + 1e-6:
+                kept.append((at, piece))
+                continue
+            if at < start:
+                cut = round((start - at) * rate / 1000.0)
+                kept.append((at, piece[:cut]))
+                piece, at = piece[cut:], start
+            out.append((at, piece))
+        # what is sent again is kept again as it goes out
+        self.recent = deque(kept, maxlen=RESEND_PIECES)
+        if out:
+            at, first = out[0]
+            n = min(first.size, int(rate * FADE_IN_MS / 1000.0))
+            faded = first.copy()
+            ramp = np.arange(n, dtype=np.float32) / max(1, n)
+            faded[:n] = (faded[:n].astype(np.float32) * ramp).astype(np.int16)
+            out[0] = (at, faded)
+        return out
+
+
 @dataclass(slots=True)
 class _Response:
     response_id: str
     item_id: str
     task: asyncio.Task[None]
+    playout: _Playout = field(default_factory=_Playout)
     cancel_reason: str = "turn_detected"
     #: the reply was played out (or cut); it is being recorded, then ``ResponseDone`` goes
     #: out: nothing cancels it any more
@@ -241,6 +313,7 @@ class Call:
         call_id: str | None = None,
         limits: CallLimits | None = None,
         playback_reports: bool = False,
+        flush_on_pause: bool = False,
         hand_off_ends_call: bool = False,
         wait_for_config: bool = False,
         clock: Callable[[], float] = time.time,
@@ -256,6 +329,9 @@ class Call:
         self.limits = limits or CallLimits()
         #: the transport reports what was played (:meth:`played`); else it is estimated
         self.playback_reports = playback_reports
+        #: the transport drops the agent audio it holds when the reply pauses (a carrier's
+        #: ``clear``); else the player plays it out (at most ``PlaybackClock.lead_ms``)
+        self.flush_on_pause = flush_on_pause
         self.hand_off_ends_call = hand_off_ends_call
         self.clock = clock
         self.conv: Conversation | None = None
@@ -306,7 +382,10 @@ class Call:
     # -- construction helpers ---------------------------------------------------------------
     def _new_turn_taking(self) -> TurnTaking:
         td = self.config.turn_detection
-        return TurnTaking(interrupt_response=td.interrupt_response if td else True)
+        return TurnTaking(
+            interrupt_response=td.interrupt_response if td else True,
+            pause_on_speech=td.pause_on_speech if td else True,
+        )
 
     def _new_detector(self) -> TurnDetector:
         td = self.config.turn_detection or TurnDetection()
@@ -732,7 +811,18 @@ class Call:
                 f"audio_end_ms {audio_end_ms} is past the item's audio ({total:.0f} ms)",
                 param="audio_end_ms",
             )
-        if item.turn is not None:
+        resp = self.response
+        if (
+            resp is not None
+            and resp.item_id == item_id
+            and resp.playout.paused_at is not None
+            and not resp.finishing
+        ):
+            # the client stopped its player at the pause: what it dropped is sent again if
+            # the reply resumes, and what it heard is stored if it does not
+            po = resp.playout
+            po.resend_from = po.clock.flush(self.clock(), float(audio_end_ms))
+        elif item.turn is not None:
             await self._apply_truncation(item, float(audio_end_ms))
         else:  # applied once the reply is recorded
             item.pending_truncation_ms = float(audio_end_ms)
@@ -898,6 +988,10 @@ class Call:
             # the next step's (or, the turn over, by its whole transcript)
             elif self.judging is None or self.judging.done() or action.final:
                 self.judging = self.spawn(self._judge_speech(action), "call-judge")
+        elif isinstance(action, PauseReply):
+            self._pause_reply()
+        elif isinstance(action, ResumeReply):
+            self._resume_reply()
         elif isinstance(action, BargeIn):
             metrics.INTERJECTIONS.labels("interrupt").inc()
             self.emit(ev.SpeechStarted(action.item_id, action.audio_start_ms))
@@ -941,6 +1035,63 @@ class Call:
             resp.cancel_reason = "turn_detected"
             resp.task.cancel()
         self._carry_out_all(turn_actions)
+
+    # -- pauses -----------------------------------------------------------------------------
+    def _pause_reply(self) -> None:
+        """Speech over the agent is being judged: no more of its audio goes out for now, and
+        a transport that can drop what its player holds does so."""
+        resp = self.response
+        if resp is None or resp.finishing or resp.goodbye or resp.playout.paused_at is not None:
+            return
+        po = resp.playout
+        now = self.clock()
+        sent = po.clock.sent_ms
+        heard = (
+            min(sent, self.played_ms.get(resp.item_id, 0.0))
+            if self.playback_reports
+            else po.clock.played_ms(now)
+        )
+        po.paused_at = now
+        po.playing.clear()
+        if self.flush_on_pause and sent > heard:
+            po.resend_from = po.clock.flush(now, heard)
+            cut_ms = self.stream_clock.stream_at(now)
+            if cut_ms is not None:  # what was dropped will not come back as an echo
+                self.echo.stop_reference(int(cut_ms * SAMPLE_RATE / 1000))
+        metrics.REPLY_PAUSES.labels("paused").inc()
+        log.debug("reply_paused", heard_ms=round(heard), sent_ms=round(sent))
+        self.emit(ev.ResponsePaused(resp.response_id, resp.item_id, heard, sent))
+
+    def _resume_reply(self) -> None:
+        """The speech that paused the agent was no interruption: it goes on."""
+        resp = self.response
+        if resp is None or resp.playout.paused_at is None:
+            return
+        po = resp.playout
+        now = self.clock()
+        paused_ms = (now - resp.playout.paused_at) * 1000.0
+        po.paused_at = None
+        po.restarted = True
+        po.clock.restart(now)
+        metrics.REPLY_PAUSES.labels("resumed").inc()
+        log.debug("reply_resumed", paused_ms=round(paused_ms), at_ms=round(po.clock.sent_ms))
+        self.emit(ev.ResponseResumed(resp.response_id, resp.item_id, po.clock.sent_ms, paused_ms))
+        po.playing.set()
+
+    async def _paused(self, playout: _Playout) -> None:
+        """Wait (bounded) for the pause to end; past ``PAUSE_MAX_S`` the agent goes on."""
+        try:
+            await asyncio.wait_for(playout.playing.wait(), PAUSE_MAX_S)
+        except TimeoutError:
+            log.info("reply_pause_expired", paused_s=PAUSE_MAX_S)
+            turns = self.session.turns
+            if turns.paused_for is not None:
+                self._carry_out_all(turns.dismiss(turns.paused_for))
+            self._resume_reply()
+
+    def _dismissed(self, item_id: str) -> None:
+        """``item_id``'s speech over the agent was judged no interruption."""
+        self._carry_out_all(self.session.turns.dismiss(item_id))
 
     # -- speculation ------------------------------------------------------------------------
     def _speculate(self, action: StartSpeculation) -> None:
@@ -1028,6 +1179,7 @@ class Call:
         if is_echo(text, agent_text, self.config.language):
             log.debug("echo_ignored", text=text, heard_ms=heard_ms)
             self.verdict = (action.item_id, Verdict.BACKCHANNEL)
+            self._dismissed(action.item_id)
             return
         verdict = judge(text, self.config.language, final=action.final, agent_text=agent_text)
         self.verdict = (action.item_id, verdict)
@@ -1035,6 +1187,8 @@ class Call:
         if verdict is Verdict.INTERRUPT:
             log.info("interjection_interrupts", text=text, heard_ms=heard_ms)
             self._carry_out_all(self.session.turns.confirm_interruption(action.item_id))
+        elif verdict is Verdict.BACKCHANNEL:
+            self._dismissed(action.item_id)
 
     def _agent_text(self) -> str:
         """What the agent is saying (or said last): the sentences of its latest reply."""
@@ -1055,12 +1209,14 @@ class Call:
             self.specs.pop(job.item_id, None)
             metrics.INTERJECTIONS.labels("echo").inc()
             log.info("echo_ignored", text=text)
+            self._dismissed(job.item_id)
             return
         verdict = judge(text, self.config.language, final=True, agent_text=agent_text)
         if verdict is not Verdict.INTERRUPT:
             self.specs.pop(job.item_id, None)
             metrics.INTERJECTIONS.labels("backchannel").inc()
             log.info("backchannel_ignored", text=text)
+            self._dismissed(job.item_id)
             return
         metrics.INTERJECTIONS.labels("interrupt").inc()
         self.emit(ev.SpeechStarted(job.item_id, start_ms))
@@ -1232,6 +1388,7 @@ class Call:
                 self.spawn,
             )
         response_id, item_id = new_id("resp"), new_id("item")
+        playout = _Playout()
         task = self.spawn(
             self._respond(
                 response_id,
@@ -1241,11 +1398,12 @@ class Call:
                 job,
                 dict(timings),
                 speech_end_wall,
+                playout,
                 goodbye=goodbye,
             ),
             "call-response",
         )
-        self.response = _Response(response_id, item_id, task, goodbye=goodbye)
+        self.response = _Response(response_id, item_id, task, playout, goodbye=goodbye)
 
     async def _respond(
         self,
@@ -1256,12 +1414,13 @@ class Call:
         job: _Job | None,
         timings: dict[str, float],
         speech_end_wall: float | None,
+        playout: _Playout,
         *,
         goodbye: bool = False,
     ) -> None:
         assert self.conv is not None
         rate = self.config.output_format.sample_rate
-        clock = PlaybackClock()
+        clock = playout.clock
         item = _AgentItem(prepared, [])
         segments = item.segments
         self.agent_items[item_id] = item
@@ -1272,19 +1431,67 @@ class Call:
         # the echo canceller's reference: the reply at 16 kHz, placed on the caller's stream
         # clock where it is expected to be played (from the first chunk on, in real time)
         to_16k = StreamResampler(rate, SAMPLE_RATE)
+        #: where the reply's next audio falls on the caller's stream (16 kHz samples), for
+        #: the echo canceller's reference
         ref_at: float | None = None
-        ref_pending: list[npt.NDArray[np.int16]] = []
-        sent_ms = 0.0
+        ref_pending: list[tuple[float, npt.NDArray[np.int16]]] = []
         new_sentence = True
         exhausted = False  # every sentence of the reply was synthesized and sent
         done_reason: str | None = None
         #: stopped for a wind-down once all that was sent had been heard
         heard_to_end = False
+
+        def send(at_ms: float, piece: npt.NDArray[np.int16], at: float | None) -> float | None:
+            """Send one piece that starts ``at_ms`` into the item. ``at``: where the echo
+            canceller's reference goes on (16 kHz samples of the caller's stream; ``None``:
+            not placed yet, or the player started again); returns where it goes on next."""
+            now = self.clock()
+            if clock.start is None:
+                if speech_end_wall is not None:
+                    timings["first_audio"] = (now - speech_end_wall) * 1000
+                timings["response_start_to_first_audio"] = (time.perf_counter() - t_resp) * 1000
+                if reply.tts_first_ms is not None:
+                    timings["tts_first_chunk"] = reply.tts_first_ms
+            ref_pending.append((at_ms, to_16k.process(piece)))
+            playout.keep(at_ms, piece)
+            clock.sent(now, piece.size * 1000.0 / rate)
+            if at is None:
+                # placed once the caller's stream is known (a greeting may start before the
+                # first chunk of the caller's audio has come): the player plays item time t
+                # at clock.start + t; from there the pieces follow one another
+                base = self.stream_clock.stream_at(now if clock.start is None else clock.start)
+                if base is not None:
+                    at = (base + ref_pending[0][0]) * SAMPLE_RATE / 1000
+            if at is not None:
+                for _, ref in ref_pending:
+                    self.echo.reference(int(at), ref)
+                    at += ref.size
+                ref_pending.clear()
+            self.emit(ev.ResponseAudio(response_id, item_id, piece, clock.sent_ms))
+            self.last_activity = now
+            return at
+
+        async def held(at: float | None) -> float | None:
+            """Wait out a pause (bounded); once resumed (it may have begun and ended while
+            the sender slept), send again what a flushed player dropped."""
+            if not playout.playing.is_set():
+                await self._paused(playout)
+            if playout.restarted:
+                playout.restarted = False
+                at = None  # the player starts again: the reference is placed anew
+                for at_ms, again in playout.to_resend(rate):
+                    at = send(at_ms, again, at)
+                playout.resend_from = None
+            return at
+
         try:
             while True:
                 got = await reply.next_chunk()
                 if got is None:
                     exhausted = True
+                    # a pause now may have dropped the end of what was sent: it is sent
+                    # again once the agent resumes
+                    ref_at = await held(ref_at)
                     break
                 sentence, chunk = got
                 if chunk is None:
@@ -1310,38 +1517,15 @@ class Call:
                     segments[-1] = (sentence, segments[-1][1] + dur)
                 for i in range(0, chunk.size, step):
                     piece = chunk[i : i + step]
-                    delay = clock.send_delay(self.clock())
-                    if delay > 0:
+                    while True:  # paced, and held while paused
+                        ref_at = await held(ref_at)
+                        delay = clock.send_delay(self.clock())
+                        if delay <= 0:
+                            break
                         await asyncio.sleep(delay)
-                    now = self.clock()
-                    if clock.start is None:
-                        if speech_end_wall is not None:
-                            timings["first_audio"] = (now - speech_end_wall) * 1000
-                        timings["response_start_to_first_audio"] = (
-                            time.perf_counter() - t_resp
-                        ) * 1000
-                        if reply.tts_first_ms is not None:
-                            timings["tts_first_chunk"] = reply.tts_first_ms
-                    ref_pending.append(to_16k.process(piece))
-                    if ref_at is None:
-                        # placed once the caller's stream is known (a greeting may start
-                        # before the first chunk of the caller's audio has come)
-                        at_ms = self.stream_clock.stream_at(
-                            now if clock.start is None else clock.start
-                        )
-                        ref_at = None if at_ms is None else at_ms * SAMPLE_RATE / 1000
-                    if ref_at is not None:
-                        for ref in ref_pending:
-                            self.echo.reference(int(ref_at), ref)
-                            ref_at += ref.size
-                        ref_pending.clear()
-                    piece_ms = piece.size * 1000.0 / rate
-                    sent_ms += piece_ms
-                    self.emit(ev.ResponseAudio(response_id, item_id, piece, sent_ms))
-                    clock.sent(now, piece_ms)
-                    self.last_activity = now
+                    ref_at = send(clock.sent_ms, piece, ref_at)
                     unsent_ms = (chunk.size - i - piece.size) * 1000.0 / rate
-                    reply.wants_more(clock.remaining_ms(now) + unsent_ms)
+                    reply.wants_more(clock.remaining_ms(self.clock()) + unsent_ms)
             if reply.error:
                 status = "failed" if not segments else "incomplete"
         except asyncio.CancelledError:
@@ -1363,7 +1547,7 @@ class Call:
                 else clock.played_ms(self.clock())
             )
             if heard_to_end:
-                played = max(played, sent_ms)
+                played = max(played, clock.sent_ms)
             heard, truncated = played_text(segments, played)
             if not truncated and (status == "incomplete" or not exhausted):
                 # all that was sent was heard, but the reply had more to say

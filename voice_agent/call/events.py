@@ -163,6 +163,31 @@ class ResponseAudio:
 
 
 @dataclass(frozen=True, slots=True)
+class ResponsePaused:
+    """The caller talks over the agent and is being listened to: no agent audio is sent
+    until :class:`ResponseResumed` (or :class:`ResponseDone`, an interruption). The caller
+    has heard the item's audio up to ``audio_end_ms`` (the server's estimate, or what the
+    transport reported); ``sent_ms`` of it was sent. A transport that can drop the audio
+    it holds (a carrier's ``clear``) does so now; what it dropped is sent again on resume."""
+
+    response_id: str
+    item_id: str
+    audio_end_ms: float
+    sent_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseResumed:
+    """The speech over the agent was no interruption: its audio goes on from
+    ``audio_start_ms`` of the item after ``paused_ms`` of pause."""
+
+    response_id: str
+    item_id: str
+    audio_start_ms: float
+    paused_ms: float
+
+
+@dataclass(frozen=True, slots=True)
 class ResponseDone:
     """The response ended. Unless ``status`` is ``completed`` the transport must drop any
     agent audio it still holds (the caller barged in, the response was cancelled or the
@@ -217,6 +242,8 @@ CallEvent = (
     | ResponseStarted
     | ResponseText
     | ResponseAudio
+    | ResponsePaused
+    | ResponseResumed
     | ResponseDone
     | ResponseTimings
     | ItemTruncated

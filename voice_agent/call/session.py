@@ -77,6 +77,23 @@ class BargeIn:
 
 
 @dataclass(frozen=True, slots=True)
+class PauseReply:
+    """Speech over the agent is being judged: the agent's audio stops now (and resumes if it
+    is not an interruption, :class:`ResumeReply`), so an interruption is heard to silence
+    the agent as soon as it is noticed, not once its words are known."""
+
+    item_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeReply:
+    """The speech that paused the agent was not an interruption (a backchannel, noise, the
+    agent's own echo): the agent goes on from where the caller stopped hearing it."""
+
+    item_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class FinishTurn:
     """End of turn. If ``interjection``, the speech was short and came while the agent spoke:
     the endpoint must check its transcript and only barge in if it is not a backchannel."""
@@ -90,7 +107,14 @@ class FinishTurn:
 
 
 TurnAction = (
-    EmitSpeechStarted | StartSpeculation | CancelSpeculation | JudgeSpeech | BargeIn | FinishTurn
+    EmitSpeechStarted
+    | StartSpeculation
+    | CancelSpeculation
+    | JudgeSpeech
+    | PauseReply
+    | ResumeReply
+    | BargeIn
+    | FinishTurn
 )
 
 
@@ -105,6 +129,8 @@ class _Speech:
     speculating: bool = False
     #: began while the agent was talking
     over_agent: bool = False
+    #: it paused the agent (once: after it was dismissed, the agent is not paused again)
+    paused: bool = False
 
 
 class TurnTaking:
@@ -116,18 +142,27 @@ class TurnTaking:
     is an interruption ("wait", "no", a question) rather than a backchannel ("mm-hm", "yeah
     yeah sure"), or, when it ends first, its whole transcript is (the endpoint checks, see
     :class:`FinishTurn`).
+
+    With ``pause_on_speech`` the agent's audio stops (:class:`PauseReply`) the first time
+    such speech is judged, and resumes (:class:`ResumeReply`, :meth:`dismiss`) once it is
+    judged not to be an interruption: the caller who interrupts hears the agent stop within
+    the first judgement's delay, the one who says "mm-hm" or coughs hears a short pause.
     """
 
     def __init__(
         self,
         *,
         interrupt_response: bool = True,
+        pause_on_speech: bool = True,
         id_factory: Callable[[], str] | None = None,
     ) -> None:
         self.interrupt_response = interrupt_response
+        self.pause_on_speech = pause_on_speech
         self._new_id = id_factory or (lambda: new_id("item"))
         self._speech: _Speech | None = None
         self.agent_speaking = False
+        #: the caller item whose speech paused the agent, until it is judged
+        self.paused_for: str | None = None
 
     @property
     def current_item_id(self) -> str | None:
@@ -160,7 +195,20 @@ class TurnTaking:
         judge what was said so far (``last``: for the last time before it ends)."""
         s = self._speech
         if s is not None and s.interjection and self.agent_speaking and self.interrupt_response:
-            return [JudgeSpeech(s.item_id, s.start_ms, t_ms, last)]
+            judge = JudgeSpeech(s.item_id, s.start_ms, t_ms, last)
+            if self.pause_on_speech and self.paused_for is None and not s.paused:
+                s.paused = True
+                self.paused_for = s.item_id
+                return [PauseReply(s.item_id), judge]
+            return [judge]
+        return []
+
+    def dismiss(self, item_id: str) -> list[TurnAction]:
+        """``item_id``'s speech was judged not to be an interruption (so far, or at its
+        end): the agent resumes if that speech paused it."""
+        if self.paused_for is not None and self.paused_for == item_id and self.agent_speaking:
+            self.paused_for = None
+            return [ResumeReply(item_id)]
         return []
 
     def confirm_interruption(self, item_id: str) -> list[TurnAction]:
@@ -175,6 +223,7 @@ class TurnTaking:
             and self.interrupt_response
         ):
             s.interjection = False
+            self.paused_for = None
             return [BargeIn(s.item_id, s.start_ms)]
         return []
 
@@ -218,6 +267,7 @@ class TurnTaking:
     def agent_stopped(self) -> list[TurnAction]:
         """The agent's response ended; pending speech over it becomes an ordinary turn."""
         self.agent_speaking = False
+        self.paused_for = None
         s = self._speech
         if s is not None and s.interjection:
             s.interjection = False
@@ -443,6 +493,19 @@ class PlaybackClock:
     def remaining_ms(self, now: float) -> float:
         """Audio sent but not yet played."""
         return self.sent_ms - self.played_ms(now)
+
+    def flush(self, now: float, at_ms: float | None = None) -> float:
+        """The player dropped what it held beyond ``at_ms`` (default: what it has played by
+        ``now``): that audio was not heard and is sent again. Returns the position."""
+        at = self.played_ms(now) if at_ms is None else max(0.0, min(at_ms, self.sent_ms))
+        self.sent_ms = at
+        return at
+
+    def restart(self, now: float) -> None:
+        """Sending goes on after a pause: the player, idle once it ran out (or was flushed),
+        plays what comes next from ``now``."""
+        if self.start is not None:
+            self.start = now - self.played_ms(now) / 1000.0
 
 
 def played_text(segments: Sequence[tuple[str, float]], played_ms: float) -> tuple[str, bool]:

@@ -253,6 +253,12 @@ class RealtimeSession:
             self.send(
                 self.ev.response_done(rid, e.conversation_id, out, e.status, iid, e.heard, e.reason)
             )
+        elif isinstance(e, ev.ResponsePaused):
+            self.send(self.ev.audio_paused(e.response_id, e.item_id, e.audio_end_ms, e.sent_ms))
+        elif isinstance(e, ev.ResponseResumed):
+            self.send(
+                self.ev.audio_resumed(e.response_id, e.item_id, e.audio_start_ms, e.paused_ms)
+            )
         elif isinstance(e, ev.ResponseTimings):
             self.send(self.ev.timings(e.item_id, e.response_id, e.timings_ms))
         elif isinstance(e, ev.ItemTruncated):

@@ -47,6 +47,10 @@ FORMAT_SAMPLE_BYTES: Final[Mapping[str, int]] = {"audio/pcm": 2, "audio/pcmu": 1
 INSIGHTS_EVENT: Final = "conversation.item.insights"
 #: Name of the extra server event carrying a finished turn's per-stage timings.
 TIMINGS_EVENT: Final = "response.timings"
+#: Extensions: the agent's audio paused while speech over it is judged, and resumed after
+#: it was judged no interruption (an interruption ends the response instead).
+PAUSED_EVENT: Final = "response.output_audio.paused"
+RESUMED_EVENT: Final = "response.output_audio.resumed"
 
 #: The largest decoded audio payload accepted in one ``input_audio_buffer.append``.
 DEFAULT_MAX_APPEND_BYTES: Final = 15 * 48000  # 15 s of 24 kHz pcm16
@@ -225,6 +229,8 @@ def _parse_turn_detection(
         out = replace(
             out, interrupt_response=_bool(td["interrupt_response"], f"{param}.interrupt_response")
         )
+    if td.get("pause_on_speech") is not None:
+        out = replace(out, pause_on_speech=_bool(td["pause_on_speech"], f"{param}.pause_on_speech"))
     return out
 
 
@@ -564,6 +570,28 @@ class ServerEvents:
             item_id=item_id,
             response_id=response_id,
             timings_ms={k: round(v, 3) for k, v in timings_ms.items()},
+        )
+
+    def audio_paused(
+        self, response_id: str, item_id: str, audio_end_ms: float, sent_ms: float
+    ) -> dict[str, Any]:
+        return self._ev(
+            PAUSED_EVENT,
+            response_id=response_id,
+            item_id=item_id,
+            audio_end_ms=int(audio_end_ms),
+            sent_ms=int(sent_ms),
+        )
+
+    def audio_resumed(
+        self, response_id: str, item_id: str, audio_start_ms: float, paused_ms: float
+    ) -> dict[str, Any]:
+        return self._ev(
+            RESUMED_EVENT,
+            response_id=response_id,
+            item_id=item_id,
+            audio_start_ms=int(audio_start_ms),
+            paused_ms=int(paused_ms),
         )
 
     @staticmethod

@@ -120,8 +120,10 @@ class AudioSocketCall:
     def on_call_event(self, e: ev.CallEvent) -> None:
         if isinstance(e, ev.ResponseAudio):
             self.playout.add(codec.encode(e.samples, codec.AudioFormat.PCM8K), e.item_id, e.end_ms)
-        elif isinstance(e, ev.ResponseDone) and e.status != "completed":
-            self.playout.drop()  # barge-in: stop at once
+        elif isinstance(e, ev.ResponsePaused) or (
+            isinstance(e, ev.ResponseDone) and e.status != "completed"
+        ):
+            self.playout.drop()  # speech over the agent, a barge-in: stop at once
 
     async def _write(self, data: bytes) -> None:
         self.writer.write(data)

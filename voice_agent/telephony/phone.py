@@ -47,5 +47,6 @@ def phone_call(
         call_id=call_id,
         limits=svc.call_limits(),
         playback_reports=True,
+        flush_on_pause=True,
         hand_off_ends_call=True,
     )

@@ -12,7 +12,8 @@ Two routes:
 * ``WS /v1/telephony/twilio/stream`` - the call: inbound ``connected``, ``start`` (the token
   in ``customParameters``), ``media`` (mu-law 8 kHz), ``mark``, ``dtmf``, ``stop``; outbound
   ``media`` in 20 ms frames with a ``mark`` after each piece of agent audio (the marks that
-  come back are what the caller heard) and ``clear`` when the caller barges in.
+  come back are what the caller heard) and ``clear`` when speech over the agent pauses it
+  or the caller barges in (the marks sent before a ``clear`` say nothing of what was heard).
 
 The stream only translates between these messages and a :class:`~voice_agent.call.core.Call`.
 """
@@ -232,15 +233,16 @@ async def _stored_end(svc: Services, call_sid: str) -> EndReason | None:
 # --------------------------------------------------------------------------- the stream
 
 
-def _mark_name(item_id: str, end_ms: float) -> str:
-    return f"{item_id}:{end_ms:.0f}"
+def _mark_name(item_id: str, clears: int, end_ms: float) -> str:
+    return f"{item_id}:{clears}:{end_ms:.0f}"
 
 
-def _parse_mark(name: str) -> tuple[str, float] | None:
-    item_id, _, end = name.rpartition(":")
-    if not item_id or not end.isdigit():
+def _parse_mark(name: str) -> tuple[str, int, float] | None:
+    """``(item id, clears sent before it, end ms)`` of one of our marks."""
+    parts = name.rsplit(":", 2)
+    if len(parts) != 3 or not parts[0] or not parts[1].isdigit() or not parts[2].isdigit():
         return None
-    return item_id, float(end)
+    return parts[0], int(parts[1]), float(parts[2])
 
 
 class TwilioStream:
@@ -252,10 +254,11 @@ class TwilioStream:
         self.stream_sid = ""
         self.call: Call | None = None
         self.out = Outbox(OUT_QUEUE_MAX, SEND_TIMEOUT_S, on_overflow=self._not_reading)
-        #: items whose audio was cleared: their marks come back but were not played
-        self.cleared: set[str] = set()
-        #: (item id, end ms) of the last mark sent, and whether it came back
-        self.last_mark: tuple[str, float] | None = None
+        #: ``clear`` messages sent: a mark sent before the last one comes back whether its
+        #: audio was played or dropped, so it says nothing of what was heard
+        self.clears = 0
+        #: the last mark sent, and whether it came back
+        self.last_mark: tuple[str, int, float] | None = None
         self.marks_back = asyncio.Event()
 
     # -- writing -----------------------------------------------------------------------------
@@ -274,11 +277,14 @@ class TwilioStream:
             payload = codec.encode(e.samples, codec.AudioFormat.PCMU8K)
             for i in range(0, len(payload), FRAME_BYTES):
                 self.send(tm.media_message(self.stream_sid, payload[i : i + FRAME_BYTES]))
-            self.send(tm.mark_message(self.stream_sid, _mark_name(e.item_id, e.end_ms)))
-            self.last_mark = (e.item_id, e.end_ms)
+            name = _mark_name(e.item_id, self.clears, e.end_ms)
+            self.send(tm.mark_message(self.stream_sid, name))
+            self.last_mark = (e.item_id, self.clears, e.end_ms)
             self.marks_back.clear()
-        elif isinstance(e, ev.ResponseDone) and e.status != "completed":
-            self.cleared.add(e.item_id)
+        elif isinstance(e, ev.ResponsePaused) or (
+            isinstance(e, ev.ResponseDone) and e.status != "completed"
+        ):  # speech over the agent, a barge-in: Twilio drops the audio it holds
+            self.clears += 1
             self.send(tm.clear_message(self.stream_sid))
             self.marks_back.set()
 
@@ -349,8 +355,9 @@ class TwilioStream:
                 elif isinstance(message, tm.Mark):
                     mark = _parse_mark(message.name)
                     if mark is not None:
-                        if mark[0] not in self.cleared:
-                            call.played(*mark)
+                        item_id, clears, end_ms = mark
+                        if clears == self.clears:
+                            call.played(item_id, end_ms)
                         if mark == self.last_mark:
                             self.marks_back.set()
                 elif isinstance(message, tm.Dtmf):

@@ -87,6 +87,8 @@ class FakeSpeech:
     synthesized: list[str] = field(default_factory=list)
     #: the ``slack_ms`` each synthesis was asked with
     slacks: list[float] = field(default_factory=list)
+    #: audio synthesized per word
+    word_ms: float = WORD_MS
 
     def new_vad(self) -> LoudVAD:
         return LoudVAD()
@@ -134,7 +136,7 @@ class FakeSpeech:
             raise SpeechError("tts_failed", "synthesizer broke")
         if self.tts_delay_s:
             await asyncio.sleep(self.tts_delay_s)
-        n = int(len(text.split()) * WORD_MS * out_rate / 1000)
+        n = int(len(text.split()) * self.word_ms * out_rate / 1000)
         t = np.arange(n) / out_rate
         yield (np.sin(2 * np.pi * 300 * t) * 3000).astype(np.int16)
 
@@ -176,6 +178,7 @@ class Harness:
         *,
         config: CallConfig | None = None,
         playback_reports: bool = False,
+        flush_on_pause: bool = False,
         limits: CallLimits | None = None,
         hand_off_ends_call: bool = False,
     ) -> None:
@@ -195,6 +198,7 @@ class Harness:
             ),
             self._emit,
             playback_reports=playback_reports,
+            flush_on_pause=flush_on_pause,
             limits=limits,
             hand_off_ends_call=hand_off_ends_call,
         )

@@ -154,7 +154,10 @@ async def test_a_backchannel_of_any_length_does_not_stop_the_agent(
     assert [type(e) for e in during].count(ev.SpeechStarted) == 1, "announced over the agent"
     await h.call.close(EndReason.CALLER_HUNG_UP)
     turns = await stored(store, h)
-    assert [r for r, _, _ in turns] == ["customer", "agent"] and not turns[1][2]
+    # the reply was stored whole; on a loaded machine the speech may outlast it and be
+    # answered as a turn of its own
+    assert [r for r, _, _ in turns[:2]] == ["customer", "agent"] and not turns[1][2]
+    assert turns[1][1] == done.heard
 
 
 async def test_speech_over_the_agent_is_judged_again_as_it_grows(

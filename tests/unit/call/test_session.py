@@ -12,7 +12,9 @@ from voice_agent.call.session import (
     EmitSpeechStarted,
     FinishTurn,
     JudgeSpeech,
+    PauseReply,
     PlaybackClock,
+    ResumeReply,
     StartSpeculation,
     StreamClock,
     TurnTaking,
@@ -20,9 +22,9 @@ from voice_agent.call.session import (
 )
 
 
-def _tt() -> TurnTaking:
+def _tt(*, pause_on_speech: bool = True) -> TurnTaking:
     n = itertools.count(1)
-    return TurnTaking(id_factory=lambda: f"item{next(n)}")
+    return TurnTaking(pause_on_speech=pause_on_speech, id_factory=lambda: f"item{next(n)}")
 
 
 def test_ordinary_turn_with_speculation() -> None:
@@ -55,7 +57,8 @@ def test_speech_over_agent_is_silent_until_judged_an_interruption() -> None:
     tt = _tt()
     tt.agent_started()
     assert tt.speech_started(1000) == []
-    assert tt.barge_in(1200) == [JudgeSpeech("item1", 1000, 1200, False)]
+    # the first judgement pauses the agent; it is not paused again
+    assert tt.barge_in(1200) == [PauseReply("item1"), JudgeSpeech("item1", 1000, 1200, False)]
     assert tt.barge_in(1360) == [JudgeSpeech("item1", 1000, 1360, False)]
     assert tt.confirm_interruption("other") == []
     assert tt.confirm_interruption("item1") == [BargeIn("item1", 1000)]
@@ -67,7 +70,7 @@ def test_speech_over_agent_is_silent_until_judged_an_interruption() -> None:
 
 
 def test_last_judgement_is_final() -> None:
-    tt = _tt()
+    tt = _tt(pause_on_speech=False)
     tt.agent_started()
     tt.speech_started(1000)
     assert tt.barge_in(2600, last=True) == [JudgeSpeech("item1", 1000, 2600, True)]
@@ -124,6 +127,75 @@ def test_clear_cancels_speculation() -> None:
     tt.speech_stopped(300)
     assert tt.clear() == [CancelSpeculation("item1")]
     assert tt.clear() == []
+
+
+def test_a_backchannel_pauses_the_agent_once_and_it_resumes() -> None:
+    tt = _tt()
+    tt.agent_started()
+    tt.speech_started(1000)
+    assert tt.barge_in(1200) == [PauseReply("item1"), JudgeSpeech("item1", 1000, 1200, False)]
+    assert tt.paused_for == "item1"
+    assert tt.dismiss("other") == []
+    assert tt.dismiss("item1") == [ResumeReply("item1")]
+    assert tt.dismiss("item1") == []  # once
+    # more of the same speech: judged again, the agent is not paused again
+    assert tt.barge_in(1360) == [JudgeSpeech("item1", 1000, 1360, False)]
+    tt.speech_stopped(1500)
+    assert tt.end_of_turn(2000, 1500)[-1] == FinishTurn("item1", 1000, 1500, True, True)
+    # the next speech over the agent pauses it again
+    tt.speech_started(3000)
+    assert tt.barge_in(3200)[0] == PauseReply("item2")
+
+
+def test_an_interruption_or_the_end_of_the_reply_ends_the_pause() -> None:
+    tt = _tt()
+    tt.agent_started()
+    tt.speech_started(1000)
+    tt.barge_in(1200)
+    assert tt.confirm_interruption("item1") == [BargeIn("item1", 1000)]
+    assert tt.paused_for is None and tt.dismiss("item1") == []
+    other = _tt()
+    other.agent_started()
+    other.speech_started(1000)
+    other.barge_in(1200)
+    other.agent_stopped()  # the reply ended meanwhile: nothing to resume
+    assert other.paused_for is None and other.dismiss("item1") == []
+
+
+def test_no_pause_without_pause_on_speech_or_interrupt_response() -> None:
+    tt = _tt(pause_on_speech=False)
+    tt.agent_started()
+    tt.speech_started(1000)
+    assert tt.barge_in(1200) == [JudgeSpeech("item1", 1000, 1200, False)]
+    manual = TurnTaking(interrupt_response=False)
+    manual.agent_started()
+    manual.speech_started(1000)
+    assert manual.barge_in(1200) == []
+
+
+def test_playback_clock_after_a_pause() -> None:
+    # a player that was flushed at the pause: what it dropped is sent again from where it
+    # stopped, and the caller hears it from the resume on
+    c = PlaybackClock(lead_ms=400)
+    for _ in range(10):
+        c.sent(100.0, 100.0)  # 1 s at once
+    assert c.flush(100.3) == pytest.approx(300.0) and c.sent_ms == pytest.approx(300.0)
+    assert c.played_ms(101.0) == pytest.approx(300.0)  # nothing plays while paused
+    c.restart(101.0)
+    c.sent(101.0, 100.0)
+    assert c.played_ms(101.05) == pytest.approx(350.0)
+    # the client's own word: it stopped at 320 ms (never past what was sent)
+    assert c.flush(101.05, 320.0) == 320.0
+    assert c.flush(101.05, 9999.0) == 320.0  # (it was sent only to 320 ms now)
+    # a player that was not flushed plays out what it holds; sending goes on after it
+    d = PlaybackClock(lead_ms=400)
+    for _ in range(4):
+        d.sent(0.0, 100.0)
+    d.restart(0.2)  # still playing: nothing changes
+    assert d.played_ms(0.3) == pytest.approx(300.0)
+    d.restart(1.0)  # it ran out at 0.4 s: what follows plays from 1.0 s
+    d.sent(1.0, 100.0)
+    assert d.played_ms(1.05) == pytest.approx(450.0)
 
 
 def test_playback_clock_paces_and_counts_played() -> None:

@@ -33,6 +33,7 @@ def test_semantic_vad_with_eagerness_round_trips() -> None:
         "eagerness": "low",
         "create_response": False,
         "interrupt_response": True,
+        "pause_on_speech": True,
     }
     # what the official SDK reads back in session.updated
     updated = SessionUpdatedEvent.model_validate(ServerEvents().session_updated(cfg, "sess_1"))

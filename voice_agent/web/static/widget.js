@@ -6,8 +6,9 @@
 // site's own backend, which mints a client secret with the server's API key and answers
 // {"value": "ek_...", "expires_at": ...}), captures the microphone (echo cancellation and noise
 // suppression on), speaks the OpenAI Realtime protocol with the server's /v1/realtime, plays the
-// agent gap-free and stops at once when the caller talks over it, telling the server how much
-// was heard (conversation.item.truncate).
+// agent gap-free and stops at once when the caller talks over it (or the server pauses the agent
+// while it judges that speech: response.output_audio.paused), telling the server how much was
+// heard (conversation.item.truncate).
 //
 // Attributes: data-token-url (required), data-server (default: where this script came from),
 // data-lang (en|es; default: the page's <html lang>), data-mount (a CSS selector: render inside
@@ -451,6 +452,8 @@
       this.playedBase = api.playedSamples; // carried over reconnects
       this.playing = false;
       this.playingItem = null;
+      this.pausing = null; // a pause asked of the player, until it says "cleared"
+      this.paused = null; // the agent paused for the caller's speech: a barge-in if it ends so
       this.ended = null; // resolves with the close event
     }
 
@@ -509,6 +512,23 @@
         this.playing = m.playing;
         this.playingItem = m.item;
         this.updateSpeaking();
+      } else if (m.type === "cleared" && this.pausing) {
+        // the agent paused while the caller's speech is judged: say where playback
+        // stopped (what follows is sent again if it resumes); a barge-in may follow
+        const p = this.pausing;
+        this.pausing = null;
+        const heardMs = Math.min(this.playedMs(p.item), p.sentMs);
+        this.send({ type: "conversation.item.truncate", item_id: p.item, content_index: 0, audio_end_ms: heardMs });
+        const latency = audio.ctx.outputLatency || audio.ctx.baseLatency || 0;
+        this.paused = {
+          itemId: p.item,
+          playedMs: heardMs,
+          playedAfterEventMs: heardMs - p.playedMs,
+          afterServerEventMs: Math.round(performance.now() - p.at + latency * 1000),
+          afterMicOnsetMs: p.onset != null ? Math.round(performance.now() - p.onset + latency * 1000) : null,
+        };
+        this.playing = false;
+        this.updateSpeaking();
       } else if (m.type === "cleared" && m.wasPlaying && m.item) {
         // barge-in: tell the server how much of the reply was actually heard
         const heardMs = this.playedMs(m.item);
@@ -562,7 +582,15 @@
           api.sessionId = ev.session && ev.session.id;
           break;
         case "input_audio_buffer.speech_started":
-          if (this.playing || this.responding.size) {
+          if (this.paused) {
+            // an interruption after a pause: the agent fell silent at the pause
+            const entry = this.items.get(this.paused.itemId);
+            if (entry) entry.truncated = true;
+            api.bargeIns.push(this.paused);
+            this.paused = null;
+            emit("transcript");
+            renderLog();
+          } else if (this.playing || this.responding.size) {
             const playing = this.playingItem;
             this.pendingBargeIn = {
               at: performance.now(),
@@ -571,6 +599,21 @@
             };
             audio.player.port.postMessage({ type: "clear" }); // answered by "cleared"
           }
+          break;
+        case "response.output_audio.paused":
+          if (this.responding.has(ev.item_id)) {
+            this.pausing = {
+              item: ev.item_id,
+              sentMs: ev.sent_ms,
+              at: performance.now(),
+              onset: lastOnsetAt,
+              playedMs: this.playedMs(ev.item_id),
+            };
+            audio.player.port.postMessage({ type: "clear" }); // answered by "cleared"
+          }
+          break;
+        case "response.output_audio.resumed":
+          this.paused = null; // not an interruption: the audio comes again
           break;
         case "conversation.item.input_audio_transcription.completed": {
           const entry = this.entryFor(ev.item_id, "user");
@@ -621,6 +664,7 @@
         }
         case "response.done": {
           const resp = ev.response || {};
+          this.paused = null;
           for (const item of resp.output || []) {
             this.responding.delete(item.id);
             const entry = this.items.get(item.id);
