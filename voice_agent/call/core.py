@@ -53,6 +53,8 @@ from voice_agent.audio.turn_detector import (
 )
 from voice_agent.audio.turn_detector import (
     EndOfTurn,
+    OnsetDropped,
+    SpeechOnset,
     SpeechResumed,
     TurnCheck,
     TurnConfig,
@@ -400,6 +402,7 @@ class Call:
                 silence_ms=silence_ms,
                 stop_hangover_ms=min(SPECULATION_HANGOVER_MS, silence_ms),
                 min_speech_ms=base.min_speech_ms,
+                onset_ms=base.onset_ms,
                 resume_min_ms=base.resume_min_ms,
                 barge_in_min_ms=base.barge_in_min_ms,
                 barge_in_step_ms=base.barge_in_step_ms,
@@ -949,7 +952,11 @@ class Call:
         turns = self.session.turns
         for event in events:
             actions: list[TurnAction]
-            if isinstance(event, DetectedSpeechStarted):
+            if isinstance(event, SpeechOnset):
+                actions = turns.onset(event.t_ms)
+            elif isinstance(event, OnsetDropped):
+                actions = turns.onset_dropped(event.t_ms)
+            elif isinstance(event, DetectedSpeechStarted):
                 self.last_activity = self.clock()
                 actions = turns.speech_started(event.t_ms)
             elif isinstance(event, DetectedBargeIn):

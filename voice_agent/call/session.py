@@ -26,6 +26,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
 
 from voice_agent.call.events import new_id
 
@@ -133,6 +134,10 @@ class _Speech:
     paused: bool = False
 
 
+#: :attr:`TurnTaking.paused_for` while the speech that paused the agent is not confirmed.
+ONSET: Final = "onset"
+
+
 class TurnTaking:
     """Turn-taking state of one session, fed with the turn detector's events (stream time).
 
@@ -143,10 +148,12 @@ class TurnTaking:
     yeah sure"), or, when it ends first, its whole transcript is (the endpoint checks, see
     :class:`FinishTurn`).
 
-    With ``pause_on_speech`` the agent's audio stops (:class:`PauseReply`) the first time
-    such speech is judged, and resumes (:class:`ResumeReply`, :meth:`dismiss`) once it is
-    judged not to be an interruption: the caller who interrupts hears the agent stop within
-    the first judgement's delay, the one who says "mm-hm" or coughs hears a short pause.
+    With ``pause_on_speech`` the agent's audio stops (:class:`PauseReply`) as soon as a
+    speech run begins over it (:meth:`onset`, before it is confirmed as speech) or, failing
+    that, the first time such speech is judged, and resumes (:class:`ResumeReply`) once it
+    is judged not to be an interruption (:meth:`dismiss`) or turns out to be a click
+    (:meth:`onset_dropped`): the caller who interrupts hears the agent stop about 100 ms
+    in, the one who says "mm-hm" or coughs hears a short pause.
     """
 
     def __init__(
@@ -162,6 +169,7 @@ class TurnTaking:
         self._speech: _Speech | None = None
         self.agent_speaking = False
         #: the caller item whose speech paused the agent, until it is judged
+        #: (:data:`ONSET`: a speech run not yet confirmed as speech)
         self.paused_for: str | None = None
 
     @property
@@ -177,6 +185,27 @@ class TurnTaking:
         """True from speech start to end of turn."""
         return self._speech is not None
 
+    def onset(self, t_ms: float) -> list[TurnAction]:
+        """A speech run began over the agent, not yet confirmed as speech: the agent pauses
+        to listen (it goes on at :meth:`onset_dropped` if it was a click)."""
+        if (
+            self._speech is None
+            and self.agent_speaking
+            and self.interrupt_response
+            and self.pause_on_speech
+            and self.paused_for is None
+        ):
+            self.paused_for = ONSET
+            return [PauseReply(ONSET)]
+        return []
+
+    def onset_dropped(self, t_ms: float) -> list[TurnAction]:
+        """The speech run announced by :meth:`onset` stopped short: not speech."""
+        if self.paused_for == ONSET:
+            self.paused_for = None
+            return [ResumeReply(ONSET)]
+        return []
+
     def speech_started(self, t_ms: float) -> list[TurnAction]:
         if self._speech is not None:  # a detector glitch: keep the open item
             self._speech.active = True
@@ -185,6 +214,12 @@ class TurnTaking:
         self._speech = _Speech(
             self._new_id(), t_ms, interjection=interjection, over_agent=interjection
         )
+        if self.paused_for == ONSET:  # its onset paused the agent: the pause is its own
+            if interjection:
+                self.paused_for = self._speech.item_id
+                self._speech.paused = True
+            else:
+                self.paused_for = None
         if interjection:
             # Over the agent: wait for a barge-in or a transcript before announcing.
             return []

@@ -15,6 +15,8 @@ from tests.audio_fixtures import (
 from voice_agent.audio.turn_detector import (
     BargeIn,
     EndOfTurn,
+    OnsetDropped,
+    SpeechOnset,
     SpeechResumed,
     SpeechStarted,
     SpeechStopped,
@@ -40,13 +42,17 @@ def frames(ms: float, p: float) -> list[float]:
     return [p] * round(ms / F)
 
 
+#: tested on their own: the barge-in judgements and the onsets
+_ASIDE = (BargeIn, SpeechOnset, OnsetDropped)
+
+
 def kinds(events: list[TurnEvent]) -> list[str]:
-    """Event names, without the barge-in judgements (tested on their own)."""
-    return [type(e).__name__ for e in events if not isinstance(e, BargeIn)]
+    """Event names, without the barge-in judgements and onsets (tested on their own)."""
+    return [type(e).__name__ for e in events if not isinstance(e, _ASIDE)]
 
 
 def turn_events(events: list[TurnEvent]) -> list[TurnEvent]:
-    return [e for e in events if not isinstance(e, BargeIn)]
+    return [e for e in events if not isinstance(e, _ASIDE)]
 
 
 def test_utterance_gives_start_stop_end() -> None:
@@ -77,13 +83,37 @@ def test_stop_is_emitted_after_hangover_and_end_after_silence() -> None:
 
 def test_click_shorter_than_min_speech_is_ignored() -> None:
     probs = frames(320, 0.0) + frames(96, 0.95) + frames(1000, 0.0)
-    assert run(probs) == []
+    # announced as a possible start (the agent pauses to listen), then dropped
+    assert run(probs) == [SpeechOnset(320), OnsetDropped(416)]
+    assert run(frames(320, 0.0) + frames(64, 0.95) + frames(1000, 0.0)) == []
+
+
+def test_an_onset_comes_before_the_speech_it_starts() -> None:
+    events = run(frames(320, 0.0) + frames(640, 0.9) + frames(960, 0.05))
+    onsets = [e for e in events if isinstance(e, SpeechOnset | OnsetDropped)]
+    assert onsets == [SpeechOnset(320)]  # confirmed: no drop
+    assert events.index(onsets[0]) < [type(e) for e in events].index(SpeechStarted)
+    # none for speech coming back before the end of a turn, nor with onset_ms off
+    back = run(frames(320, 0.9) + frames(256, 0.0) + frames(320, 0.9) + frames(960, 0.0))
+    assert [e for e in back if isinstance(e, SpeechOnset)] == [SpeechOnset(0)]
+    off = run(frames(640, 0.9), TurnConfig(onset_ms=200.0))
+    assert not [e for e in off if isinstance(e, SpeechOnset | OnsetDropped)]
+
+
+def test_an_onset_cut_by_the_end_of_the_input_is_dropped() -> None:
+    det = TurnDetector(TurnConfig())
+    events: list[TurnEvent] = []
+    for i, p in enumerate(frames(128, 0.9)):
+        events += det.feed(p, i * F)
+    assert events == [SpeechOnset(0)]
+    assert det.force_end(128) == [OnsetDropped(128)]
 
 
 def test_min_speech_counts_from_speech_start() -> None:
     events = run(
         frames(100, 0.0) + frames(224, 0.9) + frames(600, 0.0), TurnConfig(min_speech_ms=200)
     )
+    events = turn_events(events)
     assert isinstance(events[0], SpeechStarted)
     assert events[0].t_ms == pytest.approx(96.0)
 
@@ -105,7 +135,7 @@ def test_pause_shorter_than_hangover_is_not_a_stop() -> None:
 
 def test_resumed_speech_before_end_of_turn() -> None:
     probs = frames(320, 0.9) + frames(320, 0.0) + frames(320, 0.9) + frames(800, 0.0)
-    events = run(probs, TurnConfig(barge_in_min_ms=10_000))
+    events = turn_events(run(probs, TurnConfig(barge_in_min_ms=10_000)))
     assert kinds(events) == [
         "SpeechStarted",
         "SpeechStopped",
@@ -249,4 +279,9 @@ def test_backchannel_is_a_short_turn(silero_model: SileroModel) -> None:
     events = _events_for(silero_model, np.concatenate([silence(300), clip.samples, silence(800)]))
     # over the agent, its transcript decides (voice_agent.call.interruption), at most twice
     assert 1 <= events.count("BargeIn") <= 2
-    assert [e for e in events if e != "BargeIn"] == ["SpeechStarted", "SpeechStopped", "EndOfTurn"]
+    assert events[0] == "SpeechOnset"  # the agent pauses to listen
+    assert [e for e in events if e not in ("BargeIn", "SpeechOnset")] == [
+        "SpeechStarted",
+        "SpeechStopped",
+        "EndOfTurn",
+    ]

@@ -87,20 +87,19 @@ async def test_a_backchannel_pauses_the_agent_which_then_goes_on(
 async def test_a_flushed_player_gets_again_what_it_dropped(
     orch: Orchestrator, store: SQLiteStore
 ) -> None:
-    # a carrier that drops what it holds at the pause (Twilio's clear): on resume the
-    # audio goes out again from where the caller stopped hearing it, fading in
-    h = Harness(
-        orch,
-        FakeSpeech(deque(["I want more energy", "yeah"]), word_ms=SLOW_MS),
-        flush_on_pause=True,
-    )
+    # a carrier that drops what it holds at the pause (Twilio's clear) and reports what was
+    # played (its marks; here: 100 ms so far): on resume the audio goes out again from
+    # there, fading in
+    speech = FakeSpeech(deque(["I want more energy", "yeah"]), word_ms=SLOW_MS)
+    h = Harness(orch, speech, flush_on_pause=True, playback_reports=True)
     started = await replying(h)
+    h.call.played(started.item_id, 100.0)
     await h.send(tone(400) + silence(700), pace=1.0)
     paused: ev.ResponsePaused = await h.next(ev.ResponsePaused)
     resumed: ev.ResponseResumed = await h.next(ev.ResponseResumed)
     done: ev.ResponseDone = await h.next(ev.ResponseDone, wait_s=30)
     assert done.status == "completed"
-    assert paused.audio_end_ms < paused.sent_ms  # the player held audio, dropped
+    assert paused.audio_end_ms == 100.0 < paused.sent_ms  # the player held audio, dropped
     assert resumed.audio_start_ms == pytest.approx(paused.audio_end_ms)
     after = [
         e
@@ -130,6 +129,25 @@ async def test_a_flushed_player_gets_again_what_it_dropped(
     assert done.heard == whole
     await h.call.close(EndReason.CALLER_HUNG_UP)
     assert await agent_turn(store, h) == (whole, False)
+
+
+async def test_a_click_over_the_agent_pauses_it_for_a_moment(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    # 128 ms of sound: a possible start of speech (the agent pauses), not speech
+    speech = FakeSpeech(deque(["I want more energy"]), word_ms=SLOW_MS)
+    h = Harness(orch, speech)
+    started = await replying(h)
+    n_transcribed = len(speech.transcribed)
+    await h.send(tone(128) + silence(300), pace=1.0)
+    paused: ev.ResponsePaused = await h.next(ev.ResponsePaused)
+    resumed: ev.ResponseResumed = await h.next(ev.ResponseResumed)
+    assert paused.item_id == resumed.item_id == started.item_id
+    assert resumed.paused_ms < 400
+    assert len(speech.transcribed) == n_transcribed  # nothing to judge
+    done: ev.ResponseDone = await h.next(ev.ResponseDone, wait_s=30)
+    assert done.status == "completed"
+    await h.call.close(EndReason.CALLER_HUNG_UP)
 
 
 async def test_an_interruption_after_the_pause_keeps_what_was_heard_before_it(

@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from voice_agent.call.session import (
+    ONSET,
     BargeIn,
     CancelSpeculation,
     EmitSpeechStarted,
@@ -145,6 +146,38 @@ def test_a_backchannel_pauses_the_agent_once_and_it_resumes() -> None:
     # the next speech over the agent pauses it again
     tt.speech_started(3000)
     assert tt.barge_in(3200)[0] == PauseReply("item2")
+
+
+def test_a_speech_run_over_the_agent_pauses_it_before_it_is_confirmed() -> None:
+    tt = _tt()
+    tt.agent_started()
+    assert tt.onset(1000) == [PauseReply(ONSET)]
+    assert tt.onset(1100) == []  # once
+    # a click: the agent goes on
+    assert tt.onset_dropped(1100) == [ResumeReply(ONSET)]
+    assert tt.onset_dropped(1100) == []
+    # speech: the pause becomes that speech's, judged as any other (no second pause)
+    assert tt.onset(2000) == [PauseReply(ONSET)]
+    assert tt.speech_started(2000) == []
+    assert tt.paused_for == "item1"
+    assert tt.barge_in(2200) == [JudgeSpeech("item1", 2000, 2200, False)]
+    assert tt.dismiss("item1") == [ResumeReply("item1")]
+
+
+def test_no_onset_pause_when_the_agent_is_silent_or_it_is_off() -> None:
+    quiet = _tt()
+    assert quiet.onset(1000) == []
+    assert quiet.speech_started(1000) == [EmitSpeechStarted("item1", 1000)]
+    off = _tt(pause_on_speech=False)
+    off.agent_started()
+    assert off.onset(1000) == [] and off.onset_dropped(1100) == []
+    # the agent stopped between the onset and the speech: an ordinary turn, no pause left
+    gone = _tt()
+    gone.agent_started()
+    gone.onset(1000)
+    gone.agent_stopped()
+    assert gone.paused_for is None
+    assert gone.speech_started(1000) == [EmitSpeechStarted("item1", 1000)]
 
 
 def test_an_interruption_or_the_end_of_the_reply_ends_the_pause() -> None:
