@@ -6,4 +6,4 @@ from __future__ import annotations
 
 from typing import Final
 
-CALIBRATIONS: Final = ("last", "all", "progress", "evidence")
+CALIBRATIONS: Final = ("last", "all", "progress", "evidence", "heads")

@@ -257,8 +257,9 @@ def add_ml_commands(subparsers: Any) -> None:
         default="last",
         help="which prefixes calibrate the conversion probability: the calls' last customer "
         "turn (default, sharpest at the end of a call), every turn, every turn with "
-        "terms in 1/turns, or every turn with each call weighing once, 1/turns and tail "
-        "terms (evidence: calibrated at every point of a call)",
+        "terms in 1/turns, every turn with each call weighing once, 1/turns and tail "
+        "terms (evidence), or an end-of-call head and a mid-call head mixed by the chance "
+        "that the turn ends the call (heads: calibrated at every point of a call)",
     )
     t.add_argument(
         "--no-real-cv",

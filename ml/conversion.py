@@ -21,6 +21,7 @@ from typing import Any
 
 import lightgbm as lgb
 import numpy as np
+from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 from sklearn.model_selection import GroupKFold
@@ -32,8 +33,10 @@ from voice_agent.models.conversion import (
     EVIDENCE_KNOT,
     TEXT_PARTS,
     ConversionModel,
+    MidCallHead,
     Prefix,
     customer_turns,
+    gate_features,
     last_prefix,
     prefixes,
     state_features,
@@ -310,6 +313,97 @@ def _platt_evidence(
     return EvidenceCalibration((a, b), (c, d), (e, g), (h, m))
 
 
+#: Design switches of the ``heads`` calibration (chosen by leave-one-writer-out on the
+#: hand-written calls, see ml/README.md): whether the mid-call head has its own stacker
+#: (trained on the calls' earlier customer turns) or reads the end head's raw score, and
+#: the L2 strength of the gate's logistic regression (scikit-learn's C).
+MID_OWN_STACKER = True
+GATE_C = 1.0
+#: How much more a call's last turn weighs than each of its other turns in the gate's fit
+#: (above 1 the gate leans to "this turn ends the call": sharper at the end of a call).
+GATE_LAST_WEIGHT = 4.0
+#: The L2 strength (C) of the gate's n-gram head.
+GATE_TEXT_C = 1.0
+
+
+def _fit_lr_std(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float) -> tuple[Any, ...]:
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    clf = LogisticRegression(C=c, max_iter=2000)
+    clf.fit((x - mean) / scale, y, sample_weight=w)
+    return (clf.coef_[0].astype(np.float64), float(clf.intercept_[0]), mean, scale)
+
+
+def fit_mid_call_head(
+    model: ConversionModel,
+    rows: _Rows,
+    feats: np.ndarray,
+    oof_raw: np.ndarray,
+    sel: np.ndarray,
+    splits: Sequence[tuple[np.ndarray, np.ndarray]],
+    signs: Sequence[int],
+) -> MidCallHead:
+    """The ``heads`` design's mid-call head and gate (:class:`MidCallHead`), given the
+    end head (``model``, already calibrated on the calls' last turns), the stacker's
+    features of every training prefix, their out-of-fold end-head raw scores and ``sel``,
+    the rows that calibrate (the real calls when there are any).
+
+    The mid-call stacker (with :data:`MID_OWN_STACKER`) is trained like the end head's on
+    every call's customer turns but the last, each call weighing as much as in the end
+    head's training; its Platt scaling is fitted on the out-of-fold scores of the
+    calibrating calls' earlier turns, each call weighing 1. The gate is a logistic
+    regression for "this turn ends the call" over :func:`gate_features` of the
+    calibrating rows, each call weighing 1 over its turns."""
+    mid = ~rows.is_last
+    per_call = np.bincount(rows.groups)[rows.groups].astype(np.float64)
+    stacker: tuple[Any, ...] | None = None
+    mid_raw = oof_raw
+    if MID_OWN_STACKER:
+        mid_raw = np.zeros(len(rows.y))
+        # a call's earlier turns share its weight (they share 1 of its 2 in ``rows.w``)
+        w_mid = rows.w * per_call / np.maximum(per_call - 1.0, 1.0)
+        for tr, te in splits:
+            tr_mid = tr[mid[tr]]
+            mid_raw[te] = _lr_raw(
+                _fit_stacker_signed(feats[tr_mid], rows.y[tr_mid], w_mid[tr_mid], signs),
+                feats[te],
+            )
+        stacker = _fit_stacker_signed(feats[mid], rows.y[mid], w_mid[mid], signs)
+    cal = sel & mid
+    if not cal.any():
+        raise ValueError("the heads calibration needs calls with more than one customer turn")
+    platt = _platt(
+        mid_raw[cal], rows.y[cal], 1.0 / np.maximum(per_call[cal] - 1.0, 1.0), model.floor
+    )
+    # The gate's n-gram head (out-of-fold scores for the gate's own fit).
+    idx = np.flatnonzero(sel)
+    ends = [model.ending_vectors(rows.prefixes[i]) for i in idx]
+    n_c = model.customer_space.size
+    xt = sparse.hstack(
+        [
+            rows_to_csr([c for c, _ in ends], n_c),
+            rows_to_csr([a for _, a in ends], model.agent_space.size),
+        ]
+    ).tocsr()
+    is_end = rows.is_last[idx].astype(int)
+    w_gate = (1.0 + (GATE_LAST_WEIGHT - 1.0) * is_end) / per_call[idx]
+    text = np.zeros(len(idx))
+    k = max(2, min(5, len(set(rows.groups[idx].tolist()))))
+    for tr, te in GroupKFold(n_splits=k).split(xt, is_end, rows.groups[idx]):
+        wt, bt = _fit_text_lr(xt[tr], is_end[tr], w_gate[tr], GATE_TEXT_C, 0)
+        text[te] = np.asarray(xt[te] @ wt) + bt
+    wt, bt = _fit_text_lr(xt, is_end, w_gate, GATE_TEXT_C, 0)
+    gx = np.vstack(
+        [
+            gate_features(rows.prefixes[i], feats[i], oof_raw[i], t)
+            for i, t in zip(idx, text, strict=True)
+        ]
+    )
+    gate = _fit_lr_std(gx, is_end, w_gate, GATE_C)
+    return MidCallHead(stacker, platt, gate, (wt[:n_c], wt[n_c:], bt))
+
+
 @dataclass
 class _Rows:
     prefixes: list[Prefix]
@@ -397,13 +491,15 @@ def train_conversion_model(
         raise ValueError(f"unknown feature_set {feature_set!r}")
     if calibration_prefixes not in CALIBRATIONS:
         raise ValueError(f"unknown calibration_prefixes {calibration_prefixes!r}")
-    if calibration_prefixes in ("progress", "evidence") and (
+    if calibration_prefixes in ("progress", "evidence", "heads") and (
         calibration_conversations or smoothing
     ):
         raise ValueError(
             f"{calibration_prefixes!r} calibration takes neither calibration_conversations "
             "nor smoothing"
         )
+    if calibration_prefixes == "heads" and feature_set != "end":
+        raise ValueError("the 'heads' calibration needs the 'end' feature set")
     if not (0.0 <= label_noise < 0.5 and 0.0 <= smoothing < 0.5):
         raise ValueError("label_noise and smoothing must be in [0, 0.5)")
     if feature_set == "end":
@@ -530,7 +626,7 @@ def train_conversion_model(
             label_noise,
         )
     else:
-        if calibration_prefixes == "last" and (real or feature_set == "end"):
+        if calibration_prefixes in ("last", "heads") and (real or feature_set == "end"):
             # Calibrate what is served: the probability after the customer's latest
             # turn, judged on the calls' outcomes (last prefixes), each call once.
             sel = sel & rows.is_last
@@ -552,6 +648,20 @@ def train_conversion_model(
                 calibration += f" + {n_cal} calibration conversations"
         model.platt = _platt(cal_raw, cal_y, cal_w, label_noise, smoothing)
     model.floor = label_noise
+    if calibration_prefixes == "heads":
+        model.mid_call = fit_mid_call_head(
+            model,
+            rows,
+            feats,
+            oof_raw[best],
+            rows.real if real else np.ones(len(rows.y), dtype=bool),
+            splits,
+            [signed[n] for n in names],
+        )
+        calibration += (
+            "; mid-call head on out-of-fold scores of their other customer turns (each call "
+            "once), mixed by a gate for the chance the turn ends the call"
+        )
     diag = {
         "stacker": best,
         "cv_log_loss": losses,

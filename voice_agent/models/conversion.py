@@ -69,6 +69,39 @@ def _num(v: Any) -> float:
 EVIDENCE_KNOT = 1.0
 
 
+@dataclass(frozen=True)
+class MidCallHead:
+    """The ``heads`` design's second head and its gate (fitted by
+    :func:`ml.conversion.fit_mid_call_head`). The model's own calibrated probability is
+    what a call's *last* customer turn says; ``mid`` calibrates what a turn that does not
+    end the call says (nothing decided yet reads as about the base rate, not as a lean
+    towards "no"); ``gate`` is the chance that the turn ends the call, from what a live
+    call knows (:func:`gate_features`). The served probability is
+    ``gate p_end + (1 - gate) p_mid``."""
+
+    #: ``(coef, intercept, mean, scale)`` of the mid-call stacker over the model's
+    #: features, or ``None``: the mid-call head reads the end head's raw score.
+    stacker: tuple[Any, ...] | None
+    #: Platt terms ``(a, b)`` of the mid-call head (same floor as the model's).
+    platt: tuple[float, float]
+    #: ``(coef, intercept, mean, scale)`` of the gate's logistic regression over
+    #: :func:`gate_features`.
+    gate: tuple[Any, ...]
+    #: The gate's n-gram head, ``(customer weights, agent weights, bias)``: a logistic
+    #: score for "this turn ends the call" from the customer's latest turn (in the
+    #: model's customer space) and the agent's turn before it (in its agent space).
+    gate_text: tuple[np.ndarray, np.ndarray, float]
+
+
+def gate_features(p: Prefix, feats: np.ndarray, raw: float, text: float) -> np.ndarray:
+    """What a live call knows about whether this turn ends it: the model's features, its
+    raw end-of-call score (decisive or not), the gate's n-gram score ``text``, whether the
+    customer takes leave, and how many customer turns the call has had."""
+    n = customer_turns(p)
+    leave = float(takes_leave(p.turns[-1][1], p.lang))
+    return np.concatenate([feats, [raw, abs(raw), text, leave, 1.0 / n, math.log(n)]])
+
+
 @dataclass
 class ConversionModel:
     customer_space: NgramSpace
@@ -99,6 +132,8 @@ class ConversionModel:
     #: ``(h + m raw) leave``, ``leave`` being 1 when the customer's latest turn says
     #: goodbye or thanks (:func:`voice_agent.models.closing.takes_leave`): the call is ending.
     leave: tuple[float, float] = (0.0, 0.0)
+    #: The mid-call head and its gate (the ``heads`` design), or ``None``.
+    mid_call: MidCallHead | None = None
     _booster: Any = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -156,9 +191,34 @@ class ConversionModel:
         return float(booster.predict(feats.reshape(1, -1), raw_score=True, num_threads=1)[0])
 
     def predict_prefix(self, p: Prefix) -> float:
+        feats = self.features(p)
+        raw = self._raw(feats)
+        p_end = self._calibrated(p, raw)
+        head = self.mid_call
+        if head is None:
+            return p_end
+        mid_raw = raw if head.stacker is None else _linear(head.stacker, feats)
+        a, b = head.platt
+        p_mid = self.floor + (1.0 - 2.0 * self.floor) * float(sigmoid(np.asarray(a * mid_raw + b)))
+        wc, wa, bias = head.gate_text
+        (ci, cv), (ai, av) = self.ending_vectors(p)
+        text = float(cv @ wc[ci]) + float(av @ wa[ai]) + bias
+        g = float(sigmoid(np.asarray(_linear(head.gate, gate_features(p, feats, raw, text)))))
+        return g * p_end + (1.0 - g) * p_mid
+
+    def ending_vectors(self, p: Prefix) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+        """The tf-idf vectors of the customer's latest turn and of the agent's turn
+        before it (empty when the agent has not spoken), in the model's spaces."""
+        agent = [t for r, t in p.turns[:-1] if r == "agent"]
+        last_agent = _cached_counts(self.agent_space, agent[-1]) if agent else {}
+        return (
+            self.customer_space.weigh(_cached_counts(self.customer_space, p.turns[-1][1])),
+            self.agent_space.weigh(last_agent),
+        )
+
+    def _calibrated(self, p: Prefix, raw: float) -> float:
         a, b = self.platt
         c, d = self.progress
-        raw = self._raw(self.features(p))
         z = a * raw + b
         if c or d:
             z += (c + d * raw) / customer_turns(p)
@@ -170,6 +230,11 @@ class ConversionModel:
             z += h + m * raw
         s = float(sigmoid(np.asarray(z)))
         return self.floor + (1.0 - 2.0 * self.floor) * s
+
+
+def _linear(params: tuple[Any, ...], x: np.ndarray) -> float:
+    coef, intercept, mean, scale = params
+    return float(((x - mean) / scale) @ coef + intercept)
 
 
 def customer_turns(p: Prefix) -> int:

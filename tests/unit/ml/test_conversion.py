@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pickle
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -312,4 +313,56 @@ def test_models_pickled_before_the_tail_terms_load_without_them(utt: UtteranceMo
     old.utterance = utt
     pr = last_prefix(conversations(1, 34)[0])
     assert old.tails == (0.0, 0.0)
+    assert old.predict_prefix(pr) == pytest.approx(model.predict_prefix(pr))
+
+
+def test_heads_model_says_the_base_rate_mid_call_and_stays_sharp_at_the_end(
+    utt: UtteranceModel,
+) -> None:
+    # In the sample calls the first two customer turns (a need, an objection) say nothing
+    # about the outcome; the third decides it (bar 15% of neutral endings).
+    sim, real = conversations(80, 40), conversations(60, 41)
+    kw: dict[str, Any] = {
+        "feature_set": "end",
+        "real_conversations": real,
+        "label_noise": 0.02,
+    }
+    heads, diag = train_conversion_model(sim, utt, calibration_prefixes="heads", **kw)
+    last, _ = train_conversion_model(sim, utt, calibration_prefixes="last", **kw)
+    assert heads.mid_call is not None and last.mid_call is None
+    assert "mid-call head" in diag["calibration"]
+    test = conversations(60, 42)
+    base = float(np.mean([c["converted"] for c in real]))
+    y = np.array([int(c["converted"]) for c in test])
+
+    def at(model: Any, k: int) -> np.ndarray:
+        return np.array([model.predict_prefix(prefixes(c)[k]) for c in test])
+
+    for k in (0, 1):  # no evidence yet: about the base rate, unlike the end-calibrated model
+        p_heads, p_last = at(heads, k), at(last, k)
+        assert abs(float(p_heads.mean()) - base) < 0.1
+        assert abs(float(p_heads.mean()) - base) < abs(float(p_last.mean()) - base)
+        assert float(np.abs(p_heads - base).max()) < 0.25
+    end = at(heads, 2)
+    assert end[y == 1].mean() > 0.7 and end[y == 0].mean() < 0.3
+    # what is served is what was fitted
+    again = pickle.loads(pickle.dumps(heads))
+    again.utterance = utt
+    pr = prefixes(test[0])[1]
+    assert again.predict_prefix(pr) == pytest.approx(heads.predict_prefix(pr))
+    with pytest.raises(ValueError, match="end"):
+        train_conversion_model(sim, utt, feature_set="semantic", calibration_prefixes="heads")
+
+
+def test_old_models_load_without_a_mid_call_head(utt: UtteranceModel) -> None:
+    model, _ = train_conversion_model(
+        conversations(60, 43), utt, feature_set="end", real_conversations=conversations(20, 44)
+    )
+    state = model.__getstate__()
+    del state["mid_call"]
+    old = object.__new__(type(model))
+    old.__setstate__(state)
+    old.utterance = utt
+    pr = last_prefix(conversations(1, 45)[0])
+    assert old.mid_call is None
     assert old.predict_prefix(pr) == pytest.approx(model.predict_prefix(pr))
