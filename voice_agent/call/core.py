@@ -143,6 +143,9 @@ PAUSE_MAX_S: Final = 4.0
 #: Pieces of a reply's audio kept to send again what a flushed player dropped (more than
 #: ``PlaybackClock.lead_ms`` plus a carrier's playback-report lag, in ``DELTA_MS`` pieces).
 RESEND_PIECES: Final = 12
+#: One word said alone over a reply playing for this long is an acknowledgement (at its start
+#: it is the caller going on: :func:`~voice_agent.call.interruption.judge`'s ``speaking``).
+SETTLED_REPLY_S: Final = 1.0
 #: Audio sent again after a pause fades in over this much (it starts mid-word: no click).
 FADE_IN_MS: Final = 10.0
 #: The stages of a turn whose durations are exported as metrics.
@@ -1188,7 +1191,13 @@ class Call:
             self.verdict = (action.item_id, Verdict.BACKCHANNEL)
             self._dismissed(action.item_id)
             return
-        verdict = judge(text, self.config.language, final=action.final, agent_text=agent_text)
+        verdict = judge(
+            text,
+            self.config.language,
+            final=action.final,
+            agent_text=agent_text,
+            speaking=self._speaking(action.audio_start_ms),
+        )
         self.verdict = (action.item_id, verdict)
         log.debug("interjection_judged", verdict=verdict.value, text=text, heard_ms=heard_ms)
         if verdict is Verdict.INTERRUPT:
@@ -1196,6 +1205,17 @@ class Call:
             self._carry_out_all(self.session.turns.confirm_interruption(action.item_id))
         elif verdict is Verdict.BACKCHANNEL:
             self._dismissed(action.item_id)
+
+    def _speaking(self, speech_start_ms: float) -> bool:
+        """The agent's reply is playing (or paused for the caller), and had been for
+        :data:`SETTLED_REPLY_S` when the caller's speech began: speech over a reply that has
+        only just begun is the caller going on with a turn the agent answered too soon."""
+        resp = self.response
+        if resp is None or resp.finishing or resp.task.done():
+            return False
+        began = resp.playout.clock.start
+        said = self.stream_clock.wall_at(speech_start_ms)
+        return began is not None and said is not None and said - began >= SETTLED_REPLY_S
 
     def _agent_text(self) -> str:
         """What the agent is saying (or said last): the sentences of its latest reply."""
@@ -1218,7 +1238,13 @@ class Call:
             log.info("echo_ignored", text=text)
             self._dismissed(job.item_id)
             return
-        verdict = judge(text, self.config.language, final=True, agent_text=agent_text)
+        verdict = judge(
+            text,
+            self.config.language,
+            final=True,
+            agent_text=agent_text,
+            speaking=self._speaking(start_ms),
+        )
         if verdict is not Verdict.INTERRUPT:
             self.specs.pop(job.item_id, None)
             metrics.INTERJECTIONS.labels("backchannel").inc()

@@ -12,7 +12,9 @@ driver asks every ``TurnConfig.barge_in_step_ms`` of voiced speech) and judged h
   the start of an acknowledgement): the driver asks again when more has been said. When it
   must decide (the caller stopped, or spoke over the agent for ``barge_in_max_ms``), a
   decision is asked for with ``final=True``: content interrupts; silence,
-  acknowledgements and single letters (fragments: "sí" misheard as "C") do not.
+  acknowledgements and single letters (fragments: "sí" misheard as "C") do not, nor does
+  one word of content said alone while the agent's reply plays, unless asked (a word the
+  speech model made of an acknowledgement: "claron", "make sense").
 
 Noise (a cough, a door) is usually transcribed as nothing, so it never cuts the agent off.
 
@@ -89,6 +91,7 @@ BACKCHANNELS: Final[dict[str, frozenset[str]]] = {
             "good",
             "sounds good",
             "makes sense",
+            "make sense",  # how Whisper writes it, often
             "understood",
             "oh ok",
             "oh okay",
@@ -317,12 +320,23 @@ def is_echo(heard: str, agent_text: str, lang: str = "en") -> bool:
     return not _cues(foreign, lang)
 
 
-def judge(text: str, lang: str = "en", *, final: bool = False, agent_text: str = "") -> Verdict:
+def judge(
+    text: str,
+    lang: str = "en",
+    *,
+    final: bool = False,
+    agent_text: str = "",
+    speaking: bool = False,
+) -> Verdict:
     """What ``text``, said over the agent so far, means for the agent's reply.
 
     ``final``: the caller stopped (or has talked over the agent for too long): there is no
     "unsure"; content interrupts, acknowledgements and silence do not. ``agent_text``: what
-    the agent is saying; its own words are no cue (a fragment of its echo, "what...")."""
+    the agent is saying; its own words are no cue (a fragment of its echo, "what...").
+    ``speaking``: the agent's reply is playing (not only being prepared): then one word of
+    content said alone, not asked, is taken as an acknowledgement the speech model did not
+    know ("claron" for "claro", "make sense"); a question ("price?") still interrupts, as do
+    the cues. While the agent only prepares its answer, such a word is the caller going on."""
     words = normalise(text).split()
     said = set(normalise(agent_text).split())
     if [w for w in _cues(words, lang) if w not in said]:
@@ -332,6 +346,9 @@ def judge(text: str, lang: str = "en", *, final: bool = False, agent_text: str =
     content = [w for w in _outside(words, _phrases(BACKCHANNELS, lang)) if len(w) > 1]
     if not content and len(words) <= MAX_BACKCHANNEL_WORDS:
         return Verdict.BACKCHANNEL if words or final else Verdict.UNSURE
-    if final or len(set(content)) >= 2 or len(words) > MAX_BACKCHANNEL_WORDS:
+    if len(set(content)) >= 2 or len(words) > MAX_BACKCHANNEL_WORDS:
         return Verdict.INTERRUPT
+    if final:
+        asked = "?" in text or "¿" in text
+        return Verdict.BACKCHANNEL if speaking and not asked else Verdict.INTERRUPT
     return Verdict.UNSURE  # one word of content so far: may be the start of anything

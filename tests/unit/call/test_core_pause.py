@@ -150,6 +150,25 @@ async def test_a_click_over_the_agent_pauses_it_for_a_moment(
     await h.call.close(EndReason.CALLER_HUNG_UP)
 
 
+@pytest.mark.parametrize(("into_reply_s", "cut"), [(1.2, False), (0.0, True)])
+async def test_one_word_alone_over_a_playing_reply_is_taken_as_an_acknowledgement(
+    orch: Orchestrator, store: SQLiteStore, into_reply_s: float, cut: bool
+) -> None:
+    # "claron" (the speech model's "claro"), said alone over the agent a while into its
+    # reply: the agent goes on; said as the reply begins, the caller was going on with
+    # their turn and the agent stops
+    speech = FakeSpeech(deque(["I want more energy", "claron"]), word_ms=SLOW_MS)
+    h = Harness(orch, speech)
+    await h.start()
+    await h.send(tone(900) + silence(700))
+    await h.next(ev.ResponseAudio)
+    await asyncio.sleep(into_reply_s)
+    await h.send(tone(320) + silence(700), pace=1.0)
+    done: ev.ResponseDone = await h.next(ev.ResponseDone, wait_s=30)
+    assert done.status == ("cancelled" if cut else "completed"), done
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+
+
 async def test_an_interruption_after_the_pause_keeps_what_was_heard_before_it(
     orch: Orchestrator, store: SQLiteStore
 ) -> None:

@@ -91,6 +91,26 @@ def test_the_last_judgement_decides() -> None:
     assert judge("En D", "es") is Verdict.UNSURE  # the start of "entiendo"
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"), [("claron", "es"), ("¡Yaméo!", "es"), ("Absolutely.", "en"), ("Ye", "en")]
+)
+def test_one_word_alone_over_a_playing_reply_is_an_acknowledgement(text: str, lang: str) -> None:
+    # the speech model's version of an acknowledgement, said while the agent's reply plays
+    assert judge(text, lang, final=True, speaking=True) is Verdict.BACKCHANNEL
+    # while the agent only prepares its answer, it is the caller going on
+    assert judge(text, lang, final=True) is Verdict.INTERRUPT
+    # and not before the caller has stopped
+    assert judge(text, lang, speaking=True) is Verdict.UNSURE
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Price?", "en"), ("¿Precio?", "es"), ("Tell me", "en"), ("wait", "en"), ("Espera", "es")],
+)
+def test_a_question_cue_or_two_words_still_stop_a_playing_reply(text: str, lang: str) -> None:
+    assert judge(text, lang, final=True, speaking=True) is Verdict.INTERRUPT
+
+
 def test_cue_words_inside_an_acknowledgement_do_not_count() -> None:
     assert not has_cue("claro que sí", "es")
     assert not has_cue("cómo no", "es")
