@@ -261,6 +261,10 @@ class _Playout:
     def keep(self, at_ms: float, piece: npt.NDArray[np.int16]) -> None:
         self.recent.append((at_ms, piece))
 
+    def dropped_after(self, now: float, at_ms: float) -> None:
+        """The player dropped what it held beyond ``at_ms``: sent again on resume."""
+        self.resend_from = self.clock.flush(now, at_ms)
+
     def to_resend(self, rate: int) -> list[tuple[float, npt.NDArray[np.int16]]]:
         """The kept pieces (at ``rate`` Hz) from ``resend_from`` on: the first is cut there
         and fades in."""
@@ -826,8 +830,7 @@ class Call:
         ):
             # the client stopped its player at the pause: what it dropped is sent again if
             # the reply resumes, and what it heard is stored if it does not
-            po = resp.playout
-            po.resend_from = po.clock.flush(self.clock(), float(audio_end_ms))
+            resp.playout.dropped_after(self.clock(), float(audio_end_ms))
         elif item.turn is not None:
             await self._apply_truncation(item, float(audio_end_ms))
         else:  # applied once the reply is recorded
@@ -1056,21 +1059,29 @@ class Call:
         po = resp.playout
         now = self.clock()
         sent = po.clock.sent_ms
-        heard = (
-            min(sent, self.played_ms.get(resp.item_id, 0.0))
-            if self.playback_reports
-            else po.clock.played_ms(now)
-        )
+        heard = min(sent, self._heard_ms(resp.item_id, po.clock, now))
         po.paused_at = now
         po.playing.clear()
         if self.flush_on_pause and sent > heard:
-            po.resend_from = po.clock.flush(now, heard)
-            cut_ms = self.stream_clock.stream_at(now)
-            if cut_ms is not None:  # what was dropped will not come back as an echo
-                self.echo.stop_reference(int(cut_ms * SAMPLE_RATE / 1000))
+            po.dropped_after(now, heard)
+            self._echo_stops(now)
         metrics.REPLY_PAUSES.labels("paused").inc()
         log.debug("reply_paused", heard_ms=round(heard), sent_ms=round(sent))
         self.emit(ev.ResponsePaused(resp.response_id, resp.item_id, heard, sent))
+
+    def _heard_ms(self, item_id: str, clock: PlaybackClock, now: float) -> float:
+        """How much of ``item_id``'s audio the caller has heard: the transport's report when
+        it gives one, else the playback clock's reckoning."""
+        if self.playback_reports:
+            return self.played_ms.get(item_id, 0.0)
+        return clock.played_ms(now)
+
+    def _echo_stops(self, now: float) -> None:
+        """The agent's audio stops being played at ``now``: what was given beyond it will
+        not come back as an echo."""
+        cut_ms = self.stream_clock.stream_at(now)
+        if cut_ms is not None:
+            self.echo.stop_reference(int(cut_ms * SAMPLE_RATE / 1000))
 
     def _resume_reply(self) -> None:
         """The speech that paused the agent was no interruption: it goes on."""
@@ -1574,11 +1585,7 @@ class Call:
         full = " ".join(s for s, _ in segments)
         heard, truncated = full, False
         if status != "completed":
-            played = (
-                self.played_ms.get(item_id, 0.0)
-                if self.playback_reports
-                else clock.played_ms(self.clock())
-            )
+            played = self._heard_ms(item_id, clock, self.clock())
             if heard_to_end:
                 played = max(played, clock.sent_ms)
             heard, truncated = played_text(segments, played)
@@ -1587,9 +1594,7 @@ class Call:
                 truncated = True
         log.debug("echo_state", **self._echo_summary())
         if status != "completed":  # what was not played will not come back as an echo
-            cut_ms = self.stream_clock.stream_at(self.clock())
-            if cut_ms is not None:
-                self.echo.stop_reference(int(cut_ms * SAMPLE_RATE / 1000))
+            self._echo_stops(self.clock())
         resp = self.response
         if status == "cancelled" and resp is not None:
             done_reason = resp.cancel_reason

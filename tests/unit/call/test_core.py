@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.unit.call.fakes import FakeSpeech, Harness, open_store, orchestrator, silence, tone
+from tests.unit.call.fakes import FakeSpeech, Harness, silence, tone
 from voice_agent.call import events as ev
 from voice_agent.call.core import CallLimits
 from voice_agent.call.events import CallError, EndReason
@@ -20,19 +17,6 @@ from voice_agent.core.conversation import Conversation
 from voice_agent.orchestrator import Orchestrator
 from voice_agent.speech.stt import SpeechError
 from voice_agent.store.sqlite import SQLiteStore
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
-    s = await open_store(tmp_path / "calls.sqlite3")
-    yield s
-    await s.close()
-
-
-@pytest.fixture
-def orch(store: SQLiteStore) -> Orchestrator:
-    executor = ThreadPoolExecutor(2)
-    return orchestrator(store, executor)
 
 
 async def stored(store: SQLiteStore, h: Harness) -> list[tuple[str, str, bool]]:

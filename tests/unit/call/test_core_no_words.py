@@ -4,23 +4,12 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-import pytest
-
-from tests.unit.call.fakes import FakeSpeech, Harness, open_store, orchestrator, silence, tone
+from tests.unit.call.fakes import FakeSpeech, Harness, orchestrator, silence, tone
 from voice_agent.call import events as ev
 from voice_agent.call.events import EndReason
 from voice_agent.store.sqlite import SQLiteStore
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
-    s = await open_store(tmp_path / "calls.sqlite3")
-    yield s
-    await s.close()
 
 
 async def test_speech_without_words_is_reported_and_the_call_goes_on(

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tests.unit.call.fakes import FakeSpeech, Harness, open_store, orchestrator, silence, tone
+from tests.unit.call.fakes import FakeSpeech, Harness, silence, tone
 from voice_agent.call import events as ev
 from voice_agent.call.events import EndReason
 from voice_agent.call.session import played_text
@@ -21,18 +18,6 @@ from voice_agent.store.sqlite import SQLiteStore
 RATE = 24000
 #: a slow talker: the reply lasts long enough for a judgement on a loaded machine
 SLOW_MS = 160.0
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
-    s = await open_store(tmp_path / "calls.sqlite3")
-    yield s
-    await s.close()
-
-
-@pytest.fixture
-def orch(store: SQLiteStore) -> Orchestrator:
-    return orchestrator(store, ThreadPoolExecutor(2))
 
 
 async def replying(h: Harness) -> ev.ResponseStarted:

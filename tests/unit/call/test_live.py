@@ -6,13 +6,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-from tests.unit.call.fakes import FakeSpeech, Harness, open_store, orchestrator, silence, tone
+from tests.unit.call.fakes import FakeSpeech, Harness, orchestrator, silence, tone
 from voice_agent.audio.codec import AudioFormat
 from voice_agent.call import events as ev
 from voice_agent.call.config import CallConfig
@@ -30,13 +28,6 @@ from voice_agent.store.sqlite import SQLiteStore
 def goodbye(lang: Lang) -> str:
     """The bundled playbook's goodbye, as the call says it (sentence by sentence)."""
     return " ".join(split_sentences(shutdown_line(load_playbook(), lang)))
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
-    s = await open_store(tmp_path / "live.sqlite3")
-    yield s
-    await s.close()
 
 
 async def run_call(h: Harness, live: LiveCalls) -> asyncio.Task[EndReason]:

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-from tests.unit.call.fakes import FakeSpeech, Harness, open_store, orchestrator
+from tests.unit.call.fakes import FakeSpeech, Harness, orchestrator
 from voice_agent.call.events import EndReason
 from voice_agent.call.pump import Outbox, pump
 from voice_agent.store.sqlite import SQLiteStore
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
-    s = await open_store(tmp_path / "pump.sqlite3")
-    yield s
-    await s.close()
 
 
 @pytest.fixture
