@@ -223,3 +223,33 @@ async def test_no_pause_when_the_session_turns_it_off(
     assert done.status == "completed"
     assert not [e for e in h.events if isinstance(e, ev.ResponsePaused | ev.ResponseResumed)]
     await h.call.close(EndReason.CALLER_HUNG_UP)
+
+
+async def test_a_pause_whose_judgement_does_not_come_back_ends_and_the_agent_goes_on(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    # the words over the agent take longer to transcribe than a pause may last (a loaded
+    # machine): past PAUSE_MAX_S the agent goes on rather than stay silent, and says so
+    from voice_agent.call.core import PAUSE_MAX_S
+
+    speech = FakeSpeech(deque(["I want more energy", "mm-hm"]), word_ms=SLOW_MS)
+    h = Harness(orch, speech)
+    started = await replying(h)
+    speech.transcribe_delay_s = PAUSE_MAX_S + 3.0
+    await h.send(tone(400) + silence(300), pace=1.0)
+    paused: ev.ResponsePaused = await h.next(ev.ResponsePaused)
+    resumed: ev.ResponseResumed = await h.next(ev.ResponseResumed, wait_s=PAUSE_MAX_S + 2)
+    assert resumed.item_id == paused.item_id == started.item_id
+    # it waited the whole while, and not for the judgement (3 s later)
+    assert PAUSE_MAX_S * 1000 - 50 <= resumed.paused_ms < (PAUSE_MAX_S + 1.0) * 1000
+    assert resumed.audio_start_ms == pytest.approx(paused.sent_ms)
+    done: ev.ResponseDone = await h.next(ev.ResponseDone, wait_s=30)
+    assert done.status == "completed"
+    audio = audio_of(h, started.item_id)
+    ends = [a.end_ms for a in audio]
+    assert ends == sorted(ends) and len(set(ends)) == len(ends), "audio sent twice"
+    assert [e for e in h.events if isinstance(e, ev.ResponseResumed)] == [resumed]
+    whole = " ".join(text for text, _ in h.call.agent_items[done.item_id].segments)
+    assert done.heard == whole
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+    assert await agent_turn(store, h) == (whole, False)
