@@ -387,6 +387,12 @@ def add_learn_command(
     learn.add_argument("--n-utterances", type=int, default=8000, help="generated utterances")
     learn.add_argument("--n-conversations", type=int, default=1200, help="generated calls")
     learn.add_argument("--seed", type=int, default=7)
+    learn.add_argument(
+        "--conversion-calibration",
+        choices=CALIBRATIONS,
+        help="how the challenger's conversion probability is calibrated (default: as the "
+        "champion's, 'last' without one)",
+    )
     learn.add_argument("--mlflow-uri", help="default: DATA_DIR/mlruns; none: no MLflow")
     learn.add_argument("--json", action="store_true", help="one JSON line per check")
 
@@ -418,6 +424,7 @@ def cmd_learn(args: argparse.Namespace, settings: Any, check_store: Callable[[An
         n_conversations=args.n_conversations,
         seed=args.seed,
         mlflow_uri=None if uri == "none" else uri,
+        conversion_calibration=args.conversion_calibration,
     )
     interactive = sys.stderr.isatty() and not args.json
     force = args.force

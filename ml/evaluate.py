@@ -242,7 +242,9 @@ def evaluate_conversations(
 
 
 def headline(report: Mapping[str, Any]) -> dict[str, float | None]:
-    """The promotion-gate metrics out of an evaluation report."""
+    """The promotion-gate metrics out of an evaluation report. With the calls also cut
+    mid-call (``--at``), ``conversion_auc_mid``/``conversion_ece_mid`` are the lowest AUC and
+    the highest ECE over the fractions below 1 (absent without them)."""
     out: dict[str, float | None] = {}
     utt = report.get("utterances")
     if utt:
@@ -256,6 +258,16 @@ def headline(report: Mapping[str, Any]) -> dict[str, float | None]:
     if conv:
         out["conversion_auc"] = conv["auc"]
         out["conversion_ece"] = conv["ece"]
+        mid = [
+            block
+            for key, block in (conv.get("at") or {}).get("fractions", {}).items()
+            if float(key) < 1.0
+        ]
+        aucs = [b["auc"] for b in mid if b["auc"] is not None]
+        eces = [b["ece"] for b in mid if b["ece"] is not None]
+        # the worst point of the call: a gauge is only as honest as its worst moment
+        out["conversion_auc_mid"] = min(aucs) if aucs else None
+        out["conversion_ece_mid"] = max(eces) if eces else None
     return out
 
 

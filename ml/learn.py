@@ -37,8 +37,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from ml.calibrations import CALIBRATIONS
 from ml.data import load_conversations, load_utterances
-from ml.registry import atomic_write
+from ml.registry import RegistryError, atomic_write, champion_version, read_card
 from voice_agent.store.base import LabelledConversation
 
 STATE_FILE = "learning.json"
@@ -71,6 +72,11 @@ class LearnConfig:
     #: (ml/README.md): without it the pitch moves the probability by 0.000 instead of +0.096
     #: (es), and the gate scores are no worse (AUC 0.983 vs 0.981, ECE 0.045 vs 0.050).
     agent_text: bool = False
+    #: How the challenger's conversion probability is calibrated (one of
+    #: :data:`ml.calibrations.CALIBRATIONS`). ``None``: as the champion's was (its model
+    #: card), ``last`` without a champion, so a run does not trade a champion honest in the
+    #: middle of calls for one calibrated at their end (the gate compares both anyway).
+    conversion_calibration: str | None = None
 
 
 @dataclass(slots=True)
@@ -199,6 +205,21 @@ def remove_leftovers(registry_dir: Path, now: float) -> list[str]:
     return removed
 
 
+def champion_calibration(registry_dir: Path) -> str:
+    """The calibration design of the champion in ``registry_dir`` (its model card's
+    ``calibration_prefixes``); ``last`` without a champion or with a card that names none
+    this trainer knows."""
+    version = champion_version(registry_dir)
+    if version is None:
+        return "last"
+    try:
+        card = read_card(registry_dir, version)
+    except RegistryError:
+        return "last"
+    design = card.get("models", {}).get("conversion", {}).get("calibration_prefixes")
+    return design if design in CALIBRATIONS else "last"
+
+
 def run_once(config: LearnConfig, *, force: bool = False, progress: bool = False) -> LearnOutcome:
     """One pass of the loop: train and gate a challenger if enough new calls exist. Its
     outcome is noted in ``learning.json`` (:meth:`LearnState.checked`), a failure too (then
@@ -242,6 +263,7 @@ def _run_once(config: LearnConfig, *, force: bool, progress: bool) -> LearnOutco
         eval_u = load_utterances(VALIDATION_DIR / "handwritten_utterances.jsonl")
         eval_c = load_conversations(VALIDATION_DIR / "handwritten_conversations.jsonl")
         eval_c += [c.to_training_row() for c in held]
+        calibration = config.conversion_calibration or champion_calibration(config.registry_dir)
         result = train(
             utts,
             convs,
@@ -257,12 +279,14 @@ def _run_once(config: LearnConfig, *, force: bool, progress: bool) -> LearnOutco
                 "recorded_conversations": len(rows),
                 "recorded_holdout": len(held),
                 "conversion_agent_text": config.agent_text,
+                "conversion_calibration": calibration,
             },
             progress=progress,
             real_conversations=real,
             real_sources=sources,
             real_cv=config.real_cv,
             conversion_agent_text=config.agent_text,
+            conversion_calibration=calibration,
         )
         seconds = time.monotonic() - started
         state.trained_on = len(rows)

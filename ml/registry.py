@@ -46,6 +46,10 @@ HEADLINE_METRICS: Mapping[str, bool] = {
     "buying_signal_f1": True,
     "conversion_auc": True,
     "conversion_ece": False,
+    # mid-call (ml.evaluate.headline): a challenger calibrated only at the end of calls
+    # does not replace a champion that is honest throughout them
+    "conversion_auc_mid": True,
+    "conversion_ece_mid": False,
 }
 
 

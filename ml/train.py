@@ -17,7 +17,7 @@ from ml import registry
 from ml.conversion import train_conversion_model
 from ml.crossval import crossval_real
 from ml.data import customer_turn_utterances, data_hash
-from ml.evaluate import evaluate, headline
+from ml.evaluate import MIDCALL_FRACTIONS, evaluate, headline
 from ml.utterance import train_utterance_model
 from voice_agent.models.utterance import rules_version
 
@@ -246,7 +246,7 @@ def train(
         metrics["holdout"] = evaluate(analysers, holdout_utterances, holdout_conversations)
     gate_report: dict[str, Any] | None = None
     if eval_utterances is not None or eval_conversations is not None:
-        gate_report = evaluate(analysers, eval_utterances, eval_conversations)
+        gate_report = evaluate(analysers, eval_utterances, eval_conversations, MIDCALL_FRACTIONS)
         metrics["gate"] = gate_report
     bar.update(1)
 
@@ -304,7 +304,7 @@ def train(
         if champ.errors:
             promoted, reason = True, f"champion {current} does not load: {champ.errors}"
         else:
-            champ_report = evaluate(champ, eval_utterances, eval_conversations)
+            champ_report = evaluate(champ, eval_utterances, eval_conversations, MIDCALL_FRACTIONS)
             promoted, reason = registry.promotion_decision(
                 headline(gate_report), headline(champ_report)
             )

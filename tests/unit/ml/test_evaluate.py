@@ -31,6 +31,21 @@ def test_eval_report_keys(registry_root: Path) -> None:
     assert set(rep["headline"]) >= set(registry.HEADLINE_METRICS)
 
 
+def test_headline_carries_the_worst_point_of_the_call(registry_root: Path) -> None:
+    loaded = registry.load_champion(registry_root)
+    rep = evaluate(loaded, conversations=conversations(40, 15), at=(0.34, 0.5, 0.67, 1.0))
+    fractions = rep["conversations"]["at"]["fractions"]
+    mid = [fractions[k] for k in ("0.34", "0.5", "0.67")]
+    head = rep["headline"]
+    assert head["conversion_ece_mid"] == max(b["ece"] for b in mid)
+    assert head["conversion_auc_mid"] == min(b["auc"] for b in mid)
+    # the end of the call is the end-of-call metric's, not the mid-call one's
+    assert head["conversion_ece"] == rep["conversations"]["ece"]
+    without = evaluate(loaded, conversations=conversations(40, 15))["headline"]
+    assert without["conversion_ece_mid"] is None and without["conversion_auc_mid"] is None
+    assert without["conversion_ece"] == head["conversion_ece"]
+
+
 def test_eval_one_file_alone(registry_root: Path) -> None:
     loaded = registry.load_champion(registry_root)
     rep = evaluate(loaded, utterances=utterances(20, 13))

@@ -17,6 +17,7 @@ from ml import registry
 from ml.learn import (
     LearnConfig,
     LearnState,
+    champion_calibration,
     exclusive,
     is_holdout,
     read_labelled,
@@ -105,7 +106,8 @@ def test_a_pass_trains_when_due_and_gates_the_challenger(tmp_path: Path) -> None
     assert not_yet.new == not_yet.training < 20
 
     fill(cfg.database, 24, start=100)
-    first = run_once(cfg)
+    # the first champion is calibrated throughout calls; challengers follow its design
+    first = run_once(replace(cfg, conversion_calibration="evidence"))
     assert first.status == "trained", first
     assert first.promoted is True and first.reason == "no champion yet"
     assert registry.champion_version(cfg.registry_dir) == first.version
@@ -116,6 +118,7 @@ def test_a_pass_trains_when_due_and_gates_the_challenger(tmp_path: Path) -> None
     # the agent's own words are no feature of a model trained on recorded calls
     assert "text_agent" not in card["models"]["conversion"]["features"]
     assert card["params"]["conversion_agent_text"] is False
+    assert card["models"]["conversion"]["calibration_prefixes"] == "evidence"
     # the gate ran on the validation set plus the held-out recorded calls
     assert card["metrics"]["gate"]["conversations"]["n"] >= first.holdout
     state = LearnState.load(cfg.registry_dir)
@@ -126,9 +129,33 @@ def test_a_pass_trains_when_due_and_gates_the_challenger(tmp_path: Path) -> None
     second = run_once(cfg, force=True)
     assert second.status == "trained" and second.version != first.version
     assert second.reason is not None and second.reason.startswith(f"vs {first.version}")
+    card = registry.read_card(cfg.registry_dir, str(second.version))
+    assert card["models"]["conversion"]["calibration_prefixes"] == "evidence"
+    assert card["params"]["conversion_calibration"] == "evidence"
+    # and the gate weighed the middle of the calls
+    assert card["metrics"]["gate"]["headline"]["conversion_ece_mid"] is not None
     champion = registry.champion_version(cfg.registry_dir)
     assert champion == (second.version if second.promoted else first.version)
     assert len(ids) == 16
+
+
+def test_champion_calibration(tmp_path: Path) -> None:
+    root = tmp_path / "models"
+    assert champion_calibration(root) == "last"  # no champion
+
+    def champion(version: str, card: object) -> None:
+        (root / version).mkdir(parents=True)
+        (root / version / registry.CARD_FILE).write_text(json.dumps(card))
+        (root / registry.CHAMPION_FILE).write_text(json.dumps({"version": version}))
+
+    champion("a", {"models": {"conversion": {"calibration_prefixes": "heads"}}})
+    assert champion_calibration(root) == "heads"
+    champion("b", {"models": {"conversion": {"calibration_prefixes": "no-such-design"}}})
+    assert champion_calibration(root) == "last"
+    champion("c", {"models": {}})  # a card from before the designs were recorded
+    assert champion_calibration(root) == "last"
+    champion("d", ["not", "a", "card"])
+    assert champion_calibration(root) == "last"
 
 
 def test_one_worker_at_a_time(tmp_path: Path) -> None:

@@ -119,3 +119,18 @@ def test_promotion_decision() -> None:
     worse_ece = {**cur, "conversion_ece": 0.07}
     assert not registry.promotion_decision(worse_ece, cur)[0]
     assert not registry.promotion_decision({"x": 1.0}, cur)[0]
+
+
+def test_promotion_decision_weighs_the_middle_of_the_call() -> None:
+    """A challenger as good at the end of calls but worse in their middle (a design
+    calibrated on last turns against one calibrated throughout) is refused."""
+    honest = {"conversion_auc": 0.95, "conversion_ece": 0.05, "conversion_ece_mid": 0.07}
+    end_only = {**honest, "conversion_ece_mid": 0.25}
+    ok, why = registry.promotion_decision(end_only, honest)
+    assert not ok and "conversion_ece_mid 0.2500 vs champion 0.0700" in why
+    assert registry.promotion_decision(honest, end_only)[0]
+    blind = {**honest, "conversion_auc_mid": 0.55}
+    ok, why = registry.promotion_decision(blind, {**honest, "conversion_auc_mid": 0.7})
+    assert not ok and "conversion_auc_mid" in why
+    # figures one side lacks (a report without mid-call cuts) are not compared
+    assert registry.promotion_decision({**end_only, "conversion_ece_mid": None}, honest)[0]
