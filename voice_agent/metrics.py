@@ -118,6 +118,11 @@ REPLY_PAUSES = Counter(
     " it was judged no interruption (resumed); the rest were interruptions.",
     ["event"],
 )
+AUDIO_LATE_CHUNKS = Counter(
+    "voice_agent_audio_late_chunks_total",
+    "Chunks of caller audio that waited over 2 s for the audio worker (an overloaded"
+    " machine); they are processed all the same, never dropped.",
+)
 ERRORS = Counter("voice_agent_errors_total", "Errors reported to clients, by code.", ["code"])
 TURNS = Counter("voice_agent_turns_total", "Customer turns handled.", ["channel", "lang"])
 CONVERSATIONS = Counter(

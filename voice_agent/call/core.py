@@ -99,6 +99,7 @@ from voice_agent.core.conversation import Conversation, Turn
 from voice_agent.core.decision import HAND_OFF_KEY
 from voice_agent.errors import VoiceAgentError
 from voice_agent.orchestrator import PreparedTurn
+from voice_agent.speech.stt import SpeechError
 
 log = structlog.get_logger("voice_agent.call")
 
@@ -113,7 +114,14 @@ DELTA_MS: Final = 100.0  # agent audio per ResponseAudio
 TRANSCRIBE_TIMEOUT_S: Final = 10.0
 PREPARE_TIMEOUT_S: Final = 10.0
 RECORD_TIMEOUT_S: Final = 5.0
-AUDIO_TIMEOUT_S: Final = 2.0
+#: A chunk of caller audio the audio worker took longer than this to take in (queued behind
+#: other calls' chunks on an overloaded machine) is late: logged and counted
+#: (``voice_agent_audio_late_chunks_total``), never dropped, since every later chunk of the
+#: call and what the caller said depend on it.
+AUDIO_LATE_S: Final = 2.0
+#: ... and past this the audio worker is taken as stuck: the call ends (``error``), what was
+#: said until then stored. Also the bound on waiting for queued audio before a commit.
+AUDIO_STUCK_S: Final = 30.0
 #: How long a call's end may take to store what was said and heard.
 CLOSE_TIMEOUT_S: Final = 8.0
 #: Time a client gets to configure the session before the greeting.
@@ -363,6 +371,8 @@ class Call:
         #: what waits in ``audio_in`` (each chunk counted with its own format)
         self.pending_in_ms = 0.0
         self.pending_in_bytes = 0
+        #: chunks in a row the audio worker took in late (``AUDIO_LATE_S``)
+        self.late_chunks = 0
         self.jobs: asyncio.Queue[_Job] = asyncio.Queue(maxsize=8)
         self.tasks: set[asyncio.Task[Any]] = set()
         self.specs: dict[str, _Speculation] = {}
@@ -563,7 +573,7 @@ class Call:
             await asyncio.wait({resp.task}, timeout=RECORD_TIMEOUT_S)
         # 2. speech the caller finished (or was in the middle of) is still stored
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.audio_in.join(), AUDIO_TIMEOUT_S)
+            await asyncio.wait_for(self.audio_in.join(), max(0.1, deadline - time.monotonic()))
         if self.caller.detector.in_turn:
             self._on_detector_events(self.caller.detector.force_end(self.caller.frames_ms))
         if self.dtmf_digits and self.conv is not None:  # keys pressed after the last turn
@@ -728,7 +738,7 @@ class Call:
         # wait (bounded) until the audio worker has processed every queued chunk, the one it
         # is working on included (not a poll of pending_in_ms: float sums leave a residue)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.audio_in.join(), AUDIO_TIMEOUT_S)
+            await asyncio.wait_for(self.audio_in.join(), AUDIO_STUCK_S)
         start = max(self.manual_start_ms, self.caller.start_ms)
         end = self.caller.now_ms
         if end - start < 100:
@@ -902,16 +912,21 @@ class Call:
         manual = self.config.turn_detection is None
         if fmt != self.caller.format:
             self.caller.set_format(fmt)
+        started = self.clock()
         try:
             events = await self.speech.run_audio(
                 functools.partial(self.caller.push, detect=not manual),
                 data,
-                timeout_s=AUDIO_TIMEOUT_S,
+                timeout_s=AUDIO_STUCK_S,
             )
         except codec.AudioFormatError as exc:
             self.error(CallError(exc.code, str(exc), param="audio"))
             return
-        except Exception as exc:  # a broken chunk must not end the call
+        except Exception as exc:
+            if isinstance(exc, SpeechError) and exc.code == "speech_timeout":
+                self._audio_stuck()
+                return
+            # a broken chunk must not end the call
             log.warning("audio_processing_failed", error=repr(exc))
             self.error(
                 CallError(
@@ -921,6 +936,7 @@ class Call:
                 )
             )
             return
+        self._audio_took(self.clock() - started)
         self.stream_clock.record(self.caller.now_ms, arrival)
         self._on_detector_events(events)
         for check in [e for e in events if isinstance(e, TurnCheck)]:
@@ -930,6 +946,34 @@ class Call:
             s_start = turns.speech_start_ms
             if s_start is not None and self.caller.frames_ms - s_start > MAX_UTTERANCE_MS:
                 self._on_detector_events(self.caller.detector.force_end(self.caller.frames_ms))
+
+    def _audio_took(self, seconds: float) -> None:
+        """Note how long a chunk waited for the audio worker: a run of late ones is logged
+        where it begins and where it ends, each counted."""
+        if seconds > AUDIO_LATE_S:
+            metrics.AUDIO_LATE_CHUNKS.inc()
+            self.late_chunks += 1
+            if self.late_chunks == 1:
+                log.warning(
+                    "audio_processing_late",
+                    took_ms=round(seconds * 1000),
+                    queued_ms=round(self.pending_in_ms),
+                )
+        elif self.late_chunks:
+            log.info("audio_processing_caught_up", late_chunks=self.late_chunks)
+            self.late_chunks = 0
+
+    def _audio_stuck(self) -> None:
+        log.error("audio_processing_stuck", waited_s=AUDIO_STUCK_S)
+        self.error(
+            CallError(
+                "audio_processing_stuck",
+                f"the caller's audio waited over {AUDIO_STUCK_S:g} s for the audio worker; "
+                "the call ends",
+                error_type="server_error",
+            )
+        )
+        self.request_end(EndReason.ERROR)
 
     async def _judge_turn(self, check: TurnCheck) -> None:
         """The semantic step (``semantic_vad``): Smart Turn on the turn's audio, in the audio

@@ -89,6 +89,10 @@ class FakeSpeech:
     slacks: list[float] = field(default_factory=list)
     #: audio synthesized per word
     word_ms: float = WORD_MS
+    #: how long each next chunk of caller audio waits for the audio worker (an overloaded
+    #: machine); one at or past the caller's deadline is the engine's ``speech_timeout``,
+    #: raised at once (the deadline's wait itself is left out)
+    audio_delays: deque[float] = field(default_factory=deque)
 
     def new_vad(self) -> LoudVAD:
         return LoudVAD()
@@ -105,6 +109,11 @@ class FakeSpeech:
     async def run_audio(self, fn: Callable[..., T], *args: Any, timeout_s: float = 2.0) -> T:
         if self.audio_gate is not None:
             await self.audio_gate.wait()
+        if self.audio_delays:
+            delay = self.audio_delays.popleft()
+            if delay >= timeout_s:
+                raise SpeechError("speech_timeout", f"audio took over {timeout_s} s")
+            await asyncio.sleep(delay)
         return fn(*args)
 
     async def transcribe(

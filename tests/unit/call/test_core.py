@@ -331,6 +331,60 @@ async def test_a_failing_transcriber_reports_and_the_call_goes_on(
     assert [r for r, _, _ in await stored(store, h)] == ["customer", "agent"]
 
 
+async def test_audio_that_waits_long_for_the_audio_worker_is_late_not_lost(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    # an overloaded machine: the audio worker takes the first chunks of the turn in 2.5 s
+    # late (past AUDIO_LATE_S); they are counted, and all of the turn is still heard
+    from prometheus_client import REGISTRY
+
+    from voice_agent.call.core import AUDIO_LATE_S
+
+    def late_total() -> float:
+        return REGISTRY.get_sample_value("voice_agent_audio_late_chunks_total") or 0.0
+
+    speech = FakeSpeech(deque(["I have no energy in the afternoons"]))
+    h = Harness(orch, speech)
+    await h.start()
+    before = late_total()
+    speech.audio_delays = deque([AUDIO_LATE_S + 0.5, 0.0, AUDIO_LATE_S + 0.1])
+    done = await one_turn(h)
+    assert done.status == "completed"
+    assert not h.of(ev.ErrorRaised), h.of(ev.ErrorRaised)
+    assert late_total() - before == 2
+    committed: ev.InputCommitted = h.of(ev.InputCommitted)[0]
+    stopped: ev.SpeechStopped = h.of(ev.SpeechStopped)[0]
+    assert committed.item_id == stopped.item_id
+    # every chunk was taken in: none was dropped for being late
+    assert h.call.caller.now_ms == pytest.approx(900 + 700, abs=10)  # resampler lag
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+    assert (await stored(store, h))[0] == ("customer", "I have no energy in the afternoons", False)
+
+
+async def test_a_stuck_audio_worker_ends_the_call_and_keeps_what_was_said(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    speech = FakeSpeech(deque(["I have no energy in the afternoons"]))
+    h = Harness(orch, speech)
+    await h.start()
+    done = await one_turn(h)
+    speech.audio_delays = deque([float("inf")])  # past the deadline: the engine gives up
+    await h.send(tone(100))
+    failed: ev.ErrorRaised = await h.next(ev.ErrorRaised)
+    assert failed.error.code == "audio_processing_stuck"
+    assert failed.error.error_type == "server_error"
+    ended: ev.CallEnded = await h.next(ev.CallEnded)
+    assert ended.reason == EndReason.ERROR
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+    assert await stored(store, h) == [
+        ("customer", "I have no energy in the afternoons", False),
+        ("agent", done.heard, False),
+    ]
+    assert h.call.conv is not None
+    conv = await store.get_conversation(h.call.conv.id)
+    assert conv is not None and conv.end_reason == "error"
+
+
 async def test_a_failing_synthesizer_fails_the_response_not_the_call(
     orch: Orchestrator, store: SQLiteStore
 ) -> None:
