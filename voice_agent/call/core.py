@@ -1252,6 +1252,7 @@ class Call:
             final=action.final,
             agent_text=agent_text,
             speaking=self._speaking(action.audio_start_ms),
+            heard_ms=heard_ms,
         )
         self.verdict = (action.item_id, verdict)
         log.debug("interjection_judged", verdict=verdict.value, text=text, heard_ms=heard_ms)

@@ -4,8 +4,10 @@ While the agent speaks, what the caller says over it is transcribed as it grows 
 driver asks every ``TurnConfig.barge_in_step_ms`` of voiced speech) and judged here:
 
 * an **interruption** stops the agent: a cue ("wait", "stop", "hold on", "no", "but",
-  "espera", "para", "un momento", "pero"...) anywhere in the words heard so far, or two words
-  or more of content ("how much is it", "qué incluye");
+  "espera", "para", "un momento", "pero", "¿qué?"...) anywhere in the words heard so far, or
+  two words or more of content ("how much is it", "me gusta la idea") once half a second of
+  speech has been heard (before, they may be one word still being said). Spanish question
+  words are cues only when asked (accented or with "¿?"): "claro que sí" asks nothing;
 * a **backchannel** does not: only short acknowledgements ("mhm", "yeah yeah sure", "ok",
   "right", "ajá", "sí, sí", "claro", laughter), however long they last;
 * anything else is **unsure** (nothing recognisable yet, or one word of content that may be
@@ -218,6 +220,13 @@ CUES: Final[dict[str, frozenset[str]]] = {
 
 #: An acknowledgement longer than this many words is something said, not a backchannel.
 MAX_BACKCHANNEL_WORDS: Final = 6
+#: Speech over the agent shorter than this is words still being said: the speech model
+#: writes the start of one word as several ("En T Enti" for "entiendo"). Before it, words of
+#: content wait for the next judgement or the caller's stop (the agent is already paused:
+#: waiting costs the caller no agent audio); a cue interrupts at once. (Cues wait too was
+#: tried: it spared one "ajá" heard as "No sé." at 224 ms, and lost a "Para, para." whose
+#: later transcripts were empty, in `bench barge-in`.)
+FORMING_MS: Final = 500.0
 _PUNCT = re.compile(r"[^\w\s']+", re.UNICODE)
 
 
@@ -282,15 +291,51 @@ def is_backchannel(text: str, lang: str = "en") -> bool:
     return all(_cover(words, _phrases(BACKCHANNELS, lang)))
 
 
+#: Question words that are cues only when asked: written with their accent ("qué", "cómo"),
+#: as the speech model writes them in a question, or in a sentence with "¿" or "?". Without
+#: either they are a conjunction or a relative ("claro que sí", "ya sé que", "como te
+#: decía") and stop nothing.
+ASKED_ONLY: Final[dict[str, frozenset[str]]] = {
+    "es": frozenset({"que", "como", "cuanto", "cuanta", "cuando", "donde", "quien"}),
+}
+
+
+def _plain(text: str, words: list[str], lang: str) -> frozenset[int]:
+    """Indices into ``words`` (``normalise(text).split()``) of question words written
+    neither accented nor asked (:data:`ASKED_ONLY`)."""
+    only = ASKED_ONLY.get(_base(lang))
+    if not only or "?" in text or "¿" in text:
+        return frozenset()
+    # the same words with their accents (NFC: an accented letter stays one word character)
+    kept = unicodedata.normalize("NFC", text.lower()).replace("-", "")
+    written = _PUNCT.sub(" ", kept).split()
+    if len(written) != len(words):
+        return frozenset()
+    return frozenset(
+        i
+        for i, w in enumerate(words)
+        if w in only and written[i] == w and not (i and words[i - 1] == "por")
+    )
+
+
 def has_cue(text: str, lang: str = "en") -> bool:
     """True when ``text`` holds a word or phrase that stops the agent ("wait", "no",
-    "espera", "un momento"...) outside an acknowledgement ("claro que sí", "cómo no")."""
-    return bool(_cues(normalise(text).split(), lang))
+    "espera", "un momento", "¿qué?"...) outside an acknowledgement ("claro que sí",
+    "cómo no")."""
+    words = normalise(text).split()
+    return bool(_cues(words, lang, _plain(text, words, lang)))
 
 
-def _cues(words: list[str], lang: str) -> list[str]:
-    rest = _outside(words, _phrases(BACKCHANNELS, lang))
-    return [w for w, cue in zip(rest, _cover(rest, _phrases(CUES, lang)), strict=True) if cue]
+def _cues(words: list[str], lang: str, plain: frozenset[int] = frozenset()) -> list[str]:
+    """The cue words of ``words`` outside acknowledgements, but for those at ``plain``."""
+    known = _cover(words, _phrases(BACKCHANNELS, lang))
+    at = [i for i, k in enumerate(known) if not k]
+    rest = [words[i] for i in at]
+    return [
+        rest[j]
+        for j, cue in enumerate(_cover(rest, _phrases(CUES, lang)))
+        if cue and at[j] not in plain
+    ]
 
 
 #: Share of the words heard that must be the agent's own for the speech to be its echo.
@@ -327,6 +372,7 @@ def judge(
     final: bool = False,
     agent_text: str = "",
     speaking: bool = False,
+    heard_ms: float | None = None,
 ) -> Verdict:
     """What ``text``, said over the agent so far, means for the agent's reply.
 
@@ -336,17 +382,20 @@ def judge(
     ``speaking``: the agent's reply is playing (not only being prepared): then one word of
     content said alone, not asked, is taken as an acknowledgement the speech model did not
     know ("claron" for "claro", "make sense"); a question ("price?") still interrupts, as do
-    the cues. While the agent only prepares its answer, such a word is the caller going on."""
+    the cues. While the agent only prepares its answer, such a word is the caller going on.
+    ``heard_ms``: how much speech ``text`` was heard in; under :data:`FORMING_MS`, and not
+    ``final``, words of content are not yet taken for two words (cues still interrupt)."""
     words = normalise(text).split()
     said = set(normalise(agent_text).split())
-    if [w for w in _cues(words, lang) if w not in said]:
+    if [w for w in _cues(words, lang, _plain(text, words, lang)) if w not in said]:
         return Verdict.INTERRUPT
     # single letters are fragments of a word heard in part ("En D" for the start of
     # "entiendo"), not content
     content = [w for w in _outside(words, _phrases(BACKCHANNELS, lang)) if len(w) > 1]
     if not content and len(words) <= MAX_BACKCHANNEL_WORDS:
         return Verdict.BACKCHANNEL if words or final else Verdict.UNSURE
-    if len(set(content)) >= 2 or len(words) > MAX_BACKCHANNEL_WORDS:
+    forming = not final and heard_ms is not None and heard_ms < FORMING_MS
+    if (len(set(content)) >= 2 or len(words) > MAX_BACKCHANNEL_WORDS) and not forming:
         return Verdict.INTERRUPT
     if final:
         asked = "?" in text or "¿" in text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from voice_agent.call.interruption import Verdict, has_cue, is_backchannel, judge
+from voice_agent.call.interruption import FORMING_MS, Verdict, has_cue, is_backchannel, judge
 
 
 @pytest.mark.parametrize(
@@ -116,6 +116,51 @@ def test_cue_words_inside_an_acknowledgement_do_not_count() -> None:
     assert not has_cue("cómo no", "es")
     assert has_cue("sí, pero cuánto cuesta", "es")
     assert has_cue("yeah, wait", "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("En T Enti", "es"), ("Perfé que tomo.", "es"), ("Ab so lu", "en"), ("tell me more", "en")],
+)
+def test_words_of_content_in_the_first_half_second_wait_for_more(text: str, lang: str) -> None:
+    # the start of one word written as several: not yet two words
+    assert judge(text, lang, heard_ms=FORMING_MS - 1) is Verdict.UNSURE
+    assert judge(text, lang, heard_ms=FORMING_MS) is Verdict.INTERRUPT
+    assert judge(text, lang) is Verdict.INTERRUPT  # how long unknown: as before
+    # the caller stopped: the words are what they are
+    assert judge(text, lang, final=True, heard_ms=300) is Verdict.INTERRUPT
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"), [("wait", "en"), ("no", "en"), ("Para...", "es"), ("¿Cuánto?", "es")]
+)
+def test_a_cue_interrupts_however_little_was_heard(text: str, lang: str) -> None:
+    assert judge(text, lang, heard_ms=224) is Verdict.INTERRUPT
+
+
+def test_an_acknowledgement_in_the_first_half_second_is_one() -> None:
+    assert judge("ya", "es", heard_ms=224) is Verdict.BACKCHANNEL
+    assert judge("mm-hm", "en", heard_ms=224) is Verdict.BACKCHANNEL
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("¿Qué es?", True),
+        ("Qué incluye", True),  # accented: asked, even without the marks
+        ("Cómo funciona", True),
+        ("¿cuanto cuesta?", True),  # asked, even without the accent
+        ("por que", True),  # "por qué" without its accent is still "why"
+        ("clamo que sí", False),  # "claro que sí" misheard: a conjunction
+        ("como te decía", False),
+        ("ya sé que", False),
+        ("cuanto antes", False),
+    ],
+)
+def test_spanish_question_words_are_cues_only_when_asked(text: str, cue: bool) -> None:
+    assert has_cue(text, "es") is cue
+    if not cue:  # words of content, still being said: wait for more
+        assert judge(text, "es", heard_ms=400) is Verdict.UNSURE
 
 
 def test_the_agents_own_words_are_no_cue() -> None:
