@@ -519,14 +519,7 @@
         this.pausing = null;
         const heardMs = Math.min(this.playedMs(p.item), p.sentMs);
         this.send({ type: "conversation.item.truncate", item_id: p.item, content_index: 0, audio_end_ms: heardMs });
-        const latency = audio.ctx.outputLatency || audio.ctx.baseLatency || 0;
-        this.paused = {
-          itemId: p.item,
-          playedMs: heardMs,
-          playedAfterEventMs: heardMs - p.playedMs,
-          afterServerEventMs: Math.round(performance.now() - p.at + latency * 1000),
-          afterMicOnsetMs: p.onset != null ? Math.round(performance.now() - p.onset + latency * 1000) : null,
-        };
+        this.paused = this.stopRecord(p.item, heardMs, p);
         this.playing = false;
         this.updateSpeaking();
       } else if (m.type === "cleared" && m.wasPlaying && m.item) {
@@ -535,24 +528,30 @@
         this.send({ type: "conversation.item.truncate", item_id: m.item, content_index: 0, audio_end_ms: heardMs });
         const entry = this.items.get(m.item);
         if (entry) entry.truncated = true;
-        const now = performance.now();
-        const latency = audio.ctx.outputLatency || audio.ctx.baseLatency || 0;
-        const b = this.pendingBargeIn || {};
-        api.bargeIns.push({
-          itemId: m.item,
-          playedMs: heardMs,
-          // agent audio that still played after the server said the caller was talking
-          // (the player reports every 50 ms, so this errs on the long side)
-          playedAfterEventMs: b.playedMs != null ? heardMs - b.playedMs : null,
-          afterServerEventMs: b.at != null ? Math.round(now - b.at + latency * 1000) : null,
-          afterMicOnsetMs: b.onset != null ? Math.round(now - b.onset + latency * 1000) : null,
-        });
+        api.bargeIns.push(this.stopRecord(m.item, heardMs, this.pendingBargeIn || {}));
         this.pendingBargeIn = null;
         this.playing = false;
         this.updateSpeaking();
         emit("transcript");
         renderLog();
       }
+    }
+
+    // What api.bargeIns records of the agent falling silent for the caller: how much of
+    // itemId was heard, and how long after the server's event (`mark.at`, when
+    // `mark.playedMs` had been played) and the microphone's onset (`mark.onset`) the agent's
+    // audio stopped. The player reports every 50 ms, so playedAfterEventMs errs on the long side.
+    stopRecord(itemId, heardMs, mark) {
+      const now = performance.now();
+      const latencyMs = (audio.ctx.outputLatency || audio.ctx.baseLatency || 0) * 1000;
+      const since = (t) => (t != null ? Math.round(now - t + latencyMs) : null);
+      return {
+        itemId,
+        playedMs: heardMs,
+        playedAfterEventMs: mark.playedMs != null ? heardMs - mark.playedMs : null,
+        afterServerEventMs: since(mark.at),
+        afterMicOnsetMs: since(mark.onset),
+      };
     }
 
     updateSpeaking() {
