@@ -68,7 +68,7 @@ from voice_agent.audio.vad import SAMPLE_RATE
 from voice_agent.call import events as ev
 from voice_agent.call.config import CallConfig, TurnDetection
 from voice_agent.call.events import CallError, EndReason, new_id
-from voice_agent.call.interruption import Verdict, is_echo, judge
+from voice_agent.call.interruption import Verdict, is_echo, judge, judge_prompt
 from voice_agent.call.live import WindDown
 from voice_agent.call.ports import Conversations, Speech
 from voice_agent.call.reply import ReplyStream
@@ -1185,7 +1185,14 @@ class Call:
             spec.audio_ms = audio.size / 16.0
             t0 = time.perf_counter()
             try:
-                tr = await self.speech.transcribe(audio, self.config.language, TRANSCRIBE_TIMEOUT_S)
+                # speech over the agent is heard as the judgements hear it
+                lang = self.config.language
+                tr = await self.speech.transcribe(
+                    audio,
+                    lang,
+                    TRANSCRIBE_TIMEOUT_S,
+                    prompt=None if prepare else judge_prompt(lang or ""),
+                )
                 spec.transcript = str(tr.text).strip()
             except TimeoutError:
                 spec.error = "transcription_timeout"
@@ -1234,7 +1241,12 @@ class Call:
             after_ms=0.0,
         )
         try:
-            tr = await self.speech.transcribe(audio, self.config.language, JUDGE_TIMEOUT_S)
+            tr = await self.speech.transcribe(
+                audio,
+                self.config.language,
+                JUDGE_TIMEOUT_S,
+                prompt=judge_prompt(self.config.language or ""),
+            )
         except Exception as exc:  # the next judgement or the turn's transcript decides
             log.warning("interjection_judge_failed", error=repr(exc))
             return

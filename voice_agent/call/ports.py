@@ -46,7 +46,11 @@ class Speech(Protocol):
     async def run_audio(self, fn: Callable[..., T], *args: Any, timeout_s: float = 2.0) -> T: ...
 
     async def transcribe(
-        self, audio16k: Float32Array, language: str | None = None, timeout_s: float | None = None
+        self,
+        audio16k: Float32Array,
+        language: str | None = None,
+        timeout_s: float | None = None,
+        prompt: str | None = None,
     ) -> Transcript: ...
 
     def synthesize_stream(

@@ -381,14 +381,16 @@ class SpeechEngines:
         audio16k: npt.NDArray[np.float32],
         language: str | None = None,
         timeout_s: float | None = None,
+        prompt: str | None = None,
     ) -> Transcript:
-        """Transcribe in the STT pool. Raises ``SpeechError`` (``speech_timeout``,
-        ``stt_language_unsupported``, ``stt_bad_audio``, ``stt_failed``)."""
+        """Transcribe in the STT pool (``prompt``: see :meth:`WhisperTranscriber.transcribe`).
+        Raises ``SpeechError`` (``speech_timeout``, ``stt_language_unsupported``,
+        ``stt_bad_audio``, ``stt_failed``)."""
         stt = self.transcriber_for(language)
         lang = _lang(language) or _lang(self.config.stt_language) or None
         timeout = self.config.stt_timeout_s if timeout_s is None else timeout_s
         return await self._run(
-            self._stt_pool, timeout, "transcription", stt.transcribe, audio16k, lang
+            self._stt_pool, timeout, "transcription", stt.transcribe, audio16k, lang, prompt
         )
 
     # ------------------------------------------------------------------ TTS

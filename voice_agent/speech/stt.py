@@ -74,7 +74,10 @@ class Transcriber(Protocol):
     """Anything that turns 16 kHz mono float32 audio into a :class:`Transcript`."""
 
     def transcribe(
-        self, audio16k: npt.NDArray[np.float32], language: str | None = None
+        self,
+        audio16k: npt.NDArray[np.float32],
+        language: str | None = None,
+        prompt: str | None = None,
     ) -> Transcript: ...
 
     def supports_language(self, language: str) -> bool: ...
@@ -183,9 +186,15 @@ class WhisperTranscriber:
         return lang in _LANGUAGE_CODES
 
     def transcribe(
-        self, audio16k: npt.NDArray[np.float32], language: str | None = None
+        self,
+        audio16k: npt.NDArray[np.float32],
+        language: str | None = None,
+        prompt: str | None = None,
     ) -> Transcript:
-        """Transcribe one utterance (16 kHz mono float32 in [-1, 1]; int16 is converted)."""
+        """Transcribe one utterance (16 kHz mono float32 in [-1, 1]; int16 is converted).
+        ``prompt``: the decoder's previous context for this utterance instead of the
+        transcriber's own (the words a caller is likely to say)."""
+        prompt = self.prompt if prompt is None else prompt
         audio = _as_float32(audio16k)
         lang = (language or self.language or "").split("-")[0].lower() or None
         if lang is not None and not self.supports_language(lang):
@@ -207,8 +216,8 @@ class WhisperTranscriber:
             "vad_filter": False,
             "word_timestamps": False,
         }
-        if self.prompt:
-            kwargs["initial_prompt"] = self.prompt
+        if prompt:
+            kwargs["initial_prompt"] = prompt
         if (
             self.short_window
             and lang is not None
@@ -217,7 +226,7 @@ class WhisperTranscriber:
         ):
             with self._lock:
                 try:
-                    text, no_speech, logprob = self._short_window(audio, lang)
+                    text, no_speech, logprob = self._short_window(audio, lang, prompt)
                 except Exception as exc:
                     raise SpeechError("stt_failed", f"transcription failed: {exc}") from exc
             return Transcript(
@@ -247,16 +256,18 @@ class WhisperTranscriber:
             avg_logprob=logprob,
         )
 
-    def _short_window(self, audio: npt.NDArray[np.float32], lang: str) -> tuple[str, float, float]:
+    def _short_window(
+        self, audio: npt.NDArray[np.float32], lang: str, prompt: str | None
+    ) -> tuple[str, float, float]:
         """Decode in a short window; a weak decode (no words, or unsure of them) gets a
         second look with the audio shifted by :data:`_RETRY_SHIFT_S`, and the surer of the
         two is kept. On 8 kHz telephone speech the short window is sensitive to how the
         audio falls on the 10 ms feature frames: the same turn, cut 20 ms earlier or later,
         decoded to nothing (log-probability below -1, so the no-speech rule dropped it) or
         to the right words at -0.4 (es "Usted es el cliente numero", Whisper base)."""
-        text, no_speech, logprob = self._decode_short(audio, lang)
+        text, no_speech, logprob = self._decode_short(audio, lang, prompt)
         if logprob < _RETRY_LOGPROB and audio.size > 2 * int(_RETRY_SHIFT_S * SAMPLE_RATE):
-            shifted = self._decode_short(audio[int(_RETRY_SHIFT_S * SAMPLE_RATE) :], lang)
+            shifted = self._decode_short(audio[int(_RETRY_SHIFT_S * SAMPLE_RATE) :], lang, prompt)
             if shifted[2] > logprob:
                 text, no_speech, logprob = shifted
         # faster-whisper's rule: no speech if the model says so and is unsure of the words
@@ -265,7 +276,7 @@ class WhisperTranscriber:
         return text, no_speech, logprob
 
     def _decode_short(
-        self, audio: npt.NDArray[np.float32], lang: str
+        self, audio: npt.NDArray[np.float32], lang: str, context: str | None
     ) -> tuple[str, float, float]:
         import ctranslate2
         from faster_whisper.tokenizer import Tokenizer
@@ -278,8 +289,8 @@ class WhisperTranscriber:
             language=lang if model.model.is_multilingual else None,
         )
         prompt: list[int] = []
-        if self.prompt:
-            prompt = [tokenizer.sot_prev, *tokenizer.encode(" " + self.prompt.strip())[:100]]
+        if context:
+            prompt = [tokenizer.sot_prev, *tokenizer.encode(" " + context.strip())[:100]]
         prompt += [*tokenizer.sot_sequence, tokenizer.no_timestamps]
         features = model.feature_extractor(audio)  # (n_mels, frames), 100 frames per second
         frames = window_frames(features.shape[-1], self.window_pad_s)

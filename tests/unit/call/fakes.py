@@ -82,6 +82,7 @@ class FakeSpeech:
     #: when set, caller audio is processed only while this event is set
     audio_gate: asyncio.Event | None = None
     transcribed: list[float] = field(default_factory=list)  # audio ms of each call
+    prompts: list[str | None] = field(default_factory=list)  # the prompt of each call
     #: the semantic end-of-turn model (``semantic_vad``); ``None``: none loaded
     turn_model: FixedTurnModel | None = None
     synthesized: list[str] = field(default_factory=list)
@@ -121,8 +122,10 @@ class FakeSpeech:
         audio16k: npt.NDArray[np.float32],
         language: str | None = None,
         timeout_s: float | None = None,
+        prompt: str | None = None,
     ) -> Transcript:
         self.transcribed.append(audio16k.size / 16.0)
+        self.prompts.append(prompt)
         if self.transcribe_delay_s:
             await asyncio.sleep(self.transcribe_delay_s)
         answer = self.transcripts[0] if len(self.transcripts) == 1 else self.transcripts.popleft()

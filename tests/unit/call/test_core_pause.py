@@ -253,3 +253,29 @@ async def test_a_pause_whose_judgement_does_not_come_back_ends_and_the_agent_goe
     assert done.heard == whole
     await h.call.close(EndReason.CALLER_HUNG_UP)
     assert await agent_turn(store, h) == (whole, False)
+
+
+async def test_speech_over_the_agent_is_heard_with_the_words_callers_say_over_it(
+    orch: Orchestrator, store: SQLiteStore
+) -> None:
+    from voice_agent.audio.codec import AudioFormat
+    from voice_agent.call.config import CallConfig
+    from voice_agent.call.interruption import JUDGE_PROMPTS
+
+    config = CallConfig(
+        channel="test",
+        input_format=AudioFormat.PCM24K,
+        output_format=AudioFormat.PCM24K,
+        greeting=False,
+        language="es",
+    )
+    speech = FakeSpeech(deque(["quiero más energía", "claro"]), word_ms=SLOW_MS)
+    h = Harness(orch, speech, config=config)
+    await replying(h)
+    assert speech.prompts == [None]  # the caller's turn: as the transcriber hears any
+    await h.send(tone(400) + silence(700), pace=1.0)
+    done: ev.ResponseDone = await h.next(ev.ResponseDone, wait_s=30)
+    assert done.status == "completed"
+    over = speech.prompts[1:]
+    assert over and all(p == JUDGE_PROMPTS["es"] for p in over), speech.prompts
+    await h.call.close(EndReason.CALLER_HUNG_UP)

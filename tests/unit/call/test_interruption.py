@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from voice_agent.call.interruption import FORMING_MS, Verdict, has_cue, is_backchannel, judge
+from voice_agent.call.interruption import (
+    FORMING_MS,
+    Verdict,
+    has_cue,
+    is_backchannel,
+    judge,
+    judge_prompt,
+)
 
 
 @pytest.mark.parametrize(
@@ -172,3 +179,14 @@ def test_the_agents_own_words_are_no_cue() -> None:
 def test_unknown_language_knows_every_phrase() -> None:
     assert is_backchannel("vale", "fr")
     assert judge("espera", "fr") is Verdict.INTERRUPT
+
+
+def test_the_speech_models_context_over_the_agent() -> None:
+    es = judge_prompt("es")
+    assert es is not None and judge_prompt("es-MX") == es
+    assert judge_prompt("en") is None  # tiny.en hears its acknowledgements as they are
+    # every phrase is one the judge knows, and it ends in no question (a sound was heard
+    # as the last phrase when that was a question)
+    phrases = [p for p in es.replace(",", ".").split(".") if p.strip()]
+    assert all(is_backchannel(p, "es") or has_cue(p, "es") for p in phrases), phrases
+    assert "?" not in es

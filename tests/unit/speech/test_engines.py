@@ -37,11 +37,14 @@ class RecordingTranscriber:
         return self.inner.supports_language(language)
 
     def transcribe(
-        self, audio16k: npt.NDArray[np.float32], language: str | None = None
+        self,
+        audio16k: npt.NDArray[np.float32],
+        language: str | None = None,
+        prompt: str | None = None,
     ) -> Transcript:
         self.calls += 1
         self.threads.append(threading.current_thread().name)
-        return self.inner.transcribe(audio16k, language)
+        return self.inner.transcribe(audio16k, language, prompt)
 
 
 class CountingSynthesizer:
