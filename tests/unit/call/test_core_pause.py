@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
 
 from tests.unit.call.fakes import FakeSpeech, Harness, silence, tone
+from voice_agent.audio.codec import AudioFormat
 from voice_agent.call import events as ev
+from voice_agent.call.config import CallConfig, TurnDetection
 from voice_agent.call.events import EndReason
 from voice_agent.call.session import played_text
 from voice_agent.orchestrator import Orchestrator
@@ -42,6 +46,30 @@ async def agent_turn(store: SQLiteStore, h: Harness) -> tuple[str, bool]:
     return agent.text, agent.truncated
 
 
+def call_config(**changes: Any) -> CallConfig:
+    """A test call's configuration (24 kHz PCM, no greeting) with ``changes``."""
+    base = CallConfig(
+        channel="test",
+        input_format=AudioFormat.PCM24K,
+        output_format=AudioFormat.PCM24K,
+        greeting=False,
+    )
+    return replace(base, **changes)
+
+
+async def sent_once_and_heard_whole(h: Harness, store: SQLiteStore, done: ev.ResponseDone) -> None:
+    """The reply's audio went out in order, none of it twice, and all of it was heard and
+    stored as heard when the caller hangs up."""
+    audio = audio_of(h, done.item_id)
+    ends = [a.end_ms for a in audio]
+    assert ends == sorted(ends) and len(set(ends)) == len(ends), "audio sent twice"
+    assert ends[-1] == pytest.approx(sum(a.samples.size for a in audio) * 1000 / RATE)
+    whole = " ".join(text for text, _ in h.call.agent_items[done.item_id].segments)
+    assert done.heard == whole
+    await h.call.close(EndReason.CALLER_HUNG_UP)
+    assert await agent_turn(store, h) == (whole, False)
+
+
 async def test_a_backchannel_pauses_the_agent_which_then_goes_on(
     orch: Orchestrator, store: SQLiteStore
 ) -> None:
@@ -59,14 +87,7 @@ async def test_a_backchannel_pauses_the_agent_which_then_goes_on(
     i_paused, i_resumed = h.events.index(paused), h.events.index(resumed)
     between = [e for e in h.events[i_paused:i_resumed] if isinstance(e, ev.ResponseAudio)]
     assert between == [], "audio sent while paused"
-    audio = audio_of(h, started.item_id)
-    ends = [a.end_ms for a in audio]
-    assert ends == sorted(ends) and len(set(ends)) == len(ends), "audio sent twice"
-    assert ends[-1] == pytest.approx(sum(a.samples.size for a in audio) * 1000 / RATE)
-    whole = " ".join(text for text, _ in h.call.agent_items[done.item_id].segments)
-    assert done.heard == whole
-    await h.call.close(EndReason.CALLER_HUNG_UP)
-    assert await agent_turn(store, h) == (whole, False)
+    await sent_once_and_heard_whole(h, store, done)
 
 
 async def test_a_flushed_player_gets_again_what_it_dropped(
@@ -202,18 +223,7 @@ async def test_a_client_that_stops_its_player_at_the_pause_says_where(
 async def test_no_pause_when_the_session_turns_it_off(
     orch: Orchestrator, store: SQLiteStore
 ) -> None:
-    from dataclasses import replace
-
-    from voice_agent.audio.codec import AudioFormat
-    from voice_agent.call.config import CallConfig, TurnDetection
-
-    config = CallConfig(
-        channel="test",
-        input_format=AudioFormat.PCM24K,
-        output_format=AudioFormat.PCM24K,
-        greeting=False,
-        turn_detection=replace(TurnDetection(), pause_on_speech=False),
-    )
+    config = call_config(turn_detection=replace(TurnDetection(), pause_on_speech=False))
     h = Harness(
         orch, FakeSpeech(deque(["I want more energy", "mm-hm"]), word_ms=SLOW_MS), config=config
     )
@@ -245,30 +255,16 @@ async def test_a_pause_whose_judgement_does_not_come_back_ends_and_the_agent_goe
     assert resumed.audio_start_ms == pytest.approx(paused.sent_ms)
     done: ev.ResponseDone = await h.next(ev.ResponseDone, wait_s=30)
     assert done.status == "completed"
-    audio = audio_of(h, started.item_id)
-    ends = [a.end_ms for a in audio]
-    assert ends == sorted(ends) and len(set(ends)) == len(ends), "audio sent twice"
     assert [e for e in h.events if isinstance(e, ev.ResponseResumed)] == [resumed]
-    whole = " ".join(text for text, _ in h.call.agent_items[done.item_id].segments)
-    assert done.heard == whole
-    await h.call.close(EndReason.CALLER_HUNG_UP)
-    assert await agent_turn(store, h) == (whole, False)
+    await sent_once_and_heard_whole(h, store, done)
 
 
 async def test_speech_over_the_agent_is_heard_with_the_words_callers_say_over_it(
     orch: Orchestrator, store: SQLiteStore
 ) -> None:
-    from voice_agent.audio.codec import AudioFormat
-    from voice_agent.call.config import CallConfig
     from voice_agent.call.interruption import JUDGE_PROMPTS
 
-    config = CallConfig(
-        channel="test",
-        input_format=AudioFormat.PCM24K,
-        output_format=AudioFormat.PCM24K,
-        greeting=False,
-        language="es",
-    )
+    config = call_config(language="es")
     speech = FakeSpeech(deque(["quiero más energía", "claro"]), word_ms=SLOW_MS)
     h = Harness(orch, speech, config=config)
     await replying(h)
