@@ -255,12 +255,15 @@ class Verdict(StrEnum):
     UNSURE = "unsure"
 
 
-def normalise(text: str) -> str:
-    """Lower case, no accents, no punctuation, no hyphens, single spaces."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    no_accents = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    no_hyphens = no_accents.replace("-", "")
-    return " ".join(_PUNCT.sub(" ", no_hyphens).split())
+def normalise(text: str, *, accents: bool = False) -> str:
+    """Lower case, no accents (unless ``accents``), no punctuation, no hyphens, single
+    spaces. With or without accents the words are the same ones, in the same places."""
+    if accents:  # NFC: an accented letter stays one word character
+        letters = unicodedata.normalize("NFC", text.lower())
+    else:
+        decomposed = unicodedata.normalize("NFD", text.lower())
+        letters = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return " ".join(_PUNCT.sub(" ", letters.replace("-", "")).split())
 
 
 def _base(lang: str) -> str:
@@ -325,9 +328,7 @@ def _plain(text: str, words: list[str], lang: str) -> frozenset[int]:
     only = ASKED_ONLY.get(_base(lang))
     if not only or "?" in text or "¿" in text:
         return frozenset()
-    # the same words with their accents (NFC: an accented letter stays one word character)
-    kept = unicodedata.normalize("NFC", text.lower()).replace("-", "")
-    written = _PUNCT.sub(" ", kept).split()
+    written = normalise(text, accents=True).split()
     if len(written) != len(words):
         return frozenset()
     return frozenset(
