@@ -964,6 +964,8 @@ class Call:
             self.late_chunks = 0
 
     def _audio_stuck(self) -> None:
+        if self._end_requested.is_set():  # said once: the call is ending
+            return
         log.error("audio_processing_stuck", waited_s=AUDIO_STUCK_S)
         self.error(
             CallError(
@@ -1186,12 +1188,11 @@ class Call:
             t0 = time.perf_counter()
             try:
                 # speech over the agent is heard as the judgements hear it
-                lang = self.config.language
                 tr = await self.speech.transcribe(
                     audio,
-                    lang,
+                    self.config.language,
                     TRANSCRIBE_TIMEOUT_S,
-                    prompt=None if prepare else judge_prompt(lang or ""),
+                    prompt=None if prepare else judge_prompt(self.config.language),
                 )
                 spec.transcript = str(tr.text).strip()
             except TimeoutError:
@@ -1245,7 +1246,7 @@ class Call:
                 audio,
                 self.config.language,
                 JUDGE_TIMEOUT_S,
-                prompt=judge_prompt(self.config.language or ""),
+                prompt=judge_prompt(self.config.language),
             )
         except Exception as exc:  # the next judgement or the turn's transcript decides
             log.warning("interjection_judge_failed", error=repr(exc))

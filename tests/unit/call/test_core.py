@@ -368,13 +368,16 @@ async def test_a_stuck_audio_worker_ends_the_call_and_keeps_what_was_said(
     h = Harness(orch, speech)
     await h.start()
     done = await one_turn(h)
-    speech.audio_delays = deque([float("inf")])  # past the deadline: the engine gives up
-    await h.send(tone(100))
+    # past the deadline, chunk after chunk: the engine gives up on each
+    speech.audio_delays = deque([float("inf")] * 3)
+    await h.send(tone(120))
     failed: ev.ErrorRaised = await h.next(ev.ErrorRaised)
     assert failed.error.code == "audio_processing_stuck"
     assert failed.error.error_type == "server_error"
     ended: ev.CallEnded = await h.next(ev.CallEnded)
     assert ended.reason == EndReason.ERROR
+    await h.call.audio_in.join()
+    assert h.of(ev.ErrorRaised) == [failed]  # said once
     await h.call.close(EndReason.CALLER_HUNG_UP)
     assert await stored(store, h) == [
         ("customer", "I have no energy in the afternoons", False),
